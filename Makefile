@@ -1,0 +1,39 @@
+# onrecord: `make run` sets up and runs the demo; `make test` sets up and runs the tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= sqlite:///onrecord.db
+SHARED ?= ../shared/data
+
+.PHONY: install run test bench eval lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: install
+	$(BIN)/onrecord ingest examples/demo --db $(DB)
+	$(BIN)/onrecord statements --db $(DB) --by-speaker
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+bench: install
+	$(BIN)/python benchmarks/bench_extract.py --shared $(SHARED)
+
+eval: install
+	$(BIN)/onrecord eval gold tests/gold/statements.jsonl
+	@if [ -d $(SHARED)/polnear/dev ]; then $(BIN)/onrecord eval polnear $(SHARED)/polnear/dev; \
+	else echo "PolNeAR not found under $(SHARED); skipping"; fi
+
+clean:
+	rm -rf $(VENV) onrecord.db onrecord.db-wal onrecord.db-shm

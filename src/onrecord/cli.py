@@ -1,0 +1,358 @@
+"""The ``onrecord`` command: a thin shell over the library. Each command makes one library
+call and turns library errors into a one-line message and a non-zero exit."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from onrecord import export as exporting
+from onrecord.config import SETTINGS
+from onrecord.errors import InputError, OnrecordError
+from onrecord.ingest import expand
+from onrecord.model import KINDS, Document, Statement, StoredStatement
+from onrecord.pipeline import process, read_paths
+from onrecord.store import Query, Store, open_store
+
+app = typer.Typer(
+    help="onrecord: keep the record of what public figures say.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DbOption = Annotated[str, typer.Option("--db", envvar="ONRECORD_DB", help=SETTINGS["db"].help)]
+DEFAULT_DB = SETTINGS["db"].default
+MaxMb = Annotated[float, typer.Option("--max-mb", envvar="ONRECORD_MAX_MB", help=SETTINGS["max_mb"].help)]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"error: {message}", markup=False)
+    return typer.Exit(code)
+
+
+def _store(db: str) -> Store:
+    try:
+        return open_store(db)
+    except OnrecordError as exc:
+        raise fail(str(exc)) from None
+
+
+class _Inputs:
+    """Documents from paths, counting failures and showing progress over files."""
+
+    def __init__(self, paths: list[str], date: str | None, outlet: str | None, max_mb: float) -> None:
+        self.files = list(expand(paths))
+        self.failures: list[InputError] = [f for f in self.files if isinstance(f, InputError)]
+        self.date, self.outlet, self.max_bytes = date, outlet, int(max_mb * 1_000_000)
+
+    def documents(self, progress: Progress | None = None) -> Iterator[Document]:
+        task = progress.add_task("reading", total=len(self.files)) if progress else None
+        for path in self.files:
+            if isinstance(path, str):
+                for result in read_paths([path], date=self.date, outlet=self.outlet, max_bytes=self.max_bytes):
+                    if isinstance(result, InputError):
+                        self.failures.append(result)
+                    else:
+                        yield result
+            if progress is not None and task is not None:
+                progress.advance(task)
+
+
+def _progress(enabled: bool) -> Progress | None:
+    if not enabled:
+        return None
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories or globs to read.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="jsonl | json | table")] = "jsonl",
+    show_text: Annotated[
+        bool, typer.Option("--show-text", help="Print each document's text (what offsets index) instead.")
+    ] = False,
+    date: Annotated[str | None, typer.Option(help="Date of the documents (overrides the files).")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet of the documents (overrides the files).")] = None,
+    max_mb: MaxMb = float(SETTINGS["max_mb"].default),
+) -> None:
+    """Print the statements found in PATHS, without a database."""
+    if format not in {"jsonl", "json", "table"}:
+        raise fail(f"unknown --format {format!r}; choose jsonl, json or table", 2)
+    inputs = _Inputs(paths, date, outlet, max_mb)
+    collected: list[dict[str, object]] = []
+    try:
+        for item in process(inputs.documents()):
+            source = item.document.source
+            if show_text:
+                sys.stdout.write(item.document.text)
+                continue
+            rows = [{"source": source, **s.to_dict()} for s in item.statements]
+            if format == "jsonl":
+                for row in rows:
+                    sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+            elif format == "json":
+                collected += rows
+            else:
+                _statement_table(f"{source}", [(item.document, s) for s in item.statements])
+    except OnrecordError as exc:
+        raise fail(str(exc)) from None
+    if format == "json" and not show_text:
+        sys.stdout.write(json.dumps(collected, ensure_ascii=False, indent=2) + "\n")
+    _report_failures(inputs.failures)
+    if inputs.failures:
+        raise typer.Exit(1)
+
+
+def _report_failures(failures: list[InputError]) -> None:
+    for failure in failures:
+        err.print(f"failed: {failure}", markup=False)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or globs.")],
+    db: DbOption = DEFAULT_DB,
+    date: Annotated[str | None, typer.Option(help="Date of the documents (overrides the files).")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet of the documents (overrides the files).")] = None,
+    max_mb: MaxMb = float(SETTINGS["max_mb"].default),
+) -> None:
+    """Read, extract and store documents; documents already stored are skipped."""
+    store = _store(db)
+    inputs = _Inputs(paths, date, outlet, max_mb)
+    added = skipped = found = 0
+    from onrecord.pipeline import default_extractor
+
+    def fresh(docs: Iterator[Document]) -> Iterator[Document]:
+        nonlocal skipped
+        for doc in docs:
+            if store.contains(doc.content_hash):
+                skipped += 1
+            else:
+                yield doc
+
+    progress = _progress(len(inputs.files) > 5 and err.is_terminal)
+    try:
+        with progress or _nullcontext():
+            for item in process(fresh(inputs.documents(progress)), default_extractor()):
+                try:
+                    doc_id = store.add(item.document, item.statements, default_extractor().version)
+                except OnrecordError as exc:
+                    inputs.failures.append(InputError(item.document.source, str(exc)))
+                    continue
+                if doc_id is None:
+                    skipped += 1
+                else:
+                    added += 1
+                    found += len(item.statements)
+    except OnrecordError as exc:
+        raise fail(str(exc)) from None
+    _report_failures(inputs.failures)
+    err.print(
+        f"added {added} documents ({found} statements), skipped {skipped} already present, "
+        f"failed {len(inputs.failures)}",
+        markup=False,
+    )
+    if inputs.failures:
+        raise typer.Exit(1)
+
+
+class _nullcontext:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _shorten(text: str, width: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _statement_table(
+    title: str, rows: list[tuple[object, Statement]], with_meta: bool = False, with_speaker: bool = True
+) -> None:
+    table = Table(title=title, title_justify="left", expand=True)
+    if with_meta:
+        table.add_column("date", no_wrap=True)
+        table.add_column("outlet", max_width=16)
+    else:
+        table.add_column("#", justify="right", no_wrap=True)
+    if with_speaker:
+        table.add_column("speaker", max_width=22)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("cue", max_width=14)
+    table.add_column("content", ratio=1, min_width=30)
+    for meta, s in rows:
+        if with_meta and isinstance(meta, StoredStatement):
+            cells = [meta.document.date or "", meta.document.outlet or ""]
+        else:
+            cells = [str(s.index)]
+        if with_speaker:
+            cells.append(s.speaker or (f"({s.speaker_mention})" if s.speaker_mention else "—"))
+        cells += [s.kind, s.cue or "", _shorten(s.content)]
+        table.add_row(*(Text(c) for c in cells))
+    out.print(table)
+
+
+@app.command()
+def statements(
+    db: DbOption = DEFAULT_DB,
+    speaker: Annotated[str | None, typer.Option(help="Speaker name or mention contains this.")] = None,
+    since: Annotated[str | None, typer.Option(help="Documents dated on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Documents dated on or before (YYYY-MM-DD).")] = None,
+    search: Annotated[str | None, typer.Option(help="Full-text search in content (all words must match).")] = None,
+    kind: Annotated[str | None, typer.Option(help=f"One of: {', '.join(KINDS)}.")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet contains this.")] = None,
+    by_speaker: Annotated[bool, typer.Option("--by-speaker", help="One table per speaker.")] = False,
+    format: Annotated[str, typer.Option("--format", "-f", help="table | jsonl")] = "table",
+    limit: Annotated[int | None, typer.Option(help="At most this many statements.")] = None,
+) -> None:
+    """List stored statements, filtered."""
+    if kind and kind not in KINDS:
+        raise fail(f"unknown --kind {kind!r}; choose one of {', '.join(KINDS)}", 2)
+    store = _store(db)
+    try:
+        query = Query(speaker=speaker, since=since, until=until, search=search, kind=kind, outlet=outlet, limit=limit)
+        records = store.statements(query)
+    except OnrecordError as exc:
+        raise fail(str(exc)) from None
+    if format == "jsonl":
+        for r in records:
+            sys.stdout.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
+        return
+    if not records:
+        err.print("no statements match", markup=False)
+        return
+    if by_speaker:
+        groups: dict[str, list[StoredStatement]] = defaultdict(list)
+        for r in records:
+            groups[r.statement.speaker or "(unresolved)"].append(r)
+        for name, group in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            _statement_table(
+                f"{name} — {len(group)} statements",
+                [(r, r.statement) for r in group],
+                with_meta=True,
+                with_speaker=False,
+            )
+    else:
+        _statement_table(f"{len(records)} statements", [(r, r.statement) for r in records], with_meta=True)
+
+
+@app.command()
+def documents(db: DbOption = DEFAULT_DB) -> None:
+    """List stored documents."""
+    store = _store(db)
+    table = Table(title_justify="left")
+    for column in ("id", "date", "outlet", "format", "statements", "title / source"):
+        table.add_column(column)
+    for d in store.documents():
+        table.add_row(
+            *(
+                Text(str(c))
+                for c in (d.id, d.date or "", d.outlet or "", d.format, d.statements, _shorten(d.title or d.source, 70))
+            )
+        )
+    out.print(table)
+
+
+@app.command()
+def show(
+    doc: Annotated[str, typer.Argument(help="Document id, source path, own id, or content-hash prefix.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Print a document's text with every statement marked: [n ...] around its content."""
+    store = _store(db)
+    try:
+        document, info, found = store.document(doc)
+    except OnrecordError as exc:
+        raise fail(str(exc)) from None
+    out.print(
+        Text(f"{info.title or info.source}  ({info.date or 'no date'}, {info.outlet or 'no outlet'})", style="bold")
+    )
+    out.print(mark_up(document.text, found))
+    for s in found:
+        nested = f" (inside [{s.nested_in}])" if s.nested_in is not None else ""
+        out.print(
+            Text(
+                f"[{s.index}] {s.speaker or s.speaker_mention or '?'} — {s.kind}"
+                f"{' — ' + s.cue if s.cue else ''}{nested}"
+            )
+        )
+
+
+PALETTE = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta")
+
+
+def mark_up(text: str, found: list[Statement]) -> Text:
+    """The text with ``[n`` and ``]`` around each statement's content, coloured per speaker."""
+    colours: dict[str | None, str] = {}
+    inserts: list[tuple[int, int, str]] = []
+    for s in found:
+        if s.kind == "turn":
+            continue
+        inserts.append((s.content_span.start, 1, f"[{s.index} "))
+        inserts.append((s.content_span.end, 0, "]"))
+    inserts.sort(key=lambda t: (t[0], t[1]))
+    result = Text()
+    pos = 0
+    for at, _, marker in inserts:
+        result.append(text[pos:at])
+        result.append(marker, style="bold reverse")
+        pos = at
+    result.append(text[pos:])
+    # colour contents by speaker, shifting spans by the markers inserted before them
+    shift_points = sorted((at, len(marker)) for at, _, marker in inserts)
+    for s in found:
+        if s.kind == "turn":
+            continue
+        colour = colours.setdefault(s.speaker, PALETTE[len(colours) % len(PALETTE)])
+        before = sum(n for at, n in shift_points if at <= s.content_span.start)
+        inside = sum(n for at, n in shift_points if s.content_span.start < at < s.content_span.end)
+        result.stylize(colour, s.content_span.start + before, s.content_span.end + before + inside)
+    return result
+
+
+@app.command(name="export")
+def export_(
+    out_path: Annotated[Path, typer.Argument(metavar="OUT", help="File to write.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="jsonl | csv | parquet")] = "jsonl",
+    db: DbOption = DEFAULT_DB,
+    speaker: Annotated[str | None, typer.Option(help="Only this speaker.")] = None,
+    since: Annotated[str | None, typer.Option(help="Documents dated on or after.")] = None,
+    until: Annotated[str | None, typer.Option(help="Documents dated on or before.")] = None,
+) -> None:
+    """Write stored statements to a JSON Lines, CSV or Parquet file."""
+    if format not in exporting.FORMATS:
+        raise fail(f"unknown --format {format!r}; choose one of {', '.join(exporting.FORMATS)}", 2)
+    store = _store(db)
+    n = exporting.export(store.iter_statements(Query(speaker=speaker, since=since, until=until)), out_path, format)
+    err.print(f"wrote {n} statements to {out_path}", markup=False)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

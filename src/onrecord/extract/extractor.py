@@ -1,0 +1,340 @@
+"""Document -> :class:`~onrecord.model.Extraction`: every attributed statement, unresolved.
+
+Stages, in order, for each document (``Extractor.pipe`` batches them through spaCy):
+
+1. *sections* — a transcript is cut into its turns (each a ``turn`` statement), an article
+   is one section (long texts are cut at paragraph breaks, so memory stays bounded);
+2. *quotes* — quotation marks are paired on the raw text, across paragraphs;
+3. *parse* — spaCy parses the sections (``nlp.pipe``, batched);
+4. *rules* — ``rules.SentenceRules`` finds cues with their sources and contents;
+5. *assemble* — duplicates merge, kinds are decided (direct/mixed/indirect/author),
+   quotations nobody claimed become ``implicit`` continuations of the statement before,
+   statements inside other statements are nested;
+6. *entities* — named people, organisations and places, and appositive links, are handed
+   on as plain data for speaker resolution (``onrecord.resolve``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from onrecord.extract.lexicon import Lexicon, lexicon
+from onrecord.extract.nlp import load_nlp
+from onrecord.extract.quotes import find_quotes, inner
+from onrecord.extract.rules import Candidate, SentenceRules, char_span, subtree
+from onrecord.model import Document, Entity, Extraction, Span, Statement
+
+VERSION = "onrecord.quotes.v1"
+ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+MAX_SECTION_CHARS = 100_000
+_DASH_SOURCE = re.compile(r"[ \t]*[—–]-?[ \t]*(?P<name>[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3})")
+_RULE_RANK = {"quote": 0, "clause": 1, "according": 2, "noun": 3, "stance": 4, "object": 5}
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    start: int
+    end: int
+
+
+def sections_of(document: Document) -> list[Section]:
+    """Where to parse: each turn's content, else the whole text in paragraph-aligned pieces."""
+    text = document.text
+    if document.turns:
+        first = document.turns[0].label_span.start
+        pieces = [(0, first)] + [(t.content_span.start, t.content_span.end) for t in document.turns]
+    else:
+        pieces = [(0, len(text))]
+    sections = []
+    for start, end in pieces:
+        while end - start > MAX_SECTION_CHARS:
+            cut = text.rfind("\n", start, start + MAX_SECTION_CHARS)
+            cut = cut if cut > start else start + MAX_SECTION_CHARS
+            sections.append(Section(start, cut))
+            start = cut
+        if text[start:end].strip():
+            sections.append(Section(start, end))
+    return sections
+
+
+class Extractor:
+    """Finds attributed statements. Load once, then call :meth:`extract` or :meth:`pipe`."""
+
+    version = VERSION
+
+    def __init__(self, nlp: Language | None = None, lex: Lexicon | None = None, batch_size: int = 32) -> None:
+        self.nlp = nlp or load_nlp()
+        self.lex = lex or lexicon()
+        self.batch_size = batch_size
+
+    def extract(self, document: Document) -> Extraction:
+        return next(self.pipe([document]))
+
+    def pipe(self, documents: Iterable[Document]) -> Iterator[Extraction]:
+        """Extractions for ``documents``, in order; streams, so any number of documents fits in memory."""
+        for document in documents:
+            sections = sections_of(document)
+            texts = ((document.text[s.start : s.end], s) for s in sections)
+            parsed = list(self.nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size))
+            yield self._assemble(document, parsed)
+
+    # -- assembly ------------------------------------------------------------------------
+    def _assemble(self, document: Document, parsed: list[tuple[Doc, Section]]) -> Extraction:
+        text = document.text
+        candidates: list[Candidate] = []
+        sentences: list[Span] = []
+        entities: list[Entity] = []
+        aliases: list[tuple[Span, Span]] = []
+        quotes: list[Span] = []
+        for doc, section in parsed:
+            section_quotes = find_quotes(text, section.start, section.end)
+            quotes += section_quotes
+            rules = SentenceRules(self.lex, doc.text, section.start, section_quotes)
+            for sent in doc.sents:
+                sentences.append(Span(sent.start_char + section.start, sent.end_char + section.start))
+                candidates += rules.apply(sent)
+            entities += self._entities(doc, section.start)
+            aliases += self._aliases(doc, section.start)
+        candidates = self._deduplicate(candidates)
+        # "Petrova, who warned …": the relative pronoun stands for the phrase before it
+        aliases += [(c.source, c.antecedent) for c in candidates if c.source and c.antecedent]
+        statements = [self._statement(c, quotes, document) for c in candidates]
+        statements = [s for s in statements if s is not None]
+        statements += self._unclaimed_quotes(text, quotes, statements, sentences)
+        if not document.turns:
+            statements += self._author_phrases(text, sentences, statements)
+        statements += self._turns(document)
+        return Extraction(tuple(_nest(statements, text)), tuple(entities), tuple(aliases))
+
+    def _deduplicate(self, candidates: list[Candidate]) -> list[Candidate]:
+        best: dict[tuple[int, int], Candidate] = {}
+        for cand in candidates:
+            key = (cand.cue.start, cand.cue.end) if cand.cue else (cand.content.start, cand.content.end)
+            if key not in best or _RULE_RANK[cand.rule] < _RULE_RANK[best[key].rule]:
+                best[key] = cand
+        kept = list(best.values())
+        # The same content claimed by two cues ("said" and "added" over one quote): keep the nearer.
+        by_content: dict[tuple[int, int], Candidate] = {}
+        for cand in kept:
+            key = (cand.content.start, cand.content.end)
+            other = by_content.get(key)
+            if other is None or _distance(cand) < _distance(other):
+                by_content[key] = cand
+        return list(by_content.values())
+
+    def _statement(self, cand: Candidate, quotes: list[Span], document: Document) -> Statement | None:
+        text = document.text
+        if cand.cue and cand.content.overlaps(cand.cue) or len(cand.content) < 2:
+            return None
+        cand.content = _cover_quotes(cand.content, quotes)
+        inside = [q for q in quotes if cand.content.contains(q) or q.contains(cand.content)]
+        enclosing = [q for q in quotes if q.contains(cand.content) and q != cand.content]
+        if cand.first_person and cand.cue and any(q.contains(cand.cue) for q in quotes):
+            return None  # "I think" inside a speaker's own quotation is that speaker's voice
+        if enclosing and cand.rule != "quote":
+            kind = "indirect"
+            quoted: tuple[Span, ...] = ()
+        elif cand.rule == "quote" or any(_same(q, cand.content, text) for q in inside):
+            kind = "direct"
+            quoted = tuple(inner(q, text) for q in inside if cand.content.contains(q)) or (inner(cand.content, text),)
+        elif inside:
+            kind = "mixed"
+            quoted = tuple(inner(q, text) for q in inside if cand.content.contains(q))
+        else:
+            kind, quoted = "indirect", ()
+        if cand.first_person and not document.turns and not enclosing:
+            kind = "author"
+        return Statement(
+            index=-1,
+            kind=kind,  # type: ignore[arg-type]
+            content=cand.content.of(text),
+            content_span=cand.content,
+            speaker_mention=cand.source.of(text) if cand.source else None,
+            speaker_span=cand.source,
+            cue=cand.cue.of(text) if cand.cue else None,
+            cue_span=cand.cue,
+            quotes=quoted,
+            confidence=cand.confidence,
+        )
+
+    def _unclaimed_quotes(
+        self, text: str, quotes: list[Span], statements: list[Statement], sentences: list[Span]
+    ) -> list[Statement]:
+        """Quotations no cue claimed: ``"…" — Petrova``, or a continuation of the statement before."""
+        claimed = [s.content_span for s in statements]
+        found: list[Statement] = []
+        starts = [s.start for s in sentences]
+        for quote in quotes:
+            if any(c.overlaps(quote) for c in claimed):
+                continue
+            before = text[max(0, quote.start - 20) : quote.start].lower()
+            if any(before.rstrip().endswith(cue) for cue in self.lex.scare_quote_cues):
+                continue
+            dash = _DASH_SOURCE.match(text, quote.end)
+            words = len(text[quote.start : quote.end].split())
+            if dash:
+                source = Span(dash.start("name"), dash.end("name"))
+                found.append(
+                    Statement(
+                        -1,
+                        "direct",
+                        quote.of(text),
+                        quote,
+                        speaker_mention=source.of(text),
+                        speaker_span=source,
+                        quotes=(inner(quote, text),),
+                        confidence=0.9,
+                    )
+                )
+                continue
+            previous = [s for s in statements + found if s.content_span.end <= quote.start and s.kind != "author"]
+            if not previous:
+                continue
+            gap = text[previous[-1].content_span.end : quote.start] if previous else ""
+            close = gap.count("\n\n") + (gap.count("\n") if "\n\n" not in gap else 0) <= 2
+            if not close:
+                continue
+            at = bisect.bisect_right(starts, quote.start) - 1
+            sentence = sentences[at] if at >= 0 else quote
+            if words >= 4 and len(quote) >= 0.6 * len(sentence.of(text).strip()):
+                content, conf = quote, 0.65
+            else:
+                content, conf = _trim(sentence, text), 0.55
+            if any(c.overlaps(content) for c in claimed):
+                continue
+            found.append(
+                Statement(-1, "implicit", content.of(text), content, quotes=(inner(quote, text),), confidence=conf)
+            )
+        return found
+
+    def _author_phrases(self, text: str, sentences: list[Span], statements: list[Statement]) -> list[Statement]:
+        """``In my view, …``: the writer's own voice, announced by a phrase rather than a verb."""
+        found = []
+        taken = [s.content_span for s in statements]
+        for sentence in sentences:
+            lowered = sentence.of(text).lower()
+            for phrase in self.lex.author_phrases:
+                at = lowered.find(phrase)
+                if at < 0 or at > 3:
+                    continue
+                cue = Span(sentence.start + at, sentence.start + at + len(phrase))
+                content = _trim(Span(cue.end, sentence.end), text)
+                if len(content) > 3 and not any(t.overlaps(content) for t in taken):
+                    found.append(
+                        Statement(
+                            -1,
+                            "author",
+                            content.of(text),
+                            content,
+                            speaker_mention=None,
+                            cue=cue.of(text),
+                            cue_span=cue,
+                            confidence=0.8,
+                        )
+                    )
+                break
+        return found
+
+    @staticmethod
+    def _turns(document: Document) -> list[Statement]:
+        text = document.text
+        return [
+            Statement(
+                -1,
+                "turn",
+                turn.content_span.of(text),
+                turn.content_span,
+                speaker=turn.speaker,
+                speaker_mention=turn.label,
+                speaker_span=turn.label_span,
+                confidence=1.0,
+            )
+            for turn in document.turns
+            if len(turn.content_span)
+        ]
+
+    @staticmethod
+    def _entities(doc: Doc, offset: int) -> Iterator[Entity]:
+        for ent in doc.ents:
+            if ent.label_ in ENTITY_LABELS:
+                yield Entity(ent.text, Span(ent.start_char + offset, ent.end_char + offset), ent.label_)
+
+    @staticmethod
+    def _aliases(doc: Doc, offset: int) -> Iterator[tuple[Span, Span]]:
+        """Descriptor -> name links: appositions and titles before a name."""
+        for token in doc:
+            if token.dep_ == "appos":
+                head, other = token.head, token
+                if other.pos_ == "PROPN" and head.pos_ != "PROPN":
+                    head, other = other, head
+                name = char_span(subtree(head, frozenset({"appos", "punct", "relcl", "acl", "prep"})), offset, doc.text)
+                descriptor = char_span(subtree(other, frozenset({"punct", "relcl", "acl"})), offset, doc.text)
+                if name and descriptor and head.pos_ == "PROPN":
+                    yield descriptor, name
+        for ent in doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            titles = [t for t in ent.root.children if t.dep_ == "compound" and t.i < ent.start]
+            if titles:
+                left = min(t.left_edge.i for t in titles)
+                descriptor = char_span(list(doc[left : ent.start]), offset, doc.text)
+                if descriptor:
+                    yield descriptor, Span(ent.start_char + offset, ent.end_char + offset)
+
+
+def _distance(cand: Candidate) -> int:
+    if cand.cue is None:
+        return 0
+    return min(abs(cand.cue.start - cand.content.end), abs(cand.content.start - cand.cue.end))
+
+
+def _cover_quotes(content: Span, quotes: list[Span]) -> Span:
+    """Widen a content that cuts a quotation in two, so the quotation stays whole."""
+    start, end = content.start, content.end
+    for quote in quotes:
+        if quote.overlaps(content) and not content.contains(quote) and not quote.contains(content):
+            start, end = min(start, quote.start), max(end, quote.end)
+    return Span(start, end)
+
+
+def _same(quote: Span, content: Span, text: str) -> bool:
+    """A content that is the quotation, give or take edge punctuation."""
+    return abs(quote.start - content.start) <= 2 and abs(quote.end - content.end) <= 2
+
+
+def _trim(span: Span, text: str) -> Span:
+    start, end = span.start, span.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)
+
+
+def _nest(statements: list[Statement], text: str) -> list[Statement]:
+    """Order statements by position, number them, and point each at the one it sits inside."""
+    from dataclasses import replace
+
+    def start(s: Statement) -> tuple[int, int]:
+        points = [s.content_span.start] + [sp.start for sp in (s.cue_span, s.speaker_span) if sp]
+        return (min(points), -len(s.content_span))
+
+    ordered = sorted(statements, key=start)
+    result = [replace(s, index=i) for i, s in enumerate(ordered)]
+    nested = []
+    for s in result:
+        anchor = s.cue_span or s.content_span
+        parents = [
+            p
+            for p in result
+            if p is not s and p.content_span.contains(anchor) and len(p.content_span) > len(s.content_span)
+        ]
+        parent = min(parents, key=lambda p: len(p.content_span)) if parents else None
+        nested.append(replace(s, nested_in=parent.index if parent else None))
+    return nested

@@ -1,0 +1,43 @@
+"""The cue lexicon (``data/cues.yaml``) as frozen sets: rules as data, apart from the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+import yaml
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    speech_verbs: frozenset[str]
+    object_content_verbs: frozenset[str]
+    clause_only_verbs: frozenset[str]
+    belief_verbs: frozenset[str]
+    object_prepositions: dict[str, str]
+    stance_nouns: frozenset[str]
+    stance_verbs: frozenset[str]
+    speech_nouns: frozenset[str]
+    author_verbs: frozenset[str]
+    author_phrases: tuple[str, ...]
+    scare_quote_cues: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The packaged lexicon, loaded once."""
+    raw = yaml.safe_load((files("onrecord.extract") / "data" / "cues.yaml").read_text("utf-8"))
+    return Lexicon(
+        speech_verbs=frozenset(raw["speech_verbs"]),
+        object_content_verbs=frozenset(raw["object_content_verbs"]),
+        clause_only_verbs=frozenset(raw["clause_only_verbs"]),
+        belief_verbs=frozenset(raw["belief_verbs"]),
+        object_prepositions=dict(raw["object_prepositions"]),
+        stance_nouns=frozenset(raw["stance_nouns"]),
+        stance_verbs=frozenset(raw["stance_verbs"]),
+        speech_nouns=frozenset(raw["speech_nouns"]),
+        author_verbs=frozenset(raw["author_verbs"]),
+        author_phrases=tuple(raw["author_phrases"]),
+        scare_quote_cues=tuple(raw["scare_quote_cues"]),
+    )

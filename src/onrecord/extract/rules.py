@@ -1,0 +1,301 @@
+"""Attribution rules over one parsed sentence: cue -> source and content.
+
+Each rule looks at spaCy's dependency parse and yields :class:`Candidate` records
+with absolute character spans. The extractor (``extractor.py``) merges them with the
+quotation marks found on the raw text, nests them, and decides their kinds.
+
+Rules, in the order they are tried for each token:
+
+1. *verb cues* — a speech verb with a subject (``said``, ``warned``, ``accused X of``);
+   content is its clausal complement, an adjacent quotation, or its object;
+2. *stance phrases* — ``expressed skepticism about X``;
+3. *according to X* and *in X's view* — content is the clause they modify;
+4. *noun cues* — ``X's claim that …``, ``the claim by X that …``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from onrecord.extract.lexicon import Lexicon
+from onrecord.model import Span
+
+SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+CLAUSES = {"ccomp", "xcomp", "csubj"}
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+FIRST_PERSON = {"i", "we"}
+_EDGE_PUNCT = " \t\r\n,;:—–-"
+_GAP_BEFORE_FRAME = re.compile(r"^[\s,;:—–-]*$")
+_GAP_AFTER_FRAME = re.compile(r"^[^.!?\"“”]{0,60}?[,:—–-]?\s*$")
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A cue with its source and content, before kinds and nesting are decided."""
+
+    cue: Span | None
+    source: Span | None
+    content: Span
+    rule: str  # clause | quote | object | stance | according | noun
+    first_person: bool = False
+    antecedent: Span | None = None  # for "who"/"which": the noun phrase it stands for
+    confidence: float = 0.85
+
+
+def char_span(tokens: Sequence[Token], offset: int, text: str) -> Span | None:
+    """The characters of ``tokens`` (a contiguous run), trimmed of edge punctuation."""
+    if not tokens:
+        return None
+    start = tokens[0].idx
+    end = tokens[-1].idx + len(tokens[-1])
+    while start < end and text[start] in _EDGE_PUNCT:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_PUNCT:
+        end -= 1
+    return Span(start + offset, end + offset) if end > start else None
+
+
+def subtree(token: Token, skip_deps: frozenset[str] = frozenset()) -> list[Token]:
+    """The contiguous run of ``token``'s subtree, cut before any child with a skipped dependency."""
+    left, right = token.left_edge.i, token.right_edge.i
+    for child in token.children:
+        if child.dep_ in skip_deps:
+            if child.i > token.i:
+                right = min(right, child.left_edge.i - 1)
+            else:
+                left = max(left, child.right_edge.i + 1)
+    return [t for t in token.doc[left : right + 1]]
+
+
+def _tokens_between(doc, start: int, end: int) -> list[Token]:  # type: ignore[no-untyped-def]
+    return [t for t in doc[start:end]]
+
+
+class SentenceRules:
+    """Apply the rules to sentences of one parsed section of a document."""
+
+    def __init__(self, lexicon: Lexicon, text: str, offset: int, quotes: list[Span]) -> None:
+        self.lex = lexicon
+        self.text = text  # the section's text (what the spaCy Doc was made from)
+        self.offset = offset  # where the section starts in the document
+        self.quotes = quotes  # absolute spans of quotations in this section
+
+    # -- helpers -------------------------------------------------------------------------
+    def span(self, tokens: Sequence[Token]) -> Span | None:
+        return char_span(tokens, self.offset, self.text)
+
+    def token_span(self, token: Token) -> Span:
+        return Span(token.idx + self.offset, token.idx + len(token) + self.offset)
+
+    def cue_span(self, verb: Token, *extra: Token) -> Span:
+        parts = [verb, *extra, *(c for c in verb.children if c.dep_ == "prt")]
+        start = min(t.idx for t in parts)
+        end = max(t.idx + len(t) for t in parts)
+        return Span(start + self.offset, end + self.offset)
+
+    def in_quote(self, token: Token) -> bool:
+        at = token.idx + self.offset
+        return any(q.start < at < q.end for q in self.quotes)
+
+    def subject_of(self, verb: Token) -> Token | None:
+        """The verb's subject, or the subject it shares with the verb it hangs from."""
+        seen = 0
+        while verb is not None and seen < 4:
+            for child in verb.children:
+                if child.dep_ in SUBJECTS and child.dep_ != "csubj":
+                    return child
+            if verb.dep_ in {"advcl", "conj", "xcomp"} and verb.head is not verb:
+                verb = verb.head
+                seen += 1
+                continue
+            return None
+        return None
+
+    def source_span(self, subject: Token) -> tuple[Span | None, Span | None]:
+        """The subject as written, and for a relative pronoun the phrase it stands for."""
+        source = self.span(subtree(subject, frozenset({"relcl", "acl", "punct"})))
+        antecedent = None
+        if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl":
+            noun = subject.head.head
+            antecedent = self.span(subtree(noun, frozenset({"relcl", "acl", "appos", "punct", "prep"})))
+        return source, antecedent
+
+    def adjacent_quote(self, frame: Span, sentence: Span, has_clause: bool) -> Span | None:
+        """A quotation that ends just before the ``X said`` frame or starts just after it.
+
+        A quotation before the frame must read as unfinished (``"…," she said``) unless
+        the cue has no clause of its own: ``"We are done." She said the talks…`` is two statements.
+        """
+        best = None
+        for quote in self.quotes:
+            if sentence.start - 1 <= quote.end <= frame.start:
+                gap = self.text[quote.end - self.offset : frame.start - self.offset]
+                last = self.text[quote.end - self.offset - 2 : quote.end - self.offset - 1]
+                unfinished = last in {",", "?", "!", "—", "–", "-"} or gap.lstrip().startswith(",")
+                if _GAP_BEFORE_FRAME.match(gap) and (unfinished or not has_clause):
+                    best = quote
+            elif frame.end <= quote.start <= sentence.end + 1:
+                gap = self.text[frame.end - self.offset : quote.start - self.offset]
+                if _GAP_AFTER_FRAME.match(gap) and (gap.rstrip().endswith((",", ":", "—", "-")) or not gap.strip()):
+                    return quote
+        return best
+
+    # -- rules ---------------------------------------------------------------------------
+    def apply(self, sent: SpacySpan) -> Iterator[Candidate]:
+        sentence = Span(sent.start_char + self.offset, sent.end_char + self.offset)
+        for token in sent:
+            lemma = token.lemma_.lower()
+            if token.pos_ in {"VERB", "AUX"} and lemma in self.lex.speech_verbs:
+                if lemma in self.lex.belief_verbs and self.in_quote(token):
+                    continue  # "we want a treaty" inside a quotation is the quoted speaker talking
+                yield from self.verb_cue(token, lemma, sentence)
+            elif lemma == "accord" and token.lower_ == "according":
+                yield from self.according_to(token)
+            elif token.pos_ == "NOUN" and lemma in self.lex.speech_nouns:
+                yield from self.noun_cue(token)
+
+    def verb_cue(self, verb: Token, lemma: str, sentence: Span) -> Iterator[Candidate]:
+        subject = self.subject_of(verb)
+        if subject is None or subject.lower_ in {"it", "there"} and not any(c.dep_ == "nsubj" for c in verb.children):
+            return
+        if subject.dep_ == "nsubjpass":
+            return  # "it was said that" has no speaker in the clause
+        source, antecedent = self.source_span(subject)
+        if source is None:
+            return
+        first_person = subject.lower_ in FIRST_PERSON
+        frame_tokens = [subject.left_edge, verb, subject.right_edge]
+        frame = Span(
+            min(t.idx for t in frame_tokens) + self.offset,
+            max(t.idx + len(t) for t in frame_tokens) + self.offset,
+        )
+        clause = next((c for c in verb.children if c.dep_ in {"ccomp", "xcomp"}), None)
+        quote = self.adjacent_quote(frame, sentence, has_clause=clause is not None)
+        if quote is not None:
+            yield Candidate(self.cue_span(verb), source, quote, "quote", first_person, antecedent, 0.95)
+            return
+        if clause is None and self._is_inverted(verb):
+            # "Talks have stalled, she said": the reported clause is the head.
+            head = verb.head
+            own = subtree(verb)
+            before = [t for t in subtree(head) if t.i < own[0].i]
+            after = [t for t in subtree(head) if t.i > own[-1].i]
+            content = self.span(before if len(before) >= len(after) else after)
+            if content is not None and len(content) > 3:
+                yield Candidate(self.cue_span(verb), source, content, "clause", first_person, antecedent, 0.85)
+            return
+        if clause is not None:
+            content = self.span(subtree(clause))
+            if content is not None:
+                yield Candidate(self.cue_span(verb), source, content, "clause", first_person, antecedent, 0.85)
+            return
+        if lemma in self.lex.clause_only_verbs:
+            return
+        yield from self.object_content(verb, lemma, source, first_person, antecedent)
+
+    @staticmethod
+    def _is_inverted(verb: Token) -> bool:
+        """``…, she said`` parsed with the cue hanging from the reported clause."""
+        if verb.dep_ not in {"parataxis", "ccomp"} or verb.head.i == verb.i:
+            return False
+        if any(c.dep_ == "mark" for c in verb.children):
+            return False
+        own = subtree(verb)
+        doc = verb.doc
+        before = doc[own[0].i - 1] if own[0].i > 0 else None
+        after = doc[own[-1].i + 1] if own[-1].i + 1 < len(doc) else None
+        return (before is not None and before.text in {",", "—", "–", "”", '"'}) or (
+            after is not None and after.text in {",", ":"} and own[0].i <= verb.head.left_edge.i
+        )
+
+    def object_content(
+        self, verb: Token, lemma: str, source: Span, first_person: bool, antecedent: Span | None
+    ) -> Iterator[Candidate]:
+        obj = next((c for c in verb.children if c.dep_ in {"dobj", "attr"}), None)
+        preps = [c for c in verb.children if c.dep_ in {"prep", "oprd"}]
+        if lemma in self.lex.stance_verbs and obj is not None and obj.lemma_.lower() in self.lex.stance_nouns:
+            prep = next((c for c in obj.children if c.dep_ in {"prep", "acl"}), None)
+            if prep is not None:
+                pobj = [t for t in subtree(prep) if t.i > prep.i]
+                content = self.span(pobj)
+                if content is not None:
+                    yield Candidate(self.cue_span(verb, prep), source, content, "stance", first_person, antecedent)
+                return
+        wanted = self.lex.object_prepositions.get(lemma)
+        if lemma == "call":
+            # "called it a disgrace", "called for talks"; a bare "called the minister" is not speech
+            if not any(c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "for") for c in verb.children):
+                return
+        if lemma not in self.lex.object_content_verbs:
+            return
+        pieces: list[Token] = []
+        if obj is not None:
+            pieces += subtree(obj)
+        for prep in preps:
+            if prep.dep_ == "oprd" or wanted is None or prep.lower_ == wanted or prep.lower_ in {"against", "about"}:
+                pieces += subtree(prep)
+        if not pieces:
+            return
+        pieces.sort(key=lambda t: t.i)
+        content = self.span(verb.doc[pieces[0].i : pieces[-1].i + 1])
+        if content is not None:
+            yield Candidate(self.cue_span(verb), source, content, "object", first_person, antecedent, 0.75)
+
+    def according_to(self, according: Token) -> Iterator[Candidate]:
+        to = next((c for c in according.children if c.lower_ == "to"), None)
+        pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        if pobj is None:
+            return
+        source = self.span(subtree(pobj, frozenset({"relcl", "acl", "punct"})))
+        head = according.head
+        own = subtree(according)
+        clause = subtree(head) if head is not according else []
+        before = [t for t in clause if t.i < own[0].i]
+        after = [t for t in clause if t.i > own[-1].i]
+        content = self.span(after if len(after) >= len(before) else before)
+        if source is None or content is None:
+            return
+        cue = Span(according.idx + self.offset, to.idx + len(to) + self.offset)
+        yield Candidate(cue, source, content, "according", False, None, 0.85)
+
+    def noun_cue(self, noun: Token) -> Iterator[Candidate]:
+        holder = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if holder is None:
+            by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in {"by", "from", "of"}), None)
+            holder = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+        if holder is None:
+            return
+        if holder.lower_ in {"my", "our"}:
+            first_person = True
+        else:
+            first_person = False
+        source = self.span(subtree(holder, frozenset({"case", "relcl"})))
+        clause = next(
+            (
+                c
+                for c in noun.children
+                if c.dep_ in {"acl", "ccomp", "relcl"}
+                and any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)
+            ),
+            None,
+        )
+        if clause is not None:
+            content = self.span(subtree(clause))
+        elif noun.lemma_.lower() in {"view", "opinion"} and noun.head.dep_ == "prep" and noun.head.lower_ == "in":
+            # "In Petrova's view, the talks have stalled."
+            prep = noun.head
+            head = prep.head
+            own = subtree(prep)
+            after = [t for t in subtree(head) if t.i > own[-1].i]
+            before = [t for t in subtree(head) if t.i < own[0].i]
+            content = self.span(after if len(after) >= len(before) else before)
+        else:
+            return
+        if source is None or content is None:
+            return
+        yield Candidate(self.token_span(noun), source, content, "noun", first_person, None, 0.8)

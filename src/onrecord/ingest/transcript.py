@@ -1,0 +1,70 @@
+"""Speaker turns in interview and debate transcripts.
+
+Recognised turn labels, at the start of a line and followed by a colon:
+``DONALD TRUMP:`` (capitals), ``Q:`` / ``A:``, ``Question:`` / ``Answer:`` and
+``Name Surname:``. A turn runs until the next label. A text is a transcript when it
+has at least two turns and its labels repeat or alternate like a conversation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from onrecord.model import Span, Turn
+
+_LABEL = re.compile(
+    r"^\ufeff?[ \t]*(?P<label>"
+    r"[A-Z][A-Z.'’\- ]{0,40}[A-Z.]"  # DONALD TRUMP, BILL O'REILLY, MR. X
+    r"|Q|A|Question|Answer"
+    r"|[A-Z][a-z'’\-]+(?:\s(?:[A-Z][a-z'’\-]+|[A-Z]\.)){1,3}"  # Anna Petrova
+    r")[ \t]*:[ \t]*",
+    re.MULTILINE,
+)
+# Labels in capitals that are not speakers but headings of an article.
+_NOT_SPEAKERS = {"NOTE", "UPDATE", "EDITOR'S NOTE", "SOURCE", "SOURCES", "PHOTO", "WATCH", "READ MORE", "RELATED"}
+_UNKNOWN_SPEAKERS = {"UNIDENTIFIED", "UNIDENTIFIED MALE", "UNIDENTIFIED FEMALE", "UNKNOWN", "CROSSTALK"}
+
+
+def display_name(label: str) -> str:
+    """``BILL O'REILLY`` -> ``Bill O'Reilly``; mixed-case labels are kept as written."""
+    if not label.isupper():
+        return label
+    words = []
+    for word in label.split():
+        word = word.capitalize()
+        word = re.sub(r"(?<=['’\-])([a-z])", lambda m: m.group(1).upper(), word)
+        word = re.sub(r"^(Mc)([a-z])", lambda m: m.group(1) + m.group(2).upper(), word)
+        words.append(word)
+    return " ".join(words)
+
+
+def find_turns(text: str, interviewer: str | None = None, interviewee: str | None = None) -> tuple[Turn, ...]:
+    """The turns of ``text``, or ``()`` when it does not read as a transcript."""
+    matches = [m for m in _LABEL.finditer(text) if m["label"].strip().upper() not in _NOT_SPEAKERS]
+    if len(matches) < 2:
+        return ()
+    labels = Counter(m["label"] for m in matches)
+    if not any(label.isupper() or label in {"Q", "A", "Question", "Answer"} for label in labels):
+        # Mixed-case "Name Surname:" lines only count when speakers recur, as in a conversation.
+        if len(matches) < 3 or max(labels.values()) < 2:
+            return ()
+    turns = []
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        content_end = len(text[:end].rstrip())
+        label = match["label"]
+        label_span = Span(match.start("label"), match.end("label"))
+        content = Span(match.end(), max(match.end(), content_end))
+        turns.append(Turn(label, label_span, content, _speaker_for(label, interviewer, interviewee)))
+    return tuple(turns)
+
+
+def _speaker_for(label: str, interviewer: str | None, interviewee: str | None) -> str | None:
+    if label in {"Q", "Question"}:
+        return interviewer
+    if label in {"A", "Answer"}:
+        return interviewee
+    if label.upper() in _UNKNOWN_SPEAKERS:
+        return None
+    return display_name(label)

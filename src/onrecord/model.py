@@ -1,0 +1,192 @@
+"""Plain data that crosses the layers: documents, spans, statements. No I/O here.
+
+Everything that points into a document is a :class:`Span` of character offsets
+(Python ``str`` indices) into :attr:`Document.text`, so any statement can be shown
+highlighted in its source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["direct", "indirect", "mixed", "implicit", "turn", "author"]
+KINDS: tuple[str, ...] = ("direct", "indirect", "mixed", "implicit", "turn", "author")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A half-open character range ``[start, end)`` into a document's text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"invalid span [{self.start}, {self.end})")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def of(self, text: str) -> str:
+        """The text this span covers."""
+        return text[self.start : self.end]
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def contains(self, other: Span) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+    def as_list(self) -> list[int]:
+        return [self.start, self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One speaking turn of a transcript: ``LABEL: content``."""
+
+    label: str  # as written: "DONALD TRUMP", "Q"
+    label_span: Span
+    content_span: Span
+    speaker: str | None  # the name the label stands for, or None when unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One text and what is known about it. ``text`` is what every span points into."""
+
+    text: str
+    source: str  # where it was read from: the path as given, with "#N" for records of a file
+    format: str  # text | markdown | html | jsonl | feed | transcript
+    title: str | None = None
+    date: str | None = None  # ISO 8601 date (YYYY-MM-DD) when known
+    outlet: str | None = None
+    author: str | None = None
+    url: str | None = None
+    genre: str | None = None
+    key: str | None = None  # the document's own id, when its source gives one
+    turns: tuple[Turn, ...] = ()
+    meta: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the text: what makes re-ingesting the same document a no-op."""
+        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    @property
+    def is_transcript(self) -> bool:
+        return bool(self.turns)
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """Something attributed to a speaker, with every part located in the document text."""
+
+    index: int  # 0-based position in its document
+    kind: Kind
+    content: str
+    content_span: Span
+    speaker: str | None = None  # resolved name ("Anna Petrova"), None when unknown
+    speaker_mention: str | None = None  # as written ("she", "the minister")
+    speaker_span: Span | None = None
+    cue: str | None = None  # "warned", "according to"; None when there is none
+    cue_span: Span | None = None
+    nested_in: int | None = None  # index of the statement this one is reported inside
+    quotes: tuple[Span, ...] = ()  # verbatim quoted spans inside the content
+    confidence: float = 1.0
+
+    def to_dict(self) -> dict[str, object]:
+        """The statement contract as plain JSON-ready data."""
+        return {
+            "index": self.index,
+            "speaker": self.speaker,
+            "speaker_mention": self.speaker_mention,
+            "speaker_span": self.speaker_span.as_list() if self.speaker_span else None,
+            "cue": self.cue,
+            "cue_span": self.cue_span.as_list() if self.cue_span else None,
+            "content": self.content,
+            "content_span": self.content_span.as_list(),
+            "kind": self.kind,
+            "nested_in": self.nested_in,
+            "quotes": [q.as_list() for q in self.quotes],
+            "confidence": round(self.confidence, 3),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Statement:
+        def span(value: object) -> Span | None:
+            return Span(int(value[0]), int(value[1])) if value else None  # type: ignore[index]
+
+        return cls(
+            index=int(data["index"]),  # type: ignore[arg-type]
+            kind=data["kind"],  # type: ignore[arg-type]
+            content=str(data["content"]),
+            content_span=span(data["content_span"]),  # type: ignore[arg-type]
+            speaker=data.get("speaker"),  # type: ignore[arg-type]
+            speaker_mention=data.get("speaker_mention"),  # type: ignore[arg-type]
+            speaker_span=span(data.get("speaker_span")),
+            cue=data.get("cue"),  # type: ignore[arg-type]
+            cue_span=span(data.get("cue_span")),
+            nested_in=data.get("nested_in"),  # type: ignore[arg-type]
+            quotes=tuple(span(q) for q in data.get("quotes") or ()),  # type: ignore[misc, union-attr]
+            confidence=float(data.get("confidence", 1.0)),  # type: ignore[arg-type]
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A named mention the extractor saw, handed to speaker resolution as plain data."""
+
+    text: str
+    span: Span
+    label: str  # PERSON | ORG | GPE | NORP | ...
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What the extractor found in one document, before speakers are resolved."""
+
+    statements: tuple[Statement, ...]
+    entities: tuple[Entity, ...] = ()
+    # appositive and title links: (descriptor span, name span), e.g. "the foreign minister" -> "Anna Petrova"
+    aliases: tuple[tuple[Span, Span], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """A stored document's metadata, without its text."""
+
+    id: int
+    source: str
+    format: str
+    title: str | None
+    date: str | None
+    outlet: str | None
+    author: str | None
+    url: str | None
+    genre: str | None
+    key: str | None
+    content_hash: str
+    statements: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StoredStatement:
+    """A statement as kept in the store, with the document it came from."""
+
+    id: int
+    document: DocumentInfo
+    statement: Statement
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "document_id": self.document.id,
+            "source": self.document.source,
+            "date": self.document.date,
+            "outlet": self.document.outlet,
+            "title": self.document.title,
+            **self.statement.to_dict(),
+        }

@@ -1,0 +1,72 @@
+"""The flow in one place: ingest -> extract -> resolve, yielding documents with statements.
+
+Sits above the four sibling layers (they never import one another); the CLI, the store
+loader and batch jobs all go through here, so the steps are composed once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from onrecord import ingest
+from onrecord.errors import InputError
+from onrecord.extract import Extractor
+from onrecord.model import Document, Statement
+from onrecord.resolve import resolve_document
+
+
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """A document and its resolved statements."""
+
+    document: Document
+    statements: tuple[Statement, ...]
+
+
+@lru_cache(maxsize=1)
+def default_extractor() -> Extractor:
+    """One extractor (one loaded spaCy pipeline) per process."""
+    return Extractor()
+
+
+def process(documents: Iterable[Document], extractor: Extractor | None = None) -> Iterator[Processed]:
+    """Extract and resolve the statements of each document, streaming."""
+    extractor = extractor or default_extractor()
+    docs = iter(documents)
+    # a one-item look-behind lets extraction stream while we pair results with documents
+    pending: list[Document] = []
+
+    def feed() -> Iterator[Document]:
+        for doc in docs:
+            pending.append(doc)
+            yield doc
+
+    for extraction in extractor.pipe(feed()):
+        document = pending.pop(0)
+        yield Processed(document, tuple(resolve_document(document, extraction)))
+
+
+def read_paths(
+    paths: Iterable[str], *, date: str | None = None, outlet: str | None = None, max_bytes: int | None = None
+) -> Iterator[Document | InputError]:
+    """Every document in ``paths`` (files, directories, globs), or an error per bad file or record."""
+    for path in ingest.expand(paths):
+        if isinstance(path, InputError):
+            yield path
+            continue
+        try:
+            yield from ingest.read(path, date=date, outlet=outlet, max_bytes=max_bytes)
+        except InputError as exc:
+            yield exc
+
+
+def extract(text: str, **meta: object) -> list[Statement]:
+    """Statements attributed in ``text``; ``meta`` may give title, date, outlet, author, url.
+
+    >>> [s.speaker for s in extract('"We will not back down," Anna Petrova said.')]
+    ['Anna Petrova']
+    """
+    document = ingest.from_text(text, **meta)
+    return list(next(process([document])).statements)

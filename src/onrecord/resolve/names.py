@@ -1,0 +1,127 @@
+"""Name forms: strip titles and possessives, compare surnames. Plain string rules, no model."""
+
+from __future__ import annotations
+
+import re
+
+HONORIFICS = {
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "rev",
+    "gen",
+    "col",
+    "lt",
+    "capt",
+    "sen",
+    "senator",
+    "rep",
+    "gov",
+    "governor",
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "foreign",
+    "secretary",
+    "chancellor",
+    "premier",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "ambassador",
+    "mayor",
+    "judge",
+    "justice",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "speaker",
+    "leader",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "general",
+    "admiral",
+    "commissioner",
+    "deputy",
+    "defense",
+    "defence",
+    "interior",
+    "finance",
+    "former",
+    "state",
+    "attorney",
+    "director",
+    "ceo",
+    "chief",
+    "top",
+    "diplomat",
+    "candidate",
+    "nominee",
+    "u.s.",
+    "us",
+}
+MALE = {"mr", "sir", "lord", "king", "prince", "he", "him", "his", "chairman", "spokesman"}
+FEMALE = {"mrs", "ms", "miss", "dame", "lady", "queen", "princess", "she", "her", "chairwoman", "spokeswoman"}
+PRONOUNS = {"he", "she", "him", "her", "his", "they", "them", "their", "it", "its", "i", "we", "me", "us", "my", "our"}
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+
+
+def tokens(name: str) -> list[str]:
+    return [t for t in re.split(r"\s+", name.strip()) if t]
+
+
+def strip_name(mention: str) -> str:
+    """``Foreign Minister Anna Petrova's`` -> ``Anna Petrova``; ``the Kremlin`` -> ``Kremlin``."""
+    words = tokens(_POSSESSIVE.sub("", mention.strip()))
+    while words and words[0].lower() in {"the", "a", "an"}:
+        words = words[1:]
+    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def surname(name: str) -> str:
+    words = tokens(name)
+    return words[-1].lower() if words else ""
+
+
+def is_proper(mention: str) -> bool:
+    """A mention that names someone: its words after the article are capitalised."""
+    words = tokens(strip_name(mention))
+    return bool(words) and all(
+        w[:1].isupper() or w.lower() in {"de", "van", "von", "al", "bin", "la", "le", "der"} for w in words
+    )
+
+
+def gender_of(mention: str) -> str | None:
+    first = tokens(mention)[0].lower().rstrip(".") if tokens(mention) else ""
+    if first in MALE:
+        return "m"
+    if first in FEMALE:
+        return "f"
+    return None
+
+
+def same_person(short: str, full: str) -> bool:
+    """``Petrova`` or ``A. Petrova`` is a shorter form of ``Anna Petrova``."""
+    a, b = tokens(short.lower()), tokens(full.lower())
+    if not a or not b or a[-1] != b[-1]:
+        return False
+    return all(any(w == v or (w.endswith(".") and v.startswith(w[:-1])) for v in b) for w in a[:-1])
+
+
+def is_title(mention: str) -> bool:
+    """A mention made only of titles: ``Minister``, ``the foreign minister``."""
+    words = [w.lower().rstrip(".") for w in tokens(mention) if w.lower() not in {"the", "a", "an"}]
+    return bool(words) and all(w in HONORIFICS for w in words)

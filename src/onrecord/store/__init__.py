@@ -1,0 +1,9 @@
+"""Store: the only place that writes SQL. Documents and statements in SQLite or PostgreSQL.
+
+Fourth layer of the flow; takes plain data from ``onrecord.model`` and never imports
+the extractor or the resolver.
+"""
+
+from onrecord.store.store import Query, Store, open_store
+
+__all__ = ["Query", "Store", "open_store"]

@@ -1,0 +1,151 @@
+"""Sentence -> (speaker, cue, content, kind): expected results as a table, negatives included."""
+
+from __future__ import annotations
+
+import pytest
+
+import onrecord
+
+CASES = [
+    # (text, speaker, cue, content, kind)
+    ('"We will not back down," Anna Petrova said.', "Anna Petrova", "said", '"We will not back down,"', "direct"),
+    ('Anna Petrova said: "We will not back down."', "Anna Petrova", "said", '"We will not back down."', "direct"),
+    ('"We will not back down," said Anna Petrova.', "Anna Petrova", "said", '"We will not back down,"', "direct"),
+    ("“We will not back down,” Anna Petrova said.", "Anna Petrova", "said", "“We will not back down,”", "direct"),
+    (
+        "Anna Petrova told reporters that the talks had stalled.",
+        "Anna Petrova",
+        "told",
+        "that the talks had stalled",
+        "indirect",
+    ),
+    (
+        "According to Anna Petrova, the talks will resume in May.",
+        "Anna Petrova",
+        "According to",
+        "the talks will resume in May.",
+        "indirect",
+    ),
+    (
+        'Anna Petrova described relations as moving "in the wrong direction," with no progress.',
+        "Anna Petrova",
+        "described",
+        'relations as moving "in the wrong direction,"',
+        "mixed",
+    ),
+    (
+        "Jonas Kallas accused the bloc of stalling the talks.",
+        "Jonas Kallas",
+        "accused",
+        "the bloc of stalling the talks",
+        "indirect",
+    ),
+    (
+        "Jonas Kallas blamed Valdor for the collapse of the talks.",
+        "Jonas Kallas",
+        "blamed",
+        "Valdor for the collapse of the talks",
+        "indirect",
+    ),
+    (
+        "Paul Ostrander expressed skepticism about the project's cost.",
+        "Paul Ostrander",
+        "expressed skepticism about",
+        "the project's cost",
+        "indirect",
+    ),
+    (
+        "Anna Petrova warned that Nordmark would regret the sanctions.",
+        "Anna Petrova",
+        "warned",
+        "that Nordmark would regret the sanctions",
+        "indirect",
+    ),
+    (
+        '"Patrols are routine and none of your business." — Ruslan Hadek',
+        "Ruslan Hadek",
+        None,
+        '"Patrols are routine and none of your business."',
+        "direct",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, speaker, cue, content, kind", CASES)
+def test_construction(text, speaker, cue, content, kind):
+    found = onrecord.extract(text)
+    match = [s for s in found if s.content == content]
+    assert match, [(s.cue, s.content) for s in found]
+    s = match[0]
+    assert (s.speaker, s.cue, s.kind) == (speaker, cue, kind)
+
+
+def test_nested_claim():
+    text = "Anna Petrova rejected Jonas Kallas's claim that Ruritania had violated the treaty."
+    outer, inner = onrecord.extract(text)
+    assert (outer.cue, outer.speaker) == ("rejected", "Anna Petrova")
+    assert (inner.cue, inner.speaker, inner.content) == (
+        "claim",
+        "Jonas Kallas",
+        "that Ruritania had violated the treaty",
+    )
+    assert inner.nested_in == outer.index
+
+
+def test_continuation_with_quote_marks_is_implicit():
+    text = (
+        'Anna Petrova warned against optimism, stating there is still "a long way to go." '
+        'Military talks involve "multifaceted" issues.'
+    )
+    found = onrecord.extract(text)
+    implicit = [s for s in found if s.kind == "implicit"]
+    assert len(implicit) == 1
+    assert implicit[0].speaker == "Anna Petrova" and implicit[0].confidence < 0.8
+    assert implicit[0].content.startswith("Military talks")
+
+
+def test_author_voice_is_kept_apart():
+    text = "Anna Petrova said the talks had stalled. I believe she was directed by the president. In my view, the deal is dead."
+    found = onrecord.extract(text, author="Edgar Lund")
+    kinds = [(s.kind, s.speaker) for s in found]
+    assert kinds == [("indirect", "Anna Petrova"), ("author", "Edgar Lund"), ("author", "Edgar Lund")]
+
+
+def test_pronoun_and_surname_resolve_to_fullest_name():
+    text = "Anna Petrova arrived in Valdor.\n\nPetrova said talks had stalled. She added that Nordmark must decide."
+    speakers = [(s.speaker_mention, s.speaker) for s in onrecord.extract(text)]
+    assert speakers == [("Petrova", "Anna Petrova"), ("She", "Anna Petrova")]
+
+
+def test_appositive_title_resolves():
+    text = "Ruritania's foreign minister, Anna Petrova, met reporters. The foreign minister said talks had stalled."
+    (s,) = onrecord.extract(text)
+    assert (s.speaker_mention, s.speaker) == ("The foreign minister", "Anna Petrova")
+
+
+def test_organisation_speaks_under_its_name():
+    (s,) = onrecord.extract("The Kremlin said the talks had stalled.")
+    assert s.speaker == "Kremlin"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The so-called "peace plan" remains unpublished.',
+        'The pipeline, nicknamed "the Snake" by critics, is late.',
+        "The talks stalled on Tuesday after a long night.",
+        'She said "hello',  # unbalanced quotation marks
+    ],
+)
+def test_no_statement(text):
+    assert [s for s in onrecord.extract(text) if s.kind in {"direct", "implicit"}] == []
+
+
+def test_transcript_turns_and_nested_reports():
+    text = "KARIN VALE: Will you leave?\n\nANNA PETROVA: No. I said in February that we would stay.\n"
+    found = onrecord.extract(text)
+    turns = [s for s in found if s.kind == "turn"]
+    assert [t.speaker for t in turns] == ["Karin Vale", "Anna Petrova"]
+    reported = [s for s in found if s.cue == "said"]
+    assert reported and reported[0].speaker == "Anna Petrova"
+    assert reported[0].nested_in == turns[1].index

@@ -1,0 +1,100 @@
+"""The CLI: each command on real files, its output, and its exit status."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from onrecord.cli import app
+
+runner = CliRunner()
+COMMANDS = ["extract", "ingest", "statements", "documents", "show", "export"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help(command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_every_command_is_in_the_readme():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for command in COMMANDS:
+        assert f"onrecord {command}" in readme, command
+
+
+def test_extract_jsonl_contract(demo_dir):
+    path = str(demo_dir / "2026-03-14-harbour-times-sanctions.md")
+    result = runner.invoke(app, ["extract", path, "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows and all(r["source"] == path for r in rows)
+    assert [r["index"] for r in rows] == list(range(len(rows)))
+    text = runner.invoke(app, ["extract", path, "--show-text"]).stdout
+    for r in rows:
+        a, b = r["content_span"]
+        assert text[a:b] == r["content"]
+
+
+def test_extract_keeps_going_past_a_bad_file(tmp_path, demo_dir):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01binary")
+    good = str(demo_dir / "2026-04-10-meridian-petrova-ready.md")
+    result = runner.invoke(app, ["extract", str(bad), good, str(tmp_path / "missing.txt")])
+    assert result.exit_code == 1
+    assert "bad.txt: this is a binary file" in result.stderr
+    assert "missing.txt: no such file" in result.stderr
+    assert any(json.loads(line)["source"] == good for line in result.stdout.splitlines())
+
+
+def test_ingest_is_idempotent_and_reports(tmp_path, demo_dir):
+    db = f"sqlite:///{tmp_path / 'o.db'}"
+    first = runner.invoke(app, ["ingest", str(demo_dir), "--db", db])
+    assert first.exit_code == 0, first.output
+    assert "added 16 documents" in first.stderr and "failed 0" in first.stderr
+    again = runner.invoke(app, ["ingest", str(demo_dir), "--db", db])
+    assert "added 0 documents" in again.stderr and "skipped 16 already present" in again.stderr
+
+
+def test_ingest_bad_files_fail_loudly_and_lose_nothing(tmp_path, demo_dir):
+    db = f"sqlite:///{tmp_path / 'o.db'}"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_text("")
+    (tmp_path / "in" / "lines.jsonl").write_text('{"text": "Anna Petrova said talks stalled."}\n{oops\n')
+    (tmp_path / "in" / "unbalanced.txt").write_text('Kallas said "the drills go ahead.\n\nNothing else.')
+    result = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", db])
+    assert result.exit_code == 1
+    assert "empty.txt: the file is empty" in result.stderr
+    assert "lines.jsonl:2: not valid JSON" in result.stderr
+    assert "added 2 documents" in result.stderr
+
+
+def test_statements_documents_show_export(tmp_path, demo_dir):
+    db = f"sqlite:///{tmp_path / 'o.db'}"
+    runner.invoke(app, ["ingest", str(demo_dir), "--db", db])
+    listed = runner.invoke(app, ["statements", "--db", db, "--speaker", "Petrova", "--format", "jsonl"])
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert rows and all("Petrova" in (r["speaker"] or r["speaker_mention"]) for r in rows)
+    assert runner.invoke(app, ["statements", "--db", db, "--kind", "bogus"]).exit_code == 2
+    table = runner.invoke(app, ["statements", "--db", db, "--by-speaker"], terminal_width=200)
+    assert "Anna Petrova" in table.stdout and "Jonas Kallas" in table.stdout
+    docs = runner.invoke(app, ["documents", "--db", db], terminal_width=200)
+    assert "Harbour Times" in docs.stdout
+    shown = runner.invoke(app, ["show", "1", "--db", db], terminal_width=200)
+    assert shown.exit_code == 0 and "[0 " in shown.stdout
+    assert runner.invoke(app, ["show", "999", "--db", db]).exit_code == 1
+    for fmt in ("jsonl", "csv", "parquet"):
+        out = tmp_path / f"out.{fmt}"
+        result = runner.invoke(app, ["export", str(out), "--format", fmt, "--db", db])
+        assert result.exit_code == 0 and out.stat().st_size > 0
+    with (tmp_path / "out.csv").open() as fh:
+        csv_rows = len(list(csv.DictReader(fh)))
+    assert csv_rows == len((tmp_path / "out.jsonl").read_text().splitlines())
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(tmp_path / "out.parquet").num_rows == csv_rows

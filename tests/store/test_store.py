@@ -1,0 +1,87 @@
+"""The store: one transaction per document, idempotent re-ingest, filters and safe search."""
+
+from __future__ import annotations
+
+import pytest
+
+from onrecord import Query, open_store
+from onrecord.ingest import from_text
+from onrecord.model import Span, Statement
+from onrecord.pipeline import process
+
+
+def add_text(store, extractor, text, **meta):
+    (item,) = process([from_text(text, **meta)], extractor)
+    return store.add(item.document, item.statements, extractor.version), item
+
+
+def test_add_and_read_back(store, extractor):
+    doc_id, item = add_text(
+        store,
+        extractor,
+        '"We will not back down," Anna Petrova said.',
+        date="2026-03-02",
+        outlet="Harbour Times",
+        title="T",
+    )
+    assert doc_id is not None
+    document, info, found = store.document(doc_id)
+    assert document.text == item.document.text
+    assert found == list(item.statements)
+    assert (info.date, info.outlet, info.statements) == ("2026-03-02", "Harbour Times", 1)
+    assert store.speakers() == [("Anna Petrova", 1)]
+
+
+def test_same_text_twice_is_a_no_op(store, extractor):
+    first, _ = add_text(store, extractor, "Anna Petrova said talks stalled.")
+    second, _ = add_text(store, extractor, "Anna Petrova said talks stalled.")
+    assert first is not None and second is None
+    assert len(store.documents()) == 1 and len(store.statements()) == 1
+
+
+def test_failed_write_leaves_nothing_behind(store):
+    document = from_text("Anna Petrova said talks stalled.")
+    good = Statement(0, "indirect", "talks stalled", Span(19, 32), speaker="Anna Petrova")
+    clash = Statement(0, "indirect", "talks", Span(19, 24))  # same index: violates (document_id, idx)
+    with pytest.raises(Exception):
+        store.add(document, [good, clash], "test")
+    assert store.documents() == [] and store.statements() == []
+    assert not store.contains(document.content_hash)
+
+
+def test_filters(store, extractor):
+    add_text(store, extractor, "Anna Petrova said the talks had stalled.", date="2026-03-02", outlet="Harbour Times")
+    add_text(store, extractor, "Jonas Kallas said sanctions remain possible.", date="2026-04-10", outlet="Meridian")
+    assert [r.statement.speaker for r in store.statements(Query(speaker="petrova"))] == ["Anna Petrova"]
+    assert [r.document.date for r in store.statements(Query(since="2026-04-01"))] == ["2026-04-10"]
+    assert [r.document.date for r in store.statements(Query(until="2026-03-31"))] == ["2026-03-02"]
+    assert [r.statement.speaker for r in store.statements(Query(search="sanctions"))] == ["Jonas Kallas"]
+    assert [r.statement.speaker for r in store.statements(Query(search="stall"))] == ["Anna Petrova"]  # stemmed
+    assert store.statements(Query(kind="direct")) == []
+    assert len(store.statements(Query(outlet="meridian"))) == 1
+
+
+@pytest.mark.parametrize("search", ["'; DROP TABLE statements; --", 'talks" OR "x', "NEAR(a b)", "*", "% _", "\"'\\"])
+def test_search_with_sql_and_fts_metacharacters(store, extractor, search):
+    add_text(store, extractor, "Anna Petrova said the talks had stalled.")
+    store.statements(Query(search=search))  # must not raise
+    assert len(store.statements()) == 1
+
+
+def test_schema_is_versioned(tmp_path):
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'v.db'}"
+    store = open_store(url)
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT version FROM schema_version")).scalar() >= 1
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    store.close()
+    open_store(url).close()  # re-opening migrates nothing and keeps data
+
+
+def test_bad_url_is_a_clear_error(tmp_path):
+    from onrecord import StoreError
+
+    with pytest.raises(StoreError, match="cannot open the database"):
+        open_store(f"sqlite:///{tmp_path}/missing/dir/x.db")
