@@ -103,6 +103,9 @@ def extract(
     try:
         for item in process(inputs.documents()):
             source = item.document.source
+            if item.error:
+                inputs.failures.append(InputError(source, item.error))
+                continue
             if show_text:
                 sys.stdout.write(item.document.text)
                 continue
@@ -154,6 +157,9 @@ def ingest(
     try:
         with progress or _nullcontext():
             for item in process(fresh(inputs.documents(progress)), default_extractor()):
+                if item.error:
+                    inputs.failures.append(InputError(item.document.source, item.error))
+                    continue
                 try:
                     doc_id = store.add(item.document, item.statements, default_extractor().version)
                 except OnrecordError as exc:
@@ -348,6 +354,43 @@ def export_(
     store = _store(db)
     n = exporting.export(store.iter_statements(Query(speaker=speaker, since=since, until=until)), out_path, format)
     err.print(f"wrote {n} statements to {out_path}", markup=False)
+
+
+@app.command(name="eval")
+def eval_(
+    kind: Annotated[str, typer.Argument(help="polnear (a PolNeAR split folder) or gold (onrecord gold JSONL).")],
+    path: Annotated[Path, typer.Argument(help="The split folder or the gold file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score extraction against gold annotations: precision, recall, F1, speaker and cue agreement."""
+    from onrecord import evaluate as ev
+
+    if kind not in {"polnear", "gold"}:
+        raise fail(f"unknown gold kind {kind!r}; choose polnear or gold", 2)
+    try:
+        documents = ev.read_polnear(path) if kind == "polnear" else ev.read_gold_jsonl(path)
+        scores = ev.evaluate(documents)
+    except (OnrecordError, OSError) as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        sys.stdout.write(json.dumps({k: v.as_dict() for k, v in scores.items()}, indent=2) + "\n")
+        return
+    first = next(iter(scores.values()))
+    table = Table(title=f"{path}: {first.gold} gold statements, {first.predicted} predicted", title_justify="left")
+    for column in ("matching", "precision", "recall", "F1", "speaker agr.", "cue agr.", "speaker name"):
+        table.add_column(column, justify="right")
+    for name, s in scores.items():
+        names = "—" if s.name_accuracy is None else f"{s.name_accuracy:.3f}"
+        table.add_row(
+            name,
+            f"{s.precision:.3f}",
+            f"{s.recall:.3f}",
+            f"{s.f1:.3f}",
+            f"{s.speaker_agreement:.3f}",
+            f"{s.cue_agreement:.3f}",
+            names,
+        )
+    out.print(table)
 
 
 def main() -> None:

@@ -24,12 +24,14 @@ def export(records: Iterable[StoredStatement], out: Path, fmt: str) -> int:
     n = 0
     if fmt == "jsonl":
         with out.open("w", encoding="utf-8") as fh:
-            for n, record in enumerate(records, start=1):
+            for record in records:
                 fh.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+                n += 1
     elif fmt == "csv":
         with out.open("w", encoding="utf-8", newline="") as fh:
             writer: csv.DictWriter[str] | None = None
-            for n, record in enumerate(records, start=1):
+            for record in records:
+                n += 1
                 row = _flat(record)
                 if writer is None:
                     writer = csv.DictWriter(fh, fieldnames=list(row))

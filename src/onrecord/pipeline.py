@@ -23,6 +23,7 @@ class Processed:
 
     document: Document
     statements: tuple[Statement, ...]
+    error: str | None = None  # set when extraction failed for this document alone
 
 
 @lru_cache(maxsize=1)
@@ -34,18 +35,14 @@ def default_extractor() -> Extractor:
 def process(documents: Iterable[Document], extractor: Extractor | None = None) -> Iterator[Processed]:
     """Extract and resolve the statements of each document, streaming."""
     extractor = extractor or default_extractor()
-    docs = iter(documents)
-    # a one-item look-behind lets extraction stream while we pair results with documents
-    pending: list[Document] = []
-
-    def feed() -> Iterator[Document]:
-        for doc in docs:
-            pending.append(doc)
-            yield doc
-
-    for extraction in extractor.pipe(feed()):
-        document = pending.pop(0)
-        yield Processed(document, tuple(resolve_document(document, extraction)))
+    for document in documents:
+        try:
+            extraction = extractor.extract(document)
+            statements = tuple(resolve_document(document, extraction))
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
+            yield Processed(document, (), f"extraction failed ({exc.__class__.__name__}: {exc}); please report this")
+            continue
+        yield Processed(document, statements)
 
 
 def read_paths(

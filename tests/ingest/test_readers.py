@@ -156,3 +156,10 @@ def test_expand_directories_globs_and_missing(tmp_path):
     assert found[:2] == [str(tmp_path / "a.md"), str(tmp_path / "sub" / "b.txt")]
     assert found[2] == str(tmp_path / "a.md")
     assert isinstance(found[3], InputError) and "no such file" in str(found[3])
+
+
+def test_single_speaker_text_opening_with_a_label_is_one_turn():
+    text = "DONALD TRUMP: Thank you.\n\nIt's great to be here."
+    (turn,) = find_turns(text)
+    assert (turn.speaker, turn.content_span.of(text)) == ("Donald Trump", "Thank you.\n\nIt's great to be here.")
+    assert find_turns("Thank you. DONALD TRUMP: no.") == ()

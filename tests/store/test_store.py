@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from onrecord import Query, open_store
+from onrecord import Query, StoreError, open_store
 from onrecord.ingest import from_text
 from onrecord.model import Span, Statement
 from onrecord.pipeline import process
@@ -43,7 +43,7 @@ def test_failed_write_leaves_nothing_behind(store):
     document = from_text("Anna Petrova said talks stalled.")
     good = Statement(0, "indirect", "talks stalled", Span(19, 32), speaker="Anna Petrova")
     clash = Statement(0, "indirect", "talks", Span(19, 24))  # same index: violates (document_id, idx)
-    with pytest.raises(Exception):
+    with pytest.raises(StoreError, match="cannot store"):
         store.add(document, [good, clash], "test")
     assert store.documents() == [] and store.statements() == []
     assert not store.contains(document.content_hash)

@@ -95,7 +95,7 @@ class Extractor:
         for doc, section in parsed:
             section_quotes = find_quotes(text, section.start, section.end)
             quotes += section_quotes
-            rules = SentenceRules(self.lex, doc.text, section.start, section_quotes)
+            rules = SentenceRules(self.lex, text[section.start : section.end], section.start, section_quotes)
             for sent in doc.sents:
                 sentences.append(Span(sent.start_char + section.start, sent.end_char + section.start))
                 candidates += rules.apply(sent)
@@ -268,13 +268,14 @@ class Extractor:
     @staticmethod
     def _aliases(doc: Doc, offset: int) -> Iterator[tuple[Span, Span]]:
         """Descriptor -> name links: appositions and titles before a name."""
+        text = doc.text  # built on each access: take it once
         for token in doc:
             if token.dep_ == "appos":
                 head, other = token.head, token
                 if other.pos_ == "PROPN" and head.pos_ != "PROPN":
                     head, other = other, head
-                name = char_span(subtree(head, frozenset({"appos", "punct", "relcl", "acl", "prep"})), offset, doc.text)
-                descriptor = char_span(subtree(other, frozenset({"punct", "relcl", "acl"})), offset, doc.text)
+                name = char_span(subtree(head, frozenset({"appos", "punct", "relcl", "acl", "prep"})), offset, text)
+                descriptor = char_span(subtree(other, frozenset({"punct", "relcl", "acl"})), offset, text)
                 if name and descriptor and head.pos_ == "PROPN":
                     yield descriptor, name
         for ent in doc.ents:
@@ -283,7 +284,7 @@ class Extractor:
             titles = [t for t in ent.root.children if t.dep_ == "compound" and t.i < ent.start]
             if titles:
                 left = min(t.left_edge.i for t in titles)
-                descriptor = char_span(list(doc[left : ent.start]), offset, doc.text)
+                descriptor = char_span(list(doc[left : ent.start]), offset, text)
                 if descriptor:
                     yield descriptor, Span(ent.start_char + offset, ent.end_char + offset)
 

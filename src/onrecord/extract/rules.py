@@ -227,10 +227,11 @@ class SentenceRules:
                     yield Candidate(self.cue_span(verb, prep), source, content, "stance", first_person, antecedent)
                 return
         wanted = self.lex.object_prepositions.get(lemma)
-        if lemma == "call":
-            # "called it a disgrace", "called for talks"; a bare "called the minister" is not speech
-            if not any(c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "for") for c in verb.children):
-                return
+        # "called it a disgrace", "called for talks"; a bare "called the minister" is not speech
+        if lemma == "call" and not any(
+            c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "for") for c in verb.children
+        ):
+            return
         if lemma not in self.lex.object_content_verbs:
             return
         pieces: list[Token] = []

@@ -42,13 +42,15 @@ def display_name(label: str) -> str:
 def find_turns(text: str, interviewer: str | None = None, interviewee: str | None = None) -> tuple[Turn, ...]:
     """The turns of ``text``, or ``()`` when it does not read as a transcript."""
     matches = [m for m in _LABEL.finditer(text) if m["label"].strip().upper() not in _NOT_SPEAKERS]
-    if len(matches) < 2:
+    # one speaker throughout (a speech, a statement) counts when the text opens with the label
+    opens_with_label = bool(matches) and not text[: matches[0].start()].strip() and matches[0]["label"].isupper()
+    if len(matches) < 2 and not (opens_with_label and len(matches[0]["label"]) > 2):
         return ()
     labels = Counter(m["label"] for m in matches)
-    if not any(label.isupper() or label in {"Q", "A", "Question", "Answer"} for label in labels):
-        # Mixed-case "Name Surname:" lines only count when speakers recur, as in a conversation.
-        if len(matches) < 3 or max(labels.values()) < 2:
-            return ()
+    # Mixed-case "Name Surname:" lines only count when speakers recur, as in a conversation.
+    mixed_case_only = not any(label.isupper() or label in {"Q", "A", "Question", "Answer"} for label in labels)
+    if mixed_case_only and (len(matches) < 3 or max(labels.values()) < 2):
+        return ()
     turns = []
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)

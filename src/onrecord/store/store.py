@@ -113,15 +113,15 @@ class Store:
                             ),
                             [
                                 {"id": i, "content": r["content"], "speaker": r["speaker"] or ""}
-                                for i, r in zip(ids, rows)
+                                for i, r in zip(ids, rows, strict=True)
                             ],
                         )
                 self._count_mentions(conn, found, speaker_ids)
                 return int(doc_id)
-        except IntegrityError:
+        except IntegrityError as exc:
             if self.contains(document.content_hash):
                 return None  # another process stored the same text first
-            raise
+            raise StoreError(f"{document.source}: cannot store its statements ({exc.orig})") from exc
         except OperationalError as exc:
             raise StoreError(f"cannot write to the database: {exc.orig}") from exc
 

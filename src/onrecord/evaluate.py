@@ -1,0 +1,258 @@
+"""Accuracy against gold annotations: PolNeAR (BRAT standoff) and onrecord's own gold JSONL.
+
+Sits above the pipeline (it runs ingest -> extract -> resolve on the gold texts) and below
+the CLI. Three matchings of predicted to gold content, one-to-one, greedy by overlap:
+
+- ``exact``: the same character span;
+- ``overlap30``: the predicted content covers more than 30% of the gold content;
+- ``both50``: the overlap is at least 50% of the gold and at least 50% of the predicted content.
+
+On matched pairs, speaker agreement (the predicted speaker mention overlaps at least half of the
+gold source and vice versa) and cue agreement (same test on the cue) are reported.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from onrecord.errors import EvaluationError
+from onrecord.ingest import from_text
+from onrecord.model import Statement
+from onrecord.pipeline import process
+
+Ranges = tuple[tuple[int, int], ...]
+MATCHINGS = ("exact", "overlap30", "both50")
+
+
+@dataclass(frozen=True, slots=True)
+class GoldStatement:
+    content: Ranges
+    source: Ranges = ()
+    cue: Ranges = ()
+    speaker: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GoldDocument:
+    name: str
+    text: str
+    statements: tuple[GoldStatement, ...]
+    meta: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Score:
+    """Counts for one matching; derived figures as properties."""
+
+    gold: int = 0
+    predicted: int = 0
+    matched: int = 0
+    speaker_checked: int = 0
+    speaker_agreed: int = 0
+    cue_checked: int = 0
+    cue_agreed: int = 0
+    name_checked: int = 0
+    name_agreed: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def speaker_agreement(self) -> float:
+        return self.speaker_agreed / self.speaker_checked if self.speaker_checked else 0.0
+
+    @property
+    def cue_agreement(self) -> float:
+        return self.cue_agreed / self.cue_checked if self.cue_checked else 0.0
+
+    @property
+    def name_accuracy(self) -> float | None:
+        return self.name_agreed / self.name_checked if self.name_checked else None
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        return {
+            "gold": self.gold,
+            "predicted": self.predicted,
+            "matched": self.matched,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "speaker_agreement": round(self.speaker_agreement, 4),
+            "cue_agreement": round(self.cue_agreement, 4),
+            "speaker_name_accuracy": None if self.name_accuracy is None else round(self.name_accuracy, 4),
+        }
+
+
+# -- reading gold sets ---------------------------------------------------------------------------
+def _ranges(fragments: str) -> Ranges:
+    out = []
+    for piece in fragments.split(";"):
+        start, end = piece.split()
+        out.append((int(start), int(end)))
+    return tuple(out)
+
+
+def read_brat(text: str, ann: str) -> tuple[GoldStatement, ...]:
+    spans: dict[str, tuple[str, Ranges]] = {}
+    events: list[dict[str, str]] = []
+    for line in ann.splitlines():
+        if line.startswith("T"):
+            ident, middle, _ = line.split("\t", 2)
+            label, fragments = middle.split(" ", 1)
+            spans[ident] = (label, _ranges(fragments))
+        elif line.startswith("E"):
+            _, args = line.split("\t", 1)
+            events.append(dict(arg.split(":", 1) for arg in args.split()))
+    gold = []
+    for event in events:
+        content = spans.get(event.get("Content", ""))
+        if content is None:
+            continue
+        source = spans.get(event.get("Source", ""), ("", ()))[1]
+        cue = spans.get(event.get("Cue", ""), ("", ()))[1]
+        gold.append(GoldStatement(content=content[1], source=source, cue=cue))
+    return tuple(gold)
+
+
+def read_polnear(folder: Path) -> Iterator[GoldDocument]:
+    """Articles of a PolNeAR split (``text/`` and ``attributions/``); the first annotation file of each."""
+    texts, anns = folder / "text", folder / "attributions"
+    if not texts.is_dir() or not anns.is_dir():
+        raise EvaluationError(f"{folder}: not a PolNeAR split (needs text/ and attributions/)")
+    all_anns = sorted(p.name for p in anns.glob("*.ann"))
+    for path in sorted(texts.glob("*.txt")):
+        mine = [a for a in all_anns if a.rsplit("_", 1)[0] == path.stem]
+        if not mine:
+            continue
+        text = path.read_text(encoding="utf-8")
+        yield GoldDocument(path.stem, text, read_brat(text, (anns / mine[0]).read_text(encoding="utf-8")))
+
+
+def read_gold_jsonl(path: Path) -> Iterator[GoldDocument]:
+    """onrecord's gold format: one JSON object per line, ``text`` and ``statements`` with spans."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            statements = tuple(
+                GoldStatement(
+                    content=(tuple(s["content_span"]),),
+                    source=(tuple(s["speaker_span"]),) if s.get("speaker_span") else (),
+                    cue=(tuple(s["cue_span"]),) if s.get("cue_span") else (),
+                    speaker=s.get("speaker"),
+                )
+                for s in record["statements"]
+            )
+            meta = {k: v for k, v in record.items() if k in {"author", "date", "title", "outlet"}}
+            yield GoldDocument(str(record.get("id", number)), record["text"], statements, meta)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise EvaluationError(f"{path}:{number}: not a gold record ({exc.__class__.__name__}: {exc})") from exc
+
+
+# -- scoring -------------------------------------------------------------------------------------
+def _length(r: Ranges) -> int:
+    return sum(e - s for s, e in r)
+
+
+def _overlap(a: Ranges, b: Ranges) -> int:
+    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
+
+
+def _strip(text: str, r: Ranges) -> Ranges:
+    """Ranges without edge whitespace, so a trailing newline in an annotation does not count."""
+    out = []
+    for s, e in r:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return tuple(out)
+
+
+def _agrees(a: Ranges, b: Ranges) -> bool:
+    o = _overlap(a, b)
+    return bool(a and b) and o * 2 >= _length(a) and o * 2 >= _length(b)
+
+
+def _matches(kind: str, gold: Ranges, pred: Ranges) -> bool:
+    o = _overlap(gold, pred)
+    if kind == "exact":
+        return gold == pred
+    if kind == "overlap30":
+        return o > 0.3 * _length(gold)
+    return o >= 0.5 * _length(gold) and o >= 0.5 * _length(pred)
+
+
+def score_document(
+    text: str, gold: Iterable[GoldStatement], predicted: Iterable[Statement], scores: dict[str, Score]
+) -> None:
+    gold = [
+        GoldStatement(_strip(text, g.content), _strip(text, g.source), _strip(text, g.cue), g.speaker) for g in gold
+    ]
+    gold = [g for g in gold if g.content]
+    preds = [p for p in predicted if p.kind != "turn"]
+    pred_ranges = [_strip(text, ((p.content_span.start, p.content_span.end),)) for p in preds]
+    for kind, score in scores.items():
+        score.gold += len(gold)
+        score.predicted += len(preds)
+        pairs = sorted(
+            (
+                (_overlap(g.content, pr), gi, pi)
+                for gi, g in enumerate(gold)
+                for pi, pr in enumerate(pred_ranges)
+                if _matches(kind, g.content, pr)
+            ),
+            reverse=True,
+        )
+        used_g: set[int] = set()
+        used_p: set[int] = set()
+        for _, gi, pi in pairs:
+            if gi in used_g or pi in used_p:
+                continue
+            used_g.add(gi)
+            used_p.add(pi)
+            score.matched += 1
+            g, p = gold[gi], preds[pi]
+            if g.source:
+                score.speaker_checked += 1
+                mention = ((p.speaker_span.start, p.speaker_span.end),) if p.speaker_span else ()
+                score.speaker_agreed += _agrees(g.source, mention)
+            if g.cue:
+                score.cue_checked += 1
+                cue = ((p.cue_span.start, p.cue_span.end),) if p.cue_span else ()
+                score.cue_agreed += _agrees(g.cue, cue)
+            if g.speaker is not None:
+                score.name_checked += 1
+                score.name_agreed += p.speaker == g.speaker
+
+
+def evaluate(documents: Iterable[GoldDocument]) -> dict[str, Score]:
+    """Run the pipeline over gold documents and score it under every matching."""
+    scores = {kind: Score() for kind in MATCHINGS}
+    golds: dict[int, GoldDocument] = {}
+
+    def docs() -> Iterator:  # type: ignore[type-arg]
+        for i, gold in enumerate(documents):
+            golds[i] = gold
+            yield from_text(gold.text, source=gold.name, **gold.meta)
+
+    for i, item in enumerate(process(docs())):
+        gold = golds.pop(i)
+        score_document(gold.text, gold.statements, item.statements, scores)
+    return scores
