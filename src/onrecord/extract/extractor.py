@@ -34,6 +34,11 @@ VERSION = "onrecord.quotes.v1"
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 MAX_SECTION_CHARS = 100_000
 _DASH_SOURCE = re.compile(r"[ \t]*[—–]-?[ \t]*(?P<name>[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3})")
+_HEADLINE_SOURCE = re.compile(
+    r"\A\s*(?P<name>[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3})(?P<colon>:)[ \t]+(?P<content>[^\n]{8,}?)[ \t]*$",
+    re.MULTILINE,
+)
+_SPLIT_QUOTE_GAP = re.compile(r"[^\n\"“”]{0,60}?[.,:;]\s*")
 _RULE_RANK = {"quote": 0, "clause": 1, "according": 2, "noun": 3, "stance": 4, "object": 5}
 
 
@@ -106,6 +111,8 @@ class Extractor:
         aliases += [(c.source, c.antecedent) for c in candidates if c.source and c.antecedent]
         statements = [self._statement(c, quotes, document) for c in candidates]
         statements = [s for s in statements if s is not None]
+        statements = _join_split_quotes(text, statements, quotes)
+        statements += self._headline(text, statements, document)
         statements += self._unclaimed_quotes(text, quotes, statements, sentences)
         if not document.turns:
             statements += self._author_phrases(text, sentences, statements)
@@ -204,14 +211,43 @@ class Extractor:
             sentence = sentences[at] if at >= 0 else quote
             if words >= 4 and len(quote) >= 0.6 * len(sentence.of(text).strip()):
                 content, conf = quote, 0.65
-            else:
+            elif "\n" not in gap and sentence.start <= previous[-1].content_span.end + 40:
+                # a short quotation only carries a cue-less sentence when it follows right on
                 content, conf = _trim(sentence, text), 0.55
+            else:
+                continue
             if any(c.overlaps(content) for c in claimed):
                 continue
             found.append(
                 Statement(-1, "implicit", content.of(text), content, quotes=(inner(quote, text),), confidence=conf)
             )
         return found
+
+    def _headline(self, text: str, statements: list[Statement], document: Document) -> list[Statement]:
+        """``Petrova: Talks Are Moving in the Wrong Direction`` — a name, a colon, what they said."""
+        if document.turns:
+            return []
+        match = _HEADLINE_SOURCE.match(text)
+        if not match or any(
+            s.content_span.overlaps(Span(match.start("content"), match.end("content"))) for s in statements
+        ):
+            return []
+        source = Span(match.start("name"), match.end("name"))
+        content = Span(match.start("content"), match.end("content"))
+        cue = Span(match.start("colon"), match.end("colon"))
+        return [
+            Statement(
+                -1,
+                "direct",
+                content.of(text),
+                content,
+                speaker_mention=source.of(text),
+                speaker_span=source,
+                cue=":",
+                cue_span=cue,
+                confidence=0.7,
+            )
+        ]
 
     def _author_phrases(self, text: str, sentences: list[Span], statements: list[Statement]) -> list[Statement]:
         """``In my view, …``: the writer's own voice, announced by a phrase rather than a verb."""
@@ -287,6 +323,24 @@ class Extractor:
                 descriptor = char_span(list(doc[left : ent.start]), offset, text)
                 if descriptor:
                     yield descriptor, Span(ent.start_char + offset, ent.end_char + offset)
+
+
+def _join_split_quotes(text: str, statements: list[Statement], quotes: list[Span]) -> list[Statement]:
+    """``"A," said Petrova. "B."`` is one statement in two quotations: join B onto A."""
+    from dataclasses import replace
+
+    claimed = {s.content_span for s in statements}
+    out = []
+    for s in statements:
+        frame_end = max(sp.end for sp in (s.cue_span, s.speaker_span) if sp) if s.cue_span else None
+        if s.kind == "direct" and frame_end and s.content_span.end <= (s.cue_span.start if s.cue_span else 0):
+            follow = next((q for q in quotes if q.start >= frame_end and q not in claimed), None)
+            if follow is not None and _SPLIT_QUOTE_GAP.fullmatch(text, frame_end, follow.start):
+                joined = Span(s.content_span.start, follow.end)
+                s = replace(s, content=joined.of(text), content_span=joined, quotes=(*s.quotes, inner(follow, text)))
+                claimed.add(follow)
+        out.append(s)
+    return out
 
 
 def _distance(cand: Candidate) -> int:
