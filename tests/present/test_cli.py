@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from onrecord.cli import app
 
 runner = CliRunner()
-COMMANDS = ["extract", "ingest", "statements", "documents", "show", "export"]
+COMMANDS = ["extract", "ingest", "statements", "documents", "show", "export", "eval"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
