@@ -25,6 +25,10 @@ class InputError(OnrecordError):
         self.problem = problem
 
 
+class ExtractionError(InputError):
+    """The extractor failed on one document; the others are unaffected."""
+
+
 class ModelNotFoundError(OnrecordError):
     """No English spaCy pipeline can be loaded."""
 

@@ -109,7 +109,9 @@ def read_brat(text: str, ann: str) -> tuple[GoldStatement, ...]:
     spans: dict[str, tuple[str, Ranges]] = {}
     events: list[dict[str, str]] = []
     for line in ann.splitlines():
-        if line.startswith("T"):
+        if line.count("\t") < 1:
+            continue  # the rest of a span's text that ran over a line break
+        if line.startswith("T") and line.count("\t") >= 2:
             ident, middle, _ = line.split("\t", 2)
             label, fragments = middle.split(" ", 1)
             spans[ident] = (label, _ranges(fragments))

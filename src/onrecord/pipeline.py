@@ -6,12 +6,13 @@ loader and batch jobs all go through here, so the steps are composed once.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from onrecord import ingest
-from onrecord.errors import InputError
+from onrecord.errors import ExtractionError, InputError
 from onrecord.extract import Extractor
 from onrecord.model import Document, Statement
 from onrecord.resolve import resolve_document
@@ -35,14 +36,19 @@ def default_extractor() -> Extractor:
 def process(documents: Iterable[Document], extractor: Extractor | None = None) -> Iterator[Processed]:
     """Extract and resolve the statements of each document, streaming."""
     extractor = extractor or default_extractor()
-    for document in documents:
-        try:
-            extraction = extractor.extract(document)
-            statements = tuple(resolve_document(document, extraction))
-        except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
-            yield Processed(document, (), f"extraction failed ({exc.__class__.__name__}: {exc}); please report this")
+    pending: deque[Document] = deque()
+
+    def remember(docs: Iterable[Document]) -> Iterator[Document]:
+        for doc in docs:
+            pending.append(doc)
+            yield doc
+
+    for extraction in extractor.pipe(remember(documents)):
+        document = pending.popleft()
+        if isinstance(extraction, ExtractionError):
+            yield Processed(document, (), extraction.problem)
             continue
-        yield Processed(document, statements)
+        yield Processed(document, tuple(resolve_document(document, extraction)))
 
 
 def read_paths(

@@ -17,6 +17,7 @@ Stages, in order, for each document (``Extractor.pipe`` batches them through spa
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from onrecord.errors import ExtractionError
 from onrecord.extract.lexicon import Lexicon, lexicon
 from onrecord.extract.nlp import load_nlp
 from onrecord.extract.quotes import find_quotes, inner
@@ -79,15 +81,30 @@ class Extractor:
         self.batch_size = batch_size
 
     def extract(self, document: Document) -> Extraction:
-        return next(self.pipe([document]))
+        result = next(self.pipe([document]))
+        if isinstance(result, ExtractionError):
+            raise result
+        return result
 
-    def pipe(self, documents: Iterable[Document]) -> Iterator[Extraction]:
-        """Extractions for ``documents``, in order; streams, so any number of documents fits in memory."""
-        for document in documents:
-            sections = sections_of(document)
-            texts = ((document.text[s.start : s.end], s) for s in sections)
-            parsed = list(self.nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size))
-            yield self._assemble(document, parsed)
+    def pipe(self, documents: Iterable[Document], window: int = 32) -> Iterator[Extraction | ExtractionError]:
+        """Extractions for ``documents``, in order.
+
+        Sections of ``window`` documents at a time go through one ``nlp.pipe`` call, so short
+        articles are parsed in batches while memory stays bounded for any number of documents.
+        A document the rules fail on yields an :class:`ExtractionError` in its place.
+        """
+        for chunk in _batched(documents, window):
+            tasks = [(doc.text[s.start : s.end], (i, s)) for i, doc in enumerate(chunk) for s in sections_of(doc)]
+            parsed: list[list[tuple[Doc, Section]]] = [[] for _ in chunk]
+            for spacy_doc, (i, section) in self.nlp.pipe(tasks, as_tuples=True, batch_size=self.batch_size):
+                parsed[i].append((spacy_doc, section))
+            for document, sections in zip(chunk, parsed, strict=True):
+                try:
+                    yield self._assemble(document, sections)
+                except Exception as exc:  # noqa: BLE001 - one document must not stop a batch
+                    yield ExtractionError(
+                        document.source, f"extraction failed ({exc.__class__.__name__}: {exc}); please report this"
+                    )
 
     # -- assembly ------------------------------------------------------------------------
     def _assemble(self, document: Document, parsed: list[tuple[Doc, Section]]) -> Extraction:
@@ -341,6 +358,13 @@ def _join_split_quotes(text: str, statements: list[Statement], quotes: list[Span
                 claimed.add(follow)
         out.append(s)
     return out
+
+
+def _batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    """``itertools.batched`` for Python 3.11."""
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 
 
 def _distance(cand: Candidate) -> int:
