@@ -40,7 +40,7 @@ _HEADLINE_SOURCE = re.compile(
     r"\A\s*(?P<name>[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3})(?P<colon>:)[ \t]+(?P<content>[^\n]{8,}?)[ \t]*$",
     re.MULTILINE,
 )
-_SPLIT_QUOTE_GAP = re.compile(r"[^\n\"“”]{0,60}?[.,:;]\s*")
+_SPLIT_QUOTE_GAP = re.compile(r"[^\n\"“”]{0,200}?[.,:;]\s*")
 _RULE_RANK = {"quote": 0, "clause": 1, "according": 2, "noun": 3, "stance": 4, "object": 5}
 
 
@@ -346,16 +346,27 @@ def _join_split_quotes(text: str, statements: list[Statement], quotes: list[Span
     """``"A," said Petrova. "B."`` is one statement in two quotations: join B onto A."""
     from dataclasses import replace
 
-    claimed = {s.content_span for s in statements}
     out = []
+    joined_quotes: set[Span] = set()
     for s in statements:
         frame_end = max(sp.end for sp in (s.cue_span, s.speaker_span) if sp) if s.cue_span else None
         if s.kind == "direct" and frame_end and s.content_span.end <= (s.cue_span.start if s.cue_span else 0):
-            follow = next((q for q in quotes if q.start >= frame_end and q not in claimed), None)
-            if follow is not None and _SPLIT_QUOTE_GAP.fullmatch(text, frame_end, follow.start):
+            follow = next((q for q in quotes if q.start >= frame_end), None)
+            free = (
+                follow is not None
+                and follow not in joined_quotes
+                and not any(
+                    o is not s
+                    and (
+                        o.content_span.overlaps(follow) or (o.cue_span and frame_end <= o.cue_span.start < follow.start)
+                    )
+                    for o in statements
+                )
+            )
+            if free and _SPLIT_QUOTE_GAP.fullmatch(text, frame_end, follow.start):
                 joined = Span(s.content_span.start, follow.end)
                 s = replace(s, content=joined.of(text), content_span=joined, quotes=(*s.quotes, inner(follow, text)))
-                claimed.add(follow)
+                joined_quotes.add(follow)
         out.append(s)
     return out
 

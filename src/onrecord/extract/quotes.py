@@ -1,16 +1,32 @@
 """Quotation marks -> quoted spans, on the raw text and before any parsing.
 
-Handles curly and straight double marks, and quotes running over several paragraphs
-(no closing mark at a paragraph's end, an opening mark at the next one's start).
-An opening mark that is never closed is dropped, so unbalanced input yields no span.
+Handles curly (“ ”), straight (") and doubled-apostrophe ('') marks, guillemets, and quotes
+running over several paragraphs (no closing mark at a paragraph's end, an opening mark at
+the next one's start). An opening mark that is never closed is dropped, so unbalanced input
+yields no span.
 """
 
 from __future__ import annotations
 
 from onrecord.model import Span
 
-OPENERS = '“„«"'
-CLOSERS = '”“»"'
+_OPEN_ONLY = "“„«"
+_CLOSE_ONLY = "”»"
+_EITHER = ('"', "''")  # straight marks open or close depending on state
+
+
+def _mark(text: str, pos: int) -> tuple[str, int] | None:
+    """The quotation mark at ``pos``: ("open" | "close" | "either", width), or None."""
+    if text.startswith("''", pos):
+        return "either", 2
+    ch = text[pos]
+    if ch in _OPEN_ONLY:
+        return "open", 1
+    if ch in _CLOSE_ONLY:
+        return "close", 1
+    if ch == '"':
+        return "either", 1
+    return None
 
 
 def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[Span]:
@@ -26,28 +42,39 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[Span]
             nxt = pos
             while nxt < end and text[nxt] in " \t\r\n\u00a0":
                 nxt += 1
-            if nxt < end and text[nxt] in '“"':
-                pos = nxt + 1
+            mark = _mark(text, nxt) if nxt < end else None
+            if mark and mark[0] != "close":
+                pos = nxt + mark[1]
                 continue
             open_at = None
-        elif open_at is None:
-            if ch in OPENERS and ch != "”":
+            pos += 1
+            continue
+        mark = _mark(text, pos)
+        if mark is None:
+            pos += 1
+            continue
+        kind, width = mark
+        if open_at is None:
+            if kind != "close":
                 open_at = pos
-        elif ch in '”"»':
+        elif kind in {"close", "either"}:
             if pos - open_at > 1:
-                spans.append(Span(open_at, pos + 1))
+                spans.append(Span(open_at, pos + width))
             open_at = None
-        elif ch == "“":  # a new opening mark: the previous one was never closed
+        else:  # a new opening mark: the previous one was never closed
             open_at = pos
-        pos += 1
+        pos += width
     return spans
 
 
 def inner(span: Span, text: str) -> Span:
     """The span without its quotation marks."""
     start, end = span.start, span.end
-    if end - start >= 2 and text[start] in OPENERS:
-        start += 1
-    if end > start and text[end - 1] in CLOSERS:
+    opening = _mark(text, start) if end - start >= 2 else None
+    if opening and opening[0] != "close":
+        start += opening[1]
+    if end - 2 >= start and text.startswith("''", end - 2):
+        end -= 2
+    elif end > start and (text[end - 1] in _CLOSE_ONLY or text[end - 1] == '"'):
         end -= 1
     return Span(start, end)

@@ -28,6 +28,9 @@ from onrecord.model import Span
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 CLAUSES = {"ccomp", "xcomp", "csubj"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+# verbs whose "that" clause is not what someone said: "make sure that", "turn out that"
+NOT_CUES = {"be", "make", "turn", "ensure", "mean", "seem", "appear", "happen", "matter", "so", "have", "get", "do"}
+CLAUSE_CUTS = frozenset({"cc", "conj"})
 FIRST_PERSON = {"i", "we"}
 _EDGE_PUNCT = " \t\r\n,;:—–-"
 _GAP_BEFORE_FRAME = re.compile(r"^[\s,;:—–-]*$")
@@ -98,6 +101,13 @@ class SentenceRules:
         end = max(t.idx + len(t) for t in parts)
         return Span(start + self.offset, end + self.offset)
 
+    @staticmethod
+    def reports_clause(verb: Token) -> bool:
+        clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+        return clause is not None and any(
+            m.dep_ == "mark" and m.lower_ in {"that", "whether", "if"} for m in clause.children
+        )
+
     def in_quote(self, token: Token) -> bool:
         at = token.idx + self.offset
         return any(q.start < at < q.end for q in self.quotes)
@@ -118,7 +128,8 @@ class SentenceRules:
 
     def source_span(self, subject: Token) -> tuple[Span | None, Span | None]:
         """The subject as written, and for a relative pronoun the phrase it stands for."""
-        source = self.span(subtree(subject, frozenset({"relcl", "acl", "punct"})))
+        # the whole noun phrase, appositions and relative clauses included, as annotators mark it
+        source = self.span(subtree(subject))
         antecedent = None
         if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl":
             noun = subject.head.head
@@ -131,19 +142,20 @@ class SentenceRules:
         A quotation before the frame must read as unfinished (``"…," she said``) unless
         the cue has no clause of its own: ``"We are done." She said the talks…`` is two statements.
         """
-        best = None
+        before = after = None
         for quote in self.quotes:
             if sentence.start - 1 <= quote.end <= frame.start:
                 gap = self.text[quote.end - self.offset : frame.start - self.offset]
                 last = self.text[quote.end - self.offset - 2 : quote.end - self.offset - 1]
                 unfinished = last in {",", "?", "!", "—", "–", "-"} or gap.lstrip().startswith(",")
                 if _GAP_BEFORE_FRAME.match(gap) and (unfinished or not has_clause):
-                    best = quote
-            elif frame.end <= quote.start <= sentence.end + 1:
+                    before = quote
+            elif after is None and frame.end <= quote.start <= sentence.end + 1:
                 gap = self.text[frame.end - self.offset : quote.start - self.offset]
                 if _GAP_AFTER_FRAME.match(gap) and (gap.rstrip().endswith((",", ":", "—", "-")) or not gap.strip()):
-                    return quote
-        return best
+                    after = quote
+        # '"A," she said, "B."' starts at A; the extractor joins B on
+        return before or after
 
     # -- rules ---------------------------------------------------------------------------
     def apply(self, sent: SpacySpan) -> Iterator[Candidate]:
@@ -154,6 +166,11 @@ class SentenceRules:
                 if lemma in self.lex.belief_verbs and self.in_quote(token):
                     continue  # "we want a treaty" inside a quotation is the quoted speaker talking
                 yield from self.verb_cue(token, lemma, sentence)
+            elif token.pos_ == "VERB" and lemma.isalpha() and lemma not in NOT_CUES and self.reports_clause(token):
+                # any verb with a speaker and a "that"/"whether" clause reports a stance, with less certainty
+                for cand in self.verb_cue(token, lemma, sentence):
+                    cand.confidence = min(cand.confidence, 0.6)
+                    yield cand
             elif lemma == "accord" and token.lower_ == "according":
                 yield from self.according_to(token)
             elif token.pos_ == "NOUN" and lemma in self.lex.speech_nouns:
@@ -165,6 +182,8 @@ class SentenceRules:
             return
         if subject.dep_ == "nsubjpass":
             return  # "it was said that" has no speaker in the clause
+        if self.in_quote(verb) and (lemma in self.lex.belief_verbs or subject.pos_ == "PRON"):
+            return  # "I think", "they say" inside a quotation are the quoted speaker's own words
         source, antecedent = self.source_span(subject)
         if source is None:
             return
@@ -190,7 +209,17 @@ class SentenceRules:
                 yield Candidate(self.cue_span(verb), source, content, "clause", first_person, antecedent, 0.85)
             return
         if clause is not None:
-            content = self.span(subtree(clause))
+            # "he respects Clinton and calls her …": the second verb is a statement of its own
+            # (but "… and that he understands" continues the same report)
+            cut = (
+                CLAUSE_CUTS
+                if any(
+                    c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"} and not any(m.dep_ == "mark" for m in c.children)
+                    for c in clause.children
+                )
+                else frozenset()
+            )
+            content = self.span(subtree(clause, cut))
             if content is not None:
                 yield Candidate(self.cue_span(verb), source, content, "clause", first_person, antecedent, 0.85)
             return
@@ -286,7 +315,17 @@ class SentenceRules:
             None,
         )
         if clause is not None:
-            content = self.span(subtree(clause))
+            # "he respects Clinton and calls her …": the second verb is a statement of its own
+            # (but "… and that he understands" continues the same report)
+            cut = (
+                CLAUSE_CUTS
+                if any(
+                    c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"} and not any(m.dep_ == "mark" for m in c.children)
+                    for c in clause.children
+                )
+                else frozenset()
+            )
+            content = self.span(subtree(clause, cut))
         elif noun.lemma_.lower() in {"view", "opinion"} and noun.head.dep_ == "prep" and noun.head.lower_ == "in":
             # "In Petrova's view, the talks have stalled."
             prep = noun.head

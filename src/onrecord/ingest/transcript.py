@@ -26,6 +26,45 @@ _NOT_SPEAKERS = {"NOTE", "UPDATE", "EDITOR'S NOTE", "SOURCE", "SOURCES", "PHOTO"
 _UNKNOWN_SPEAKERS = {"UNIDENTIFIED", "UNIDENTIFIED MALE", "UNIDENTIFIED FEMALE", "UNKNOWN", "CROSSTALK"}
 
 
+# Words that make a capitalised label a headline ("FIX IS IN:"), not a name ("DONALD TRUMP:").
+_FUNCTION_WORDS = {
+    "is",
+    "in",
+    "the",
+    "of",
+    "a",
+    "an",
+    "on",
+    "at",
+    "to",
+    "and",
+    "or",
+    "for",
+    "with",
+    "by",
+    "it",
+    "as",
+    "be",
+    "are",
+    "was",
+    "not",
+    "no",
+    "new",
+    "breaking",
+    "exclusive",
+    "watch",
+    "live",
+    "video",
+    "report",
+    "analysis",
+}
+
+
+def _is_name(label: str) -> bool:
+    words = label.split()
+    return label.isupper() and 2 <= len(words) <= 4 and not any(w.lower().strip(".") in _FUNCTION_WORDS for w in words)
+
+
 def display_name(label: str) -> str:
     """``BILL O'REILLY`` -> ``Bill O'Reilly``; mixed-case labels are kept as written."""
     if not label.isupper():
@@ -43,8 +82,8 @@ def find_turns(text: str, interviewer: str | None = None, interviewee: str | Non
     """The turns of ``text``, or ``()`` when it does not read as a transcript."""
     matches = [m for m in _LABEL.finditer(text) if m["label"].strip().upper() not in _NOT_SPEAKERS]
     # one speaker throughout (a speech, a statement) counts when the text opens with the label
-    opens_with_label = bool(matches) and not text[: matches[0].start()].strip() and matches[0]["label"].isupper()
-    if len(matches) < 2 and not (opens_with_label and len(matches[0]["label"]) > 2):
+    opens_with_label = bool(matches) and not text[: matches[0].start()].strip() and _is_name(matches[0]["label"])
+    if len(matches) < 2 and not opens_with_label:
         return ()
     labels = Counter(m["label"] for m in matches)
     # Mixed-case "Name Surname:" lines only count when speakers recur, as in a conversation.
