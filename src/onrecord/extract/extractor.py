@@ -124,6 +124,7 @@ class Extractor:
             entities += self._entities(doc, section.start)
             aliases += self._aliases(doc, section.start)
         candidates = self._deduplicate(candidates)
+        candidates = self._drop_nested_stances(candidates)
         # "Petrova, who warned …": the relative pronoun stands for the phrase before it
         aliases += [(c.source, c.antecedent) for c in candidates if c.source and c.antecedent]
         statements = [self._statement(c, quotes, document) for c in candidates]
@@ -151,6 +152,23 @@ class Extractor:
             if other is None or _distance(cand) < _distance(other):
                 by_content[key] = cand
         return list(by_content.values())
+
+    def _drop_nested_stances(self, candidates: list[Candidate]) -> list[Candidate]:
+        """Inside someone's reported words, keep reports of speech ("claimed", "Kallas's claim"),
+        not every belief or action verb ("wants", "supports"): those are part of the content."""
+
+        def weak(c: Candidate) -> bool:
+            return c.lemma in self.lex.belief_verbs or c.rule in {"object", "stance"} or c.confidence < 0.7
+
+        kept = []
+        for cand in candidates:
+            anchor = cand.cue or cand.content
+            inside = any(
+                o is not cand and o.content.contains(anchor) and len(o.content) > len(cand.content) for o in candidates
+            )
+            if not (inside and weak(cand)):
+                kept.append(cand)
+        return kept
 
     def _statement(self, cand: Candidate, quotes: list[Span], document: Document) -> Statement | None:
         text = document.text

@@ -23,6 +23,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from onrecord.extract.lexicon import Lexicon
+from onrecord.extract.quotes import inner
 from onrecord.model import Span
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
@@ -48,6 +49,7 @@ class Candidate:
     first_person: bool = False
     antecedent: Span | None = None  # for "who"/"which": the noun phrase it stands for
     confidence: float = 0.85
+    lemma: str = ""  # the cue's lemma, for verb cues
 
 
 def char_span(tokens: Sequence[Token], offset: int, text: str) -> Span | None:
@@ -146,7 +148,8 @@ class SentenceRules:
         for quote in self.quotes:
             if sentence.start - 1 <= quote.end <= frame.start:
                 gap = self.text[quote.end - self.offset : frame.start - self.offset]
-                last = self.text[quote.end - self.offset - 2 : quote.end - self.offset - 1]
+                body_end = inner(Span(quote.start - self.offset, quote.end - self.offset), self.text).end
+                last = self.text[body_end - 1 : body_end]
                 unfinished = last in {",", "?", "!", "—", "–", "-"} or gap.lstrip().startswith(",")
                 if _GAP_BEFORE_FRAME.match(gap) and (unfinished or not has_clause):
                     before = quote
@@ -165,11 +168,14 @@ class SentenceRules:
             if token.pos_ in {"VERB", "AUX"} and lemma in self.lex.speech_verbs:
                 if lemma in self.lex.belief_verbs and self.in_quote(token):
                     continue  # "we want a treaty" inside a quotation is the quoted speaker talking
-                yield from self.verb_cue(token, lemma, sentence)
+                for cand in self.verb_cue(token, lemma, sentence):
+                    cand.lemma = lemma
+                    yield cand
             elif token.pos_ == "VERB" and lemma.isalpha() and lemma not in NOT_CUES and self.reports_clause(token):
                 # any verb with a speaker and a "that"/"whether" clause reports a stance, with less certainty
                 for cand in self.verb_cue(token, lemma, sentence):
                     cand.confidence = min(cand.confidence, 0.6)
+                    cand.lemma = lemma
                     yield cand
             elif lemma == "accord" and token.lower_ == "according":
                 yield from self.according_to(token)
