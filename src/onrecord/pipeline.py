@@ -48,7 +48,14 @@ def process(documents: Iterable[Document], extractor: Extractor | None = None) -
         if isinstance(extraction, ExtractionError):
             yield Processed(document, (), extraction.problem)
             continue
-        yield Processed(document, tuple(resolve_document(document, extraction)))
+        try:
+            statements = tuple(resolve_document(document, extraction))
+        except Exception as exc:  # noqa: BLE001 - one document must not stop a batch
+            yield Processed(
+                document, (), f"speaker resolution failed ({exc.__class__.__name__}: {exc}); please report this"
+            )
+            continue
+        yield Processed(document, statements)
 
 
 def read_paths(

@@ -187,6 +187,7 @@ class SentenceRules:
         if subject is None or subject.lower_ in {"it", "there"} and not any(c.dep_ == "nsubj" for c in verb.children):
             return
         if subject.dep_ == "nsubjpass":
+            yield from self.passive_with_agent(verb, subject)
             return  # "it was said that" has no speaker in the clause
         if self.in_quote(verb) and (lemma in self.lex.belief_verbs or subject.pos_ == "PRON"):
             return  # "I think", "they say" inside a quotation are the quoted speaker's own words
@@ -200,6 +201,13 @@ class SentenceRules:
             max(t.idx + len(t) for t in frame_tokens) + self.offset,
         )
         clause = next((c for c in verb.children if c.dep_ in {"ccomp", "xcomp"}), None)
+        if (
+            clause is None
+            and verb.dep_ == "advcl"
+            and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+        ):
+            yield from self.as_clause(verb)
+            return
         quote = self.adjacent_quote(frame, sentence, has_clause=clause is not None)
         if quote is not None:
             yield Candidate(self.cue_span(verb), source, quote, "quote", first_person, antecedent, 0.95)
@@ -232,6 +240,32 @@ class SentenceRules:
         if lemma in self.lex.clause_only_verbs:
             return
         yield from self.object_content(verb, lemma, source, first_person, antecedent)
+
+    def passive_with_agent(self, verb: Token, subject: Token) -> Iterator[Candidate]:
+        """``The bill, opposed by House Republicans, …`` / ``was first reported by BuzzFeed``."""
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        speaker = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        if speaker is None or subject.lower_ in {"it", "there"}:
+            return
+        source = self.span(subtree(speaker))
+        content = self.span(subtree(subject, frozenset({"relcl", "acl", "punct", "appos"})))
+        if source and content:
+            yield Candidate(self.cue_span(verb), source, content, "object", False, None, 0.6)
+
+    def as_clause(self, verb: Token) -> Iterator[Candidate]:
+        """``As the Times noted, Clinton raised …``: the main clause is what was noted."""
+        head = verb.head
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None or head is verb:
+            return
+        own = subtree(verb)
+        rest = [t for t in subtree(head) if t.i > own[-1].i] or [t for t in subtree(head) if t.i < own[0].i]
+        content = self.span(rest)
+        source, antecedent = self.source_span(subject)
+        if content and source:
+            yield Candidate(
+                self.cue_span(verb), source, content, "clause", subject.lower_ in FIRST_PERSON, antecedent, 0.8
+            )
 
     @staticmethod
     def _is_inverted(verb: Token) -> bool:

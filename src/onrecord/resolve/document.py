@@ -80,15 +80,19 @@ class DocumentResolver:
         candidates = [p for p in self.persons if same_person(name, p)]
         return max(candidates, key=lambda p: (len(tokens(p)), len(p))) if candidates else name
 
-    def name_for(self, span: Span) -> str | None:
+    def name_for(self, span: Span, seen: frozenset[Span] = frozenset()) -> str | None:
+        if span in seen:  # descriptor and alias links can form a cycle: follow each once
+            return None
+        seen = seen | {span}
         mention = span.of(self.text)
-        if (span.start, span.end) in self.aliases:
-            return self.name_for(self.aliases[(span.start, span.end)])
+        linked = self.aliases.get((span.start, span.end))
+        if linked is not None:
+            return self.name_for(linked, seen)
         inside = [e for e in self.extraction.entities if span.contains(e.span)]
         people = [e for e in inside if strip_name(e.text) in self.persons]
         if people:
             return self.fullest(strip_name(people[0].text))
-        descriptor = self._descriptor(mention, span.start)
+        descriptor = self._descriptor(mention, span.start, seen)
         if descriptor or is_title(mention):
             return descriptor or self.recent_person(span.start, None, self._resolved, speakers_only=True)
         if inside:
@@ -98,7 +102,7 @@ class DocumentResolver:
             return self.fullest(stripped)
         return None
 
-    def _descriptor(self, mention: str, at: int) -> str | None:
+    def _descriptor(self, mention: str, at: int, seen: frozenset[Span]) -> str | None:
         words = tokens(mention.lower())
         while words and words[0] in {"the", "a", "an"}:
             words = words[1:]
@@ -111,7 +115,7 @@ class DocumentResolver:
                 continue
             d = descriptor.removeprefix("the ")
             if d == phrase or d.endswith(" " + phrase) or (len(words) == 1 and d.split()[-1:] == words):
-                found = self.name_for(name)
+                found = self.name_for(name, seen) or found
         return found
 
     # -- pronouns ------------------------------------------------------------------------
