@@ -31,7 +31,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_extract.py --shared $(SHARED)
 
 eval: install
-	@if [ -f tests/gold/statements.jsonl ]; then $(BIN)/onrecord eval gold tests/gold/statements.jsonl; fi
+	$(BIN)/onrecord eval gold tests/gold/statements.yaml
 	@if [ -d $(SHARED)/polnear/dev ]; then $(BIN)/onrecord eval polnear $(SHARED)/polnear/dev; \
 	else echo "PolNeAR not found under $(SHARED); skipping"; fi
 

@@ -359,7 +359,9 @@ def export_(
 
 @app.command(name="eval")
 def eval_(
-    kind: Annotated[str, typer.Argument(help="polnear (a PolNeAR split folder) or gold (onrecord gold JSONL).")],
+    kind: Annotated[
+        str, typer.Argument(help="polnear (a PolNeAR split folder) or gold (onrecord gold .yaml or .jsonl).")
+    ],
     path: Annotated[Path, typer.Argument(help="The split folder or the gold file.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
@@ -369,7 +371,7 @@ def eval_(
     if kind not in {"polnear", "gold"}:
         raise fail(f"unknown gold kind {kind!r}; choose polnear or gold", 2)
     try:
-        documents = ev.read_polnear(path) if kind == "polnear" else ev.read_gold_jsonl(path)
+        documents = ev.read_polnear(path) if kind == "polnear" else ev.read_gold(path)
         scores = ev.evaluate(documents)
     except (OnrecordError, OSError) as exc:
         raise fail(str(exc)) from None

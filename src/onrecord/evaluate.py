@@ -33,6 +33,7 @@ class GoldStatement:
     source: Ranges = ()
     cue: Ranges = ()
     speaker: str | None = None
+    kind: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,8 @@ class Score:
     cue_agreed: int = 0
     name_checked: int = 0
     name_agreed: int = 0
+    kind_checked: int = 0
+    kind_agreed: int = 0
 
     @property
     def precision(self) -> float:
@@ -82,6 +85,10 @@ class Score:
     def name_accuracy(self) -> float | None:
         return self.name_agreed / self.name_checked if self.name_checked else None
 
+    @property
+    def kind_accuracy(self) -> float | None:
+        return self.kind_agreed / self.kind_checked if self.kind_checked else None
+
     def as_dict(self) -> dict[str, float | int | None]:
         return {
             "gold": self.gold,
@@ -93,6 +100,7 @@ class Score:
             "speaker_agreement": round(self.speaker_agreement, 4),
             "cue_agreement": round(self.cue_agreement, 4),
             "speaker_name_accuracy": None if self.name_accuracy is None else round(self.name_accuracy, 4),
+            "kind_accuracy": None if self.kind_accuracy is None else round(self.kind_accuracy, 4),
         }
 
 
@@ -143,6 +151,59 @@ def read_polnear(folder: Path) -> Iterator[GoldDocument]:
         yield GoldDocument(path.stem, text, read_brat(text, (anns / mine[0]).read_text(encoding="utf-8")))
 
 
+def _find(text: str, piece: str, occurrence: int = 0, near: int | None = None) -> Ranges:
+    """Where ``piece`` stands in ``text``: its n-th occurrence, or the one nearest ``near``."""
+    starts = []
+    at = text.find(piece)
+    while at >= 0:
+        starts.append(at)
+        at = text.find(piece, at + 1)
+    if len(starts) <= occurrence:
+        raise ValueError(f"{piece!r} occurs {len(starts)} times in the text, not {occurrence + 1}")
+    start = starts[occurrence] if near is None else min(starts, key=lambda s: abs(s - near))
+    return ((start, start + len(piece)),)
+
+
+def read_gold_yaml(path: Path) -> Iterator[GoldDocument]:
+    """onrecord's hand-written gold format: statements name their parts by the text they cover."""
+    import yaml
+
+    try:
+        records = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as exc:
+        raise EvaluationError(f"{path}: not valid YAML ({exc})") from exc
+    for number, record in enumerate(records, start=1):
+        name = str(record.get("id", number))
+        text = record["text"]
+        gold = []
+        try:
+            for s in record.get("statements") or []:
+                content = _find(text, s["content"], s.get("content_at", 0))
+                anchor = content[0][0]
+                mention = (
+                    _find(text, s["mention"], s["mention_at"])
+                    if "mention_at" in s
+                    else (_find(text, s["mention"], near=anchor) if s.get("mention") else ())
+                )
+                cue = (
+                    _find(text, s["cue"], s["cue_at"])
+                    if "cue_at" in s
+                    else (_find(text, s["cue"], near=anchor) if s.get("cue") else ())
+                )
+                gold.append(GoldStatement(content, mention, cue, s.get("speaker"), s.get("kind")))
+        except (KeyError, ValueError) as exc:
+            raise EvaluationError(f"{path}: record {name!r}: {exc}") from exc
+        meta = {k: v for k, v in record.items() if k in {"author", "date", "title", "outlet"}}
+        yield GoldDocument(name, text, tuple(gold), meta)
+
+
+def read_gold(path: Path) -> Iterator[GoldDocument]:
+    """A gold file in either of onrecord's formats, by its suffix (.yaml/.yml or .jsonl)."""
+    if path.suffix in {".yaml", ".yml"}:
+        return read_gold_yaml(path)
+    return read_gold_jsonl(path)
+
+
 def read_gold_jsonl(path: Path) -> Iterator[GoldDocument]:
     """onrecord's gold format: one JSON object per line, ``text`` and ``statements`` with spans."""
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -156,6 +217,7 @@ def read_gold_jsonl(path: Path) -> Iterator[GoldDocument]:
                     source=(tuple(s["speaker_span"]),) if s.get("speaker_span") else (),
                     cue=(tuple(s["cue_span"]),) if s.get("cue_span") else (),
                     speaker=s.get("speaker"),
+                    kind=s.get("kind"),
                 )
                 for s in record["statements"]
             )
@@ -205,10 +267,13 @@ def score_document(
     text: str, gold: Iterable[GoldStatement], predicted: Iterable[Statement], scores: dict[str, Score]
 ) -> None:
     gold = [
-        GoldStatement(_strip(text, g.content), _strip(text, g.source), _strip(text, g.cue), g.speaker) for g in gold
+        GoldStatement(_strip(text, g.content), _strip(text, g.source), _strip(text, g.cue), g.speaker, g.kind)
+        for g in gold
     ]
     gold = [g for g in gold if g.content]
-    preds = [p for p in predicted if p.kind != "turn"]
+    # turns are only scored against gold sets that annotate them (PolNeAR does not)
+    with_turns = any(g.kind == "turn" for g in gold)
+    preds = [p for p in predicted if with_turns or p.kind != "turn"]
     pred_ranges = [_strip(text, ((p.content_span.start, p.content_span.end),)) for p in preds]
     for kind, score in scores.items():
         score.gold += len(gold)
@@ -242,6 +307,12 @@ def score_document(
             if g.speaker is not None:
                 score.name_checked += 1
                 score.name_agreed += p.speaker == g.speaker
+            if g.kind is not None:
+                score.kind_checked += 1
+                score.kind_agreed += p.kind == g.kind
+            if g.kind is not None:
+                score.kind_checked += 1
+                score.kind_agreed += p.kind == g.kind
 
 
 def evaluate(documents: Iterable[GoldDocument]) -> dict[str, Score]:

@@ -96,7 +96,9 @@ class DocumentResolver:
         if descriptor or is_title(mention):
             return descriptor or self.recent_person(span.start, None, self._resolved, speakers_only=True)
         if inside:
-            return strip_name(inside[0].text)
+            # "the Nordmark government", "the Kremlin": the phrase names the body that speaks
+            stripped = strip_name(mention)
+            return stripped if len(tokens(stripped)) <= 4 else strip_name(inside[0].text)
         stripped = strip_name(mention)
         if is_proper(mention) and stripped.lower() not in PRONOUNS:
             return self.fullest(stripped)
