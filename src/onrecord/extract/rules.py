@@ -31,7 +31,6 @@ CLAUSES = {"ccomp", "xcomp", "csubj"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 # verbs whose "that" clause is not what someone said: "make sure that", "turn out that"
 NOT_CUES = {"be", "make", "turn", "ensure", "mean", "seem", "appear", "happen", "matter", "so", "have", "get", "do"}
-CLAUSE_CUTS = frozenset({"cc", "conj"})
 FIRST_PERSON = {"i", "we"}
 _EDGE_PUNCT = " \t\r\n,;:—–-"
 _GAP_BEFORE_FRAME = re.compile(r"^[\s,;:—–-]*$")
@@ -109,6 +108,16 @@ class SentenceRules:
         return clause is not None and any(
             m.dep_ == "mark" and m.lower_ in {"that", "whether", "if"} for m in clause.children
         )
+
+    @staticmethod
+    def through_colon(tokens: list[Token]) -> list[Token]:
+        """A clause that ends at a colon goes on past it: "noted that X: 70 percent believe …"."""
+        last = tokens[-1]
+        doc = last.doc
+        if last.i + 1 < len(doc) and doc[last.i + 1].text == ":" and doc[last.i + 1].sent == last.sent:
+            end = last.sent.end
+            return list(doc[tokens[0].i : end])
+        return tokens
 
     def in_quote(self, token: Token) -> bool:
         at = token.idx + self.offset
@@ -223,17 +232,7 @@ class SentenceRules:
                 yield Candidate(self.cue_span(verb), source, content, "clause", first_person, antecedent, 0.85)
             return
         if clause is not None:
-            # "he respects Clinton and calls her …": the second verb is a statement of its own
-            # (but "… and that he understands" continues the same report)
-            cut = (
-                CLAUSE_CUTS
-                if any(
-                    c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"} and not any(m.dep_ == "mark" for m in c.children)
-                    for c in clause.children
-                )
-                else frozenset()
-            )
-            content = self.span(subtree(clause, cut))
+            content = self.span(self.through_colon(subtree(clause)))
             if content is not None:
                 yield Candidate(self.cue_span(verb), source, content, "clause", first_person, antecedent, 0.85)
             return
@@ -355,17 +354,7 @@ class SentenceRules:
             None,
         )
         if clause is not None:
-            # "he respects Clinton and calls her …": the second verb is a statement of its own
-            # (but "… and that he understands" continues the same report)
-            cut = (
-                CLAUSE_CUTS
-                if any(
-                    c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"} and not any(m.dep_ == "mark" for m in c.children)
-                    for c in clause.children
-                )
-                else frozenset()
-            )
-            content = self.span(subtree(clause, cut))
+            content = self.span(subtree(clause))
         elif noun.lemma_.lower() in {"view", "opinion"} and noun.head.dep_ == "prep" and noun.head.lower_ == "in":
             # "In Petrova's view, the talks have stalled."
             prep = noun.head
