@@ -149,3 +149,18 @@ def test_transcript_turns_and_nested_reports():
     reported = [s for s in found if s.cue == "said"]
     assert reported and reported[0].speaker == "Anna Petrova"
     assert reported[0].nested_in == turns[1].index
+
+
+def test_joint_speakers_resolve_each_part():
+    text = (
+        "President Viktor Oram and his foreign minister, Anna Petrova, appeared in Valdor.\n\n"
+        'He and the minister describe the talks as "the only road that does not end in a ditch."'
+    )
+    (s,) = onrecord.extract(text)
+    assert (s.speaker_mention, s.speaker) == ("He and the minister", "Viktor Oram and Anna Petrova")
+
+
+def test_pronoun_gender_skips_the_nearest_name():
+    text = "Anna Petrova met Jonas Kallas in Brussels.\n\nShe said the talks had stalled."
+    (s,) = onrecord.extract(text)
+    assert s.speaker == "Anna Petrova"

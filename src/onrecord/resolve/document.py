@@ -53,7 +53,7 @@ class DocumentResolver:
         self.descriptors = [(d.of(self.text).lower(), n) for d, n in extraction.aliases]
         self.gender: dict[str, str] = {}
         for entity in extraction.entities:
-            g = gender_of(entity.text)
+            g = gender_of(entity.text) or gender_of(self.fullest(strip_name(entity.text)))
             if g:
                 self.gender[self.fullest(strip_name(entity.text))] = g
 
@@ -176,7 +176,36 @@ class DocumentResolver:
             return name
         if mention in PRONOUNS:
             return None
+        if " and " in mention and not self._inside_entity(s.speaker_span):
+            return self._joint(s.speaker_span, resolved_at)
         return self.name_for(s.speaker_span)
+
+    def _inside_entity(self, span: Span) -> bool:
+        """``and`` inside one name (``Johnson and Johnson``) does not make two speakers."""
+        return any(
+            e.span.start <= span.start and " and " in e.text for e in self.extraction.entities if e.span.overlaps(span)
+        )
+
+    def _joint(self, span: Span, resolved_at: list[tuple[int, str]]) -> str | None:
+        """``He and the minister`` -> ``Viktor Oram and Anna Petrova``; None unless every part resolves."""
+        text = span.of(self.text)
+        names: list[str] = []
+        start = span.start
+        for part in text.split(" and "):
+            for piece in part.split(", "):
+                piece_start = self.text.index(piece, start)
+                start = piece_start + len(piece)
+                words = piece.strip().lower()
+                if not words:
+                    continue
+                if words in THIRD_PERSON:
+                    name = self.recent_person(piece_start, THIRD_PERSON[words], resolved_at)
+                else:
+                    name = self.name_for(Span(piece_start, piece_start + len(piece)))
+                if not name or name in names:
+                    return None
+                names.append(name)
+        return " and ".join(names) if len(names) > 1 else None
 
 
 def resolve_document(document: Document, extraction: Extraction) -> list[Statement]:

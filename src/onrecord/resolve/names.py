@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 HONORIFICS = {
     "mr",
@@ -104,12 +105,24 @@ def is_proper(mention: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1)
+def _first_names():  # type: ignore[no-untyped-def]
+    import gender_guesser.detector  # a name list shipped in the package: no network
+
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
 def gender_of(mention: str) -> str | None:
-    first = tokens(mention)[0].lower().rstrip(".") if tokens(mention) else ""
+    """``m``/``f`` from an honorific (``Mr.``, ``Ms.``) or a first name that is clearly one or
+    the other (``Anna``, ``Viktor``); None when unsure."""
+    words = tokens(mention)
+    first = words[0].lower().rstrip(".") if words else ""
     if first in MALE:
         return "m"
     if first in FEMALE:
         return "f"
+    if len(words) >= 2 and words[0][:1].isupper() and words[0].isalpha():
+        return {"male": "m", "female": "f"}.get(_first_names().get_gender(words[0]))
     return None
 
 
