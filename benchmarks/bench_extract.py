@@ -1,15 +1,20 @@
 """Extraction speed: onrecord's extractor against plain spaCy ``nlp.pipe`` on the same texts.
 
-    python benchmarks/bench_extract.py --shared ../shared/data [--articles 200] [--runs 3]
+    python benchmarks/bench_extract.py --shared ../shared/data [--articles 200] [--runs 3] [--quick]
 
 Reports the median over runs of: plain parse time, extraction time (parse + rules + resolution),
-their ratio (the overhead target is <= 1.15), documents/s and tokens/s.
+their ratio (the overhead target is <= 1.15), documents/s and tokens/s. Unless ``--quick``, it
+then runs ``onrecord extract`` over the whole trump-campaign corpus in a child process and
+reports its documents/s and peak memory (extraction streams, so memory must not grow with
+the corpus).
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,6 +28,7 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=Path("../shared/data"))
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="skip the whole-corpus memory run")
     args = parser.parse_args()
     folder = args.shared / "polnear" / "train" / "text"
     if not folder.is_dir():
@@ -53,6 +59,24 @@ def main() -> int:
     print(f"| overhead ratio (extract / parse, same run) | {statistics.median(ratios):.3f} |")
     print(f"| documents/s | {len(texts) / e:.1f} |")
     print(f"| tokens/s | {tokens / e:,.0f} |")
+    corpus = args.shared / "trump-campaign" / "text"
+    if not args.quick and corpus.is_dir():
+        files = sorted(corpus.glob("*.txt"))
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "onrecord.cli", "extract", str(corpus), "--format", "jsonl"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+        seconds = time.perf_counter() - start
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        statements = done.stdout.count(b"\n")
+        print(
+            f"| trump-campaign: {len(files)} transcripts, {statements} statements | {seconds:.0f} s, "
+            f"{len(files) / seconds:.2f} documents/s |"
+        )
+        print(f"| trump-campaign: peak memory of `onrecord extract` | {peak:.0f} MiB |")
     return 0
 
 

@@ -17,7 +17,6 @@ Stages, in order, for each document (``Extractor.pipe`` batches them through spa
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -86,14 +85,17 @@ class Extractor:
             raise result
         return result
 
-    def pipe(self, documents: Iterable[Document], window: int = 32) -> Iterator[Extraction | ExtractionError]:
+    def pipe(
+        self, documents: Iterable[Document], window: int = 32, window_chars: int = 200_000
+    ) -> Iterator[Extraction | ExtractionError]:
         """Extractions for ``documents``, in order.
 
-        Sections of ``window`` documents at a time go through one ``nlp.pipe`` call, so short
-        articles are parsed in batches while memory stays bounded for any number of documents.
+        Up to ``window`` documents (and about ``window_chars`` characters) at a time go through one
+        ``nlp.pipe`` call, so short articles are parsed in batches while memory stays bounded
+        for any number and size of documents.
         A document the rules fail on yields an :class:`ExtractionError` in its place.
         """
-        for chunk in _batched(documents, window):
+        for chunk in _batched(documents, window, window_chars):
             tasks = [(doc.text[s.start : s.end], (i, s)) for i, doc in enumerate(chunk) for s in sections_of(doc)]
             parsed: list[list[tuple[Doc, Section]]] = [[] for _ in chunk]
             for spacy_doc, (i, section) in self.nlp.pipe(tasks, as_tuples=True, batch_size=self.batch_size):
@@ -389,10 +391,17 @@ def _join_split_quotes(text: str, statements: list[Statement], quotes: list[Span
     return out
 
 
-def _batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    """``itertools.batched`` for Python 3.11."""
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
+def _batched(documents: Iterable[Document], size: int, chars: int) -> Iterator[list[Document]]:
+    """Consecutive groups of at most ``size`` documents and, past the first, ``chars`` characters."""
+    chunk: list[Document] = []
+    total = 0
+    for document in documents:
+        if chunk and (len(chunk) >= size or total + len(document.text) > chars):
+            yield chunk
+            chunk, total = [], 0
+        chunk.append(document)
+        total += len(document.text)
+    if chunk:
         yield chunk
 
 
