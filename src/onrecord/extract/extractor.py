@@ -194,17 +194,8 @@ class Extractor:
             kind, quoted = "indirect", ()
         if cand.first_person and not document.turns and not enclosing:
             kind = "author"
-        return Statement(
-            index=-1,
-            kind=kind,  # type: ignore[arg-type]
-            content=cand.content.of(text),
-            content_span=cand.content,
-            speaker_mention=cand.source.of(text) if cand.source else None,
-            speaker_span=cand.source,
-            cue=cand.cue.of(text) if cand.cue else None,
-            cue_span=cand.cue,
-            quotes=quoted,
-            confidence=cand.confidence,
+        return _statement_at(
+            text, kind, cand.content, source=cand.source, cue=cand.cue, quotes=quoted, confidence=cand.confidence
         )
 
     def _unclaimed_quotes(
@@ -225,16 +216,7 @@ class Extractor:
             if dash:
                 source = Span(dash.start("name"), dash.end("name"))
                 found.append(
-                    Statement(
-                        -1,
-                        "direct",
-                        quote.of(text),
-                        quote,
-                        speaker_mention=source.of(text),
-                        speaker_span=source,
-                        quotes=(inner(quote, text),),
-                        confidence=0.9,
-                    )
+                    _statement_at(text, "direct", quote, source=source, quotes=(inner(quote, text),), confidence=0.9)
                 )
                 continue
             previous = [s for s in statements + found if s.content_span.end <= quote.start and s.kind != "author"]
@@ -255,9 +237,7 @@ class Extractor:
                 continue
             if any(c.overlaps(content) for c in claimed):
                 continue
-            found.append(
-                Statement(-1, "implicit", content.of(text), content, quotes=(inner(quote, text),), confidence=conf)
-            )
+            found.append(_statement_at(text, "implicit", content, quotes=(inner(quote, text),), confidence=conf))
         return found
 
     def _headline(self, text: str, statements: list[Statement], document: Document) -> list[Statement]:
@@ -272,19 +252,7 @@ class Extractor:
         source = Span(match.start("name"), match.end("name"))
         content = Span(match.start("content"), match.end("content"))
         cue = Span(match.start("colon"), match.end("colon"))
-        return [
-            Statement(
-                -1,
-                "direct",
-                content.of(text),
-                content,
-                speaker_mention=source.of(text),
-                speaker_span=source,
-                cue=":",
-                cue_span=cue,
-                confidence=0.7,
-            )
-        ]
+        return [_statement_at(text, "direct", content, source=source, cue=cue, confidence=0.7)]
 
     def _author_phrases(self, text: str, sentences: list[Span], statements: list[Statement]) -> list[Statement]:
         """``In my view, …``: the writer's own voice, announced by a phrase rather than a verb."""
@@ -299,18 +267,7 @@ class Extractor:
                 cue = Span(sentence.start + at, sentence.start + at + len(phrase))
                 content = _trim(Span(cue.end, sentence.end), text)
                 if len(content) > 3 and not any(t.overlaps(content) for t in taken):
-                    found.append(
-                        Statement(
-                            -1,
-                            "author",
-                            content.of(text),
-                            content,
-                            speaker_mention=None,
-                            cue=cue.of(text),
-                            cue_span=cue,
-                            confidence=0.8,
-                        )
-                    )
+                    found.append(_statement_at(text, "author", content, cue=cue, confidence=0.8))
                 break
         return found
 
@@ -318,18 +275,9 @@ class Extractor:
     def _turns(document: Document) -> list[Statement]:
         text = document.text
         return [
-            Statement(
-                -1,
-                "turn",
-                turn.content_span.of(text),
-                turn.content_span,
-                speaker=turn.speaker,
-                speaker_mention=turn.label,
-                speaker_span=turn.label_span,
-                confidence=1.0,
-            )
-            for turn in document.turns
-            if len(turn.content_span)
+            _statement_at(text, "turn", t.content_span, source=t.label_span, confidence=1.0, speaker=t.speaker)
+            for t in document.turns
+            if len(t.content_span)
         ]
 
     @staticmethod
@@ -403,6 +351,33 @@ def _batched(documents: Iterable[Document], size: int, chars: int) -> Iterator[l
         total += len(document.text)
     if chunk:
         yield chunk
+
+
+def _statement_at(
+    text: str,
+    kind: str,
+    content: Span,
+    *,
+    source: Span | None = None,
+    cue: Span | None = None,
+    quotes: tuple[Span, ...] = (),
+    confidence: float,
+    speaker: str | None = None,
+) -> Statement:
+    """A statement whose text fields are read off ``text`` at its spans, so the two always agree."""
+    return Statement(
+        index=-1,
+        kind=kind,  # type: ignore[arg-type]
+        content=content.of(text),
+        content_span=content,
+        speaker=speaker,
+        speaker_mention=source.of(text) if source else None,
+        speaker_span=source,
+        cue=cue.of(text) if cue else None,
+        cue_span=cue,
+        quotes=quotes,
+        confidence=confidence,
+    )
 
 
 def _distance(cand: Candidate) -> int:
