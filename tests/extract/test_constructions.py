@@ -23,7 +23,7 @@ CASES = [
         "According to Anna Petrova, the talks will resume in May.",
         "Anna Petrova",
         "According to",
-        "the talks will resume in May.",
+        "the talks will resume in May",
         "indirect",
     ),
     (

@@ -14,7 +14,7 @@ import pytest
 from onrecord.evaluate import evaluate, read_gold, read_polnear
 
 GOLD = Path(__file__).resolve().parents[1] / "gold" / "statements.yaml"
-GOLD_SHA256 = "06bc3a195e37d20b"
+GOLD_SHA256 = "de288a66a071d16b"
 
 
 def test_own_gold_set_floors():

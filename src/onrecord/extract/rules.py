@@ -61,6 +61,9 @@ def char_span(tokens: Sequence[Token], offset: int, text: str) -> Span | None:
         start += 1
     while end > start and text[end - 1] in _EDGE_PUNCT:
         end -= 1
+    # a full stop closes the sentence, not the content (one inside quotation marks, or ending "U.S.", stays)
+    if end - start > 3 and text[end - 1] == "." and text[end - 3] != ".":
+        end -= 1
     return Span(start + offset, end + offset) if end > start else None
 
 
@@ -268,17 +271,20 @@ class SentenceRules:
 
     @staticmethod
     def _is_inverted(verb: Token) -> bool:
-        """``…, she said`` parsed with the cue hanging from the reported clause."""
+        """``…, she said`` / ``X, aides said, is …``: the cue hangs off the reported clause, set off by punctuation."""
         if verb.dep_ not in {"parataxis", "ccomp"} or verb.head.i == verb.i:
             return False
         if any(c.dep_ == "mark" for c in verb.children):
             return False
         own = subtree(verb)
         doc = verb.doc
+        marks = {",", "—", "–", "”", '"', "''", ":"}
         before = doc[own[0].i - 1] if own[0].i > 0 else None
         after = doc[own[-1].i + 1] if own[-1].i + 1 < len(doc) else None
-        return (before is not None and before.text in {",", "—", "–", "”", '"'}) or (
-            after is not None and after.text in {",", ":"} and own[0].i <= verb.head.left_edge.i
+        return (
+            own[0].text in marks
+            or (before is not None and before.text in marks)
+            or (after is not None and after.text in {",", ":"} and own[0].i <= verb.head.left_edge.i)
         )
 
     def object_content(
