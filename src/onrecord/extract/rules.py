@@ -212,7 +212,17 @@ class SentenceRules:
             min(t.idx for t in frame_tokens) + self.offset,
             max(t.idx + len(t) for t in frame_tokens) + self.offset,
         )
-        clause = next((c for c in verb.children if c.dep_ in {"ccomp", "xcomp"}), None)
+        clause = next((c for c in verb.children if c.dep_ in {"ccomp", "xcomp"}), None) or next(
+            # "calling for his rivals to drop out": spaCy hangs the clause as an advcl marked "for"
+            (
+                c
+                for c in verb.children
+                if c.dep_ == "advcl"
+                and c.i > verb.i
+                and any(m.dep_ == "mark" and m.lower_ in {"for", "that"} for m in c.children)
+            ),
+            None,
+        )
         if (
             clause is None
             and verb.dep_ == "advcl"
@@ -312,7 +322,10 @@ class SentenceRules:
         if obj is not None:
             pieces += subtree(obj)
         for prep in preps:
-            if prep.dep_ == "oprd" or wanted is None or prep.lower_ == wanted or prep.lower_ in {"against", "about"}:
+            # what follows the verb ("the deal as a failure"), not a time before it ("on Sunday tweeted")
+            if prep.i > verb.i and (
+                prep.dep_ == "oprd" or wanted is None or prep.lower_ in {wanted, "against", "about"}
+            ):
                 pieces += subtree(prep)
         if not pieces:
             return
