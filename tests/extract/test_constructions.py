@@ -135,6 +135,8 @@ def test_organisation_speaks_under_its_name():
         'The pipeline, nicknamed "the Snake" by critics, is late.',
         "The talks stalled on Tuesday after a long night.",
         'She said "hello',  # unbalanced quotation marks
+        'Bernie Sanders appeared on "This Week," where the talks came up.',  # a show's title
+        "The Latest: Kasich scores all 66 delegates after Ohio win",  # a rubric, not a speaker
     ],
 )
 def test_no_statement(text):

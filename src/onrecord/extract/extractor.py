@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 from onrecord.errors import ExtractionError
 from onrecord.extract.lexicon import Lexicon, lexicon
 from onrecord.extract.nlp import load_nlp
-from onrecord.extract.quotes import find_quotes, inner
+from onrecord.extract.quotes import find_quotes, inner, is_title
 from onrecord.extract.rules import Candidate, SentenceRules, char_span, subtree
 from onrecord.model import Document, Entity, Extraction, Span, Statement
 
@@ -39,6 +39,27 @@ _HEADLINE_SOURCE = re.compile(
     r"\A\s*(?P<name>[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3})(?P<colon>:)[ \t]+(?P<content>[^\n]{8,}?)[ \t]*$",
     re.MULTILINE,
 )
+# "The Latest: …", "Breaking: …" are rubrics, not speakers
+_NOT_HEADLINE_SOURCES = {
+    "the",
+    "a",
+    "an",
+    "breaking",
+    "update",
+    "exclusive",
+    "live",
+    "video",
+    "watch",
+    "opinion",
+    "analysis",
+    "editorial",
+    "review",
+    "photos",
+    "read",
+    "listen",
+    "poll",
+    "report",
+}
 _SPLIT_QUOTE_GAP = re.compile(r"[^\n\"“”]{0,200}?[.,:;]\s*")
 _RULE_RANK = {"quote": 0, "clause": 1, "according": 2, "noun": 3, "stance": 4, "object": 5}
 
@@ -209,7 +230,7 @@ class Extractor:
             if any(c.overlaps(quote) for c in claimed):
                 continue
             before = text[max(0, quote.start - 20) : quote.start].lower()
-            if any(before.rstrip().endswith(cue) for cue in self.lex.scare_quote_cues):
+            if any(before.rstrip().endswith(cue) for cue in self.lex.scare_quote_cues) or is_title(quote, text):
                 continue
             dash = _DASH_SOURCE.match(text, quote.end)
             words = len(text[quote.start : quote.end].split())
@@ -245,8 +266,10 @@ class Extractor:
         if document.turns:
             return []
         match = _HEADLINE_SOURCE.match(text)
-        if not match or any(
-            s.content_span.overlaps(Span(match.start("content"), match.end("content"))) for s in statements
+        if (
+            not match
+            or match["name"].split()[0].lower() in _NOT_HEADLINE_SOURCES
+            or any(s.content_span.overlaps(Span(match.start("content"), match.end("content"))) for s in statements)
         ):
             return []
         source = Span(match.start("name"), match.end("name"))

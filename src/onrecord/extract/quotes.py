@@ -78,3 +78,13 @@ def inner(span: Span, text: str) -> Span:
     elif end > start and (text[end - 1] in _CLOSE_ONLY or text[end - 1] == '"'):
         end -= 1
     return Span(start, end)
+
+
+_SMALL_WORDS = {"a", "an", "the", "of", "in", "on", "and", "or", "for", "to", "at", "by", "with", "from"}
+
+
+def is_title(span: Span, text: str) -> bool:
+    """A short quotation in title case — a show, book or slogan (``"This Week,"``), not speech."""
+    words = [w.strip(",.;:!?'\"“”‘’") for w in inner(span, text).of(text).split()]
+    words = [w for w in words if w]
+    return 0 < len(words) <= 5 and all(w[0].isupper() or w.lower() in _SMALL_WORDS or not w[0].isalpha() for w in words)

@@ -23,7 +23,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from onrecord.extract.lexicon import Lexicon
-from onrecord.extract.quotes import inner
+from onrecord.extract.quotes import inner, is_title
 from onrecord.model import Span
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
@@ -158,6 +158,8 @@ class SentenceRules:
         """
         before = after = None
         for quote in self.quotes:
+            if is_title(Span(quote.start - self.offset, quote.end - self.offset), self.text):
+                continue
             if sentence.start - 1 <= quote.end <= frame.start:
                 gap = self.text[quote.end - self.offset : frame.start - self.offset]
                 body_end = inner(Span(quote.start - self.offset, quote.end - self.offset), self.text).end
