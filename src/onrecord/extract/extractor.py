@@ -39,6 +39,7 @@ _HEADLINE_SOURCE = re.compile(
     r"\A\s*(?P<name>[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3})(?P<colon>:)[ \t]+(?P<content>[^\n]{8,}?)[ \t]*$",
     re.MULTILINE,
 )
+_EMPTY_CONTENTS = {"it", "that", "this", "so", "them", "him", "her", "these", "those", "what", "something", "things"}
 # "The Latest: …", "Breaking: …" are rubrics, not speakers
 _NOT_HEADLINE_SOURCES = {
     "the",
@@ -197,6 +198,8 @@ class Extractor:
         text = document.text
         if cand.cue and cand.content.overlaps(cand.cue) or len(cand.content) < 2:
             return None
+        if cand.content.of(text).lower() in _EMPTY_CONTENTS:
+            return None  # "I repeat it": the words are elsewhere
         cand.content = _cover_quotes(cand.content, quotes)
         inside = [q for q in quotes if cand.content.contains(q) or q.contains(cand.content)]
         enclosing = [q for q in quotes if q.contains(cand.content) and q != cand.content]
