@@ -80,6 +80,11 @@ def test_construction(text, speaker, cue, content, kind):
     assert (s.speaker, s.cue, s.kind) == (speaker, cue, kind)
 
 
+def test_dateline_is_not_content():
+    (s,) = onrecord.extract("VALDOR, Ruritania (Lake Wire) — The talks have stalled, officials said.")
+    assert (s.speaker_mention, s.cue, s.content) == ("officials", "said", "The talks have stalled")
+
+
 def test_nested_claim():
     text = "Anna Petrova rejected Jonas Kallas's claim that Ruritania had violated the treaty."
     outer, inner = onrecord.extract(text)

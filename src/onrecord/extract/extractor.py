@@ -39,6 +39,9 @@ _HEADLINE_SOURCE = re.compile(
     r"\A\s*(?P<name>[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3})(?P<colon>:)[ \t]+(?P<content>[^\n]{8,}?)[ \t]*$",
     re.MULTILINE,
 )
+_DATELINE = re.compile(
+    r"[A-Z][A-Z .'-]+(?:, [A-Z][\w.]*\.?)*(?:, [A-Z][a-z]{2}\.? \d{1,2})? *(?:\([\w ]+\))? *[—–-]+ *"
+)
 _EMPTY_CONTENTS = {"it", "that", "this", "so", "them", "him", "her", "these", "those", "what", "something", "things"}
 # "The Latest: …", "Breaking: …" are rubrics, not speakers
 _NOT_HEADLINE_SOURCES = {
@@ -200,6 +203,9 @@ class Extractor:
             return None
         if cand.content.of(text).lower() in _EMPTY_CONTENTS:
             return None  # "I repeat it": the words are elsewhere
+        dateline = _DATELINE.match(text, cand.content.start, cand.content.end)
+        if dateline:  # "WASHINGTON (AP) — " heads the sentence, not what was said
+            cand.content = Span(dateline.end(), cand.content.end)
         cand.content = _cover_quotes(cand.content, quotes)
         inside = [q for q in quotes if cand.content.contains(q) or q.contains(cand.content)]
         enclosing = [q for q in quotes if q.contains(cand.content) and q != cand.content]
