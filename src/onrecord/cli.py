@@ -44,6 +44,18 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _date(value: str | None, flag: str) -> str | None:
+    """A date flag as YYYY-MM-DD, or a clean error naming the flag."""
+    if value is None:
+        return None
+    from onrecord.ingest.readers import normalise_date
+
+    parsed = normalise_date(value)
+    if parsed is None:
+        raise fail(f"{flag} {value!r} is not a date; use YYYY-MM-DD", 2)
+    return parsed
+
+
 def _store(db: str) -> Store:
     try:
         return open_store(db)
@@ -99,7 +111,7 @@ def extract(
     """Print the statements found in PATHS, without a database."""
     if format not in {"jsonl", "json", "table"}:
         raise fail(f"unknown --format {format!r}; choose jsonl, json or table", 2)
-    inputs = _Inputs(paths, date, outlet, max_mb)
+    inputs = _Inputs(paths, _date(date, "--date"), outlet, max_mb)
     collected: list[dict[str, object]] = []
     try:
         for item in process(inputs.documents()):
@@ -141,8 +153,8 @@ def ingest(
     max_mb: MaxMb = float(SETTINGS["max_mb"].default),
 ) -> None:
     """Read, extract and store documents; documents already stored are skipped."""
+    inputs = _Inputs(paths, _date(date, "--date"), outlet, max_mb)
     store = _store(db)
-    inputs = _Inputs(paths, date, outlet, max_mb)
     added = skipped = found = 0
     from onrecord.pipeline import default_extractor
 
@@ -240,7 +252,15 @@ def statements(
         raise fail(f"unknown --kind {kind!r}; choose one of {', '.join(KINDS)}", 2)
     store = _store(db)
     try:
-        query = Query(speaker=speaker, since=since, until=until, search=search, kind=kind, outlet=outlet, limit=limit)
+        query = Query(
+            speaker=speaker,
+            since=_date(since, "--since"),
+            until=_date(until, "--until"),
+            search=search,
+            kind=kind,
+            outlet=outlet,
+            limit=limit,
+        )
         records = store.statements(query)
     except OnrecordError as exc:
         raise fail(str(exc)) from None

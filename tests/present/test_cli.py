@@ -98,3 +98,11 @@ def test_statements_documents_show_export(tmp_path, demo_dir):
     import pyarrow.parquet as pq
 
     assert pq.read_table(tmp_path / "out.parquet").num_rows == csv_rows
+
+
+def test_bad_dates_are_refused(tmp_path, demo_dir):
+    db = f"sqlite:///{tmp_path / 'o.db'}"
+    result = runner.invoke(app, ["statements", "--db", db, "--since", "yesterdayish"])
+    assert result.exit_code == 2 and "--since 'yesterdayish' is not a date" in result.stderr
+    result = runner.invoke(app, ["ingest", str(demo_dir), "--db", db, "--date", "soon"])
+    assert result.exit_code == 2 and not (tmp_path / "o.db").exists()
