@@ -250,17 +250,17 @@ def statements(
     """List stored statements, filtered."""
     if kind and kind not in KINDS:
         raise fail(f"unknown --kind {kind!r}; choose one of {', '.join(KINDS)}", 2)
+    query = Query(
+        speaker=speaker,
+        since=_date(since, "--since"),
+        until=_date(until, "--until"),
+        search=search,
+        kind=kind,
+        outlet=outlet,
+        limit=limit,
+    )
     store = _store(db)
     try:
-        query = Query(
-            speaker=speaker,
-            since=_date(since, "--since"),
-            until=_date(until, "--until"),
-            search=search,
-            kind=kind,
-            outlet=outlet,
-            limit=limit,
-        )
         records = store.statements(query)
     except OnrecordError as exc:
         raise fail(str(exc)) from None

@@ -105,4 +105,5 @@ def test_bad_dates_are_refused(tmp_path, demo_dir):
     result = runner.invoke(app, ["statements", "--db", db, "--since", "yesterdayish"])
     assert result.exit_code == 2 and "--since 'yesterdayish' is not a date" in result.stderr
     result = runner.invoke(app, ["ingest", str(demo_dir), "--db", db, "--date", "soon"])
-    assert result.exit_code == 2 and not (tmp_path / "o.db").exists()
+    assert result.exit_code == 2 and "--date 'soon' is not a date" in result.stderr
+    assert not (tmp_path / "o.db").exists()  # refused before anything was opened or written
