@@ -80,6 +80,16 @@ def test_construction(text, speaker, cue, content, kind):
     assert (s.speaker, s.cue, s.kind) == (speaker, cue, kind)
 
 
+def test_a_second_predicate_is_a_second_statement():
+    found = onrecord.extract("Jonas Kallas proposed new patrols and signaled support for a joint commission.")
+    assert [(s.cue, s.content) for s in found] == [
+        ("proposed", "new patrols"),
+        ("signaled support for", "a joint commission"),
+    ]
+    (one,) = onrecord.extract("Anna Petrova said she would sign the treaty and make Nordmark keep it.")
+    assert one.content == "she would sign the treaty and make Nordmark keep it"
+
+
 def test_dateline_is_not_content():
     (s,) = onrecord.extract("VALDOR, Ruritania (Lake Wire) — The talks have stalled, officials said.")
     assert (s.speaker_mention, s.cue, s.content) == ("officials", "said", "The talks have stalled")

@@ -446,7 +446,9 @@ def _nest(statements: list[Statement], text: str) -> list[Statement]:
     from dataclasses import replace
 
     def start(s: Statement) -> tuple[int, int]:
-        points = [s.content_span.start] + [sp.start for sp in (s.cue_span, s.speaker_span) if sp]
+        points = [s.content_span.start] + (
+            [s.cue_span.start] if s.cue_span else []
+        )  # a shared speaker does not reorder
         return (min(points), -len(s.content_span))
 
     ordered = sorted(statements, key=start)

@@ -79,8 +79,27 @@ def subtree(token: Token, skip_deps: frozenset[str] = frozenset()) -> list[Token
     return [t for t in token.doc[left : right + 1]]
 
 
-def _tokens_between(doc, start: int, end: int) -> list[Token]:  # type: ignore[no-untyped-def]
-    return [t for t in doc[start:end]]
+def reported(token: Token) -> list[Token]:
+    """What a cue reports: ``token``'s subtree, cut before a second predicate of the speaker's own.
+
+    "proposed surveillance and signaled support for a database" reports two things; "said he'd
+    build a wall and make Mexico pay" one (a base form continues the reported clause), and so does
+    "said prices rose and wages fell" (the second verb has its own subject).
+    """
+    tokens = subtree(token)
+    for child in token.children:
+        if (
+            child.dep_ == "conj"
+            and child.i > token.i
+            and child.tag_ in {"VBD", "VBZ", "VBP"}
+            and not any(c.dep_ in {"nsubj", "nsubjpass", "expl", "mark"} for c in child.children)
+        ):
+            cut = child.left_edge.i
+            cc = [c for c in token.children if c.dep_ == "cc" and c.i < child.i]
+            if cc:
+                cut = min(cut, cc[-1].i)
+            tokens = [t for t in tokens if t.i < cut]
+    return tokens
 
 
 class SentenceRules:
@@ -247,7 +266,7 @@ class SentenceRules:
                 yield Candidate(self.cue_span(verb), source, content, "clause", first_person, antecedent, 0.85)
             return
         if clause is not None:
-            content = self.span(self.through_colon(subtree(clause)))
+            content = self.span(self.through_colon(reported(clause)))
             if content is not None:
                 yield Candidate(self.cue_span(verb), source, content, "clause", first_person, antecedent, 0.85)
             return
@@ -322,7 +341,7 @@ class SentenceRules:
             return
         pieces: list[Token] = []
         if obj is not None:
-            pieces += subtree(obj)
+            pieces += reported(obj)
         for prep in preps:
             # what follows the verb ("the deal as a failure"), not a time before it ("on Sunday tweeted")
             if prep.i > verb.i and (
