@@ -7,10 +7,13 @@ quotation marks found on the raw text, nests them, and decides their kinds.
 Rules, in the order they are tried for each token:
 
 1. *verb cues* — a speech verb with a subject (``said``, ``warned``, ``accused X of``);
-   content is its clausal complement, an adjacent quotation, or its object;
+   content is an adjacent quotation, its clausal complement, the clause it interrupts
+   (``X, aides said, is …``; ``As the Times noted, …``), or its object; in the passive, the
+   agent speaks (``opposed by House Republicans``);
 2. *stance phrases* — ``expressed skepticism about X``;
-3. *according to X* and *in X's view* — content is the clause they modify;
-4. *noun cues* — ``X's claim that …``, ``the claim by X that …``.
+3. *other verbs with a "that" clause* — ``X recognizes that …``, with lower confidence;
+4. *according to X* and *in X's view* — content is the clause they modify;
+5. *noun cues* — ``X's claim that …``, ``the claim by X that …``.
 """
 
 from __future__ import annotations
@@ -27,7 +30,6 @@ from onrecord.extract.quotes import inner, is_title
 from onrecord.model import Span
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
-CLAUSES = {"ccomp", "xcomp", "csubj"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 # verbs whose "that" clause is not what someone said: "make sure that", "turn out that"
 NOT_CUES = {"be", "make", "turn", "ensure", "mean", "seem", "appear", "happen", "matter", "so", "have", "get", "do"}
