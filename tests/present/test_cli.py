@@ -107,3 +107,13 @@ def test_bad_dates_are_refused(tmp_path, demo_dir):
     result = runner.invoke(app, ["ingest", str(demo_dir), "--db", db, "--date", "soon"])
     assert result.exit_code == 2 and "--date 'soon' is not a date" in result.stderr
     assert not (tmp_path / "o.db").exists()  # refused before anything was opened or written
+
+
+def test_every_setting_is_in_the_readme():
+    from pathlib import Path
+
+    from onrecord.config import SETTINGS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for setting in SETTINGS.values():
+        assert setting.env in readme, setting.env
