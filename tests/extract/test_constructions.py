@@ -181,3 +181,15 @@ def test_pronoun_gender_skips_the_nearest_name():
     text = "Anna Petrova met Jonas Kallas in Brussels.\n\nShe said the talks had stalled."
     (s,) = onrecord.extract(text)
     assert s.speaker == "Anna Petrova"
+
+
+def test_confidence_orders_the_evidence():
+    text = (
+        '"We will not back down," Anna Petrova said. She praised the ministry.\n\n'
+        "Anna Petrova rejected Jonas Kallas's claim that Ruritania had broken the treaty. "
+        '"It is a lie and everyone knows it."'
+    )
+    found = {s.cue or s.content[:6]: s.confidence for s in onrecord.extract(text)}
+    assert found["said"] > found["rejected"] > found["claim"]  # a nested claim is less certain
+    assert found["said"] > found["praised"]  # an object is weaker evidence than a quotation
+    assert found["said"] > found['"It is']  # an unattributed quotation is weaker still

@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -162,7 +162,16 @@ class Extractor:
         if not document.turns:
             statements += self._author_phrases(text, sentences, statements)
         statements += self._turns(document)
-        return Extraction(tuple(_nest(statements, text)), tuple(entities), tuple(aliases))
+        nested = _nest(statements, text)
+        # a report inside someone else's reported words is less often what annotators mark
+        weight = self.lex.confidence["nested"]
+        nested = [
+            replace(s, confidence=round(s.confidence * weight, 3))
+            if s.nested_in is not None and nested[s.nested_in].kind != "turn"
+            else s
+            for s in nested
+        ]
+        return Extraction(tuple(nested), tuple(entities), tuple(aliases))
 
     def _deduplicate(self, candidates: list[Candidate]) -> list[Candidate]:
         best: dict[tuple[int, int], Candidate] = {}
@@ -224,8 +233,18 @@ class Extractor:
             kind, quoted = "indirect", ()
         if cand.first_person and not document.turns and not enclosing:
             kind = "author"
+        confidence = {
+            "mixed": max(cand.confidence, self.lex.confidence["mixed"]),
+            "author": self.lex.confidence["author"],
+        }
         return _statement_at(
-            text, kind, cand.content, source=cand.source, cue=cand.cue, quotes=quoted, confidence=cand.confidence
+            text,
+            kind,
+            cand.content,
+            source=cand.source,
+            cue=cand.cue,
+            quotes=quoted,
+            confidence=confidence.get(kind, cand.confidence),
         )
 
     def _unclaimed_quotes(
@@ -246,7 +265,14 @@ class Extractor:
             if dash:
                 source = Span(dash.start("name"), dash.end("name"))
                 found.append(
-                    _statement_at(text, "direct", quote, source=source, quotes=(inner(quote, text),), confidence=0.9)
+                    _statement_at(
+                        text,
+                        "direct",
+                        quote,
+                        source=source,
+                        quotes=(inner(quote, text),),
+                        confidence=self.lex.confidence["dash"],
+                    )
                 )
                 continue
             previous = [s for s in statements + found if s.content_span.end <= quote.start and s.kind != "author"]
@@ -259,10 +285,10 @@ class Extractor:
             at = bisect.bisect_right(starts, quote.start) - 1
             sentence = sentences[at] if at >= 0 else quote
             if words >= 4 and len(quote) >= 0.6 * len(sentence.of(text).strip()):
-                content, conf = quote, 0.65
+                content, conf = quote, self.lex.confidence["implicit_quote"]
             elif "\n" not in gap and sentence.start <= previous[-1].content_span.end + 40:
                 # a short quotation only carries a cue-less sentence when it follows right on
-                content, conf = _trim(sentence, text), 0.55
+                content, conf = _trim(sentence, text), self.lex.confidence["implicit_sentence"]
             else:
                 continue
             if any(c.overlaps(content) for c in claimed):
@@ -284,7 +310,9 @@ class Extractor:
         source = Span(match.start("name"), match.end("name"))
         content = Span(match.start("content"), match.end("content"))
         cue = Span(match.start("colon"), match.end("colon"))
-        return [_statement_at(text, "direct", content, source=source, cue=cue, confidence=0.7)]
+        return [
+            _statement_at(text, "direct", content, source=source, cue=cue, confidence=self.lex.confidence["headline"])
+        ]
 
     def _author_phrases(self, text: str, sentences: list[Span], statements: list[Statement]) -> list[Statement]:
         """``In my view, …``: the writer's own voice, announced by a phrase rather than a verb."""
@@ -299,7 +327,9 @@ class Extractor:
                 cue = Span(sentence.start + at, sentence.start + at + len(phrase))
                 content = _trim(Span(cue.end, sentence.end), text)
                 if len(content) > 3 and not any(t.overlaps(content) for t in taken):
-                    found.append(_statement_at(text, "author", content, cue=cue, confidence=0.8))
+                    found.append(
+                        _statement_at(text, "author", content, cue=cue, confidence=self.lex.confidence["author"])
+                    )
                 break
         return found
 
@@ -344,8 +374,6 @@ class Extractor:
 
 def _join_split_quotes(text: str, statements: list[Statement], quotes: list[Span]) -> list[Statement]:
     """``"A," said Petrova. "B."`` is one statement in two quotations: join B onto A."""
-    from dataclasses import replace
-
     out = []
     joined_quotes: set[Span] = set()
     for s in statements:
@@ -443,7 +471,6 @@ def _trim(span: Span, text: str) -> Span:
 
 def _nest(statements: list[Statement], text: str) -> list[Statement]:
     """Order statements by position, number them, and point each at the one it sits inside."""
-    from dataclasses import replace
 
     def start(s: Statement) -> tuple[int, int]:
         points = [s.content_span.start] + (

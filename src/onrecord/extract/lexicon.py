@@ -29,6 +29,7 @@ class Lexicon:
     author_phrases: tuple[str, ...]
     scare_quote_cues: tuple[str, ...]
     learned_verbs: frozenset[str]
+    confidence: dict[str, float]
 
 
 @lru_cache(maxsize=1)
@@ -53,4 +54,5 @@ def lexicon() -> Lexicon:
         author_phrases=tuple(raw["author_phrases"]),
         scare_quote_cues=tuple(raw["scare_quote_cues"]),
         learned_verbs=frozenset(new),
+        confidence={k: float(v) for k, v in raw["confidence"].items()},
     )

@@ -49,7 +49,7 @@ class Candidate:
     rule: str  # clause | quote | object | stance | according | noun
     first_person: bool = False
     antecedent: Span | None = None  # for "who"/"which": the noun phrase it stands for
-    confidence: float = 0.85
+    confidence: float = 0.5
     lemma: str = ""  # the cue's lemma, for verb cues
 
 
@@ -209,7 +209,7 @@ class SentenceRules:
             elif token.pos_ == "VERB" and lemma.isalpha() and lemma not in NOT_CUES and self.reports_clause(token):
                 # any verb with a speaker and a "that"/"whether" clause reports a stance, with less certainty
                 for cand in self.verb_cue(token, lemma, sentence):
-                    cand.confidence = min(cand.confidence, 0.6)
+                    cand.confidence = min(cand.confidence, self.lex.confidence["generic"])
                     cand.lemma = lemma
                     yield cand
             elif lemma == "accord" and token.lower_ == "according":
@@ -255,7 +255,9 @@ class SentenceRules:
             return
         quote = self.adjacent_quote(frame, sentence, has_clause=clause is not None)
         if quote is not None:
-            yield Candidate(self.cue_span(verb), source, quote, "quote", first_person, antecedent, 0.95)
+            yield Candidate(
+                self.cue_span(verb), source, quote, "quote", first_person, antecedent, self.lex.confidence["quote"]
+            )
             return
         if clause is None and self._is_inverted(verb):
             # "Talks have stalled, she said": the reported clause is the head.
@@ -265,12 +267,28 @@ class SentenceRules:
             after = [t for t in subtree(head) if t.i > own[-1].i]
             content = self.span(before if len(before) >= len(after) else after)
             if content is not None and len(content) > 3:
-                yield Candidate(self.cue_span(verb), source, content, "clause", first_person, antecedent, 0.85)
+                yield Candidate(
+                    self.cue_span(verb),
+                    source,
+                    content,
+                    "clause",
+                    first_person,
+                    antecedent,
+                    self.lex.confidence["clause"],
+                )
             return
         if clause is not None:
             content = self.span(self.through_colon(reported(clause)))
             if content is not None:
-                yield Candidate(self.cue_span(verb), source, content, "clause", first_person, antecedent, 0.85)
+                yield Candidate(
+                    self.cue_span(verb),
+                    source,
+                    content,
+                    "clause",
+                    first_person,
+                    antecedent,
+                    self.lex.confidence["clause"],
+                )
             return
         if lemma in self.lex.clause_only_verbs:
             return
@@ -285,7 +303,7 @@ class SentenceRules:
         source = self.span(subtree(speaker))
         content = self.span(subtree(subject, frozenset({"relcl", "acl", "punct", "appos"})))
         if source and content:
-            yield Candidate(self.cue_span(verb), source, content, "object", False, None, 0.6)
+            yield Candidate(self.cue_span(verb), source, content, "object", False, None, self.lex.confidence["generic"])
 
     def as_clause(self, verb: Token) -> Iterator[Candidate]:
         """``As the Times noted, Clinton raised …``: the main clause is what was noted."""
@@ -299,7 +317,13 @@ class SentenceRules:
         source, antecedent = self.source_span(subject)
         if content and source:
             yield Candidate(
-                self.cue_span(verb), source, content, "clause", subject.lower_ in FIRST_PERSON, antecedent, 0.8
+                self.cue_span(verb),
+                source,
+                content,
+                "clause",
+                subject.lower_ in FIRST_PERSON,
+                antecedent,
+                self.lex.confidence["clause"],
             )
 
     @staticmethod
@@ -331,7 +355,15 @@ class SentenceRules:
                 pobj = [t for t in subtree(prep) if t.i > prep.i]
                 content = self.span(pobj)
                 if content is not None:
-                    yield Candidate(self.cue_span(verb, prep), source, content, "stance", first_person, antecedent)
+                    yield Candidate(
+                        self.cue_span(verb, prep),
+                        source,
+                        content,
+                        "stance",
+                        first_person,
+                        antecedent,
+                        self.lex.confidence["object"],
+                    )
                 return
         wanted = self.lex.object_prepositions.get(lemma)
         # "called it a disgrace", "called for talks"; a bare "called the minister" is not speech
@@ -355,7 +387,9 @@ class SentenceRules:
         pieces.sort(key=lambda t: t.i)
         content = self.span(verb.doc[pieces[0].i : pieces[-1].i + 1])
         if content is not None:
-            yield Candidate(self.cue_span(verb), source, content, "object", first_person, antecedent, 0.75)
+            yield Candidate(
+                self.cue_span(verb), source, content, "object", first_person, antecedent, self.lex.confidence["object"]
+            )
 
     def according_to(self, according: Token) -> Iterator[Candidate]:
         to = next((c for c in according.children if c.lower_ == "to"), None)
@@ -372,7 +406,7 @@ class SentenceRules:
         if source is None or content is None:
             return
         cue = Span(according.idx + self.offset, to.idx + len(to) + self.offset)
-        yield Candidate(cue, source, content, "according", False, None, 0.85)
+        yield Candidate(cue, source, content, "according", False, None, self.lex.confidence["clause"])
 
     def noun_cue(self, noun: Token) -> Iterator[Candidate]:
         holder = next((c for c in noun.children if c.dep_ == "poss"), None)
@@ -409,4 +443,4 @@ class SentenceRules:
             return
         if source is None or content is None:
             return
-        yield Candidate(self.token_span(noun), source, content, "noun", first_person, None, 0.8)
+        yield Candidate(self.token_span(noun), source, content, "noun", first_person, None, self.lex.confidence["noun"])
