@@ -16,7 +16,7 @@ from onrecord.errors import (
     OnrecordError,
     StoreError,
 )
-from onrecord.model import Document, DocumentInfo, Span, Statement, StoredStatement, Turn
+from onrecord.model import Document, DocumentInfo, Span, SpeakerInfo, Statement, StoredStatement, Turn
 from onrecord.pipeline import Processed, extract, process, read_paths
 from onrecord.store import Query, Store, open_store
 
@@ -32,6 +32,7 @@ __all__ = [
     "OnrecordError",
     "Processed",
     "Query",
+    "SpeakerInfo",
     "Span",
     "Statement",
     "Store",

@@ -304,6 +304,34 @@ def documents(db: DbOption = DEFAULT_DB) -> None:
 
 
 @app.command()
+def speakers(
+    db: DbOption = DEFAULT_DB,
+    limit: Annotated[int | None, typer.Option(help="At most this many speakers.")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table | jsonl")] = "table",
+) -> None:
+    """List speakers with statement and document counts, the mentions that named them, and the
+    mentions that could not be resolved."""
+    store = _store(db)
+    found = store.speakers(limit)
+    unresolved = store.unresolved_mentions(limit)
+    if format == "jsonl":
+        for info in found:
+            sys.stdout.write(json.dumps(info.to_dict(), ensure_ascii=False) + "\n")
+        for mention, n in unresolved:
+            sys.stdout.write(json.dumps({"name": None, "mention": mention, "statements": n}, ensure_ascii=False) + "\n")
+        return
+    table = Table(title="speakers", title_justify="left")
+    for column in ("speaker", "statements", "documents", "mentions"):
+        table.add_column(column, justify="right" if column in {"statements", "documents"} else "left")
+    for info in found:
+        mentions = ", ".join(f"{m} ({n})" for m, n in info.mentions[:6])
+        table.add_row(Text(info.name), str(info.statements), str(info.documents), Text(_shorten(mentions, 80)))
+    out.print(table)
+    if unresolved:
+        out.print(Text("unresolved: " + ", ".join(f"{m} ({n})" for m, n in unresolved[:20])))
+
+
+@app.command()
 def show(
     doc: Annotated[str, typer.Argument(help="Document id, source path, own id, or content-hash prefix.")],
     db: DbOption = DEFAULT_DB,

@@ -173,6 +173,24 @@ class DocumentInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class SpeakerInfo:
+    """A speaker in the store: how often they are reported, and the mentions that named them."""
+
+    name: str
+    statements: int
+    documents: int
+    mentions: tuple[tuple[str, int], ...] = ()  # as written ("she", "the minister"), most frequent first
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "statements": self.statements,
+            "documents": self.documents,
+            "mentions": [{"mention": m, "count": n} for m, n in self.mentions],
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class StoredStatement:
     """A statement as kept in the store, with the document it came from."""
 

@@ -193,3 +193,13 @@ def test_confidence_orders_the_evidence():
     assert found["said"] > found["rejected"] > found["claim"]  # a nested claim is less certain
     assert found["said"] > found["praised"]  # an object is weaker evidence than a quotation
     assert found["said"] > found['"It is']  # an unattributed quotation is weaker still
+
+
+def test_cues_that_claim_each_other_keep_one_reading():
+    (s,) = onrecord.extract("Nordmark is considering sanctions on grain, officials said on Saturday.")
+    assert (s.speaker_mention, s.cue, s.content) == ("officials", "said", "Nordmark is considering sanctions on grain")
+
+
+def test_called_with_two_objects():
+    (s,) = onrecord.extract('Anna Petrova called the drills "a provocation timed to the talks."')
+    assert (s.cue, s.content, s.kind) == ("called", 'the drills "a provocation timed to the talks."', "mixed")

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from onrecord.cli import app
 
 runner = CliRunner()
-COMMANDS = ["extract", "ingest", "statements", "documents", "show", "export", "eval"]
+COMMANDS = ["extract", "ingest", "statements", "documents", "speakers", "show", "export", "eval"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -83,6 +83,12 @@ def test_statements_documents_show_export(tmp_path, demo_dir):
     assert runner.invoke(app, ["statements", "--db", db, "--kind", "bogus"]).exit_code == 2
     table = runner.invoke(app, ["statements", "--db", db, "--by-speaker"], terminal_width=200)
     assert "Anna Petrova" in table.stdout and "Jonas Kallas" in table.stdout
+    listed_speakers = runner.invoke(app, ["speakers", "--db", db, "--format", "jsonl"])
+    rows = [json.loads(line) for line in listed_speakers.stdout.splitlines()]
+    petrova = next(r for r in rows if r["name"] == "Anna Petrova")
+    assert petrova["statements"] >= 10 and petrova["documents"] >= 5
+    assert {"She", "Petrova"} <= {m["mention"] for m in petrova["mentions"]}
+    assert any(r["name"] is None and r["mention"] == "officials" for r in rows)
     docs = runner.invoke(app, ["documents", "--db", db], terminal_width=200)
     assert "Harbour Times" in docs.stdout
     shown = runner.invoke(app, ["show", "1", "--db", db], terminal_width=200)

@@ -29,7 +29,13 @@ def test_add_and_read_back(store, extractor):
     assert document.text == item.document.text
     assert found == list(item.statements)
     assert (info.date, info.outlet, info.statements) == ("2026-03-02", "Harbour Times", 1)
-    assert store.speakers() == [("Anna Petrova", 1)]
+    (speaker,) = store.speakers()
+    assert (speaker.name, speaker.statements, speaker.documents, speaker.mentions) == (
+        "Anna Petrova",
+        1,
+        1,
+        (("Anna Petrova", 1),),
+    )
 
 
 def test_same_text_twice_is_a_no_op(store, extractor):

@@ -63,6 +63,10 @@ _NOT_HEADLINE_SOURCES = {
     "listen",
     "poll",
     "report",
+    "commentary",
+    "column",
+    "interview",
+    "transcript",
 }
 _SPLIT_QUOTE_GAP = re.compile(r"[^\n\"“”]{0,200}?[.,:;]\s*")
 _RULE_RANK = {"quote": 0, "clause": 1, "according": 2, "noun": 3, "stance": 4, "object": 5}
@@ -151,7 +155,7 @@ class Extractor:
             entities += self._entities(doc, section.start)
             aliases += self._aliases(doc, section.start)
         candidates = self._deduplicate(candidates)
-        candidates = self._drop_nested_stances(candidates)
+        candidates = self._drop_nested_stances(_drop_crossed(candidates))
         # "Petrova, who warned …": the relative pronoun stands for the phrase before it
         aliases += [(c.source, c.antecedent) for c in candidates if c.source and c.antecedent]
         statements = [self._statement(c, quotes, document) for c in candidates]
@@ -370,6 +374,20 @@ class Extractor:
                 descriptor = char_span(list(doc[left : ent.start]), offset, text)
                 if descriptor:
                     yield descriptor, Span(ent.start_char + offset, ent.end_char + offset)
+
+
+def _drop_crossed(candidates: list[Candidate]) -> list[Candidate]:
+    """Two cues that each claim the other ("Nordmark is considering sanctions, officials said" read
+    both ways): keep the better-attested reading."""
+    dropped: set[int] = set()
+    for a in candidates:
+        for b in candidates:
+            if a is b or id(a) in dropped or id(b) in dropped or not (a.cue and b.cue):
+                continue
+            if a.content.contains(b.cue) and b.content.contains(a.cue):
+                worse = max((a, b), key=lambda c: (_RULE_RANK[c.rule], -c.confidence))
+                dropped.add(id(worse))
+    return [c for c in candidates if id(c) not in dropped]
 
 
 def _join_split_quotes(text: str, statements: list[Statement], quotes: list[Span]) -> list[Statement]:

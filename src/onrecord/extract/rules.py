@@ -347,7 +347,8 @@ class SentenceRules:
     def object_content(
         self, verb: Token, lemma: str, source: Span, first_person: bool, antecedent: Span | None
     ) -> Iterator[Candidate]:
-        obj = next((c for c in verb.children if c.dep_ in {"dobj", "attr"}), None)
+        objects = [c for c in verb.children if c.dep_ in {"dobj", "attr"}]
+        obj = objects[0] if objects else None
         preps = [c for c in verb.children if c.dep_ in {"prep", "oprd"}]
         if lemma in self.lex.stance_verbs and obj is not None and obj.lemma_.lower() in self.lex.stance_nouns:
             prep = next((c for c in obj.children if c.dep_ in {"prep", "acl"}), None)
@@ -367,15 +368,17 @@ class SentenceRules:
                 return
         wanted = self.lex.object_prepositions.get(lemma)
         # "called it a disgrace", "called for talks"; a bare "called the minister" is not speech
-        if lemma == "call" and not any(
-            c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "for") for c in verb.children
+        if (
+            lemma == "call"
+            and len(objects) < 2
+            and not any(c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "for") for c in verb.children)
         ):
             return
         if lemma not in self.lex.object_content_verbs:
             return
         pieces: list[Token] = []
-        if obj is not None:
-            pieces += reported(obj)
+        for each in objects:  # "called the drills a provocation" has two
+            pieces += reported(each)
         for prep in preps:
             # what follows the verb ("the deal as a failure"), not a time before it ("on Sunday tweeted")
             if prep.i > verb.i and (

@@ -19,6 +19,7 @@ across all of its mentions.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import replace
 
@@ -100,9 +101,15 @@ class DocumentResolver:
             stripped = strip_name(mention)
             return stripped if len(tokens(stripped)) <= 4 else strip_name(inside[0].text)
         stripped = strip_name(mention)
-        if is_proper(mention) and stripped.lower() not in PRONOUNS:
+        if is_proper(mention) and stripped.lower() not in PRONOUNS and self._written_as_name(stripped):
             return self.fullest(stripped)
         return None
+
+    def _written_as_name(self, name: str) -> bool:
+        """A capitalised word is a name when it is capitalised mid-sentence too ("Critics said" is not)."""
+        if len(tokens(name)) > 1:
+            return True
+        return re.search(rf"[a-z,;] {re.escape(name)}\b", self.text) is not None
 
     def _descriptor(self, mention: str, at: int, seen: frozenset[Span]) -> str | None:
         words = tokens(mention.lower())

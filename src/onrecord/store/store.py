@@ -16,7 +16,7 @@ from sqlalchemy import Engine, and_, create_engine, event, func, insert, or_, se
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from onrecord.errors import NotFoundError, StoreError
-from onrecord.model import Document, DocumentInfo, Span, Statement, StoredStatement
+from onrecord.model import Document, DocumentInfo, Span, SpeakerInfo, Statement, StoredStatement
 from onrecord.store.schema import LATEST, documents, migrate, speaker_mentions, speakers, statements
 
 _DOC_INFO = [
@@ -271,16 +271,48 @@ class Store:
             confidence=row["confidence"],
         )
 
-    def speakers(self) -> list[tuple[str, int]]:
-        """Speakers with their statement counts, most active first."""
+    def speakers(self, limit: int | None = None) -> list[SpeakerInfo]:
+        """Speakers with their statement and document counts and mentions, most active first."""
+        counts = (
+            select(
+                statements.c.speaker_id,
+                func.count().label("n"),
+                func.count(func.distinct(statements.c.document_id)).label("docs"),
+            )
+            .where(statements.c.speaker_id.is_not(None))
+            .group_by(statements.c.speaker_id)
+            .subquery()
+        )
         query = (
-            select(statements.c.speaker, func.count())
-            .where(statements.c.speaker.is_not(None))
-            .group_by(statements.c.speaker)
-            .order_by(func.count().desc(), statements.c.speaker)
+            select(speakers.c.id, speakers.c.name, counts.c.n, counts.c.docs)
+            .join(counts, counts.c.speaker_id == speakers.c.id)
+            .order_by(counts.c.n.desc(), speakers.c.name)
+            .limit(limit)
         )
         with self.engine.connect() as conn:
-            return [(name, n) for name, n in conn.execute(query)]
+            rows = conn.execute(query).all()
+            mentions: dict[int, list[tuple[str, int]]] = {}
+            ids = [row.id for row in rows]
+            if ids:
+                for speaker_id, mention, n in conn.execute(
+                    select(speaker_mentions.c.speaker_id, speaker_mentions.c.mention, speaker_mentions.c.count)
+                    .where(speaker_mentions.c.speaker_id.in_(ids))
+                    .order_by(speaker_mentions.c.count.desc(), speaker_mentions.c.mention)
+                ):
+                    mentions.setdefault(speaker_id, []).append((mention, n))
+        return [SpeakerInfo(row.name, row.n, row.docs, tuple(mentions.get(row.id, ()))) for row in rows]
+
+    def unresolved_mentions(self, limit: int | None = None) -> list[tuple[str, int]]:
+        """Mentions of speakers that could not be resolved to a name ("officials", "a source")."""
+        query = (
+            select(statements.c.speaker_mention, func.count().label("n"))
+            .where(statements.c.speaker.is_(None), statements.c.speaker_mention.is_not(None))
+            .group_by(statements.c.speaker_mention)
+            .order_by(func.count().desc(), statements.c.speaker_mention)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [(mention, n) for mention, n in conn.execute(query)]
 
     def close(self) -> None:
         self.engine.dispose()
