@@ -203,3 +203,26 @@ def test_cues_that_claim_each_other_keep_one_reading():
 def test_called_with_two_objects():
     (s,) = onrecord.extract('Anna Petrova called the drills "a provocation timed to the talks."')
     assert (s.cue, s.content, s.kind) == ("called", 'the drills "a provocation timed to the talks."', "mixed")
+
+
+@pytest.mark.parametrize(
+    "headline, speaker, cue, content",
+    [
+        (
+            "Petrova Says Talks Are Moving in the Wrong Direction",
+            "Petrova",
+            "Says",
+            "Talks Are Moving in the Wrong Direction",
+        ),
+        (
+            "Opposition Leader Marta Ilves Criticizes Lake Treaty Talks",
+            "Marta Ilves",
+            "Criticizes",
+            "Lake Treaty Talks",
+        ),
+        ("Anna Petrova: the talks are over", "Anna Petrova", ":", "the talks are over"),
+    ],
+)
+def test_headlines(headline, speaker, cue, content):
+    (s,) = onrecord.extract(headline + "\n\nThe minister spoke after a day of meetings.")
+    assert (s.speaker, s.cue, s.content) == (speaker, cue, content)

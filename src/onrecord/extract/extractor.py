@@ -36,7 +36,7 @@ ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 MAX_SECTION_CHARS = 100_000
 _DASH_SOURCE = re.compile(r"[ \t]*[—–]-?[ \t]*(?P<name>[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3})")
 _HEADLINE_SOURCE = re.compile(
-    r"\A\s*(?P<name>[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3})(?P<colon>:)[ \t]+(?P<content>[^\n]{8,}?)[ \t]*$",
+    r"\A\s*(?P<name>[A-Z][\w.'’\-]*(?: [\w.'’\-]+){0,3})(?P<colon>:)[ \t]+(?P<content>[^\n]{8,}?)[ \t]*$",
     re.MULTILINE,
 )
 _DATELINE = re.compile(
@@ -61,8 +61,6 @@ _NOT_HEADLINE_SOURCES = {
     "photos",
     "read",
     "listen",
-    "poll",
-    "report",
     "commentary",
     "column",
     "interview",
@@ -76,6 +74,27 @@ _RULE_RANK = {"quote": 0, "clause": 1, "according": 2, "noun": 3, "stance": 4, "
 class Section:
     start: int
     end: int
+    headline: bool = False  # a title-case first line, parsed with its cue verbs lower-cased
+
+
+def _is_title_case(line: str) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z][\w'’]*", line) if len(w) > 3]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+
+
+def recase_headline(line: str, verbs: frozenset[str]) -> str:
+    """``Blackwell Endorses Ted Cruz`` -> ``Blackwell endorses Ted Cruz``: the tagger then sees the verb.
+
+    Only cue verbs change, and only their case, so every offset stays the same.
+    """
+
+    def lower_if_cue(match: re.Match[str]) -> str:
+        word = match.group(0)
+        low = word.lower()
+        stems = {low, low[:-1], low[:-2], low[:-3], low.removesuffix("ies") + "y"}
+        return low if stems & verbs and len(low) == len(word) else word
+
+    return re.sub(r"\b[A-Z][a-z]+\b", lower_if_cue, line)
 
 
 def sections_of(document: Document) -> list[Section]:
@@ -83,11 +102,19 @@ def sections_of(document: Document) -> list[Section]:
     text = document.text
     if document.turns:
         first = document.turns[0].label_span.start
-        pieces = [(0, first)] + [(t.content_span.start, t.content_span.end) for t in document.turns]
+        pieces: list[tuple[int, ...]] = [(0, first)]
+        pieces += [(t.content_span.start, t.content_span.end) for t in document.turns]
     else:
-        pieces = [(0, len(text))]
+        first_line = text.find("\n")
+        if first_line > 0 and _is_title_case(text[:first_line]):
+            pieces = [(0, first_line, True), (first_line, len(text))]
+        else:
+            pieces = [(0, len(text))]
     sections = []
-    for start, end in pieces:
+    for start, end, *headline in pieces:
+        if headline:
+            sections.append(Section(start, end, headline=True))
+            continue
         while end - start > MAX_SECTION_CHARS:
             cut = text.rfind("\n", start, start + MAX_SECTION_CHARS)
             cut = cut if cut > start else start + MAX_SECTION_CHARS
@@ -125,7 +152,7 @@ class Extractor:
         A document the rules fail on yields an :class:`ExtractionError` in its place.
         """
         for chunk in _batched(documents, window, window_chars):
-            tasks = [(doc.text[s.start : s.end], (i, s)) for i, doc in enumerate(chunk) for s in sections_of(doc)]
+            tasks = [(self._section_text(doc, s), (i, s)) for i, doc in enumerate(chunk) for s in sections_of(doc)]
             parsed: list[list[tuple[Doc, Section]]] = [[] for _ in chunk]
             for spacy_doc, (i, section) in self.nlp.pipe(tasks, as_tuples=True, batch_size=self.batch_size):
                 parsed[i].append((spacy_doc, section))
@@ -136,6 +163,10 @@ class Extractor:
                     yield ExtractionError(
                         document.source, f"extraction failed ({exc.__class__.__name__}: {exc}); please report this"
                     )
+
+    def _section_text(self, document: Document, section: Section) -> str:
+        text = document.text[section.start : section.end]
+        return recase_headline(text, self.lex.speech_verbs) if section.headline else text
 
     # -- assembly ------------------------------------------------------------------------
     def _assemble(self, document: Document, parsed: list[tuple[Doc, Section]]) -> Extraction:
