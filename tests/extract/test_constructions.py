@@ -226,3 +226,13 @@ def test_called_with_two_objects():
 def test_headlines(headline, speaker, cue, content):
     (s,) = onrecord.extract(headline + "\n\nThe minister spoke after a day of meetings.")
     assert (s.speaker, s.cue, s.content) == (speaker, cue, content)
+
+
+def test_spoken_asides_are_not_reports_and_you_is_the_other_party():
+    text = (
+        "KARIN VALE: You said last week that the talks were over.\n\n"
+        "ANNA PETROVA: I think, you know, I mean it is complicated. I said they were paused, not over.\n"
+    )
+    reported = [s for s in onrecord.extract(text) if s.kind != "turn"]
+    assert [(s.cue, s.speaker) for s in reported] == [("said", "Anna Petrova"), ("said", "Anna Petrova")]
+    assert reported[0].speaker_mention == "You"

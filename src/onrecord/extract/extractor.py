@@ -42,6 +42,8 @@ _HEADLINE_SOURCE = re.compile(
 _DATELINE = re.compile(
     r"[A-Z][A-Z .'-]+(?:, [A-Z][\w.]*\.?)*(?:, [A-Z][a-z]{2}\.? \d{1,2})? *(?:\([\w ]+\))? *[—–-]+ *"
 )
+_PRONOUNS = {"i", "we", "you", "they", "he", "she", "it", "people"}
+_SPOKEN_ASIDES = frozenset({"mean", "see", "understand", "guess", "know", "think", "say"}) - {"say"}
 _EMPTY_CONTENTS = {"it", "that", "this", "so", "them", "him", "her", "these", "those", "what", "something", "things"}
 # "The Latest: …", "Breaking: …" are rubrics, not speakers
 _NOT_HEADLINE_SOURCES = {
@@ -187,6 +189,8 @@ class Extractor:
             aliases += self._aliases(doc, section.start)
         candidates = self._deduplicate(candidates)
         candidates = self._drop_nested_stances(_drop_crossed(candidates))
+        if document.turns:
+            candidates = self._drop_spoken_asides(candidates, text)
         # "Petrova, who warned …": the relative pronoun stands for the phrase before it
         aliases += [(c.source, c.antecedent) for c in candidates if c.source and c.antecedent]
         statements = [self._statement(c, quotes, document) for c in candidates]
@@ -223,6 +227,20 @@ class Extractor:
             if other is None or _distance(cand) < _distance(other):
                 by_content[key] = cand
         return list(by_content.values())
+
+    def _drop_spoken_asides(self, candidates: list[Candidate], text: str) -> list[Candidate]:
+        """In speech, "I think", "I mean", "you know", "they want" are how people talk, not reports:
+        inside transcript turns keep pronoun-subject cues only when they report speech ("I said …")."""
+
+        def aside(c: Candidate) -> bool:
+            subject = c.source.of(text).lower() if c.source else ""
+            if subject not in _PRONOUNS:
+                return False
+            # "I say", "let me say": the speaker talking now, unlike "I said in February …"
+            present_say = subject in {"i", "we"} and c.cue is not None and c.cue.of(text).lower() == "say"
+            return c.lemma in self.lex.belief_verbs | _SPOKEN_ASIDES or present_say
+
+        return [c for c in candidates if not aside(c)]
 
     def _drop_nested_stances(self, candidates: list[Candidate]) -> list[Candidate]:
         """Inside someone's reported words, keep reports of speech ("claimed", "Kallas's claim"),

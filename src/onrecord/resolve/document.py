@@ -171,6 +171,8 @@ class DocumentResolver:
             if s.kind == "author":
                 return self.document.author
             return None
+        if mention == "you" and s.nested_in is not None and by_index[s.nested_in].kind == "turn":
+            return self._interlocutor(by_index[s.nested_in], by_index)
         if mention in FIRST_PERSON:
             parent = by_index.get(s.nested_in) if s.nested_in is not None else None
             if parent is not None and parent.speaker:
@@ -186,6 +188,14 @@ class DocumentResolver:
         if " and " in mention and not self._inside_entity(s.speaker_span):
             return self._joint(s.speaker_span, resolved_at)
         return self.name_for(s.speaker_span)
+
+    @staticmethod
+    def _interlocutor(turn: Statement, by_index: dict[int, Statement]) -> str | None:
+        """Who "you" is in a turn: the nearest turn by someone else, before it, else after it."""
+        turns = [t for t in sorted(by_index.values(), key=lambda t: t.index) if t.kind == "turn"]
+        at = next(i for i, t in enumerate(turns) if t.index == turn.index)
+        others = [*reversed(turns[:at]), *turns[at + 1 :]]
+        return next((t.speaker for t in others if t.speaker and t.speaker != turn.speaker), None)
 
     def _inside_entity(self, span: Span) -> bool:
         """``and`` inside one name (``Johnson and Johnson``) does not make two speakers."""
