@@ -141,7 +141,7 @@ class Entity:
 
     text: str
     span: Span
-    label: str  # PERSON | ORG | GPE | NORP | ...
+    label: str  # PERSON | ORG | GPE | NORP, or PROPN for a proper noun the recogniser left untyped
 
 
 @dataclass(frozen=True, slots=True)

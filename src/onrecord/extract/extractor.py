@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from onrecord.errors import ExtractionError
 from onrecord.extract.lexicon import Lexicon, lexicon
@@ -400,6 +400,19 @@ class Extractor:
         for ent in doc.ents:
             if ent.label_ in ENTITY_LABELS:
                 yield Entity(ent.text, Span(ent.start_char + offset, ent.end_char + offset), ent.label_)
+        # proper nouns the recogniser missed ("Valdor insists …") are still names: label PROPN
+        run: list[Token] = []
+        for token in [*doc, None]:
+            if token is not None and token.pos_ == "PROPN" and not token.ent_type_:
+                run.append(token)
+                continue
+            if run:
+                yield Entity(
+                    doc[run[0].i : run[-1].i + 1].text,
+                    Span(run[0].idx + offset, run[-1].idx + len(run[-1]) + offset),
+                    "PROPN",
+                )
+                run = []
 
     @staticmethod
     def _aliases(doc: Doc, offset: int) -> Iterator[tuple[Span, Span]]:

@@ -62,7 +62,8 @@ class DocumentResolver:
     def _vote_persons(self, entities: tuple[Entity, ...]) -> set[str]:
         votes: dict[str, Counter[str]] = defaultdict(Counter)
         for e in entities:
-            votes[strip_name(e.text)][e.label] += 1
+            if e.label != "PROPN":  # untyped proper nouns do not vote
+                votes[strip_name(e.text)][e.label] += 1
         persons = {
             name
             for name, c in votes.items()
