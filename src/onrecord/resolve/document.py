@@ -50,6 +50,7 @@ class DocumentResolver:
             for e in extraction.entities
             if strip_name(e.text) in self.persons or surname(e.text) in self._surnames
         )
+        self._resolved: list[tuple[int, str]] = []  # (position, name) of speakers resolved so far
         self.aliases = {(d.start, d.end): n for d, n in extraction.aliases}
         self.descriptors = [(d.of(self.text).lower(), n) for d, n in extraction.aliases]
         self.gender: dict[str, str] = {}
@@ -145,8 +146,7 @@ class DocumentResolver:
     def resolve(self) -> list[Statement]:
         statements = list(self.extraction.statements)
         by_index = {s.index: s for s in statements}
-        resolved_at: list[tuple[int, str]] = []
-        self._resolved = resolved_at
+        resolved_at = self._resolved
         out: list[Statement] = []
         for s in statements:
             speaker = self._speaker(s, by_index, out, resolved_at)
