@@ -236,3 +236,13 @@ def test_spoken_asides_are_not_reports_and_you_is_the_other_party():
     reported = [s for s in onrecord.extract(text) if s.kind != "turn"]
     assert [(s.cue, s.speaker) for s in reported] == [("said", "Anna Petrova"), ("said", "Anna Petrova")]
     assert reported[0].speaker_mention == "You"
+
+
+def test_crossing_parse_keeps_the_clause():
+    # regression: a conjunct whose subtree reaches back past its head once emptied the content
+    from onrecord.ingest import from_text
+    from onrecord.pipeline import process
+
+    (item,) = process([from_text("But they voted for me that I won and won easily.")])
+    assert item.error is None
+    assert all(s.content for s in item.statements)

@@ -100,7 +100,8 @@ def reported(token: Token) -> list[Token]:
             cc = [c for c in token.children if c.dep_ == "cc" and c.i < child.i]
             if cc:
                 cut = min(cut, cc[-1].i)
-            tokens = [t for t in tokens if t.i < cut]
+            # never before the clause's own head: parses can cross ("that I won and won")
+            tokens = [t for t in tokens if t.i < max(cut, token.i + 1)]
     return tokens
 
 
@@ -136,6 +137,8 @@ class SentenceRules:
     @staticmethod
     def through_colon(tokens: list[Token]) -> list[Token]:
         """A clause that ends at a colon goes on past it: "noted that X: 70 percent believe …"."""
+        if not tokens:
+            return tokens
         last = tokens[-1]
         doc = last.doc
         if last.i + 1 < len(doc) and doc[last.i + 1].text == ":" and doc[last.i + 1].sent == last.sent:
