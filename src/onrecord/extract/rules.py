@@ -81,6 +81,15 @@ def subtree(token: Token, skip_deps: frozenset[str] = frozenset()) -> list[Token
     return [t for t in token.doc[left : right + 1]]
 
 
+def rest_of_clause(head: Token, frame: list[Token]) -> list[Token]:
+    """The clause ``head`` heads, without a ``frame`` inside it ("she said", "according to X",
+    "in X's view"): the longer of the two sides, the one after the frame on a tie."""
+    clause = subtree(head)
+    before = [t for t in clause if t.i < frame[0].i]
+    after = [t for t in clause if t.i > frame[-1].i]
+    return after if len(after) >= len(before) else before
+
+
 def reported(token: Token) -> list[Token]:
     """What a cue reports: ``token``'s subtree, cut before a second predicate of the speaker's own.
 
@@ -262,27 +271,12 @@ class SentenceRules:
                 self.cue_span(verb), source, quote, "quote", first_person, antecedent, self.lex.confidence["quote"]
             )
             return
-        if clause is None and self._is_inverted(verb):
-            # "Talks have stalled, she said": the reported clause is the head.
-            head = verb.head
-            own = subtree(verb)
-            before = [t for t in subtree(head) if t.i < own[0].i]
-            after = [t for t in subtree(head) if t.i > own[-1].i]
-            content = self.span(before if len(before) >= len(after) else after)
-            if content is not None and len(content) > 3:
-                yield Candidate(
-                    self.cue_span(verb),
-                    source,
-                    content,
-                    "clause",
-                    first_person,
-                    antecedent,
-                    self.lex.confidence["clause"],
-                )
-            return
-        if clause is not None:
-            content = self.span(self.through_colon(reported(clause)))
-            if content is not None:
+        # "Talks have stalled, she said": the reported clause is the head the cue hangs from
+        inverted = clause is None and self._is_inverted(verb)
+        if inverted or clause is not None:
+            words = rest_of_clause(verb.head, subtree(verb)) if inverted else self.through_colon(reported(clause))
+            content = self.span(words)
+            if content is not None and (len(content) > 3 or not inverted):
                 yield Candidate(
                     self.cue_span(verb),
                     source,
@@ -314,9 +308,7 @@ class SentenceRules:
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         if subject is None or head is verb:
             return
-        own = subtree(verb)
-        rest = [t for t in subtree(head) if t.i > own[-1].i] or [t for t in subtree(head) if t.i < own[0].i]
-        content = self.span(rest)
+        content = self.span(rest_of_clause(head, subtree(verb)))
         source, antecedent = self.source_span(subject)
         if content and source:
             yield Candidate(
@@ -403,12 +395,9 @@ class SentenceRules:
         if pobj is None:
             return
         source = self.span(subtree(pobj, frozenset({"relcl", "acl", "punct"})))
-        head = according.head
-        own = subtree(according)
-        clause = subtree(head) if head is not according else []
-        before = [t for t in clause if t.i < own[0].i]
-        after = [t for t in clause if t.i > own[-1].i]
-        content = self.span(after if len(after) >= len(before) else before)
+        if according.head is according:
+            return
+        content = self.span(rest_of_clause(according.head, subtree(according)))
         if source is None or content is None:
             return
         cue = Span(according.idx + self.offset, to.idx + len(to) + self.offset)
@@ -440,11 +429,7 @@ class SentenceRules:
         elif noun.lemma_.lower() in {"view", "opinion"} and noun.head.dep_ == "prep" and noun.head.lower_ == "in":
             # "In Petrova's view, the talks have stalled."
             prep = noun.head
-            head = prep.head
-            own = subtree(prep)
-            after = [t for t in subtree(head) if t.i > own[-1].i]
-            before = [t for t in subtree(head) if t.i < own[0].i]
-            content = self.span(after if len(after) >= len(before) else before)
+            content = self.span(rest_of_clause(prep.head, subtree(prep)))
         else:
             return
         if source is None or content is None:
