@@ -7,6 +7,7 @@ import json
 import sys
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -21,7 +22,7 @@ from onrecord.config import SETTINGS
 from onrecord.errors import InputError, OnrecordError
 from onrecord.ingest import expand
 from onrecord.model import KINDS, Document, Statement, StoredStatement
-from onrecord.pipeline import process, read_paths
+from onrecord.pipeline import default_extractor, process, read_paths
 from onrecord.store import Query, Store, open_store
 
 app = typer.Typer(
@@ -156,7 +157,6 @@ def ingest(
     inputs = _Inputs(paths, _date(date, "--date"), outlet, max_mb)
     store = _store(db)
     added = skipped = found = 0
-    from onrecord.pipeline import default_extractor
 
     def fresh(docs: Iterator[Document]) -> Iterator[Document]:
         nonlocal skipped
@@ -168,7 +168,7 @@ def ingest(
 
     progress = _progress(len(inputs.files) > 5 and err.is_terminal)
     try:
-        with progress or _nullcontext():
+        with progress or nullcontext():
             for item in process(fresh(inputs.documents(progress)), default_extractor()):
                 if item.error:
                     inputs.failures.append(InputError(item.document.source, item.error))
@@ -193,14 +193,6 @@ def ingest(
     )
     if inputs.failures:
         raise typer.Exit(1)
-
-
-class _nullcontext:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def _shorten(text: str, width: int = 160) -> str:
