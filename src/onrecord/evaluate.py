@@ -44,6 +44,11 @@ class GoldDocument:
     meta: dict[str, object] = field(default_factory=dict)
 
 
+def _ratio(part: int, whole: int) -> float | None:
+    """``part / whole``, or None when there is nothing to measure."""
+    return part / whole if whole else None
+
+
 @dataclass(slots=True)
 class Score:
     """Counts for one matching; derived figures as properties."""
@@ -62,11 +67,11 @@ class Score:
 
     @property
     def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 0.0
+        return _ratio(self.matched, self.predicted) or 0.0
 
     @property
     def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 0.0
+        return _ratio(self.matched, self.gold) or 0.0
 
     @property
     def f1(self) -> float:
@@ -75,19 +80,19 @@ class Score:
 
     @property
     def speaker_agreement(self) -> float:
-        return self.speaker_agreed / self.speaker_checked if self.speaker_checked else 0.0
+        return _ratio(self.speaker_agreed, self.speaker_checked) or 0.0
 
     @property
     def cue_agreement(self) -> float:
-        return self.cue_agreed / self.cue_checked if self.cue_checked else 0.0
+        return _ratio(self.cue_agreed, self.cue_checked) or 0.0
 
     @property
     def name_accuracy(self) -> float | None:
-        return self.name_agreed / self.name_checked if self.name_checked else None
+        return _ratio(self.name_agreed, self.name_checked)
 
     @property
     def kind_accuracy(self) -> float | None:
-        return self.kind_agreed / self.kind_checked if self.kind_checked else None
+        return _ratio(self.kind_agreed, self.kind_checked)
 
     def as_dict(self) -> dict[str, float | int | None]:
         return {

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Token
 from onrecord.errors import ExtractionError
 from onrecord.extract.lexicon import Lexicon, lexicon
 from onrecord.extract.nlp import load_nlp
-from onrecord.extract.quotes import find_quotes, inner, is_title
+from onrecord.extract.quotes import find_quotes, inner, looks_like_title
 from onrecord.extract.rules import Candidate, SentenceRules, char_span, subtree
 from onrecord.model import Document, Entity, Extraction, Span, Statement
 
@@ -43,7 +43,7 @@ _DATELINE = re.compile(
     r"[A-Z][A-Z .'-]+(?:, [A-Z][\w.]*\.?)*(?:, [A-Z][a-z]{2}\.? \d{1,2})? *(?:\([\w ]+\))? *[—–-]+ *"
 )
 _PRONOUNS = {"i", "we", "you", "they", "he", "she", "it", "people"}
-_SPOKEN_ASIDES = frozenset({"mean", "see", "understand", "guess", "know", "think", "say"}) - {"say"}
+_SPOKEN_ASIDES = frozenset({"mean", "see", "understand", "guess", "know", "think"})
 _EMPTY_CONTENTS = {"it", "that", "this", "so", "them", "him", "her", "these", "those", "what", "something", "things"}
 # "The Latest: …", "Breaking: …" are rubrics, not speakers
 _NOT_HEADLINE_SOURCES = {
@@ -311,7 +311,7 @@ class Extractor:
             if any(c.overlaps(quote) for c in claimed):
                 continue
             before = text[max(0, quote.start - 20) : quote.start].lower()
-            if any(before.rstrip().endswith(cue) for cue in self.lex.scare_quote_cues) or is_title(quote, text):
+            if any(before.rstrip().endswith(cue) for cue in self.lex.scare_quote_cues) or looks_like_title(quote, text):
                 continue
             dash = _DASH_SOURCE.match(text, quote.end)
             words = len(text[quote.start : quote.end].split())
@@ -458,7 +458,7 @@ def _join_split_quotes(text: str, statements: list[Statement], quotes: list[Span
     joined_quotes: set[Span] = set()
     for s in statements:
         frame_end = max(sp.end for sp in (s.cue_span, s.speaker_span) if sp) if s.cue_span else None
-        if s.kind == "direct" and frame_end and s.content_span.end <= (s.cue_span.start if s.cue_span else 0):
+        if s.kind == "direct" and s.cue_span and frame_end and s.content_span.end <= s.cue_span.start:
             follow = next((q for q in quotes if q.start >= frame_end), None)
             free = (
                 follow is not None

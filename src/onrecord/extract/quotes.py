@@ -83,7 +83,7 @@ def inner(span: Span, text: str) -> Span:
 _SMALL_WORDS = {"a", "an", "the", "of", "in", "on", "and", "or", "for", "to", "at", "by", "with", "from"}
 
 
-def is_title(span: Span, text: str) -> bool:
+def looks_like_title(span: Span, text: str) -> bool:
     """A short quotation in title case — a show, book or slogan (``"This Week,"``), not speech."""
     words = [w.strip(",.;:!?'\"“”‘’") for w in inner(span, text).of(text).split()]
     words = [w for w in words if w]

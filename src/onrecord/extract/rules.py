@@ -26,10 +26,10 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from onrecord.extract.lexicon import Lexicon
-from onrecord.extract.quotes import inner, is_title
+from onrecord.extract.quotes import inner, looks_like_title
 from onrecord.model import Span
 
-SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+SUBJECTS = {"nsubj", "nsubjpass"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 # verbs whose "that" clause is not what someone said: "make sure that", "turn out that"
 NOT_CUES = {"be", "make", "turn", "ensure", "mean", "seem", "appear", "happen", "matter", "so", "have", "get", "do"}
@@ -164,7 +164,7 @@ class SentenceRules:
         seen = 0
         while verb is not None and seen < 4:
             for child in verb.children:
-                if child.dep_ in SUBJECTS and child.dep_ != "csubj":
+                if child.dep_ in SUBJECTS:
                     return child
             if verb.dep_ in {"advcl", "conj", "xcomp"} and verb.head is not verb:
                 verb = verb.head
@@ -191,7 +191,7 @@ class SentenceRules:
         """
         before = after = None
         for quote in self.quotes:
-            if is_title(Span(quote.start - self.offset, quote.end - self.offset), self.text):
+            if looks_like_title(Span(quote.start - self.offset, quote.end - self.offset), self.text):
                 continue
             if sentence.start - 1 <= quote.end <= frame.start:
                 gap = self.text[quote.end - self.offset : frame.start - self.offset]
