@@ -18,10 +18,11 @@ from rich.table import Table
 from rich.text import Text
 
 from onrecord import export as exporting
+from onrecord.analyse import identities
 from onrecord.config import SETTINGS
 from onrecord.errors import InputError, OnrecordError
 from onrecord.ingest import expand
-from onrecord.model import KINDS, Document, Statement, StoredStatement
+from onrecord.model import KINDS, Document, Role, Statement, StoredStatement
 from onrecord.pipeline import default_extractor, process, read_paths
 from onrecord.store import Query, Store, open_store
 
@@ -126,7 +127,7 @@ def extract(
             rows = [{"source": source, **s.to_dict()} for s in item.statements]
             if format == "jsonl":
                 for row in rows:
-                    sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    _write_json(row)
             elif format == "json":
                 collected += rows
             else:
@@ -183,6 +184,8 @@ def ingest(
                 else:
                     added += 1
                     found += len(item.statements)
+        if added:
+            identities.relink(store)
     except OnrecordError as exc:
         raise fail(str(exc)) from None
     _report_failures(inputs.failures)
@@ -258,7 +261,7 @@ def statements(
         raise fail(str(exc)) from None
     if format == "jsonl":
         for r in records:
-            sys.stdout.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
+            _write_json(r.to_dict())
         return
     if not records:
         err.print("no statements match", markup=False)
@@ -295,32 +298,119 @@ def documents(db: DbOption = DEFAULT_DB) -> None:
     out.print(table)
 
 
-@app.command()
+speakers_app = typer.Typer(
+    help="Speakers across documents: list, merge, alias, unmerge, import a registry.",
+    invoke_without_command=True,
+    rich_markup_mode=None,
+)
+app.add_typer(speakers_app, name="speakers")
+
+
+@speakers_app.callback()
 def speakers(
+    ctx: typer.Context,
     db: DbOption = DEFAULT_DB,
     limit: Annotated[int | None, typer.Option(help="At most this many speakers.")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table | jsonl")] = "table",
 ) -> None:
-    """List speakers with statement and document counts, the mentions that named them, and the
-    mentions that could not be resolved."""
+    """List speakers (one per identity across documents) with statement and document counts, the
+    names and mentions documents use, their offices, and the mentions left unresolved."""
+    if ctx.invoked_subcommand is not None:
+        return
     store = _store(db)
-    found = store.speakers(limit)
+    found = identities.speakers(store, limit)
+    ambiguous = store.ambiguous_names()
     unresolved = store.unresolved_mentions(limit)
     if format == "jsonl":
         for info in found:
-            sys.stdout.write(json.dumps(info.to_dict(), ensure_ascii=False) + "\n")
+            _write_json(info.to_dict())
+        for name, n, candidates in ambiguous:
+            _write_json({"name": None, "mention": name, "statements": n, "candidates": list(candidates)})
         for mention, n in unresolved:
-            sys.stdout.write(json.dumps({"name": None, "mention": mention, "statements": n}, ensure_ascii=False) + "\n")
+            _write_json({"name": None, "mention": mention, "statements": n, "candidates": []})
         return
     table = Table(title="speakers", title_justify="left")
-    for column in ("speaker", "statements", "documents", "mentions"):
+    for column in ("speaker", "statements", "documents", "also named", "offices", "mentions"):
         table.add_column(column, justify="right" if column in {"statements", "documents"} else "left")
     for info in found:
         mentions = ", ".join(f"{m} ({n})" for m, n in info.mentions[:6])
-        table.add_row(Text(info.name), str(info.statements), str(info.documents), Text(_shorten(mentions, 80)))
+        offices = "; ".join(_office(r) for r in info.roles)
+        table.add_row(
+            Text(info.name),
+            str(info.statements),
+            str(info.documents),
+            Text(_shorten(", ".join(info.variants), 60)),
+            Text(offices),
+            Text(_shorten(mentions, 60)),
+        )
     out.print(table)
+    for name, n, candidates in ambiguous:
+        out.print(Text(f"ambiguous: {name} ({n}) could be " + " or ".join(candidates)))
     if unresolved:
         out.print(Text("unresolved: " + ", ".join(f"{m} ({n})" for m, n in unresolved[:20])))
+
+
+def _office(role: Role) -> str:
+    held = f"{role.start or '…'} – {role.end or 'now'}"
+    return f"{role.office}{' of ' + role.of if role.of else ''} ({held})"
+
+
+def _write_json(record: dict[str, object]) -> None:
+    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@speakers_app.command("merge")
+def speakers_merge(
+    into: Annotated[str, typer.Argument(help="The speaker to keep.")],
+    other: Annotated[str, typer.Argument(help="The speaker (or document-level name) to file under it.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """File OTHER's statements under INTO. Nothing is lost: `speakers unmerge OTHER` undoes it."""
+    store = _store(db)
+    try:
+        identities.merge(store, into, other)
+    except OnrecordError as exc:
+        raise fail(str(exc)) from None
+    err.print(f"merged {other!r} into {into!r}; undo with: onrecord speakers unmerge {other!r}", markup=False)
+
+
+@speakers_app.command("alias")
+def speakers_alias(
+    name: Annotated[str, typer.Argument(help="The speaker.")],
+    alias: Annotated[str, typer.Argument(help="Another spelling or name that means them.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Let ALIAS mean NAME, in the documents stored now and those ingested later."""
+    identities.alias(_store(db), name, alias)
+    err.print(f"{alias!r} now means {name!r}; undo with: onrecord speakers unmerge {alias!r}", markup=False)
+
+
+@speakers_app.command("unmerge")
+def speakers_unmerge(
+    name: Annotated[str, typer.Argument(help="A name earlier merged or aliased.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Undo a merge or an alias."""
+    try:
+        identities.unmerge(_store(db), name)
+    except OnrecordError as exc:
+        raise fail(str(exc)) from None
+    err.print(f"{name!r} stands on its own again", markup=False)
+
+
+@speakers_app.command("import")
+def speakers_import(
+    path: Annotated[Path, typer.Argument(help="A registry: YAML (people, organisations, states, offices) or CSV.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Import a registry of people, aliases and offices held with dates, then relink every statement."""
+    store = _store(db)
+    try:
+        registry = identities.import_registry(store, path)
+    except OnrecordError as exc:
+        raise fail(str(exc)) from None
+    roles = sum(len(i.roles) for i in registry.identities)
+    err.print(f"imported {len(registry.identities)} identities with {roles} offices from {path}", markup=False)
 
 
 @app.command()

@@ -174,20 +174,80 @@ class DocumentInfo:
 
 @dataclass(frozen=True, slots=True)
 class SpeakerInfo:
-    """A speaker in the store: how often they are reported, and the mentions that named them."""
+    """A speaker identity in the store: how often they are reported, the names documents give
+    them (``variants``), and the mentions that named them."""
 
     name: str
     statements: int
     documents: int
     mentions: tuple[tuple[str, int], ...] = ()  # as written ("she", "the minister"), most frequent first
+    variants: tuple[str, ...] = ()  # document-level names linked to this identity ("Petrova", "Sergey Lavrov")
+    kind: str = "person"
+    roles: tuple[Role, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
             "name": self.name,
+            "kind": self.kind,
             "statements": self.statements,
             "documents": self.documents,
+            "variants": list(self.variants),
+            "roles": [r.to_dict() for r in self.roles],
             "mentions": [{"mention": m, "count": n} for m, n in self.mentions],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """An office held from ``start`` to ``end`` (ISO dates, open when None): ``foreign minister`` of ``Russia``."""
+
+    office: str
+    of: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+    def held_on(self, date: str | None) -> bool:
+        if date is None:
+            return True
+        return (self.start is None or self.start <= date) and (self.end is None or date <= self.end)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"office": self.office, "of": self.of, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """A registry entry: one person, organisation or state, however documents spell it."""
+
+    name: str
+    kind: Literal["person", "organisation", "state"] = "person"
+    aliases: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Registry:
+    """Who is who: identities, and office names with their variants (``top diplomat`` -> ``foreign minister``)."""
+
+    identities: tuple[Identity, ...] = ()
+    offices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __add__(self, other: Registry) -> Registry:
+        """Later entries win: an identity of the same name replaces the earlier one."""
+        merged = {i.name: i for i in self.identities} | {i.name: i for i in other.identities}
+        offices = dict(self.offices)
+        for office, variants in other.offices.items():
+            offices[office] = tuple(dict.fromkeys(offices.get(office, ()) + variants))
+        return Registry(tuple(merged.values()), offices)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """What a document-level speaker name (or a role mention on a date) refers to across the corpus."""
+
+    identity: str | None
+    how: str  # registry | role | variant | surname | state | name | ambiguous | unknown
+    candidates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +257,8 @@ class StoredStatement:
     id: int
     document: DocumentInfo
     statement: Statement
+    identity: str | None = None  # the speaker across documents (see ``onrecord speakers``)
+    topics: tuple[tuple[str, float], ...] = ()  # (topic, score), best first
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -207,4 +269,6 @@ class StoredStatement:
             "outlet": self.document.outlet,
             "title": self.document.title,
             **self.statement.to_dict(),
+            "identity": self.identity,
+            "topics": [{"topic": t, "score": round(score, 3)} for t, score in self.topics],
         }

@@ -101,6 +101,8 @@ class DocumentResolver:
         if inside:
             # "the Nordmark government", "the Kremlin": the phrase names the body that speaks
             stripped = strip_name(mention)
+            if stripped.lower().startswith("of "):  # "the foreign minister of Ruritania": an office, kept whole
+                return re.sub(r"^(?:the|a|an)\s+", "", mention.strip(), flags=re.IGNORECASE)
             return stripped if len(tokens(stripped)) <= 4 else strip_name(inside[0].text)
         stripped = strip_name(mention)
         if is_proper(mention) and stripped.lower() not in PRONOUNS and self._written_as_name(stripped):

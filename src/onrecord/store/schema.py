@@ -11,11 +11,13 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
+    inspect,
     select,
     text,
 )
@@ -81,14 +83,73 @@ statements = Table(
     Column("nested_in", Integer),
     Column("quotes", Text, nullable=False, default="[]"),
     Column("confidence", Float, nullable=False),
+    # the speaker across documents, set by linking (schema 2)
+    Column("identity_id", Integer, ForeignKey("identities.id", ondelete="SET NULL")),
     UniqueConstraint("document_id", "idx"),
     Index("ix_statements_speaker", "speaker_id"),
     Index("ix_statements_kind", "kind"),
 )
 
+# -- schema 2: identities across documents, topics, embeddings -------------------------------
+identities = Table(
+    "identities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("kind", String(20), nullable=False, default="person"),
+)
+
+# How each document-level speaker name was linked; ambiguous names keep their candidates.
+identity_links = Table(
+    "identity_links",
+    metadata,
+    Column("speaker_id", Integer, ForeignKey("speakers.id", ondelete="CASCADE"), primary_key=True),
+    Column("identity_id", Integer, ForeignKey("identities.id", ondelete="SET NULL")),
+    Column("how", String(20), nullable=False),
+    Column("candidates", Text, nullable=False, default="[]"),
+)
+
+# Registries as imported (YAML or CSV text), re-read at every linking; a re-import replaces.
+registry_files = Table(
+    "registry_files",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", Text, nullable=False, unique=True),
+    Column("format", String(10), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("imported_at", String(32), nullable=False),
+)
+
+# Users' merges and aliases; undoing one deletes its row, so nothing is ever lost.
+speaker_edits = Table(
+    "speaker_edits",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("target", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    UniqueConstraint("name"),
+)
+
+embeddings = Table(
+    "embeddings",
+    metadata,
+    Column("key", String(40), primary_key=True),  # sha1 of model id + text
+    Column("vector", LargeBinary, nullable=False),  # float32, little-endian
+)
+
+statement_topics = Table(
+    "statement_topics",
+    metadata,
+    Column("statement_id", Integer, ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic", String(80), primary_key=True),
+    Column("score", Float, nullable=False),
+    Index("ix_statement_topics_topic", "topic"),
+)
+
 
 def _v1(conn: Connection) -> None:
-    metadata.create_all(conn, tables=[documents, speakers, speaker_mentions, statements])
+    metadata.create_all(conn, tables=[documents, speakers, speaker_mentions, identities, statements])
     if conn.dialect.name == "sqlite":
         conn.execute(
             text(
@@ -98,8 +159,17 @@ def _v1(conn: Connection) -> None:
         )
 
 
+def _v2(conn: Connection) -> None:
+    metadata.create_all(
+        conn, tables=[identities, identity_links, registry_files, speaker_edits, embeddings, statement_topics]
+    )
+    if "identity_id" not in {c["name"] for c in inspect(conn).get_columns("statements")}:
+        conn.execute(text("ALTER TABLE statements ADD COLUMN identity_id INTEGER REFERENCES identities(id)"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_statements_identity ON statements (identity_id)"))
+
+
 # Append-only: each entry moves a database from version i to i + 1.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2]
 LATEST = len(MIGRATIONS)
 
 

@@ -12,12 +12,25 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, and_, create_engine, event, func, insert, or_, select, text, true
+from sqlalchemy import Engine, and_, bindparam, create_engine, event, func, insert, or_, select, text, true
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from onrecord.errors import NotFoundError, StoreError
-from onrecord.model import Document, DocumentInfo, Span, SpeakerInfo, Statement, StoredStatement
-from onrecord.store.schema import LATEST, documents, migrate, speaker_mentions, speakers, statements
+from onrecord.model import Document, DocumentInfo, Link, Span, SpeakerInfo, Statement, StoredStatement
+from onrecord.store.schema import (
+    LATEST,
+    documents,
+    embeddings,
+    identities,
+    identity_links,
+    migrate,
+    registry_files,
+    speaker_edits,
+    speaker_mentions,
+    speakers,
+    statement_topics,
+    statements,
+)
 
 _DOC_INFO = [
     documents.c.id,
@@ -38,7 +51,9 @@ _DOC_INFO = [
 class Query:
     """Filters for :meth:`Store.statements`; every field is optional."""
 
-    speaker: str | None = None
+    speaker: str | None = None  # part of a name, a variant or a mention
+    identity: str | None = None  # exactly one identity, as `onrecord speakers` names it
+    topic: str | None = None
     since: str | None = None
     until: str | None = None
     search: str | None = None
@@ -55,6 +70,10 @@ def _normalise_url(url: str) -> str:
     if "://" not in url:  # a bare path means a SQLite file
         return "sqlite:///" + url
     return url
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _fts_query(search: str) -> str:
@@ -95,7 +114,7 @@ class Store:
                         meta=json.dumps(document.meta, default=str),
                         text=document.text,
                         extractor=extractor,
-                        ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                        ingested_at=_now(),
                     )
                 ).inserted_primary_key[0]
                 speaker_ids = self._speaker_ids(conn, {s.speaker for s in found if s.speaker})
@@ -215,13 +234,29 @@ class Store:
         return list(self.iter_statements(query))
 
     def iter_statements(self, query: Query = Query()) -> Iterator[StoredStatement]:
-        stmt = select(statements, *[c.label(f"doc_{c.name}") for c in _DOC_INFO]).join(
-            documents, documents.c.id == statements.c.document_id
+        stmt = (
+            select(statements, identities.c.name.label("identity"), *[c.label(f"doc_{c.name}") for c in _DOC_INFO])
+            .join(documents, documents.c.id == statements.c.document_id)
+            .outerjoin(identities, identities.c.id == statements.c.identity_id)
         )
         conditions = []
         if query.speaker:
             like = f"%{query.speaker}%"
-            conditions.append(or_(statements.c.speaker.ilike(like), statements.c.speaker_mention.ilike(like)))
+            conditions.append(
+                or_(
+                    statements.c.speaker.ilike(like),
+                    statements.c.speaker_mention.ilike(like),
+                    identities.c.name.ilike(like),
+                )
+            )
+        if query.identity:
+            conditions.append(identities.c.name == query.identity)
+        if query.topic:
+            conditions.append(
+                statements.c.id.in_(
+                    select(statement_topics.c.statement_id).where(statement_topics.c.topic == query.topic)
+                )
+            )
         if query.since:
             conditions.append(documents.c.date >= query.since)
         if query.until:
@@ -245,11 +280,27 @@ class Store:
         stmt = stmt.limit(query.limit).offset(query.offset or None)
         try:
             with self.engine.connect() as conn:
-                for row in conn.execute(stmt).mappings():
-                    info = DocumentInfo(*(row[f"doc_{c.name}"] for c in _DOC_INFO))
-                    yield StoredStatement(row["id"], info, self._statement(row))
+                rows = conn.execute(stmt).mappings()
+                while chunk := rows.fetchmany(500):
+                    topics = self._topics_of(conn, [row["id"] for row in chunk])
+                    for row in chunk:
+                        info = DocumentInfo(*(row[f"doc_{c.name}"] for c in _DOC_INFO))
+                        yield StoredStatement(
+                            row["id"], info, self._statement(row), row["identity"], topics.get(row["id"], ())
+                        )
         except OperationalError as exc:
             raise StoreError(f"query failed: {exc.orig}") from exc
+
+    @staticmethod
+    def _topics_of(conn, ids: list[int]) -> dict[int, tuple[tuple[str, float], ...]]:  # type: ignore[no-untyped-def]
+        found: dict[int, list[tuple[str, float]]] = {}
+        for statement_id, topic, score in conn.execute(
+            select(statement_topics.c.statement_id, statement_topics.c.topic, statement_topics.c.score)
+            .where(statement_topics.c.statement_id.in_(ids))
+            .order_by(statement_topics.c.score.desc())
+        ):
+            found.setdefault(statement_id, []).append((topic, score))
+        return {i: tuple(t) for i, t in found.items()}
 
     @staticmethod
     def _statement(row) -> Statement:  # type: ignore[no-untyped-def]
@@ -271,36 +322,224 @@ class Store:
             confidence=row["confidence"],
         )
 
-    def speakers(self, limit: int | None = None) -> list[SpeakerInfo]:
-        """Speakers with their statement and document counts and mentions, most active first."""
-        counts = (
+    def speakers(self, limit: int | None = None, name: str | None = None) -> list[SpeakerInfo]:
+        """Speakers across documents (one per identity; names not linked yet stand alone), with
+        statement and document counts, the names documents use and the mentions, most active first."""
+        key = func.coalesce(identities.c.name, statements.c.speaker).label("key")
+        query = (
             select(
-                statements.c.speaker_id,
+                key,
+                func.max(identities.c.kind).label("kind"),
                 func.count().label("n"),
                 func.count(func.distinct(statements.c.document_id)).label("docs"),
             )
-            .where(statements.c.speaker_id.is_not(None))
-            .group_by(statements.c.speaker_id)
-            .subquery()
-        )
-        query = (
-            select(speakers.c.id, speakers.c.name, counts.c.n, counts.c.docs)
-            .join(counts, counts.c.speaker_id == speakers.c.id)
-            .order_by(counts.c.n.desc(), speakers.c.name)
+            .select_from(statements.outerjoin(identities, identities.c.id == statements.c.identity_id))
+            .where(key.is_not(None))
+            .group_by(key)
+            .order_by(func.count().desc(), key)
             .limit(limit)
         )
+        if name is not None:
+            query = query.having(key == name)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-            mentions: dict[int, list[tuple[str, int]]] = {}
-            ids = [row.id for row in rows]
-            if ids:
-                for speaker_id, mention, n in conn.execute(
-                    select(speaker_mentions.c.speaker_id, speaker_mentions.c.mention, speaker_mentions.c.count)
-                    .where(speaker_mentions.c.speaker_id.in_(ids))
-                    .order_by(speaker_mentions.c.count.desc(), speaker_mentions.c.mention)
-                ):
-                    mentions.setdefault(speaker_id, []).append((mention, n))
-        return [SpeakerInfo(row.name, row.n, row.docs, tuple(mentions.get(row.id, ()))) for row in rows]
+            keys = [row.key for row in rows]
+            variants: dict[str, set[str]] = {}
+            mentions: dict[str, dict[str, int]] = {}
+            if keys:
+                speaker_key = func.coalesce(identities.c.name, speakers.c.name)
+                linked = (
+                    select(speaker_key, speakers.c.name, speaker_mentions.c.mention, speaker_mentions.c.count)
+                    .select_from(
+                        speakers.outerjoin(identity_links, identity_links.c.speaker_id == speakers.c.id)
+                        .outerjoin(identities, identities.c.id == identity_links.c.identity_id)
+                        .outerjoin(speaker_mentions, speaker_mentions.c.speaker_id == speakers.c.id)
+                    )
+                    .where(speaker_key.in_(keys))
+                )
+                for owner, variant, mention, n in conn.execute(linked):
+                    variants.setdefault(owner, set()).add(variant)
+                    if mention:
+                        counts = mentions.setdefault(owner, {})
+                        counts[mention] = counts.get(mention, 0) + n
+        return [
+            SpeakerInfo(
+                row.key,
+                row.n,
+                row.docs,
+                tuple(sorted(mentions.get(row.key, {}).items(), key=lambda m: (-m[1], m[0]))),
+                tuple(sorted(variants.get(row.key, set()) - {row.key})),
+                row.kind or "person",
+            )
+            for row in rows
+        ]
+
+    # -- identities across documents -----------------------------------------------------
+    def speaker_names(self) -> dict[str, int]:
+        """Every document-level speaker name with its number of statements."""
+        query = (
+            select(speakers.c.name, func.count(statements.c.id))
+            .outerjoin(statements, statements.c.speaker_id == speakers.c.id)
+            .group_by(speakers.c.name)
+        )
+        with self.engine.connect() as conn:
+            return {name: n for name, n in conn.execute(query)}
+
+    def dated_mentions(self, names: Sequence[str] = ()) -> list[tuple[int, str | None, str | None, str | None]]:
+        """(statement id, speaker, mention, date) of statements with no speaker name but a mention,
+        and of those by ``names`` (offices, whose holder depends on the date)."""
+        condition = and_(statements.c.speaker.is_(None), statements.c.speaker_mention.is_not(None))
+        if names:
+            condition = or_(condition, statements.c.speaker.in_(list(names)))
+        query = select(statements.c.id, statements.c.speaker, statements.c.speaker_mention, documents.c.date).join(
+            documents, documents.c.id == statements.c.document_id
+        )
+        with self.engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(query.where(condition))]  # type: ignore[misc]
+
+    def save_links(self, by_name: dict[str, Link], by_statement: dict[int, Link], kinds: dict[str, str]) -> None:
+        """Record what each speaker name (and each dated mention) links to, in one transaction."""
+        wanted = {link.identity for link in (*by_name.values(), *by_statement.values()) if link.identity}
+        with self.engine.begin() as conn:
+            known = dict(conn.execute(select(identities.c.name, identities.c.id)).all())
+            for name in sorted(wanted - known.keys()):
+                known[name] = conn.execute(
+                    insert(identities).values(name=name, kind=kinds.get(name, "person"))
+                ).inserted_primary_key[0]
+            for name in wanted & known.keys():
+                conn.execute(
+                    identities.update().where(identities.c.id == known[name]).values(kind=kinds.get(name, "person"))
+                )
+            speaker_ids = dict(conn.execute(select(speakers.c.name, speakers.c.id)).all())
+            conn.execute(identity_links.delete())
+            link_rows = [
+                {
+                    "speaker_id": speaker_ids[name],
+                    "identity_id": known.get(link.identity) if link.identity else None,
+                    "how": link.how,
+                    "candidates": json.dumps(list(link.candidates)),
+                }
+                for name, link in by_name.items()
+                if name in speaker_ids
+            ]
+            if link_rows:
+                conn.execute(insert(identity_links), link_rows)
+            conn.execute(statements.update().values(identity_id=None))
+            conn.execute(
+                text(
+                    "UPDATE statements SET identity_id = (SELECT identity_id FROM identity_links"
+                    " WHERE identity_links.speaker_id = statements.speaker_id) WHERE speaker_id IS NOT NULL"
+                )
+            )
+            dated = [{"sid": sid, "iid": known[link.identity]} for sid, link in by_statement.items() if link.identity]
+            if dated:
+                conn.execute(
+                    statements.update().where(statements.c.id == bindparam("sid")).values(identity_id=bindparam("iid")),
+                    dated,
+                )
+            unused = select(identities.c.id).where(
+                ~identities.c.id.in_(select(statements.c.identity_id).where(statements.c.identity_id.is_not(None))),
+                ~identities.c.id.in_(
+                    select(identity_links.c.identity_id).where(identity_links.c.identity_id.is_not(None))
+                ),
+            )
+            conn.execute(identities.delete().where(identities.c.id.in_(unused)))
+
+    def ambiguous_names(self) -> list[tuple[str, int, tuple[str, ...]]]:
+        """Speaker names that could be several people: (name, statements, candidates)."""
+        query = (
+            select(speakers.c.name, func.count(statements.c.id), identity_links.c.candidates)
+            .join(identity_links, identity_links.c.speaker_id == speakers.c.id)
+            .outerjoin(statements, statements.c.speaker_id == speakers.c.id)
+            .where(identity_links.c.how == "ambiguous")
+            .group_by(speakers.c.name, identity_links.c.candidates)
+            .order_by(func.count(statements.c.id).desc(), speakers.c.name)
+        )
+        with self.engine.connect() as conn:
+            return [(name, n, tuple(json.loads(c))) for name, n, c in conn.execute(query)]
+
+    def registries(self) -> list[tuple[str, str, str]]:
+        """Imported registries as (source, format, text), in import order."""
+        query = select(registry_files.c.source, registry_files.c.format, registry_files.c.text).order_by(
+            registry_files.c.id
+        )
+        with self.engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(query)]  # type: ignore[misc]
+
+    def save_registry(self, source: str, format: str, content: str) -> None:
+        """Keep a registry's text; importing the same source again replaces it."""
+        with self.engine.begin() as conn:
+            conn.execute(registry_files.delete().where(registry_files.c.source == source))
+            conn.execute(insert(registry_files).values(source=source, format=format, text=content, imported_at=_now()))
+
+    def edits(self) -> dict[str, str]:
+        """Users' merges and aliases: name -> the identity it belongs to."""
+        with self.engine.connect() as conn:
+            return dict(conn.execute(select(speaker_edits.c.name, speaker_edits.c.target)).all())
+
+    def save_edit(self, name: str, target: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(speaker_edits.delete().where(speaker_edits.c.name == name))
+            conn.execute(insert(speaker_edits).values(name=name, target=target, created_at=_now()))
+
+    def remove_edit(self, name: str) -> bool:
+        with self.engine.begin() as conn:
+            return bool(conn.execute(speaker_edits.delete().where(speaker_edits.c.name == name)).rowcount)
+
+    # -- topics and embeddings -------------------------------------------------------------
+    def vectors(self, keys: Sequence[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(keys), 500):
+                chunk = list(keys[start : start + 500])
+                found.update(
+                    conn.execute(select(embeddings.c.key, embeddings.c.vector).where(embeddings.c.key.in_(chunk))).all()
+                )
+        return found
+
+    def save_vectors(self, vectors: dict[str, bytes]) -> None:
+        if not vectors:
+            return
+        with self.engine.begin() as conn:
+            have = set(conn.execute(select(embeddings.c.key).where(embeddings.c.key.in_(list(vectors)))).scalars())
+            rows = [{"key": k, "vector": v} for k, v in vectors.items() if k not in have]
+            if rows:
+                conn.execute(insert(embeddings), rows)
+
+    def statements_without_topics(self) -> list[int]:
+        query = select(statements.c.id).where(
+            ~statements.c.id.in_(select(statement_topics.c.statement_id)),
+        )
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
+    def save_topics(self, topics: dict[int, list[tuple[str, float]]], replace_all: bool = False) -> None:
+        """Topics of statements (statement id -> [(topic, score)]); ``replace_all`` forgets every earlier assignment."""
+        with self.engine.begin() as conn:
+            if replace_all:
+                conn.execute(statement_topics.delete())
+            else:
+                conn.execute(statement_topics.delete().where(statement_topics.c.statement_id.in_(list(topics))))
+            rows = [
+                {"statement_id": i, "topic": t, "score": score} for i, found in topics.items() for t, score in found
+            ]
+            if rows:
+                conn.execute(insert(statement_topics), rows)
+
+    def topic_counts(self) -> list[tuple[str, int, int]]:
+        """(topic, statements, speakers) for every assigned topic, most used first."""
+        query = (
+            select(
+                statement_topics.c.topic,
+                func.count(),
+                func.count(func.distinct(statements.c.identity_id)),
+            )
+            .join(statements, statements.c.id == statement_topics.c.statement_id)
+            .group_by(statement_topics.c.topic)
+            .order_by(func.count().desc(), statement_topics.c.topic)
+        )
+        with self.engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(query)]  # type: ignore[misc]
 
     def unresolved_mentions(self, limit: int | None = None) -> list[tuple[str, int]]:
         """Mentions of speakers that could not be resolved to a name ("officials", "a source")."""

