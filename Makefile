@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml
 
 run: install
 	$(BIN)/onrecord ingest examples/demo --db $(DB)
+	$(BIN)/onrecord speakers import examples/registry.yaml --db $(DB)
 	$(BIN)/onrecord statements --db $(DB) --by-speaker
 
 test: install
@@ -34,6 +35,8 @@ bench: install
 
 eval: install
 	$(BIN)/onrecord eval gold tests/gold/statements.yaml
+	$(BIN)/onrecord eval topics tests/analyse/data/topics.yaml
+	$(BIN)/onrecord eval shifts tests/analyse/data/shifts.yaml
 	@if [ -d $(SHARED)/polnear/dev ]; then $(BIN)/onrecord eval polnear $(SHARED)/polnear/dev; \
 	else echo "PolNeAR not found under $(SHARED); skipping"; fi
 

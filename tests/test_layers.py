@@ -17,6 +17,7 @@ ALLOWED = {
     "errors": set(),
     "config": set(),
     **{s: BASE | {s} for s in SIBLINGS},
+    "analyse": BASE | SIBLINGS | {"analyse"},
 }
 
 

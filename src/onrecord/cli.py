@@ -18,7 +18,10 @@ from rich.table import Table
 from rich.text import Text
 
 from onrecord import export as exporting
-from onrecord.analyse import identities
+from onrecord.analyse import brief as briefs
+from onrecord.analyse import identities, topics
+from onrecord.analyse import shifts as position_shifts
+from onrecord.analyse import timeline as timelines
 from onrecord.config import SETTINGS
 from onrecord.errors import InputError, OnrecordError
 from onrecord.ingest import expand
@@ -153,8 +156,12 @@ def ingest(
     date: Annotated[str | None, typer.Option(help="Date of the documents (overrides the files).")] = None,
     outlet: Annotated[str | None, typer.Option(help="Outlet of the documents (overrides the files).")] = None,
     max_mb: MaxMb = float(SETTINGS["max_mb"].default),
+    with_topics: Annotated[
+        bool, typer.Option("--topics/--no-topics", help="Score new statements against the topic taxonomy.")
+    ] = True,
 ) -> None:
-    """Read, extract and store documents; documents already stored are skipped."""
+    """Read, extract and store documents (already stored ones are skipped); then link speakers across
+    documents and give the new statements their topics."""
     inputs = _Inputs(paths, _date(date, "--date"), outlet, max_mb)
     store = _store(db)
     added = skipped = found = 0
@@ -186,6 +193,8 @@ def ingest(
                     found += len(item.statements)
         if added:
             identities.relink(store)
+            if with_topics:
+                topics.apply(store)
     except OnrecordError as exc:
         raise fail(str(exc)) from None
     _report_failures(inputs.failures)
@@ -487,24 +496,190 @@ def export_(
     err.print(f"wrote {n} statements to {out_path}", markup=False)
 
 
+topics_app = typer.Typer(help="Topics from a taxonomy file: apply, list.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(topics_app, name="topics")
+TaxonomyOption = Annotated[
+    Path | None, typer.Option("--taxonomy", help="A topic taxonomy (YAML); default: the built-in one.")
+]
+
+
+def _taxonomy(path: Path | None) -> topics.Taxonomy:
+    try:
+        return topics.load_taxonomy(path)
+    except OnrecordError as exc:
+        raise fail(str(exc)) from None
+
+
+@topics_app.command("apply")
+def topics_apply(db: DbOption = DEFAULT_DB, taxonomy: TaxonomyOption = None) -> None:
+    """Give topics to every statement not yet scored with this taxonomy (all of them after an edit)."""
+    store = _store(db)
+    chosen = _taxonomy(taxonomy)
+    progress = _progress(err.is_terminal)
+    with progress or nullcontext():
+        task = progress.add_task("topics", total=None) if progress else None
+
+        def advance(done: int, total: int) -> None:
+            if progress is not None and task is not None:
+                progress.update(task, completed=done, total=total)
+
+        try:
+            scored = topics.apply(store, chosen, progress=advance)
+        except OnrecordError as exc:
+            raise fail(str(exc)) from None
+    err.print(f"scored {scored} statements against {len(chosen.topics)} topics", markup=False)
+
+
+@topics_app.command("list")
+def topics_list(db: DbOption = DEFAULT_DB, taxonomy: TaxonomyOption = None) -> None:
+    """Topics of the taxonomy with their statement and speaker counts in the store."""
+    counts = {t: (n, speakers_) for t, n, speakers_ in _store(db).topic_counts()}
+    table = Table(title="topics", title_justify="left")
+    for column in ("topic", "statements", "speakers", "description"):
+        table.add_column(column, justify="right" if column in {"statements", "speakers"} else "left")
+    for topic in _taxonomy(taxonomy).topics:
+        n, speakers_ = counts.get(topic.name, (0, 0))
+        table.add_row(Text(topic.name), str(n), str(speakers_), Text(_shorten(topic.description, 70)))
+    out.print(table)
+
+
+@app.command()
+def timeline(
+    speaker: Annotated[str, typer.Argument(help="A speaker as `onrecord speakers` names them.")],
+    db: DbOption = DEFAULT_DB,
+    topic: Annotated[str | None, typer.Option(help="Only this topic.")] = None,
+    since: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this date (YYYY-MM-DD).")] = None,
+    plot: Annotated[Path | None, typer.Option(help="Also draw statements per topic per month (.svg or .png).")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table | jsonl")] = "table",
+) -> None:
+    """A speaker's dated statements grouped by topic, with outlet and document; optionally a chart."""
+    if plot is not None and plot.suffix.lower() not in {".svg", ".png"}:
+        raise fail(f"--plot {plot}: the chart is written as .svg or .png", 2)
+    store = _store(db)
+    line = timelines.timeline(store, speaker, topic=topic, since=_date(since, "--since"), until=_date(until, "--until"))
+    if not line.by_topic:
+        raise fail(f"no statements by {speaker!r}; `onrecord speakers` lists the names")
+    if format == "jsonl":
+        for name, records in line.by_topic.items():
+            for r in records:
+                _write_json({"topic": name, **r.to_dict()})
+    else:
+        for name, records in line.by_topic.items():
+            _statement_table(
+                f"{name} — {len(records)} statements",
+                [(r, r.statement) for r in records],
+                with_meta=True,
+                with_speaker=False,
+            )
+    if plot is not None:
+        err.print(f"chart written to {timelines.plot(line, plot)}", markup=False)
+
+
+@app.command()
+def shifts(
+    db: DbOption = DEFAULT_DB,
+    speaker: Annotated[str | None, typer.Option(help="Only this speaker (default: the 20 most active).")] = None,
+    topic: Annotated[str | None, typer.Option(help="Only this topic.")] = None,
+    since: Annotated[str | None, typer.Option(help="Shifts from this date on (YYYY-MM-DD).")] = None,
+    search: Annotated[str | None, typer.Option(help="Only statements with these words (e.g. Russia).")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table | jsonl")] = "table",
+) -> None:
+    """Where a speaker's new statement departs from what they said before: reversals, new claims,
+    dropped lines, each with the dated statements that show it."""
+    store = _store(db)
+    names = [speaker] if speaker else [s.name for s in store.speakers(20) if s.kind == "person"]
+    found = [
+        (name, shift)
+        for name in names
+        for shift in position_shifts.speaker_shifts(
+            store, name, topic=topic, since=_date(since, "--since"), search=search
+        )
+    ]
+    if format == "jsonl":
+        for name, shift in found:
+            _write_json({"speaker": name, **shift.to_dict()})
+        return
+    if not found:
+        err.print("no shifts found", markup=False)
+        return
+    table = Table(title="shifts", title_justify="left", show_lines=True, expand=True)
+    table.add_column("speaker, date, topic", max_width=24)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("now", ratio=1)
+    table.add_column("before", ratio=1)
+    for name, shift in found:
+        before = "\n".join(f"{s.date}: {_shorten(s.text, 90)} [#{s.id}]" for s in shift.evidence)
+        table.add_row(
+            Text(f"{name}\n{shift.statement.date}\n{shift.topic or ''}"),
+            shift.kind,
+            Text(f"{_shorten(shift.statement.text, 140)} [#{shift.statement.id}]\n({shift.why})"),
+            Text(before),
+        )
+    out.print(table)
+
+
+@app.command()
+def brief(
+    db: DbOption = DEFAULT_DB,
+    speaker: Annotated[str | None, typer.Option(help="The brief on one speaker.")] = None,
+    doc: Annotated[str | None, typer.Option(help="The brief on one document (id, path or key).")] = None,
+    since: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this date (YYYY-MM-DD).")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="md | html")] = "md",
+) -> None:
+    """The analyst's brief: where and when, what was said per topic, what is new, and writers' own
+    claims apart. Every line cites a stored statement (#id)."""
+    if format not in {"md", "html"}:
+        raise fail(f"--format {format!r}: choose md or html", 2)
+    store = _store(db)
+    try:
+        made = briefs.brief(
+            store, speaker=speaker, document=doc, since=_date(since, "--since"), until=_date(until, "--until")
+        )
+    except OnrecordError as exc:
+        raise fail(str(exc)) from None
+    if not made.appearances:
+        raise fail("no statements match; check --speaker against `onrecord speakers`")
+    sys.stdout.write(briefs.to_html(made) if format == "html" else briefs.to_markdown(made))
+
+
 @app.command(name="eval")
 def eval_(
     kind: Annotated[
-        str, typer.Argument(help="polnear (a PolNeAR split folder) or gold (onrecord gold .yaml or .jsonl).")
+        str,
+        typer.Argument(
+            help="polnear (a PolNeAR split folder), gold (onrecord gold .yaml or .jsonl), "
+            "topics or shifts (a labelled .yaml set)."
+        ),
     ],
-    path: Annotated[Path, typer.Argument(help="The split folder or the gold file.")],
+    path: Annotated[Path, typer.Argument(help="The split folder, gold file or labelled set.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
-    """Score extraction against gold annotations: precision, recall, F1, speaker and cue agreement."""
+    """Score against gold: extraction (precision, recall, F1, speaker and cue agreement), topic
+    assignment or shift finding (precision, recall, F1 per class)."""
     from onrecord import evaluate as ev
 
-    if kind not in {"polnear", "gold"}:
-        raise fail(f"unknown gold kind {kind!r}; choose polnear or gold", 2)
+    if kind not in {"polnear", "gold", "topics", "shifts"}:
+        raise fail(f"unknown gold kind {kind!r}; choose polnear, gold, topics or shifts", 2)
     try:
-        documents = ev.read_polnear(path) if kind == "polnear" else ev.read_gold(path)
-        scores = ev.evaluate(documents)
+        if kind in {"topics", "shifts"}:
+            tallies = ev.evaluate_topics(path) if kind == "topics" else ev.evaluate_shifts(path)
+        else:
+            scores = ev.evaluate(ev.read_polnear(path) if kind == "polnear" else ev.read_gold(path))
     except (OnrecordError, OSError) as exc:
         raise fail(str(exc)) from None
+    if kind in {"topics", "shifts"}:
+        if as_json:
+            sys.stdout.write(json.dumps({k: v.as_dict() for k, v in tallies.items()}, indent=2) + "\n")
+            return
+        table = Table(title=f"{path}: {kind}", title_justify="left")
+        for column in ("class", "gold", "precision", "recall", "F1"):
+            table.add_column(column, justify="left" if column == "class" else "right")
+        for name, t in tallies.items():
+            table.add_row(name, str(t.gold), f"{t.precision:.3f}", f"{t.recall:.3f}", f"{t.f1:.3f}")
+        out.print(table)
+        return
     if as_json:
         sys.stdout.write(json.dumps({k: v.as_dict() for k, v in scores.items()}, indent=2) + "\n")
         return

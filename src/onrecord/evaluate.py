@@ -334,3 +334,85 @@ def evaluate(documents: Iterable[GoldDocument]) -> dict[str, Score]:
         gold = golds.pop(i)
         score_document(gold.text, gold.statements, item.statements, scores)
     return scores
+
+
+# -- labelled sets for the analyses: topics, shifts --------------------------------------------
+@dataclass(slots=True)
+class Tally:
+    """True positives, false positives and false negatives of one class."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def gold(self) -> int:
+        return self.tp + self.fn
+
+    @property
+    def precision(self) -> float:
+        return _ratio(self.tp, self.tp + self.fp) or 0.0
+
+    @property
+    def recall(self) -> float:
+        return _ratio(self.tp, self.tp + self.fn) or 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, predicted: set[str], expected: set[str]) -> None:
+        self.tp += len(predicted & expected)
+        self.fp += len(predicted - expected)
+        self.fn += len(expected - predicted)
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"gold": self.gold, "tp": self.tp, "fp": self.fp, "fn": self.fn,
+                "precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4)}  # fmt: skip
+
+
+def _labelled(path: Path, fields: set[str]) -> list[dict]:
+    import yaml
+
+    try:
+        cases = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise EvaluationError(f"{path}: cannot read the labelled set ({exc})") from exc
+    if not isinstance(cases, list) or not all(isinstance(c, dict) and fields <= c.keys() for c in cases):
+        raise EvaluationError(f"{path}: expected a list of cases with {', '.join(sorted(fields))}")
+    return cases
+
+
+def _tally(pairs: Iterable[tuple[set[str], set[str]]]) -> dict[str, Tally]:
+    """Micro-averaged ``all`` plus one tally per class, over (predicted, expected) label sets."""
+    scores: dict[str, Tally] = {"all": Tally()}
+    for predicted, expected in pairs:
+        scores["all"].add(predicted, expected)
+        for label in predicted | expected:
+            scores.setdefault(label, Tally()).add(predicted & {label}, expected & {label})
+    return scores
+
+
+def evaluate_topics(path: Path) -> dict[str, Tally]:
+    """Topic assignment against hand-labelled statements (``text``, ``topics``)."""
+    from onrecord.analyse.topics import TopicModel, load_taxonomy
+
+    cases = _labelled(path, {"text", "topics"})
+    found = TopicModel(load_taxonomy()).assign([c["text"] for c in cases])
+    return _tally(({t for t, _ in f}, set(c["topics"])) for f, c in zip(found, cases, strict=True))
+
+
+def evaluate_shifts(path: Path) -> dict[str, Tally]:
+    """Shift finding against labelled sequences (``said``: "YYYY-MM-DD  text" lines, ``expect``: a kind or none).
+    A case's prediction is the set of shift kinds found anywhere in its sequence."""
+    from onrecord.analyse.embed import embedder
+    from onrecord.analyse.shifts import Said, find_shifts
+
+    cases = _labelled(path, {"said", "expect"})
+
+    def predicted(case: dict) -> set[str]:
+        said = [Said(n, line[:10], line[10:].strip()) for n, line in enumerate(case["said"])]
+        return {shift.kind for shift in find_shifts(said, embedder())}
+
+    return _tally((predicted(c), {c["expect"]} - {"none"}) for c in cases)

@@ -11,12 +11,30 @@ from typer.testing import CliRunner
 from onrecord.cli import app
 
 runner = CliRunner()
-COMMANDS = ["extract", "ingest", "statements", "documents", "speakers", "show", "export", "eval"]
+COMMANDS = [
+    "extract",
+    "ingest",
+    "statements",
+    "documents",
+    "speakers",
+    "speakers merge",
+    "speakers alias",
+    "speakers unmerge",
+    "speakers import",
+    "topics apply",
+    "topics list",
+    "timeline",
+    "shifts",
+    "brief",
+    "show",
+    "export",
+    "eval",
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_help(command):
-    result = runner.invoke(app, [command, "--help"])
+    result = runner.invoke(app, [*command.split(), "--help"])
     assert result.exit_code == 0 and "Usage" in result.output
 
 
@@ -123,3 +141,46 @@ def test_every_setting_is_in_the_readme():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     for setting in SETTINGS.values():
         assert setting.env in readme, setting.env
+
+
+def test_the_record_commands_on_the_demo(demo_dir, tmp_path):
+    db = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert runner.invoke(app, ["ingest", str(demo_dir), "--db", db]).exit_code == 0
+    registry = str(demo_dir.parent / "registry.yaml")
+    imported = runner.invoke(app, ["speakers", "import", registry, "--db", db])
+    assert imported.exit_code == 0 and "imported 10 identities" in imported.output
+    rows = [json.loads(line) for line in runner.invoke(app, ["speakers", "--db", db, "-f", "jsonl"]).stdout.splitlines()]
+    petrova = next(r for r in rows if r["name"] == "Anna Petrova")
+    assert "Petrova" in petrova["variants"] and petrova["roles"][0]["of"] == "Ruritania"
+
+    merged = runner.invoke(app, ["speakers", "merge", "Anna Petrova", "Marta Ilves", "--db", db])
+    assert merged.exit_code == 0 and "unmerge" in merged.output
+    assert runner.invoke(app, ["speakers", "unmerge", "Marta Ilves", "--db", db]).exit_code == 0
+
+    listed = runner.invoke(app, ["topics", "list", "--db", db])
+    assert listed.exit_code == 0 and "sanctions" in listed.stdout
+    plot = tmp_path / "petrova.svg"
+    line = runner.invoke(app, ["timeline", "Anna Petrova", "--db", db, "--plot", str(plot)])
+    assert line.exit_code == 0 and "peace negotiations" in line.stdout and plot.read_text().startswith("<?xml")
+    found = runner.invoke(app, ["shifts", "--speaker", "Anna Petrova", "--db", db, "-f", "jsonl"])
+    kinds = [json.loads(x)["kind"] for x in found.stdout.splitlines()]
+    assert found.exit_code == 0 and "reversal" in kinds
+    made = runner.invoke(app, ["brief", "--speaker", "Anna Petrova", "--db", db])
+    assert made.exit_code == 0 and made.stdout.startswith("# Brief: Anna Petrova")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["timeline", "Nobody"], "no statements by 'Nobody'"),
+        (["timeline", "Anna Petrova", "--plot", "x.gif"], ".svg or .png"),
+        (["brief", "--format", "pdf"], "choose md or html"),
+        (["brief", "--doc", "nope"], "no document 'nope'"),
+        (["speakers", "merge", "A", "B"], "no speaker 'A'"),
+        (["speakers", "import", "missing.yaml"], "missing.yaml"),
+    ],
+)
+def test_record_commands_fail_cleanly(tmp_path, args, message):
+    result = runner.invoke(app, [*args, "--db", f"sqlite:///{tmp_path / 'empty.db'}"])
+    assert result.exit_code != 0 and message in result.output
+    assert "Traceback" not in result.output

@@ -7,15 +7,19 @@ the cosine similarity. The model files come from installed packages: nothing is 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib.resources import files
 
 import numpy as np
 
 from onrecord.errors import ModelNotFoundError
+from onrecord.store import Store
 
 MODEL_ID = "all-MiniLM-L6-v2-int8"
 DIMENSIONS = 384
+
+Embed = Callable[[list[str]], np.ndarray]
 
 
 class Embedder:
@@ -70,3 +74,20 @@ def embedder() -> Embedder:
 def text_key(text: str) -> str:
     """The cache key of a text's embedding: the model and the exact text."""
     return hashlib.sha1(f"{MODEL_ID}\0{text}".encode()).hexdigest()
+
+
+def embed_cached(store: Store, texts: Sequence[str], embed: Embed | None = None) -> np.ndarray:
+    """Embeddings of ``texts``, computed once per distinct text and kept in the store (float16)."""
+    keys = [text_key(t) for t in texts]
+    have = store.vectors(sorted(set(keys)))
+    missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in have}.items())
+    if missing:
+        computed = (embed or embedder())([t for _, t in missing])
+        fresh = {k: v.astype("<f2").tobytes() for (k, _), v in zip(missing, computed, strict=True)}
+        store.save_vectors(fresh)
+        have.update(fresh)
+    return (
+        np.stack([np.frombuffer(have[k], dtype="<f2").astype(np.float32) for k in keys])
+        if keys
+        else np.zeros((0, DIMENSIONS), dtype=np.float32)
+    )

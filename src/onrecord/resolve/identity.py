@@ -33,7 +33,7 @@ _FILLER = {"the", "a", "an", "of", "s", "'s", "’s", "for"}
 
 # Transliteration variants folded to one spelling: Sergei/Sergey, Dmitriy/Dmitry, Yevgeny/Evgeni.
 _FOLDS = [
-    (re.compile(r"(?:ey|ei|iy|ii|yi|y)$"), "i"),
+    (re.compile(r"(?:yy|ey|ei|iy|ii|yi|y)$"), "i"),
     (re.compile(r"^ye"), "e"),
     (re.compile(r"kh"), "h"),
     (re.compile(r"(?<=[aeiou])y(?=[aeiou])"), "i"),

@@ -85,6 +85,7 @@ statements = Table(
     Column("confidence", Float, nullable=False),
     # the speaker across documents, set by linking (schema 2)
     Column("identity_id", Integer, ForeignKey("identities.id", ondelete="SET NULL")),
+    Column("topics_version", String(16)),  # the taxonomy its topics came from (schema 2)
     UniqueConstraint("document_id", "idx"),
     Index("ix_statements_speaker", "speaker_id"),
     Index("ix_statements_kind", "kind"),
@@ -105,6 +106,7 @@ identity_links = Table(
     metadata,
     Column("speaker_id", Integer, ForeignKey("speakers.id", ondelete="CASCADE"), primary_key=True),
     Column("identity_id", Integer, ForeignKey("identities.id", ondelete="SET NULL")),
+    Column("topics_version", String(16)),  # the taxonomy its topics came from (schema 2)
     Column("how", String(20), nullable=False),
     Column("candidates", Text, nullable=False, default="[]"),
 )
@@ -163,8 +165,11 @@ def _v2(conn: Connection) -> None:
     metadata.create_all(
         conn, tables=[identities, identity_links, registry_files, speaker_edits, embeddings, statement_topics]
     )
-    if "identity_id" not in {c["name"] for c in inspect(conn).get_columns("statements")}:
+    columns = {c["name"] for c in inspect(conn).get_columns("statements")}
+    if "identity_id" not in columns:
         conn.execute(text("ALTER TABLE statements ADD COLUMN identity_id INTEGER REFERENCES identities(id)"))
+    if "topics_version" not in columns:
+        conn.execute(text("ALTER TABLE statements ADD COLUMN topics_version VARCHAR(16)"))
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_statements_identity ON statements (identity_id)"))
 
 

@@ -506,20 +506,24 @@ class Store:
             if rows:
                 conn.execute(insert(embeddings), rows)
 
-    def statements_without_topics(self) -> list[int]:
-        query = select(statements.c.id).where(
-            ~statements.c.id.in_(select(statement_topics.c.statement_id)),
+    def statements_for_topics(self, version: str) -> list[tuple[int, str]]:
+        """(id, content) of statements whose topics did not come from taxonomy ``version``."""
+        query = (
+            select(statements.c.id, statements.c.content)
+            .where(or_(statements.c.topics_version.is_(None), statements.c.topics_version != version))
+            .order_by(statements.c.id)
         )
         with self.engine.connect() as conn:
-            return list(conn.execute(query).scalars())
+            return [tuple(row) for row in conn.execute(query)]  # type: ignore[misc]
 
-    def save_topics(self, topics: dict[int, list[tuple[str, float]]], replace_all: bool = False) -> None:
-        """Topics of statements (statement id -> [(topic, score)]); ``replace_all`` forgets every earlier assignment."""
+    def save_topics(self, topics: dict[int, list[tuple[str, float]]], version: str) -> None:
+        """Replace the topics of these statements (id -> [(topic, score)]) and mark them done by ``version``."""
+        ids = list(topics)
         with self.engine.begin() as conn:
-            if replace_all:
-                conn.execute(statement_topics.delete())
-            else:
-                conn.execute(statement_topics.delete().where(statement_topics.c.statement_id.in_(list(topics))))
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                conn.execute(statement_topics.delete().where(statement_topics.c.statement_id.in_(chunk)))
+                conn.execute(statements.update().where(statements.c.id.in_(chunk)).values(topics_version=version))
             rows = [
                 {"statement_id": i, "topic": t, "score": score} for i, found in topics.items() for t, score in found
             ]

@@ -1,0 +1,240 @@
+"""Shifts in position: where a speaker's new statement on a topic departs from what they said before.
+
+Three kinds, each with the dated statements that show it:
+
+- ``reversal``: a statement close in meaning to an earlier one (sentence embeddings) whose
+  polarity or modality flips (``will not leave`` / ``ready to leave``, ``no intention`` / ``ready to``);
+- ``new claim``: after a record on the topic, a statement unlike any earlier one;
+- ``dropped``: a line repeated earlier that the speaker's later statements on the topic no longer carry.
+
+Nothing is flagged without evidence: every shift names the statements it rests on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from onrecord.analyse.embed import Embed, embed_cached
+from onrecord.model import StoredStatement
+from onrecord.store import Query, Store
+
+SAME_SUBJECT = 0.55  # similarity at which two statements speak of the same thing
+REPEATED = 0.70  # ... at which the second repeats the first
+SAME_CLAIM = 0.75  # a change of modality alone ("will" / "might") counts only this close
+NEW_CLAIM = 0.35  # below this against every earlier statement, a statement is new
+MIN_RECORD = 3  # earlier statements on a topic before "new" or "dropped" means anything
+MIN_REPEATS = 2  # occurrences that make a line
+MIN_AFTER = 3  # later statements on the topic without the line before it counts as dropped
+
+# A negator makes a statement negative ("no intention", "refuse to", "rule out" read as "will not");
+# "no longer" marks a change of position by itself.
+_NEGATORS = re.compile(
+    r"\b(?:not|no|never|nothing|nobody|none|neither|nor|cannot|refuse[sd]?|refusing|rule[sd]? out|"
+    r"reject(?:s|ed)?|oppose[sd]?|without)\b|n't\b",
+    re.IGNORECASE,
+)
+_NO_LONGER = re.compile(r"\b(?:no longer|not any ?more|any longer)\b", re.IGNORECASE)
+_CERTAIN = re.compile(r"\b(?:will|must|shall|definitely|certainly|always|ready|determined|insist)\b", re.IGNORECASE)
+_TENTATIVE = re.compile(
+    r"\b(?:may|might|could|perhaps|possibly|maybe|consider(?:ing)?|open to|if|unless|would)\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """One dated statement of a speaker, as the shift finder sees it."""
+
+    id: int
+    date: str
+    text: str
+    topics: tuple[str, ...] = ()
+    source: str | None = None  # outlet or document, for showing the evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Shift:
+    kind: str  # reversal | new claim | dropped
+    topic: str | None
+    statement: Said  # where the shift shows (for "dropped": the first later statement without the line)
+    evidence: tuple[Said, ...]  # the earlier statements it departs from
+    score: float
+    why: str
+    later: tuple[Said, ...] = field(default=())  # for "dropped": the later statements without the line
+
+    def to_dict(self) -> dict[str, object]:
+        def said(s: Said) -> dict[str, object]:
+            return {"id": s.id, "date": s.date, "text": s.text, "source": s.source}
+
+        return {
+            "kind": self.kind,
+            "topic": self.topic,
+            "score": round(self.score, 3),
+            "why": self.why,
+            "statement": said(self.statement),
+            "evidence": [said(s) for s in self.evidence],
+            "later": [said(s) for s in self.later],
+        }
+
+
+def polarity(text: str) -> int:
+    """-1 when the statement is negated (``we will not``, ``no intention``), else +1."""
+    return -1 if _NEGATORS.search(text) else 1
+
+
+def _polarity_flip(before: str, now: str) -> bool:
+    return polarity(before) != polarity(now) or bool(_NO_LONGER.search(now)) != bool(_NO_LONGER.search(before))
+
+
+def modality(text: str) -> str:
+    if _TENTATIVE.search(text):
+        return "tentative"
+    return "certain" if _CERTAIN.search(text) else "plain"
+
+
+def find_shifts(said: Sequence[Said], embed: Embed, topic: str | None = None) -> list[Shift]:
+    """Shifts in one speaker's statements on one topic (or all given, when ``topic`` is None)."""
+    ordered = sorted((s for s in said if topic is None or topic in s.topics), key=lambda s: (s.date, s.id))
+    if len(ordered) < 2:
+        return []
+    vectors = embed([s.text for s in ordered])
+    similarity = vectors @ vectors.T
+    found: list[Shift] = []
+    for j in range(1, len(ordered)):
+        earlier = list(range(j))
+        reversal = _reversal(ordered, similarity, earlier, j, topic)
+        if reversal:
+            found.append(reversal)
+            continue
+        if len(earlier) >= MIN_RECORD:
+            closest = max(earlier, key=lambda i: similarity[i, j])
+            if similarity[closest, j] < NEW_CLAIM:
+                nearest = sorted(earlier, key=lambda i: -similarity[i, j])[:2]
+                found.append(
+                    Shift(
+                        "new claim",
+                        topic,
+                        ordered[j],
+                        tuple(ordered[i] for i in nearest),
+                        float(1 - similarity[closest, j]),
+                        f"unlike all {len(earlier)} earlier statements on the topic "
+                        f"(closest similarity {similarity[closest, j]:.2f})",
+                    )
+                )
+    found.extend(_dropped(ordered, similarity, topic))
+    return found
+
+
+def _reversal(
+    ordered: Sequence[Said], similarity: np.ndarray, earlier: list[int], j: int, topic: str | None
+) -> Shift | None:
+    now = ordered[j].text
+    flipped = [
+        i
+        for i in earlier
+        if similarity[i, j] >= SAME_SUBJECT
+        and (
+            _polarity_flip(ordered[i].text, now)
+            or (_modal_flip(ordered[i].text, now) and similarity[i, j] >= SAME_CLAIM)
+        )
+    ]
+    if not flipped:
+        return None
+    # The latest earlier statement decides: a speaker who already changed back is not shifting again.
+    same = [i for i in earlier if similarity[i, j] >= SAME_SUBJECT]
+    latest = max(same, key=lambda i: (ordered[i].date, i))
+    if latest not in flipped:
+        return None
+    evidence = sorted(flipped, key=lambda i: -similarity[i, j])[:3]
+    before = ordered[latest].text
+    how = "polarity" if _polarity_flip(before, now) else "modality"
+    return Shift(
+        "reversal",
+        topic,
+        ordered[j],
+        tuple(ordered[i] for i in evidence),
+        float(similarity[latest, j]),
+        f"{how} flips against a statement of {ordered[latest].date} on the same subject "
+        f"(similarity {similarity[latest, j]:.2f})",
+    )
+
+
+def _modal_flip(before: str, now: str) -> bool:
+    return {modality(before), modality(now)} == {"certain", "tentative"}
+
+
+def _dropped(ordered: Sequence[Said], similarity: np.ndarray, topic: str | None) -> list[Shift]:
+    found: list[Shift] = []
+    used: set[int] = set()
+    for i in range(len(ordered)):
+        if i in used:
+            continue
+        line = [k for k in range(i, len(ordered)) if similarity[i, k] >= REPEATED]
+        if len(line) < MIN_REPEATS:
+            continue
+        used.update(line)
+        after = list(range(line[-1] + 1, len(ordered)))
+        if len(after) < MIN_AFTER:
+            continue
+        if max(similarity[k, a] for k in line for a in after) >= REPEATED:
+            continue
+        found.append(
+            Shift(
+                "dropped",
+                topic,
+                ordered[after[0]],
+                tuple(ordered[k] for k in line),
+                float(len(line) / (len(line) + 1)),
+                f"said {len(line)} times until {ordered[line[-1]].date}, "
+                f"absent from the {len(after)} statements on the topic since",
+                tuple(ordered[a] for a in after),
+            )
+        )
+    return found
+
+
+def said_of(records: Sequence[StoredStatement]) -> list[Said]:
+    """The dated statements of stored records (undated ones cannot be placed in time and are left out)."""
+    return [
+        Said(
+            r.id,
+            r.document.date,
+            r.statement.content,
+            tuple(t for t, _ in r.topics),
+            r.document.outlet or r.document.source,
+        )
+        for r in records
+        if r.document.date
+    ]
+
+
+def speaker_shifts(
+    store: Store,
+    speaker: str,
+    *,
+    topic: str | None = None,
+    since: str | None = None,
+    search: str | None = None,
+    embed: Embed | None = None,
+) -> list[Shift]:
+    """Shifts of one speaker (an identity), per topic, newest first; ``since`` keeps shifts from that date
+    on (earlier statements still count as what was said before)."""
+    records = store.statements(Query(identity=speaker, topic=topic, search=search))
+    said = said_of([r for r in records if r.statement.kind != "author" or r.document.author == speaker])
+    topics = [topic] if topic else sorted({t for s in said for t in s.topics})
+    vectors = _cached(store, embed)
+    best: dict[tuple[int, str], Shift] = {}  # one shift per statement and kind, from its best topic
+    for t in topics:
+        for shift in find_shifts(said, vectors, t):
+            key = (shift.statement.id, shift.kind)
+            if key not in best or shift.score > best[key].score:
+                best[key] = shift
+    found = [s for s in best.values() if not since or s.statement.date >= since]
+    return sorted(found, key=lambda s: (s.statement.date, s.score), reverse=True)
+
+
+def _cached(store: Store, embed: Embed | None) -> Embed:
+    return lambda texts: embed_cached(store, texts, embed)

@@ -1,0 +1,75 @@
+"""Speakers across documents in the store: linking, registry import, reversible merges."""
+
+from __future__ import annotations
+
+import pytest
+
+from onrecord.analyse import identities
+from onrecord.errors import InputError, NotFoundError
+from onrecord.store import Query
+
+
+def _by_identity(store):
+    return {r.id: r.identity for r in store.statements(Query())}
+
+
+def test_surnames_in_one_document_join_the_full_name_from_another(demo_store):
+    names = {s.name: s for s in identities.speakers(demo_store)}
+    assert "Kallas" not in names and "Petrova" not in names
+    assert "Kallas" in names["Jonas Kallas"].variants
+    assert "Hadek" in names["Ruslan Hadek"].variants
+
+
+def test_an_office_in_a_transcript_is_resolved_by_the_date(demo_store):
+    found = demo_store.statements(Query(speaker="foreign minister of Ruritania"))
+    assert found and {r.identity for r in found} == {"Anna Petrova"}
+
+
+def test_registry_offices_and_kinds_show_on_speakers(demo_store):
+    names = {s.name: s for s in identities.speakers(demo_store)}
+    assert names["Anna Petrova"].roles[0].office == "foreign minister"
+    assert names["Nordmark"].kind == "state" and "Nordmark government" in names["Nordmark"].variants
+
+
+def test_merge_then_unmerge_restores_every_statement(demo_store):
+    before = _by_identity(demo_store)
+    lund = [i for i, who in before.items() if who == "Edgar Lund"]
+    identities.merge(demo_store, "Anna Petrova", "Edgar Lund")
+    merged = _by_identity(demo_store)
+    assert merged.keys() == before.keys()  # nothing lost
+    assert all(merged[i] == "Anna Petrova" for i in lund)
+    identities.unmerge(demo_store, "Edgar Lund")
+    assert _by_identity(demo_store) == before
+
+
+def test_an_alias_applies_to_names_seen_later(demo_store):
+    identities.alias(demo_store, "Anna Petrova", "Madame Petrova")
+    linker = identities.linker_of(demo_store)
+    assert linker.link("Madame Petrova").identity == "Anna Petrova"
+
+
+def test_merging_an_unknown_speaker_is_refused(demo_store):
+    with pytest.raises(NotFoundError, match="no speaker 'Nobody'"):
+        identities.merge(demo_store, "Anna Petrova", "Nobody")
+    with pytest.raises(NotFoundError):
+        identities.unmerge(demo_store, "Jonas Kallas")
+
+
+def test_a_bad_registry_changes_nothing(demo_store, tmp_path):
+    before = demo_store.registries()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("people: [{roles: []}]")
+    with pytest.raises(InputError, match="bad.yaml"):
+        identities.import_registry(demo_store, bad)
+    assert demo_store.registries() == before
+
+
+def test_reimporting_a_registry_replaces_it(demo_store, tmp_path, demo_dir):
+    registry = tmp_path / "r.yaml"
+    registry.write_text("people:\n  - name: Ivo Sander\n    aliases: [Petrova]\n")
+    identities.import_registry(demo_store, registry)
+    assert identities.linker_of(demo_store).link("Petrova").identity == "Ivo Sander"  # later import wins
+    registry.write_text("people:\n  - name: Ivo Sander\n")
+    identities.import_registry(demo_store, registry)
+    assert identities.linker_of(demo_store).link("Petrova").identity == "Anna Petrova"
+    assert len(demo_store.registries()) == 2

@@ -1,0 +1,114 @@
+"""Linking document-level names to one identity across documents."""
+
+from __future__ import annotations
+
+import pytest
+
+from onrecord.errors import InputError
+from onrecord.model import Identity, Registry, Role
+from onrecord.resolve.identity import Linker, name_key, parse_registry
+
+REGISTRY = Registry(
+    (
+        Identity("Anna Petrova", "person", ("A. Petrova",), (Role("foreign minister", "Ruritania", "2024-01-15"),)),
+        Identity("Ivo Sander", "person", (), (Role("foreign minister", "Ruritania", "2019-09-01", "2024-01-14"),)),
+        Identity("Jonas Kallas", "person", (), (Role("foreign minister", "Nordmark", "2023-06-01"),)),
+        Identity("Ruritania", "state", ("Ruritanian", "Valdor")),
+        Identity("Nordmark", "state"),
+    ),
+    {"foreign minister": ("top diplomat", "foreign secretary")},
+)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Sergei Lavrov", "Sergey Lavrov"),
+        ("Dmitriy Peskov", "Dmitry Peskov"),
+        ("Mr. Sergey Lavrov's", "Sergei Lavrov"),
+        ("Yevgeny Prigozhin", "Evgeni Prigozhin"),
+        ("Volodymyr Zelenskyy", "Volodymyr Zelenskiy"),
+        ("José Martí", "Jose Marti"),
+    ],
+)
+def test_transliterations_share_a_key(a, b):
+    assert name_key(a) == name_key(b)
+
+
+def test_different_people_keep_different_keys():
+    assert name_key("Anna Petrova") != name_key("Anna Petrov")
+    assert name_key("Jonas Kallas") != name_key("Kaja Kallas")
+
+
+def test_spellings_initials_and_surnames_link_to_the_most_used_full_name():
+    linker = Linker(Registry(), {"Sergei Lavrov": 5, "Sergey Lavrov": 3, "S. Lavrov": 1, "Lavrov": 2})
+    assert {n: linker.link(n).identity for n in ("Sergei Lavrov", "Sergey Lavrov", "S. Lavrov", "Lavrov")} == {
+        "Sergei Lavrov": "Sergei Lavrov",
+        "Sergey Lavrov": "Sergei Lavrov",
+        "S. Lavrov": "Sergei Lavrov",
+        "Lavrov": "Sergei Lavrov",
+    }
+
+
+def test_a_surname_shared_by_two_people_stays_unresolved_with_candidates():
+    linker = Linker(Registry(), {"Jonas Kallas": 4, "Kaja Kallas": 3, "Kallas": 2})
+    found = linker.link("Kallas")
+    assert found.identity is None and found.how == "ambiguous"
+    assert found.candidates == ("Jonas Kallas", "Kaja Kallas")
+
+
+def test_an_office_means_who_held_it_on_the_date():
+    linker = Linker(REGISTRY)
+    assert linker.link(None, "Ruritania's foreign minister", "2026-03-01").identity == "Anna Petrova"
+    assert linker.link(None, "Ruritania's foreign minister", "2022-05-01").identity == "Ivo Sander"
+    assert linker.link("foreign minister of Ruritania", None, "2022-05-01").identity == "Ivo Sander"
+    assert linker.link(None, "the Ruritanian top diplomat", "2026-03-01").identity == "Anna Petrova"
+    assert linker.link(None, "Nordmark's foreign secretary", "2026-03-01").identity == "Jonas Kallas"
+    assert linker.link(None, "Nordmark's foreign minister", "2020-01-01").identity is None  # nobody we know
+
+
+def test_an_office_without_a_country_is_not_guessed():
+    found = Linker(REGISTRY).link(None, "the foreign minister", "2026-03-01")
+    assert found.identity is None and set(found.candidates) == {"Anna Petrova", "Ivo Sander", "Jonas Kallas"}
+
+
+def test_registry_aliases_states_and_their_governments():
+    linker = Linker(REGISTRY, {"Valdor": 1, "Ruritanian government": 1, "A. Petrova": 1})
+    assert linker.link("Valdor").identity == "Ruritania"
+    assert linker.link("Ruritanian government").identity == "Ruritania"
+    assert linker.link("A. Petrova").identity == "Anna Petrova"
+    assert linker.kind_of("Ruritania") == "state"
+
+
+def test_merges_win_and_follow_chains():
+    linker = Linker(Registry(), {"Kallas": 2, "J. K.": 1}, merges={"Kallas": "Jonas Kallas", "Jonas Kallas": "JK"})
+    assert linker.link("Kallas").identity == "JK"
+
+
+def test_registry_files_yaml_and_csv(tmp_path):
+    registry = parse_registry(
+        "people:\n  - name: Anna Petrova\n    aliases: [A. Petrova]\n"
+        "    roles: [{office: foreign minister, of: Ruritania, from: 2024-01-15}]\nstates:\n  - name: Ruritania\n"
+    )
+    assert registry.identities[0].roles[0] == Role("foreign minister", "Ruritania", "2024-01-15", None)
+    csv_registry = parse_registry(
+        "name,kind,aliases,office,of,from,to\nAnna Petrova,person,A. Petrova;Anna Petrowa,foreign minister,"
+        "Ruritania,2024-01-15,\nRuritania,state,Valdor,,,,\n",
+        csv=True,
+    )
+    assert csv_registry.identities[0].aliases == ("A. Petrova", "Anna Petrowa")
+    assert csv_registry.identities[1].kind == "state"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("people: [{aliases: [x]}]", "needs a name"),
+        ("persons: []", "unknown registry section"),
+        ("people:\n  - name: A\n    roles: [{office: x, from: last year}]", "YYYY-MM-DD"),
+        ("people: [unclosed", "not valid YAML"),
+    ],
+)
+def test_bad_registries_say_what_is_wrong(text, problem):
+    with pytest.raises(InputError, match=problem):
+        parse_registry(text, "reg.yaml")
