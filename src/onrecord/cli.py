@@ -701,6 +701,34 @@ def eval_(
     out.print(table)
 
 
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[
+        str, typer.Option(help="Address to bind; 0.0.0.0 exposes the server to the network.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="ONRECORD_TOKEN", help="Allow ingest over HTTP with this bearer token (read-only without)."
+        ),
+    ] = None,
+) -> None:
+    """Serve the web UI and the HTTP API (OpenAPI at /api/docs)."""
+    import uvicorn
+
+    from onrecord.web import create_app
+
+    try:
+        web_app = create_app(db, token)
+    except OnrecordError as exc:
+        raise fail(str(exc)) from None
+    mode = "read-write with a token" if token else "read-only"
+    err.print(f"onrecord serving {db} at http://{host}:{port}/ ({mode}); Ctrl-C stops it", markup=False)
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     app()
 

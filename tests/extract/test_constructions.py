@@ -8,6 +8,15 @@ import onrecord
 
 CASES = [
     # (text, speaker, cue, content, kind)
+    (
+        # after a headline line the small model parses the name as an apposition of the place
+        'Denials will not end this crisis\n\nIn her interview on Radio Valdor, Anna Petrova said that "Ruritania has '
+        'not moved a single missile."',
+        "Anna Petrova",
+        "said",
+        'that "Ruritania has not moved a single missile."',
+        "mixed",
+    ),
     ('"We will not back down," Anna Petrova said.', "Anna Petrova", "said", '"We will not back down,"', "direct"),
     ('Anna Petrova said: "We will not back down."', "Anna Petrova", "said", '"We will not back down."', "direct"),
     ('"We will not back down," said Anna Petrova.', "Anna Petrova", "said", '"We will not back down,"', "direct"),

@@ -149,7 +149,9 @@ def test_the_record_commands_on_the_demo(demo_dir, tmp_path):
     registry = str(demo_dir.parent / "registry.yaml")
     imported = runner.invoke(app, ["speakers", "import", registry, "--db", db])
     assert imported.exit_code == 0 and "imported 10 identities" in imported.output
-    rows = [json.loads(line) for line in runner.invoke(app, ["speakers", "--db", db, "-f", "jsonl"]).stdout.splitlines()]
+    rows = [
+        json.loads(line) for line in runner.invoke(app, ["speakers", "--db", db, "-f", "jsonl"]).stdout.splitlines()
+    ]
     petrova = next(r for r in rows if r["name"] == "Anna Petrova")
     assert "Petrova" in petrova["variants"] and petrova["roles"][0]["of"] == "Ruritania"
 

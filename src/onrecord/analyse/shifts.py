@@ -218,11 +218,15 @@ def speaker_shifts(
     topic: str | None = None,
     since: str | None = None,
     search: str | None = None,
+    latest: int | None = None,
     embed: Embed | None = None,
 ) -> list[Shift]:
     """Shifts of one speaker (an identity), per topic, newest first; ``since`` keeps shifts from that date
-    on (earlier statements still count as what was said before)."""
+    on (earlier statements still count as what was said before); ``latest`` looks only at the
+    speaker's latest statements (for pages that must answer fast)."""
     records = store.statements(Query(identity=speaker, topic=topic, search=search))
+    if latest is not None:
+        records = records[-latest:]
     said = said_of([r for r in records if r.statement.kind != "author" or r.document.author == speaker])
     topics = [topic] if topic else sorted({t for s in said for t in s.topics})
     vectors = _cached(store, embed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 from onrecord.model import StoredStatement
 from onrecord.store import Query, Store
@@ -61,31 +62,31 @@ def _months_between(first: str, last: str) -> list[str]:
     return months
 
 
-def plot(line: Timeline, path: str | Path, top: int = 6) -> Path:
-    """Statements per topic per month as lines; SVG or PNG by the file's suffix. Drawn locally (no network)."""
+def plot(line: Timeline, target: str | Path | IO[Any], top: int = 6, format: str | None = None) -> str | Path | IO[Any]:
+    """Statements per topic per month as lines, into a file (SVG or PNG by its suffix) or a stream
+    (``format``, default SVG). Drawn locally, no network; the speaker's name stays out of the
+    drawing, so an SVG carries no text from documents."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    path = Path(path)
+    if isinstance(target, str | Path):
+        target = Path(target)
+        format = format or target.suffix.lstrip(".").lower()
+    format = format or "svg"
     months, series = line.monthly(top)
     figure, axes = plt.subplots(figsize=(10, 4), dpi=110)
     for topic, counts in series.items():
         axes.plot(range(len(months)), counts, marker="o", markersize=3, linewidth=1.6, label=topic)
     step = max(1, len(months) // 12)
     axes.set_xticks(range(0, len(months), step), months[::step], rotation=45, ha="right", fontsize=8)
-    axes.set_ylabel("statements")
-    axes.set_title(f"{line.speaker}: statements per topic per month")
+    axes.set_ylabel("statements per month")
     axes.spines[["top", "right"]].set_visible(False)
     if series:
         axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     figure.tight_layout()
-    figure.savefig(path, format=path.suffix.lstrip(".").lower() or "svg", metadata=_no_dates(path))
+    # No creation date in an SVG: the same data gives the same file.
+    figure.savefig(target, format=format, metadata={"Date": None} if format == "svg" else {})
     plt.close(figure)
-    return path
-
-
-def _no_dates(path: Path) -> dict[str, None]:
-    # Keep the file reproducible: no creation date in SVG/PNG metadata.
-    return {"Date": None} if path.suffix.lower() == ".svg" else {}
+    return target

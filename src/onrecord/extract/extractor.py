@@ -421,6 +421,9 @@ class Extractor:
         for token in doc:
             if token.dep_ == "appos":
                 head, other = token.head, token
+                types = {head.ent_type_, other.ent_type_}
+                if "PERSON" in types and "" not in types and len(types) > 1:
+                    continue  # "Radio Valdor, Anna Petrova": two names side by side, not one described
                 if other.pos_ == "PROPN" and head.pos_ != "PROPN":
                     head, other = other, head
                 name = char_span(subtree(head, frozenset({"appos", "punct", "relcl", "acl", "prep"})), offset, text)

@@ -166,6 +166,11 @@ class SentenceRules:
             for child in verb.children:
                 if child.dep_ in SUBJECTS:
                     return child
+            before = verb.doc[verb.i - 1] if verb.i > verb.sent.start else None
+            if seen == 0 and before is not None and before.ent_type_ == "PERSON" and before.dep_ in {"appos", "pobj"}:
+                # "In her interview on Radio Valdor, Anna Petrova said": the small model hangs the
+                # name on the place as an apposition and leaves the verb without a subject
+                return before
             if verb.dep_ in {"advcl", "conj", "xcomp"} and verb.head is not verb:
                 verb = verb.head
                 seen += 1

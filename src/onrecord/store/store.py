@@ -190,9 +190,10 @@ class Store:
                 conn.execute(insert(speaker_mentions).values(speaker_id=speaker_id, mention=mention, count=n))
 
     # -- reading -------------------------------------------------------------------------
-    def documents(self, limit: int | None = None) -> list[DocumentInfo]:
+    def documents(self, limit: int | None = None, newest_first: bool = False) -> list[DocumentInfo]:
         count = select(func.count(statements.c.id)).where(statements.c.document_id == documents.c.id).scalar_subquery()
-        query = select(*_DOC_INFO, count).order_by(documents.c.date, documents.c.id).limit(limit)
+        order = (documents.c.date.desc(), documents.c.id.desc()) if newest_first else (documents.c.date, documents.c.id)
+        query = select(*_DOC_INFO, count).order_by(*order).limit(limit)
         with self.engine.connect() as conn:
             return [DocumentInfo(*row) for row in conn.execute(query)]
 
@@ -200,7 +201,7 @@ class Store:
         """A document by id, source path, own key or content-hash prefix (at least 8 characters)."""
         ref = str(ref)
         conditions = [documents.c.source == ref, documents.c.key == ref]
-        if ref.isdigit():
+        if ref.isdigit() and len(ref) < 19:  # beyond that, no database integer
             conditions.append(documents.c.id == int(ref))
         if len(ref) >= 8 and re.fullmatch(r"[0-9a-f]+", ref):
             conditions.append(documents.c.content_hash.startswith(ref))

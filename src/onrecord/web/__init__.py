@@ -1,0 +1,5 @@
+"""Present: the web UI and HTTP API (FastAPI, server-rendered Jinja2 pages, no CDN)."""
+
+from onrecord.web.app import create_app
+
+__all__ = ["create_app"]
