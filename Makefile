@@ -7,6 +7,7 @@ DB ?= sqlite:///onrecord.db
 SHARED ?= ../shared/data
 
 PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install system-deps run demo test bench eval lint clean
 
@@ -25,7 +26,7 @@ system-deps:
 	@if [ -x /usr/bin/chromium ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		echo "chromium and postgresql are installed"; \
 	else \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium postgresql >/dev/null; \
 	fi
 
 # The demo: ingest the bundled corpus, import its registry, show who said what, then serve the web UI.
