@@ -7,32 +7,41 @@ import pytest
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory, demo_dir, extractor):
-    """The demo corpus ingested (speakers linked, topics scored) with the demo registry imported."""
+def load_demo(url: str, demo_dir: Path, extractor) -> None:
+    """The demo corpus ingested in bulk (speakers linked, topics scored) with the demo registry imported."""
     from onrecord import open_store
     from onrecord.analyse import identities, topics
     from onrecord.pipeline import process, read_paths
 
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    store = open_store(f"sqlite:///{path}")
-    for item in process([d for d in read_paths([str(demo_dir)]) if not isinstance(d, Exception)], extractor):
-        store.add(item.document, item.statements, extractor.version)
+    store = open_store(url)
+    documents = [d for d in read_paths([str(demo_dir)]) if not isinstance(d, Exception)]
+    store.add_many([(item.document, item.statements) for item in process(documents, extractor)], extractor.version)
     identities.import_registry(store, demo_dir.parent / "registry.yaml")
     topics.apply(store)
     store.close()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory, demo_dir, extractor):
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    load_demo(f"sqlite:///{path}", demo_dir, extractor)
     return path
 
 
-@pytest.fixture()
-def demo_store(demo_db, tmp_path):
-    """A private copy of the demo database, free to change."""
+@pytest.fixture(params=["sqlite", "postgresql"])
+def demo_store(request, demo_db, tmp_path, demo_dir, extractor):
+    """A private copy of the demo database, free to change: SQLite, then PostgreSQL."""
     import shutil
 
     from onrecord import open_store
 
-    copy = tmp_path / "demo.db"
-    shutil.copy(demo_db, copy)
-    store = open_store(f"sqlite:///{copy}")
+    if request.param == "sqlite":
+        copy = tmp_path / "demo.db"
+        shutil.copy(demo_db, copy)
+        url = f"sqlite:///{copy}"
+    else:
+        url = request.getfixturevalue("pg_url")
+        load_demo(url, demo_dir, extractor)
+    store = open_store(url)
     yield store
     store.close()

@@ -171,6 +171,14 @@ def _v2(conn: Connection) -> None:
     if "topics_version" not in columns:
         conn.execute(text("ALTER TABLE statements ADD COLUMN topics_version VARCHAR(16)"))
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_statements_identity ON statements (identity_id)"))
+    if conn.dialect.name == "postgresql":  # full-text search: a generated tsvector with a GIN index
+        conn.execute(
+            text(
+                "ALTER TABLE statements ADD COLUMN IF NOT EXISTS search_vector tsvector GENERATED ALWAYS AS "
+                "(to_tsvector('english', content || ' ' || coalesce(speaker, ''))) STORED"
+            )
+        )
+        conn.execute(text("CREATE INDEX IF NOT EXISTS ix_statements_search ON statements USING GIN (search_vector)"))
 
 
 # Append-only: each entry moves a database from version i to i + 1.

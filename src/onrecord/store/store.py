@@ -97,52 +97,77 @@ class Store:
 
     def add(self, document: Document, found: Sequence[Statement], extractor: str) -> int | None:
         """Store a document with its statements; returns its id, or None when it was already there."""
+        return self.add_many([(document, found)], extractor)[0]
+
+    def add_many(self, items: Sequence[tuple[Document, Sequence[Statement]]], extractor: str) -> list[int | None]:
+        """Store documents with their statements in one transaction (COPY on PostgreSQL, executemany
+        on SQLite); returns each one's id, or None for a text already stored (here or by another
+        process at the same moment). On an error nothing of the batch stays."""
         try:
             with self.engine.begin() as conn:
-                doc_id = conn.execute(
-                    insert(documents).values(
-                        content_hash=document.content_hash,
-                        source=document.source,
-                        key=document.key,
-                        format=document.format,
-                        title=document.title,
-                        date=document.date,
-                        outlet=document.outlet,
-                        author=document.author,
-                        url=document.url,
-                        genre=document.genre,
-                        meta=json.dumps(document.meta, default=str),
-                        text=document.text,
-                        extractor=extractor,
-                        ingested_at=_now(),
-                    )
-                ).inserted_primary_key[0]
-                speaker_ids = self._speaker_ids(conn, {s.speaker for s in found if s.speaker})
-                rows = [self._row(doc_id, s, speaker_ids) for s in found]
-                if rows:
-                    ids = (
-                        conn.execute(insert(statements).returning(statements.c.id, sort_by_parameter_order=True), rows)
-                        .scalars()
-                        .all()
-                    )
-                    if self.is_sqlite:
-                        conn.execute(
-                            text(
-                                "INSERT INTO statements_fts(rowid, content, speaker) VALUES (:id, :content, :speaker)"
-                            ),
-                            [
-                                {"id": i, "content": r["content"], "speaker": r["speaker"] or ""}
-                                for i, r in zip(ids, rows, strict=True)
-                            ],
-                        )
-                self._count_mentions(conn, found, speaker_ids)
-                return int(doc_id)
+                ids = [self._insert_document(conn, document, extractor) for document, _ in items]
+                fresh = [(doc_id, found) for doc_id, (_, found) in zip(ids, items, strict=True) if doc_id is not None]
+                names = {s.speaker for _, found in fresh for s in found if s.speaker}
+                speaker_ids = self._speaker_ids(conn, names)
+                rows = [self._row(doc_id, s, speaker_ids) for doc_id, found in fresh for s in found]
+                self._insert_statements(conn, rows)
+                self._count_mentions(conn, [s for _, found in fresh for s in found], speaker_ids)
+                return ids
         except IntegrityError as exc:
-            if self.contains(document.content_hash):
-                return None  # another process stored the same text first
-            raise StoreError(f"{document.source}: cannot store its statements ({exc.orig})") from exc
+            source = items[0][0].source if len(items) == 1 else f"{len(items)} documents"
+            raise StoreError(f"{source}: cannot store its statements ({exc.orig})") from exc
         except OperationalError as exc:
             raise StoreError(f"cannot write to the database: {exc.orig}") from exc
+
+    def _upsert(self, table):  # type: ignore[no-untyped-def]
+        """An INSERT that can say ON CONFLICT on SQLite and PostgreSQL."""
+        if self.is_sqlite:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        return dialect_insert(table)
+
+    def _insert_document(self, conn, document: Document, extractor: str) -> int | None:  # type: ignore[no-untyped-def]
+        values = {
+            "content_hash": document.content_hash,
+            "source": document.source,
+            "key": document.key,
+            "format": document.format,
+            "title": document.title,
+            "date": document.date,
+            "outlet": document.outlet,
+            "author": document.author,
+            "url": document.url,
+            "genre": document.genre,
+            "meta": json.dumps(document.meta, default=str),
+            "text": document.text,
+            "extractor": extractor,
+            "ingested_at": _now(),
+        }
+        # A text stored already, or by a concurrent writer, is skipped rather than an error.
+        statement = self._upsert(documents).values(**values).on_conflict_do_nothing(index_elements=["content_hash"])
+        return conn.execute(statement.returning(documents.c.id)).scalar()
+
+    def _insert_statements(self, conn, rows: list[dict[str, object]]) -> None:  # type: ignore[no-untyped-def]
+        if not rows:
+            return
+        if not self.is_sqlite:
+            columns = list(rows[0])
+            import psycopg
+
+            cursor = conn.connection.driver_connection.cursor()
+            try:
+                with cursor.copy(f"COPY statements ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row([row[c] for c in columns])
+            except psycopg.errors.IntegrityError as exc:  # the driver's own error: give it SQLAlchemy's shape
+                raise IntegrityError("COPY statements", None, exc) from exc
+            return
+        ids = conn.execute(insert(statements).returning(statements.c.id, sort_by_parameter_order=True), rows).scalars()
+        conn.execute(
+            text("INSERT INTO statements_fts(rowid, content, speaker) VALUES (:id, :content, :speaker)"),
+            [{"id": i, "content": r["content"], "speaker": r["speaker"] or ""} for i, r in zip(ids, rows, strict=True)],
+        )
 
     @staticmethod
     def _row(doc_id: int, s: Statement, speaker_ids: dict[str, int]) -> dict[str, object]:
@@ -167,27 +192,34 @@ class Store:
         }
 
     def _speaker_ids(self, conn, names: set[str]) -> dict[str, int]:  # type: ignore[no-untyped-def]
+        if not names:
+            return {}
+        ordered = sorted(names)  # one lock order for concurrent writers
+        conn.execute(
+            self._upsert(speakers).on_conflict_do_nothing(index_elements=["name"]), [{"name": n} for n in ordered]
+        )
         ids: dict[str, int] = {}
-        for name in sorted(names):
-            row = conn.execute(select(speakers.c.id).where(speakers.c.name == name)).first()
-            ids[name] = row[0] if row else conn.execute(insert(speakers).values(name=name)).inserted_primary_key[0]
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            ids.update(conn.execute(select(speakers.c.name, speakers.c.id).where(speakers.c.name.in_(chunk))).all())
         return ids
 
-    @staticmethod
-    def _count_mentions(conn, found: Sequence[Statement], speaker_ids: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+    def _count_mentions(self, conn, found: Sequence[Statement], speaker_ids: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
         counts: dict[tuple[int, str], int] = {}
         for s in found:
             if s.speaker and s.speaker_mention:
                 key = (speaker_ids[s.speaker], s.speaker_mention)
                 counts[key] = counts.get(key, 0) + 1
-        for (speaker_id, mention), n in counts.items():
-            updated = conn.execute(
-                speaker_mentions.update()
-                .where(and_(speaker_mentions.c.speaker_id == speaker_id, speaker_mentions.c.mention == mention))
-                .values(count=speaker_mentions.c.count + n)
-            ).rowcount
-            if not updated:
-                conn.execute(insert(speaker_mentions).values(speaker_id=speaker_id, mention=mention, count=n))
+        if not counts:
+            return
+        upsert = self._upsert(speaker_mentions)
+        conn.execute(
+            upsert.on_conflict_do_update(
+                index_elements=["speaker_id", "mention"],
+                set_={"count": speaker_mentions.c.count + upsert.excluded.count},
+            ),
+            [{"speaker_id": i, "mention": m, "count": n} for (i, m), n in sorted(counts.items())],
+        )
 
     # -- reading -------------------------------------------------------------------------
     def documents(self, limit: int | None = None, newest_first: bool = False) -> list[DocumentInfo]:
@@ -269,14 +301,17 @@ class Store:
         if query.outlet:
             conditions.append(documents.c.outlet.ilike(f"%{query.outlet}%"))
         if query.search:
+            match = _fts_query(query.search)
+            if not match:
+                return
             if self.is_sqlite:
-                match = _fts_query(query.search)
-                if not match:
-                    return
                 ids = text("SELECT rowid FROM statements_fts WHERE statements_fts MATCH :q").bindparams(q=match)
                 conditions.append(statements.c.id.in_(ids))
-            else:
-                conditions.append(statements.c.content.ilike(f"%{query.search}%"))
+            else:  # PostgreSQL: the generated tsvector column and its GIN index
+                words = " ".join(re.findall(r"\w+", query.search))
+                conditions.append(
+                    text("statements.search_vector @@ plainto_tsquery('english', :q)").bindparams(q=words)
+                )
         stmt = stmt.where(and_(true(), *conditions)).order_by(documents.c.date, documents.c.id, statements.c.idx)
         stmt = stmt.limit(query.limit).offset(query.offset or None)
         try:
@@ -403,10 +438,13 @@ class Store:
         wanted = {link.identity for link in (*by_name.values(), *by_statement.values()) if link.identity}
         with self.engine.begin() as conn:
             known = dict(conn.execute(select(identities.c.name, identities.c.id)).all())
-            for name in sorted(wanted - known.keys()):
-                known[name] = conn.execute(
-                    insert(identities).values(name=name, kind=kinds.get(name, "person"))
-                ).inserted_primary_key[0]
+            missing = sorted(wanted - known.keys())
+            if missing:
+                conn.execute(
+                    self._upsert(identities).on_conflict_do_nothing(index_elements=["name"]),
+                    [{"name": n, "kind": kinds.get(n, "person")} for n in missing],
+                )
+                known = dict(conn.execute(select(identities.c.name, identities.c.id)).all())
             for name in wanted & known.keys():
                 conn.execute(
                     identities.update().where(identities.c.id == known[name]).values(kind=kinds.get(name, "person"))
@@ -502,10 +540,10 @@ class Store:
         if not vectors:
             return
         with self.engine.begin() as conn:
-            have = set(conn.execute(select(embeddings.c.key).where(embeddings.c.key.in_(list(vectors)))).scalars())
-            rows = [{"key": k, "vector": v} for k, v in vectors.items() if k not in have]
-            if rows:
-                conn.execute(insert(embeddings), rows)
+            conn.execute(
+                self._upsert(embeddings).on_conflict_do_nothing(index_elements=["key"]),
+                [{"key": k, "vector": v} for k, v in sorted(vectors.items())],
+            )
 
     def statements_for_topics(self, version: str) -> list[tuple[int, str]]:
         """(id, content) of statements whose topics did not come from taxonomy ``version``."""
@@ -529,7 +567,13 @@ class Store:
                 {"statement_id": i, "topic": t, "score": score} for i, found in topics.items() for t, score in found
             ]
             if rows:
-                conn.execute(insert(statement_topics), rows)
+                upsert = self._upsert(statement_topics)
+                conn.execute(
+                    upsert.on_conflict_do_update(
+                        index_elements=["statement_id", "topic"], set_={"score": upsert.excluded.score}
+                    ),
+                    rows,
+                )
 
     def topic_counts(self) -> list[tuple[str, int, int]]:
         """(topic, statements, speakers) for every assigned topic, most used first."""
