@@ -702,6 +702,67 @@ def eval_(
 
 
 @app.command()
+def batch(
+    inputs: Annotated[
+        list[str], typer.Argument(help="Directories, files, globs, JSONL or Parquet shards (text + metadata).")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="Output folder: Parquet, and the manifest that makes re-runs resume.")
+    ],
+    scheduler: Annotated[
+        str | None, typer.Option(help="A running Dask scheduler (tcp://host:8786); default: a local cluster.")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes of the local cluster.")] = 2,
+    shard_size: Annotated[int, typer.Option(min=1, help="Files per shard (JSONL and Parquet files are shards).")] = 25,
+    db: Annotated[str | None, typer.Option("--db", help="Also load the result into this database.")] = None,
+) -> None:
+    """Extract a large corpus on Dask: statements as Parquet partitioned by month, documents'
+    metadata and text beside them; shards already done (same input, same extractor) are skipped."""
+    from onrecord.batch import load_into, run_batch
+
+    progress = Progress(
+        TextColumn("shards"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[docs]} documents, {task.fields[rate]:.1f}/s"),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not err.is_terminal,
+    )
+    task = progress.add_task("batch", total=None, docs=0, rate=0.0)
+
+    def advance(summary, todo: int) -> None:  # type: ignore[no-untyped-def]
+        done = summary.done + len(summary.failed_shards)
+        progress.update(task, completed=done, total=todo, docs=summary.documents, rate=summary.documents_per_second)
+
+    try:
+        with progress:
+            summary = run_batch(
+                inputs, out, scheduler=scheduler, workers=workers, files_per_shard=shard_size, progress=advance
+            )
+        if db is not None:
+            summary.loaded = load_into(out, db)
+    except OnrecordError as exc:
+        raise fail(str(exc)) from None
+    except OSError as exc:  # the scheduler cannot be reached, the folder cannot be written
+        raise fail(f"{exc}; check --scheduler and --out") from None
+    for source, problem in summary.failures:
+        err.print(f"failed: {source}: {problem}", markup=False)
+    for shard, problem in summary.failed_shards:
+        err.print(f"shard {shard} failed: {problem}; a re-run retries it", markup=False)
+    loaded = f", loaded {summary.loaded} documents into {db}" if summary.loaded is not None else ""
+    err.print(
+        f"{summary.shards} shards: {summary.done} done, {summary.skipped} already done, "
+        f"{len(summary.failed_shards)} failed; {summary.documents} documents "
+        f"({summary.documents_per_second:.2f}/s), {summary.statements} statements, "
+        f"{len(summary.failures)} failed documents{loaded}",
+        markup=False,
+    )
+    if summary.failures or summary.failed_shards:
+        raise typer.Exit(1)
+
+
+@app.command()
 def serve(
     db: DbOption = DEFAULT_DB,
     host: Annotated[

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -613,13 +614,31 @@ def open_store(url: str = "sqlite:///onrecord.db") -> Store:
         engine = create_engine(url, future=True)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
-        with engine.begin() as conn:
-            previous = migrate(conn)
+        previous = _migrate(engine)
     except (SQLAlchemyError, ModuleNotFoundError) as exc:
         raise StoreError(f"cannot open the database {url!r}: {exc}; check the --db URL") from exc
     if previous > LATEST:
         raise StoreError(f"the database {url!r} was made by a newer onrecord (schema {previous}); upgrade onrecord")
     return Store(engine)
+
+
+MIGRATION_LOCK = 7_355_608  # a PostgreSQL advisory lock key: one process migrates at a time
+
+
+def _migrate(engine: Engine) -> int:
+    """Migrate, one process at a time: PostgreSQL waits on an advisory lock; SQLite writers are
+    serialised by the file lock, and a process that lost the race to create a table tries again."""
+    for attempt in range(5):
+        try:
+            with engine.begin() as conn:
+                if engine.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=MIGRATION_LOCK))
+                return migrate(conn)
+        except (OperationalError, IntegrityError):
+            if attempt == 4 or engine.dialect.name == "postgresql":
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
