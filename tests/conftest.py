@@ -43,46 +43,18 @@ def demo_dir() -> Path:
 
 
 # -- PostgreSQL: a throwaway server for the session, or the one in $ONRECORD_TEST_PG -----------
-def _pg_binaries() -> Path | None:
-    import glob
-
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
-    return Path(found[-1]).parent if found else None
-
-
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory):
+def pg_server():
     """A PostgreSQL server on 127.0.0.1 in a temporary data directory, stopped at the end."""
-    import shutil
-    import socket
-    import subprocess
-    import tempfile
+    from onrecord.store.pgtemp import binaries, temporary_server
 
     if url := os.environ.get("ONRECORD_TEST_PG"):
         yield url
         return
-    bin_dir = _pg_binaries()
-    if bin_dir is None:
+    if binaries() is None:
         pytest.skip("PostgreSQL is not installed: `make system-deps` installs it (or set ONRECORD_TEST_PG)")
-    root = Path(tempfile.mkdtemp(prefix="onrecord-pg-"))
-    as_postgres: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        shutil.chown(root, "postgres", "postgres")
-        as_postgres = ["runuser", "-u", "postgres", "--"]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    run = {"check": True, "capture_output": True}
-    subprocess.run([*as_postgres, bin_dir / "initdb", "-D", root / "data", "-U", "postgres", "-A", "trust",
-                    "-E", "UTF8", "--no-sync"], **run)  # fmt: skip
-    options = f"-p {port} -c listen_addresses=127.0.0.1 -k {root} -c fsync=off -c full_page_writes=off"
-    subprocess.run([*as_postgres, bin_dir / "pg_ctl", "-D", root / "data", "-l", root / "log", "-w", "-o", options,
-                    "start"], **run)  # fmt: skip
-    try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run([*as_postgres, bin_dir / "pg_ctl", "-D", root / "data", "-m", "fast", "-w", "stop"], **run)
-        shutil.rmtree(root, ignore_errors=True)
+    with temporary_server() as url:
+        yield url
 
 
 @pytest.fixture()
@@ -93,7 +65,7 @@ def pg_url(pg_server):
     import psycopg
 
     name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = pg_server.replace("postgresql://", "postgresql://", 1)
+    admin = pg_server
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     yield admin.rsplit("/", 1)[0] + "/" + name

@@ -416,3 +416,80 @@ def evaluate_shifts(path: Path) -> dict[str, Tally]:
         return {shift.kind for shift in find_shifts(said, embedder())}
 
     return _tally((predicted(c), {c["expect"]} - {"none"}) for c in cases)
+
+
+# -- provenance: reported sentences built from a real corpus at run time ------------------------
+@dataclass(frozen=True, slots=True)
+class TraceCase:
+    file: str
+    expect: str
+    article: str  # the secondary sentence, built from the shared text and the case's recipe
+    date: str | None
+
+
+def _reported(case: dict, passage: str) -> str:
+    """The secondary sentence a case describes, built from the primary ``passage``."""
+    kind = case["expect"]
+    if kind == "paraphrase":
+        return f"Donald Trump said that {case['paraphrase']}."
+    if kind == "unsupported":
+        return (
+            f'Donald Trump said: "{case["claim"]}"'
+            if case.get("quoted")
+            else f"Donald Trump said that {case['claim']}."
+        )
+    tokens = passage.split()
+    if kind == "trimmed":
+        kept: list[str] = []
+        dropped = {i for a, b in case["drop"] for i in range(a, b + 1)}
+        for i, token in enumerate(tokens):
+            if i not in dropped:
+                kept.append(token)
+            elif case.get("ellipsis") and (i == 0 or i - 1 not in dropped):
+                kept.append("...")
+        tokens = kept
+    elif kind == "altered":
+        tokens = [str(case["change"].get(i, t)) for i, t in enumerate(tokens)]
+    quote = " ".join(tokens)
+    if case.get("style") == "lower":
+        quote = quote[:1].lower() + quote[1:]
+    if case.get("style") == "curly":
+        return f"Donald Trump said: “{quote}”"
+    return f'Donald Trump said: "{quote}"'
+
+
+def read_trace_cases(path: Path, corpus: Path) -> tuple[list[TraceCase], list]:
+    """The cases of a provenance set, and the primary documents they point into."""
+    from datetime import date, timedelta
+
+    from onrecord.ingest import read
+
+    cases = _labelled(path, {"file", "start", "end", "expect"})
+    primaries = {}
+    built = []
+    for case in cases:
+        if case["file"] not in primaries:
+            source = corpus / case["file"]
+            if not source.exists():
+                raise EvaluationError(f"{source}: not found; the provenance set needs the trump-campaign corpus")
+            primaries[case["file"]] = next(d for d in read(str(source)) if not isinstance(d, Exception))
+        document = primaries[case["file"]]
+        passage = document.text[case["start"] : case["end"]]
+        day = date.fromisoformat(document.date) + timedelta(days=1) if document.date else None
+        built.append(TraceCase(case["file"], case["expect"], _reported(case, passage), day and day.isoformat()))
+    return built, list(primaries.values())
+
+
+def evaluate_trace(path: Path, corpus: Path) -> tuple[dict[str, Tally], list[tuple[TraceCase, str]]]:
+    """Per-class precision and recall (recall = accuracy on the class) of ``onrecord trace``,
+    and each case with the verdict it got."""
+    from onrecord.analyse.trace import PrimaryIndex, Tracer
+
+    cases, primaries = read_trace_cases(path, corpus)
+    tracer = Tracer(PrimaryIndex.from_documents(primaries))
+    articles = [from_text(c.article, date=c.date, title="report") for c in cases]
+    verdicts = []
+    for case, item in zip(cases, process(articles), strict=True):
+        traced = tracer.trace(item.document, item.statements)
+        verdicts.append((case, traced[0].verdict if traced else "no statement found"))
+    return _tally(({v}, {c.expect}) for c, v in verdicts), verdicts

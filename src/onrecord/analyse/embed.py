@@ -16,8 +16,9 @@ import numpy as np
 from onrecord.errors import ModelNotFoundError
 from onrecord.store import Store
 
-MODEL_ID = "all-MiniLM-L6-v2-int8"
+MODEL_ID = "all-MiniLM-L6-v2-int8-128"  # part of each cached vector's key
 DIMENSIONS = 384
+MAX_TOKENS = 128
 
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -39,9 +40,11 @@ class Embedder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.log_severity_level = 3
+        options.enable_cpu_mem_arena = False  # the arena keeps every batch shape's buffers: GBs over a corpus
         self.session = ort.InferenceSession(str(onnx), options, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(vocab))
-        self.tokenizer.enable_truncation(max_length=256)
+        # The model was trained on 128-token inputs; longer ones cost quadratically and add little.
+        self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # the file pins 128; pad to the batch
 
     def __call__(self, texts: list[str], batch_size: int = 64) -> np.ndarray:

@@ -1,0 +1,490 @@
+"""Provenance: trace what an article attributes to someone back to their own words.
+
+For each statement an article attributes to a speaker, find the best supporting passage in that
+speaker's primary sources (transcript turns, their direct quotes) and say how faithfully it was
+reported:
+
+- ``verbatim``: the quoted words occur as they are (quote style, case, punctuation and whitespace aside);
+- ``trimmed``: the quoted words occur in order, with omissions (an ellipsis, a dropped clause);
+- ``altered``: mostly the same words, some changed, added or dropped (a word diff shows which);
+- ``paraphrase``: reported speech whose meaning matches a passage (embeddings and shared words);
+- ``unsupported``: nothing close in what was searched (which is said).
+
+The search: an inverted index over the primary passages' words picks candidates, rapidfuzz aligns
+the quote in each, word-level comparison decides; embeddings only for what the words don't settle.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from onrecord.analyse.embed import Embed, embedder
+from onrecord.model import Document, Span, Statement
+from onrecord.resolve.names import same_person
+
+VERDICTS = ("verbatim", "trimmed", "altered", "paraphrase", "unsupported")
+CANDIDATES = 25  # passages aligned per statement, best by shared rare words
+ALTERED = 0.60  # word-sequence similarity from which a quote is "altered" rather than unrelated
+PARAPHRASE = 0.50  # combined similarity (meaning and shared words) from which reported speech matches
+PARAPHRASE_WEIGHT = 0.6  # the share of meaning (embeddings) in that combination
+CHUNK_CHARS = 700  # passages are cut to about this length at sentence ends
+EMBEDDED = 40  # sentences embedded per statement, best by shared words
+WINDOW_DAYS = 365  # primary sources dated this long before the article (and one day after)
+
+_WORD = re.compile(r"[\w']+")
+_ELLIPSIS = re.compile(r"\.\s?\.\s?\.|…|\[\s*\.\.\.\s*\]")
+_SENTENCE = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z])")
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "i",
+        "you",
+        "he",
+        "she",
+        "we",
+        "they",
+        "me",
+        "him",
+        "her",
+        "us",
+        "them",
+        "my",
+        "your",
+        "his",
+        "our",
+        "their",
+        "not",
+        "no",
+        "so",
+        "as",
+        "if",
+        "then",
+        "than",
+        "there",
+        "here",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "just",
+        "very",
+        "really",
+        "going",
+        "get",
+        "got",
+        "know",
+        "think",
+        "said",
+        "say",
+    ]
+)
+
+
+def _stem(word: str) -> str:
+    """A crude stem for counting shared words: leaving/leave, talks/talk."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words with quote styles and punctuation gone: what the comparison sees."""
+    return _WORD.findall(text.replace("’", "'").replace("‘", "'").lower())
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A stretch of a speaker's own words in a primary document."""
+
+    source: str
+    speaker: str
+    span: Span  # into the primary document's text
+    text: str
+    date: str | None = None
+    document_id: int | None = None
+    question: str | None = None  # what the speaker was answering, when the turn follows another's
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """The verdict on one attributed statement, with the passage it rests on."""
+
+    statement: Statement
+    speaker: str | None
+    verdict: str
+    score: float
+    passage: Passage | None = None
+    match: Span | None = None  # the matched words, inside ``passage.text``
+    diff: tuple[tuple[str, str], ...] = ()  # (op, words): "=", "-" (in the source only), "+" (in the report only)
+    flags: tuple[str, ...] = ()
+    searched: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        passage = None
+        if self.passage is not None:
+            at = self.passage.span.start
+            matched = Span(at + self.match.start, at + self.match.end) if self.match else self.passage.span
+            passage = {
+                "source": self.passage.source,
+                "document_id": self.passage.document_id,
+                "date": self.passage.date,
+                "speaker": self.passage.speaker,
+                "span": matched.as_list(),
+                "text": self.passage.text[self.match.start : self.match.end] if self.match else self.passage.text,
+            }
+        return {
+            "statement": self.statement.to_dict(),
+            "speaker": self.speaker,
+            "verdict": self.verdict,
+            "score": round(self.score, 3),
+            "passage": passage,
+            "diff": [list(d) for d in self.diff],
+            "flags": list(self.flags),
+            "searched": self.searched,
+        }
+
+
+class PrimaryIndex:
+    """Primary passages, with an inverted index over their words."""
+
+    def __init__(self, passages: Iterable[Passage]) -> None:
+        self.passages = list(passages)
+        self.words = [words(p.text) for p in self.passages]
+        self.joined = [" ".join(w) for w in self.words]
+        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)  # word -> (passage, count)
+        for n, found in enumerate(self.words):
+            for word, count in Counter(w for w in found if w not in _STOP).items():
+                self.postings[word].append((n, count))
+        self.average = sum(map(len, self.words)) / max(1, len(self.words))
+        self.idf = {w: math.log(1 + len(self.passages) / len(ids)) for w, ids in self.postings.items()}
+
+    @classmethod
+    def from_documents(cls, documents: Iterable[Document]) -> PrimaryIndex:
+        """Each speaker's turns in transcripts (turns without a known speaker are left out)."""
+        return cls(p for document in documents for p in passages_of(document))
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+    def candidates(self, text: str, speaker: str | None, around: str | None, k: int = CANDIDATES) -> list[int]:
+        """Passages by this speaker, in the date window, most like ``text``: ranked by BM25 over
+        their words, then the best of those re-ranked by fuzzy alignment of the whole text."""
+        scores: Counter[int] = Counter()
+        for word in set(words(text)) - _STOP:
+            for n, count in self.postings.get(word, ()):
+                length = len(self.words[n]) / self.average
+                scores[n] += self.idf[word] * count * 2.2 / (count + 1.2 * (0.25 + 0.75 * length))
+        allowed = [n for n, _ in scores.most_common() if self._fits(self.passages[n], speaker, around)]
+        probe = " ".join(words(text))
+        shortlist = allowed[: 4 * k]
+        aligned = sorted(shortlist, key=lambda n: -fuzz.partial_ratio(probe, self.joined[n]))
+        return aligned[:k]
+
+    def _fits(self, passage: Passage, speaker: str | None, around: str | None) -> bool:
+        if speaker and not _same_speaker(passage.speaker, speaker):
+            return False
+        if around and passage.date:
+            day = date.fromisoformat(around)
+            return day - timedelta(days=WINDOW_DAYS) <= date.fromisoformat(passage.date) <= day + timedelta(days=1)
+        return True
+
+    def speakers_passages(self, speaker: str | None, around: str | None) -> int:
+        return sum(self._fits(p, speaker, around) for p in self.passages)
+
+
+def _same_speaker(a: str, b: str) -> bool:
+    a, b = a.strip(), b.strip()
+    return a.lower() == b.lower() or same_person(a, b) or same_person(b, a)
+
+
+def passages_of(document: Document, document_id: int | None = None) -> list[Passage]:
+    """A transcript's turns, cut into paragraph-sized passages, each with the question it answers."""
+    found = []
+    previous = None
+    for turn in document.turns:
+        text = turn.content_span.of(document.text)
+        if turn.speaker and text.strip():
+            question = previous[1] if previous is not None and previous[0] != turn.speaker else None
+            for a, b in chunks(text):
+                span = Span(turn.content_span.start + a, turn.content_span.start + b)
+                found.append(
+                    Passage(document.source, turn.speaker, span, text[a:b], document.date, document_id, question)
+                )
+        previous = (turn.speaker, text)
+    return found
+
+
+def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """Paragraph-sized pieces of a long text, cut at sentence ends: what a candidate search compares."""
+    pieces: list[tuple[int, int]] = []
+    start = end = None
+    for a, b in _sentences(text):
+        if start is None:
+            start = a
+        elif b - start > size:
+            pieces.append((start, end))  # type: ignore[arg-type]
+            start = a
+        end = b
+    if start is not None:
+        pieces.append((start, end))  # type: ignore[arg-type]
+    return pieces
+
+
+# -- classifying one statement ------------------------------------------------------------------
+def _quoted_parts(statement: Statement, text: str) -> list[str]:
+    """The quoted words of a statement, its marks stripped; empty for reported speech."""
+    parts = []
+    for quote in statement.quotes:
+        inner = quote.of(text).strip().strip("\"“”'‘’").strip()
+        if len(words(inner)) >= 3:
+            parts.append(inner)
+    return parts
+
+
+def _is_subsequence(needle: list[str], hay: list[str]) -> tuple[bool, int]:
+    """Whether ``needle`` occurs in order in ``hay``, and in how many contiguous runs."""
+    at, runs, last = 0, 0, -2
+    for word in needle:
+        while at < len(hay) and hay[at] != word:
+            at += 1
+        if at == len(hay):
+            return False, runs
+        if at != last + 1:
+            runs += 1
+        last = at
+        at += 1
+    return True, runs
+
+
+def _window(passage_words: list[str], quote_words: list[str]) -> tuple[int, int, float]:
+    """The stretch of the passage most like the quote: (first word, end word, similarity)."""
+    if not passage_words:
+        return 0, 0, 0.0
+    joined = " ".join(passage_words)
+    alignment = fuzz.partial_ratio_alignment(" ".join(quote_words), joined)
+    first = joined[: alignment.dest_start].count(" ")
+    last = joined[: alignment.dest_end].count(" ") + 1
+    # widen: a trimmed quote spans more of the source than it shows; then keep what matches
+    slack = max(3, len(quote_words))
+    lo, hi = max(0, first - slack), min(len(passage_words), last + slack)
+    matcher = difflib.SequenceMatcher(None, quote_words, passage_words[lo:hi], autojunk=False)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size >= 2] or [
+        b for b in matcher.get_matching_blocks() if b.size
+    ]
+    if not blocks:
+        return first, last, 0.0
+    # cover the quote's unmatched ends too: a changed first or last word is part of the match
+    a = max(lo, lo + blocks[0].b - blocks[0].a)
+    b = min(hi, lo + blocks[-1].b + blocks[-1].size + len(quote_words) - blocks[-1].a - blocks[-1].size)
+    return a, b, difflib.SequenceMatcher(None, quote_words, passage_words[a:b], autojunk=False).ratio()
+
+
+def _char_span(text: str, first: int, end: int) -> Span:
+    spans = [m.span() for m in _WORD.finditer(text.replace("’", "'").replace("‘", "'"))]
+    if not spans or first >= len(spans):
+        return Span(0, len(text))
+    return Span(spans[first][0], spans[min(end, len(spans)) - 1][1])
+
+
+def _diff(report: list[str], source: list[str]) -> tuple[tuple[str, str], ...]:
+    ops = []
+    for tag, a1, a2, b1, b2 in difflib.SequenceMatcher(None, source, report, autojunk=False).get_opcodes():
+        if tag == "equal":
+            ops.append(("=", " ".join(source[a1:a2])))
+            continue
+        if a2 > a1:
+            ops.append(("-", " ".join(source[a1:a2])))
+        if b2 > b1:
+            ops.append(("+", " ".join(report[b1:b2])))
+    return tuple(ops)
+
+
+@dataclass(slots=True)
+class _Best:
+    verdict: str = "unsupported"
+    score: float = 0.0
+    passage: int | None = None
+    match: Span | None = None
+    diff: tuple[tuple[str, str], ...] = ()
+    rank: int = field(default=len(VERDICTS))
+
+
+def _quote_verdict(parts: list[str], passage_text: str) -> _Best:
+    """Verbatim / trimmed / altered for the quoted parts of a statement against one passage."""
+    source = words(passage_text)
+    pieces = [words(p) for part in parts for p in _ELLIPSIS.split(part) if len(words(p)) >= 1]
+    quote = [w for piece in pieces for w in piece]
+    if not quote or not source:
+        return _Best()
+    joined = " " + " ".join(source) + " "
+    a, b, ratio = _window(source, quote)
+    match = _char_span(passage_text, a, b)
+    if len(pieces) == 1 and f" {' '.join(quote)} " in joined:
+        first = joined[: joined.index(f" {' '.join(quote)} ")].count(" ")
+        return _Best("verbatim", 1.0, match=_char_span(passage_text, first, first + len(quote)), rank=0)
+    within, runs = _is_subsequence(quote, source[a:b])
+    if not within:  # a trimmed quote may skip more words than it keeps
+        reach = 3 * len(quote)
+        within, runs = _is_subsequence(quote, source[max(0, a - reach) : b + reach])
+    trimmed_by_ellipsis = len(pieces) > 1 and all(f" {' '.join(p)} " in joined for p in pieces)
+    if trimmed_by_ellipsis or (within and runs <= max(2, len(quote) // 4) and len(quote) >= 4):
+        return _Best("trimmed", ratio, match=match, diff=_diff(quote, source[a:b]), rank=1)
+    if ratio >= ALTERED:
+        return _Best("altered", ratio, match=match, diff=_diff(quote, source[a:b]), rank=2)
+    return _Best(score=ratio)
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans, at = [], 0
+    for m in _SENTENCE.finditer(text):
+        spans.append((at, m.start()))
+        at = m.end()
+    spans.append((at, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+class Tracer:
+    """Traces articles' statements against a :class:`PrimaryIndex`."""
+
+    def __init__(self, index: PrimaryIndex, embed: Embed | None = None) -> None:
+        self.index = index
+        self._embed = embed
+
+    @property
+    def embed(self) -> Embed:
+        if self._embed is None:
+            self._embed = embedder()
+        return self._embed
+
+    def trace(
+        self, document: Document, found: Sequence[Statement], speakers: dict[int, str] | None = None
+    ) -> list[Trace]:
+        """A trace for each attributed statement of ``document`` (not the writer's own voice, not turns).
+        ``speakers`` maps statement index -> identity, when known (else the statement's speaker)."""
+        return [
+            self.trace_one(document, s, (speakers or {}).get(s.index) or s.speaker)
+            for s in found
+            if s.kind not in {"author", "turn"} and (s.speaker or (speakers or {}).get(s.index))
+        ]
+
+    def trace_one(self, document: Document, statement: Statement, speaker: str | None) -> Trace:
+        parts = _quoted_parts(statement, document.text)
+        probe = " ".join(parts) or statement.content
+        ids = self.index.candidates(probe, speaker, document.date)
+        pool = self.index.speakers_passages(speaker, document.date)
+        window = f" dated up to {WINDOW_DAYS} days before {document.date}" if document.date else ""
+        searched = f"{pool} passages by {speaker}{window}; {len(ids)} shared enough words to compare"
+        best = _Best()
+        for n in ids if parts else ():
+            verdict = _quote_verdict(parts, self.index.passages[n].text)
+            if (verdict.rank, -verdict.score) < (best.rank, -best.score):
+                verdict.passage = n
+                best = verdict
+        if best.verdict == "unsupported" and parts:
+            # a partial quote changed inside reported speech: 'that the inspectors "can come next month"'
+            # shows its change only with the reported words around it
+            around = re.sub(r"^(?:that|whether|if)\s+", "", statement.content)
+            for n in ids:
+                verdict = _quote_verdict([around], self.index.passages[n].text)
+                if verdict.rank in (1, 2) and (verdict.rank, -verdict.score) < (best.rank, -best.score):
+                    verdict.passage, verdict.verdict, verdict.rank = n, "altered", 2
+                    best = verdict
+        if best.verdict == "unsupported":
+            best = self._paraphrase(statement.content if not parts else " ".join(parts), ids, speaker)
+        passage = self.index.passages[best.passage] if best.passage is not None else None
+        return Trace(
+            statement,
+            speaker,
+            best.verdict,
+            best.score,
+            passage,
+            best.match,
+            best.diff,
+            self._flags(passage, best.match),
+            searched,
+        )
+
+    def _paraphrase(self, content: str, ids: list[int], speaker: str | None) -> _Best:
+        if not ids:
+            return _Best()
+        sentences = []
+        for n in ids:
+            text = self.index.passages[n].text
+            spans = _sentences(text)
+            # single sentences and pairs: a report often condenses two
+            sentences += [(n, Span(a, b)) for a, b in spans]
+            sentences += [(n, Span(spans[i][0], spans[i + 1][1])) for i in range(len(spans) - 1)]
+        shared = {_stem(w) for w in words(content)} - _STOP
+        texts = [span.of(self.index.passages[n].text) for n, span in sentences]
+        overlaps = [len(shared & {_stem(w) for w in words(t)}) / max(1, len(shared)) for t in texts]
+        keep = sorted(range(len(texts)), key=lambda i: -overlaps[i])[:EMBEDDED]
+        vectors = self.embed([content, *(texts[i] for i in keep)])
+        similarity = vectors[1:] @ vectors[0]
+        # meaning and shared words together: the small model underrates "we will not leave" vs
+        # "Ruritania would not leave" because of the name
+        combined = [
+            PARAPHRASE_WEIGHT * float(similarity[k]) + (1 - PARAPHRASE_WEIGHT) * overlaps[i] for k, i in enumerate(keep)
+        ]
+        best = int(np.argmax(combined))
+        n, span = sentences[keep[best]]
+        if combined[best] >= PARAPHRASE:
+            return _Best("paraphrase", combined[best], n, span, rank=3)
+        return _Best(score=combined[best], passage=n, match=span)
+
+    @staticmethod
+    def _flags(passage: Passage | None, match: Span | None) -> tuple[str, ...]:
+        if passage is None or match is None:
+            return ()
+        flags = []
+        before = passage.text[: match.start]
+        if before.count('"') % 2 == 1 or before.count("“") > before.count("”"):
+            flags.append("the speaker was quoting someone else")
+        elif re.search(
+            r"\b(?:they|he|she|people|somebody|someone) (?:say|says|said|tell|told)\b[^.?!]*$", before, re.I
+        ):
+            flags.append("the speaker was reporting what others say")
+        return tuple(flags)
