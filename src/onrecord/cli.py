@@ -650,31 +650,36 @@ def eval_(
         str,
         typer.Argument(
             help="polnear (a PolNeAR split folder), gold (onrecord gold .yaml or .jsonl), "
-            "topics or shifts (a labelled .yaml set)."
+            "topics, shifts or trace (a labelled .yaml set)."
         ),
     ],
     path: Annotated[Path, typer.Argument(help="The split folder, gold file or labelled set.")],
+    corpus: Annotated[
+        Path | None, typer.Option(help="For trace: the trump-campaign text folder the cases point into.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
     """Score against gold: extraction (precision, recall, F1, speaker and cue agreement), topic
     assignment or shift finding (precision, recall, F1 per class)."""
     from onrecord import evaluate as ev
 
-    if kind not in {"polnear", "gold", "topics", "shifts"}:
-        raise fail(f"unknown gold kind {kind!r}; choose polnear, gold, topics or shifts", 2)
+    if kind not in {"polnear", "gold", "topics", "shifts", "trace"}:
+        raise fail(f"unknown gold kind {kind!r}; choose polnear, gold, topics, shifts or trace", 2)
     try:
-        if kind in {"topics", "shifts"}:
+        if kind == "trace":
+            tallies, _ = ev.evaluate_trace(path, corpus or Path("../shared/data/trump-campaign/text"))
+        elif kind in {"topics", "shifts"}:
             tallies = ev.evaluate_topics(path) if kind == "topics" else ev.evaluate_shifts(path)
         else:
             scores = ev.evaluate(ev.read_polnear(path) if kind == "polnear" else ev.read_gold(path))
     except (OnrecordError, OSError) as exc:
         raise fail(str(exc)) from None
-    if kind in {"topics", "shifts"}:
+    if kind in {"topics", "shifts", "trace"}:
         if as_json:
             sys.stdout.write(json.dumps({k: v.as_dict() for k, v in tallies.items()}, indent=2) + "\n")
             return
         table = Table(title=f"{path}: {kind}", title_justify="left")
-        for column in ("class", "gold", "precision", "recall", "F1"):
+        for column in ("class", "gold", "precision", "recall (accuracy)", "F1"):
             table.add_column(column, justify="left" if column == "class" else "right")
         for name, t in tallies.items():
             table.add_row(name, str(t.gold), f"{t.precision:.3f}", f"{t.recall:.3f}", f"{t.f1:.3f}")
@@ -698,6 +703,65 @@ def eval_(
             f"{s.cue_agreement:.3f}",
             names,
         )
+    out.print(table)
+
+
+@app.command()
+def trace(
+    article: Annotated[str, typer.Argument(help="A stored document (id, path, key) or a file to read.")],
+    against: Annotated[
+        list[str] | None, typer.Option(help="Primary transcripts to trace against (default: the store's).")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    format: Annotated[str, typer.Option("--format", "-f", help="table | json | html")] = "table",
+) -> None:
+    """Trace each statement an article attributes back to the speaker's own words: verbatim,
+    trimmed, altered (with a word diff), paraphrase, or unsupported (saying what was searched)."""
+    from onrecord.analyse import trace as tracing
+
+    if format not in {"table", "json", "html"}:
+        raise fail(f"--format {format!r}: choose table, json or html", 2)
+    store = _store(db)
+    try:
+        if Path(article).is_file():
+            item = next(process(d for d in read_paths([article]) if not isinstance(d, InputError)), None)
+            if item is None or item.error:
+                raise fail(f"{article}: {item.error if item else 'no readable document'}")
+            document, found = item.document, list(item.statements)
+        else:
+            document, _, found = store.document(article)
+        primaries = [d for d in read_paths(against or []) if not isinstance(d, InputError)]
+        if against and not primaries:
+            raise fail("--against: no readable documents")
+        traces = tracing.trace_document(store, document, found, primaries)
+    except OnrecordError as exc:
+        raise fail(str(exc)) from None
+    if format == "json":
+        sys.stdout.write(json.dumps({"document": document.source, "traces": [t.to_dict() for t in traces]},
+                                    ensure_ascii=False, indent=2) + "\n")  # fmt: skip
+        return
+    if format == "html":
+        sys.stdout.write(
+            f"<!doctype html><meta charset='utf-8'><title>trace</title><style>{tracing.TRACE_CSS}</style>"
+            f"{tracing.to_html(traces)}\n"
+        )
+        return
+    table = Table(
+        title=f"trace: {document.title or document.source}", title_justify="left", show_lines=True, expand=True
+    )
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("the article", ratio=1)
+    table.add_column("the source", ratio=1)
+    for t in traces:
+        said = f"{t.speaker}: {_shorten(t.statement.content, 200)}"
+        if t.diff:
+            said += "\n" + " ".join(f"[-{w}-]" if op == "-" else f"{{+{w}+}}" if op == "+" else w for op, w in t.diff)
+        said += "".join(f"\n⚑ {f}" for f in t.flags)
+        source = "nothing close"
+        if t.passage is not None:
+            matched = t.passage.text[t.match.start : t.match.end] if t.match else t.passage.text
+            source = f"{_shorten(matched, 200)}\n({t.passage.date}, {Path(t.passage.source).name})"
+        table.add_row(f"{t.verdict}\n{t.score:.2f}", Text(said), Text(f"{source}\n{t.searched}"))
     out.print(table)
 
 

@@ -30,6 +30,7 @@ from rapidfuzz import fuzz
 from onrecord.analyse.embed import Embed, embedder
 from onrecord.model import Document, Span, Statement
 from onrecord.resolve.names import same_person
+from onrecord.store import Query, Store
 
 VERDICTS = ("verbatim", "trimmed", "altered", "paraphrase", "unsupported")
 CANDIDATES = 25  # passages aligned per statement, best by shared rare words
@@ -323,6 +324,12 @@ def _window(passage_words: list[str], quote_words: list[str]) -> tuple[int, int,
     return a, b, difflib.SequenceMatcher(None, quote_words, passage_words[a:b], autojunk=False).ratio()
 
 
+def _sentence_ends(text: str) -> list[int]:
+    """Indices (in :func:`words`) of the words that end a sentence."""
+    normal = text.replace("’", "'").replace("‘", "'")
+    return [n for n, m in enumerate(_WORD.finditer(normal)) if re.match(r"[\"”']?[.!?]", normal[m.end() : m.end() + 2])]
+
+
 def _char_span(text: str, first: int, end: int) -> Span:
     spans = [m.span() for m in _WORD.finditer(text.replace("’", "'").replace("‘", "'"))]
     if not spans or first >= len(spans):
@@ -362,6 +369,12 @@ def _quote_verdict(parts: list[str], passage_text: str) -> _Best:
         return _Best()
     joined = " " + " ".join(source) + " "
     a, b, ratio = _window(source, quote)
+    ends = _sentence_ends(passage_text)
+    matched_end = next((e + 1 for e in ends if a <= e < b), None)
+    if matched_end is not None and b > matched_end and " ".join(quote[-2:]) not in " ".join(source[a:b]):
+        # the quote's unmatched end stops where the source's sentence does
+        b = matched_end
+        ratio = difflib.SequenceMatcher(None, quote, source[a:b], autojunk=False).ratio()
     match = _char_span(passage_text, a, b)
     if len(pieces) == 1 and f" {' '.join(quote)} " in joined:
         first = joined[: joined.index(f" {' '.join(quote)} ")].count(" ")
@@ -488,3 +501,99 @@ class Tracer:
         ):
             flags.append("the speaker was reporting what others say")
         return tuple(flags)
+
+
+# -- over the store ------------------------------------------------------------------------------
+def index_from_store(store: Store, speakers: Iterable[str], around: str | None) -> PrimaryIndex:
+    """The transcript turns of these speakers (identities) in the store, in the date window."""
+    since = until = None
+    if around:
+        day = date.fromisoformat(around)
+        since, until = (day - timedelta(days=WINDOW_DAYS)).isoformat(), (day + timedelta(days=1)).isoformat()
+    passages = []
+    for speaker in sorted(set(speakers)):
+        turns = store.statements(Query(identity=speaker, kind="turn", since=since, until=until))
+        for record in turns:
+            statement, info = record.statement, record.document
+            question = _question_before(store, info.id, statement.index)
+            for a, b in chunks(statement.content):
+                at = statement.content_span.start
+                passages.append(
+                    Passage(
+                        info.source, speaker, Span(at + a, at + b), statement.content[a:b], info.date, info.id, question
+                    )
+                )
+    return PrimaryIndex(passages)
+
+
+def _question_before(store: Store, document_id: int, index: int) -> str | None:
+    if index == 0:
+        return None
+    before = store.statements(Query(document_id=document_id, kind="turn"))
+    earlier = [r for r in before if r.statement.index < index]
+    return earlier[-1].statement.content if earlier else None
+
+
+def trace_document(
+    store: Store | None, document: Document, found: Sequence[Statement], against: Sequence[Document] = (),
+    identities: dict[int, str] | None = None,
+) -> list[Trace]:  # fmt: skip
+    """Trace an article's statements against ``against`` (primary documents), or else against the
+    store's transcripts of the same speakers around the article's date."""
+    if identities is None and store is not None:
+        from onrecord.analyse.identities import linker_of
+
+        linker = linker_of(store)
+        identities = {s.index: linker.link(s.speaker).identity or s.speaker for s in found if s.speaker}
+    identities = identities or {}
+    if against:
+        index = PrimaryIndex.from_documents(against)
+    elif store is not None:
+        index = index_from_store(
+            store, {identities.get(s.index) or s.speaker for s in found if s.speaker}, document.date
+        )
+    else:
+        index = PrimaryIndex([])
+    return Tracer(index).trace(document, found, identities)
+
+
+# -- showing traces -------------------------------------------------------------------------------
+TRACE_CSS = (
+    ".trace{border-collapse:collapse;width:100%}.trace td{vertical-align:top;border-top:1px solid #ddd;padding:.5rem}"
+    ".trace .v{font-variant:small-caps;font-weight:600;white-space:nowrap}.v-verbatim{color:#1a7f37}"
+    ".v-trimmed{color:#3b6}.v-altered{color:#b35900}.v-paraphrase{color:#1b5fa6}.v-unsupported{color:#b3261e}"
+    ".trace mark{background:#fff3b0}.trace del{background:#ffd6d6}.trace ins{background:#d6f5d6;text-decoration:none}"
+    ".trace small{color:#666}"
+)
+
+
+def to_html(traces: Sequence[Trace]) -> str:
+    """Side by side: what the article says, and where (and how faithfully) the speaker said it.
+    Every piece of text is escaped."""
+    from html import escape as e
+
+    rows = [
+        '<table class="trace"><thead><tr><th>verdict</th><th>the article</th><th>the source</th></tr></thead><tbody>'
+    ]
+    for t in traces:
+        source = "<small>nothing close</small>"
+        if t.passage is not None:
+            text, match = t.passage.text, t.match or Span(0, len(t.passage.text))
+            source = (
+                f"{e(text[: match.start])}<mark>{e(text[match.start : match.end])}</mark>{e(text[match.end :])}"
+                f"<br><small>{e(t.passage.speaker)}, {e(t.passage.date or 'undated')}, {e(t.passage.source)}</small>"
+            )
+            if t.passage.question:
+                source += f"<br><small>answering: {e(t.passage.question[:200])}</small>"
+        diff = " ".join(
+            f"<del>{e(w)}</del>" if op == "-" else f"<ins>{e(w)}</ins>" if op == "+" else e(w) for op, w in t.diff
+        )
+        notes = "".join(f"<br><small>⚑ {e(f)}</small>" for f in t.flags)
+        rows.append(
+            f'<tr><td class="v v-{t.verdict}">{t.verdict}<br><small>{t.score:.2f}</small></td>'
+            f"<td>{e(t.speaker or '')}: {e(t.statement.content)}"
+            f"{'<br><small>diff: ' + diff + '</small>' if diff else ''}{notes}"
+            f"<br><small>searched: {e(t.searched)}</small></td><td>{source}</td></tr>"
+        )
+    rows.append("</tbody></table>")
+    return "\n".join(rows)

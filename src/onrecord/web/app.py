@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -28,6 +29,7 @@ from onrecord.analyse import brief as briefs
 from onrecord.analyse import identities, topics
 from onrecord.analyse import shifts as position_shifts
 from onrecord.analyse import timeline as timelines
+from onrecord.analyse import trace as tracing
 from onrecord.errors import InputError, NotFoundError, OnrecordError
 from onrecord.pipeline import default_extractor, process
 from onrecord.store import Query as StatementQuery
@@ -233,6 +235,12 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
             records=records,
         )
 
+    @app.get("/documents/{doc_id}/trace", response_class=HTMLResponse, include_in_schema=False)
+    def trace_page(request: Request, doc_id: DocId) -> HTMLResponse:
+        document, info, found = store.document(doc_id)
+        traces = tracing.trace_document(store, document, found)
+        return page(request, "trace.html", info=info, table=Markup(tracing.to_html(traces)), css=tracing.TRACE_CSS)
+
     @app.get("/brief", response_class=HTMLResponse, include_in_schema=False)
     def brief_page(
         request: Request,
@@ -292,6 +300,12 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
             identities.relink(store)
             topics.apply(store)
         return {"id": doc_id, "added": doc_id is not None, "statements": len(item.statements)}
+
+    @app.get("/api/documents/{doc_id}/trace", responses=NOT_FOUND, tags=["documents"])
+    def api_trace(doc_id: DocId) -> dict[str, Any]:
+        """Each attributed statement traced to the speaker's own words in the stored transcripts."""
+        document, info, found = store.document(doc_id)
+        return {"document_id": info.id, "traces": [t.to_dict() for t in tracing.trace_document(store, document, found)]}
 
     @app.get("/api/statements", tags=["statements"])
     def api_statements(
