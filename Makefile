@@ -45,13 +45,18 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
+# Speed and memory (long: about an hour on 2 cores). Each script prints its table for the README.
 bench: install
 	$(BIN)/python benchmarks/bench_extract.py --shared $(SHARED)
+	$(BIN)/python benchmarks/bench_batch.py --corpus $(SHARED)/trump-campaign/text
+	$(BIN)/python benchmarks/bench_store.py --statements 1000000
+	$(BIN)/python benchmarks/bench_trace.py --corpus $(SHARED)/trump-campaign/text
 
 eval: install
 	$(BIN)/onrecord eval gold tests/gold/statements.yaml
 	$(BIN)/onrecord eval topics tests/analyse/data/topics.yaml
 	$(BIN)/onrecord eval shifts tests/analyse/data/shifts.yaml
+	@if [ -d $(SHARED)/trump-campaign/text ]; then $(BIN)/onrecord eval trace tests/analyse/data/trace.yaml --corpus $(SHARED)/trump-campaign/text; fi
 	@if [ -d $(SHARED)/polnear/dev ]; then $(BIN)/onrecord eval polnear $(SHARED)/polnear/dev; \
 	else echo "PolNeAR not found under $(SHARED); skipping"; fi
 

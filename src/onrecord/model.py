@@ -8,6 +8,7 @@ highlighted in its source.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -78,6 +79,23 @@ class Document:
     @property
     def is_transcript(self) -> bool:
         return bool(self.turns)
+
+    def record(self) -> dict[str, object]:
+        """The document as one flat row (``meta`` as JSON text): what the store and Parquet keep."""
+        return {
+            "content_hash": self.content_hash,
+            "source": self.source,
+            "key": self.key,
+            "format": self.format,
+            "title": self.title,
+            "date": self.date,
+            "outlet": self.outlet,
+            "author": self.author,
+            "url": self.url,
+            "genre": self.genre,
+            "meta": json.dumps(self.meta, default=str),
+            "text": self.text,
+        }
 
 
 @dataclass(frozen=True, slots=True)

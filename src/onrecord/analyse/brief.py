@@ -144,19 +144,33 @@ def to_markdown(b: Brief) -> str:
     return "\n".join(out) + "\n"
 
 
-def to_html(b: Brief) -> str:
-    """A standalone page; every piece of stored text is escaped."""
+BRIEF_CSS = (
+    "body{font:15px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}"
+    "li{margin:.3rem 0}.where{color:#555}.cite{color:#777;font-size:.85em}"
+)
+
+
+def to_html(b: Brief, standalone: bool = True, links: bool = False) -> str:
+    """The brief as HTML: a whole page, or (``standalone=False``) the fragment a site embeds;
+    ``links`` makes citations link to the web UI's document pages. Every stored text is escaped."""
     e = html.escape
-    parts = [
-        "<!doctype html><html><head><meta charset='utf-8'>",
-        f"<title>{e(b.title)}</title>",
-        "<style>body{font:15px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}"
-        "li{margin:.3rem 0}.where{color:#555}.cite{color:#777;font-size:.85em}</style></head><body>",
-        f"<h1>{e(b.title)}</h1><h2>Where and when</h2><ul>",
-    ]
+
+    def cite(record: StoredStatement) -> str:
+        if links:
+            return f"<a class='cite' href='/documents/{record.document.id}#s{record.statement.index}'>#{record.id}</a>"
+        return f"<span class='cite'>#{record.id}</span>"
+
+    def title(a: Appearance) -> str:
+        text = e(a.title or "untitled")
+        return f"<a href='/documents/{a.document_id}'>{text}</a>" if links else text
+
+    parts = [f"<h1>{e(b.title)}</h1><h2>Where and when</h2><ul>"]
+    if standalone:
+        parts.insert(0, f"<!doctype html><html><head><meta charset='utf-8'><title>{e(b.title)}</title>"
+                        f"<style>{BRIEF_CSS}</style></head><body>")  # fmt: skip
     for a in b.appearances:
         parts.append(
-            f"<li>{e(a.date or 'undated')} — {e(a.outlet or 'no outlet')}: {e(a.title or 'untitled')} "
+            f"<li>{e(a.date or 'undated')} — {e(a.outlet or 'no outlet')}: {title(a)} "
             f"<span class='cite'>(document {a.document_id}, {a.statements} statements)</span></li>"
         )
     parts.append("</ul>")
@@ -164,10 +178,7 @@ def to_html(b: Brief) -> str:
         parts.append(f"<h2>{e(topic)}</h2><ul>")
         for record in records:
             where, how, what = _line(record)
-            parts.append(
-                f"<li><span class='where'>{e(where)}</span> — {e(how)}: {e(what)} "
-                f"<span class='cite'>#{record.id}</span></li>"
-            )
+            parts.append(f"<li><span class='where'>{e(where)}</span> — {e(how)}: {e(what)} {cite(record)}</li>")
         parts.append("</ul>")
     if b.new:
         parts.append("<h2>What is new</h2><ul>")
@@ -184,10 +195,8 @@ def to_html(b: Brief) -> str:
         for record in b.own_voice:
             where, _, what = _line(record)
             author = record.statement.speaker or record.document.author or "the writer"
-            parts.append(
-                f"<li><span class='where'>{e(where)}</span> — {e(author)}: {e(what)} "
-                f"<span class='cite'>#{record.id}</span></li>"
-            )
+            parts.append(f"<li><span class='where'>{e(where)}</span> — {e(author)}: {e(what)} {cite(record)}</li>")
         parts.append("</ul>")
-    parts.append("</body></html>")
+    if standalone:
+        parts.append("</body></html>")
     return "\n".join(parts) + "\n"

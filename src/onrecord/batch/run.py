@@ -70,7 +70,7 @@ def process_shard(shard: Shard, out: str) -> ShardResult:
         if item.error:
             failures.append((item.document.source, item.error))
             continue
-        documents.append(_document_row(item.document))
+        documents.append(item.document.record())
         month = item.document.date[:7] if item.document.date else UNDATED
         by_month[month] += [_statement_row(item.document, s) for s in item.statements]
     root = Path(out)
@@ -95,7 +95,7 @@ def _schema(kind: str):  # type: ignore[no-untyped-def]
 
     text, span = pa.string(), pa.list_(pa.int64())
     if kind == "documents":
-        return pa.schema([(name, text) for name in _document_row(Document(text="", source="", format="text"))])
+        return pa.schema([(name, text) for name in Document(text="", source="", format="text").record()])
     return pa.schema(
         [("content_hash", text), ("date", text), ("index", pa.int64()), ("speaker", text), ("speaker_mention", text),
          ("speaker_span", span), ("cue", text), ("cue_span", span), ("content", text), ("content_span", span),
@@ -111,23 +111,6 @@ def _write(path: Path, rows: list[dict[str, object]], pa, pq) -> None:  # type: 
     kind = "documents" if path.parent.name == "documents" else "statements"
     pq.write_table(pa.Table.from_pylist(rows, schema=_schema(kind)), partial, compression="zstd")
     partial.replace(path)  # readers never see half a file
-
-
-def _document_row(document: Document) -> dict[str, object]:
-    return {
-        "content_hash": document.content_hash,
-        "source": document.source,
-        "key": document.key,
-        "format": document.format,
-        "title": document.title,
-        "date": document.date,
-        "outlet": document.outlet,
-        "author": document.author,
-        "url": document.url,
-        "genre": document.genre,
-        "meta": json.dumps(document.meta, default=str),
-        "text": document.text,
-    }
 
 
 def _statement_row(document: Document, statement: Statement) -> dict[str, object]:

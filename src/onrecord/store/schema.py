@@ -146,7 +146,7 @@ statement_topics = Table(
     Column("statement_id", Integer, ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True),
     Column("topic", String(80), primary_key=True),
     Column("score", Float, nullable=False),
-    Index("ix_statement_topics_topic", "topic"),
+    Index("ix_statement_topics_topic", "topic", "statement_id"),  # covering: a topic's statements without table lookups
 )
 
 

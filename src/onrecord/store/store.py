@@ -129,22 +129,7 @@ class Store:
         return dialect_insert(table)
 
     def _insert_document(self, conn, document: Document, extractor: str) -> int | None:  # type: ignore[no-untyped-def]
-        values = {
-            "content_hash": document.content_hash,
-            "source": document.source,
-            "key": document.key,
-            "format": document.format,
-            "title": document.title,
-            "date": document.date,
-            "outlet": document.outlet,
-            "author": document.author,
-            "url": document.url,
-            "genre": document.genre,
-            "meta": json.dumps(document.meta, default=str),
-            "text": document.text,
-            "extractor": extractor,
-            "ingested_at": _now(),
-        }
+        values = {**document.record(), "extractor": extractor, "ingested_at": _now()}
         # A text stored already, or by a concurrent writer, is skipped rather than an error.
         statement = self._upsert(documents).values(**values).on_conflict_do_nothing(index_elements=["content_hash"])
         return conn.execute(statement.returning(documents.c.id)).scalar()

@@ -249,7 +249,8 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
         since: Annotated[str | None, Query(max_length=10)] = None,
     ) -> HTMLResponse:
         made = briefs.brief(store, speaker=speaker, document=doc, since=since)
-        return page(request, "brief.html", brief=made)
+        body = Markup(briefs.to_html(made, standalone=False, links=True))  # escaped piece by piece inside
+        return page(request, "brief.html", title=made.title, body=body)
 
     # -- API -------------------------------------------------------------------------------------
     @app.get("/api/documents", tags=["documents"])
