@@ -328,7 +328,7 @@ def speakers(
         return
     store = _store(db)
     found = identities.speakers(store, limit)
-    ambiguous = store.ambiguous_names()
+    ambiguous = store.ambiguous_names()[:limit]
     unresolved = store.unresolved_mentions(limit)
     if format == "jsonl":
         for info in found:

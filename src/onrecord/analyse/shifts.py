@@ -12,6 +12,7 @@ Nothing is flagged without evidence: every shift names the statements it rests o
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from onrecord.analyse.embed import Embed, embed_cached
+from onrecord.analyse.sentences import sentences
+from onrecord.analyse.topics import Taxonomy, load_taxonomy
 from onrecord.model import StoredStatement
 from onrecord.store import Query, Store
 
@@ -29,6 +32,7 @@ NEW_CLAIM = 0.35  # below this against every earlier statement, a statement is n
 MIN_RECORD = 3  # earlier statements on a topic before "new" or "dropped" means anything
 MIN_REPEATS = 2  # occurrences that make a line
 MIN_AFTER = 3  # later statements on the topic without the line before it counts as dropped
+LONG = 300  # characters: a statement longer than this is compared sentence by sentence
 
 # A negator makes a statement negative ("no intention", "refuse to", "rule out" read as "will not");
 # "no longer" marks a change of position by itself.
@@ -85,8 +89,26 @@ def polarity(text: str) -> int:
     return -1 if _NEGATORS.search(text) else 1
 
 
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[\w']+", text.lower().replace("’", "'"))
+
+
 def _polarity_flip(before: str, now: str) -> bool:
-    return polarity(before) != polarity(now) or bool(_NO_LONGER.search(now)) != bool(_NO_LONGER.search(before))
+    """A negation added or removed *inside* what the two statements share: ``we [will not] leave
+    the talks`` / ``we [are ready to] leave the talks``. A negation in a clause only one of them has
+    (``…, and Putin has no respect for her``) is not a flip."""
+    if bool(_NO_LONGER.search(now)) != bool(_NO_LONGER.search(before)):
+        return True
+    a, b = _tokens(before), _tokens(now)
+    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    for n, (tag, a1, a2, b1, b2) in enumerate(opcodes):
+        inside = 0 < n < len(opcodes) - 1  # an equal block on both sides
+        if tag != "equal" and inside:
+            negated_before = bool(_NEGATORS.search(" ".join(a[a1:a2])))
+            negated_now = bool(_NEGATORS.search(" ".join(b[b1:b2])))
+            if negated_before != negated_now:
+                return True
+    return False
 
 
 def modality(text: str) -> str:
@@ -196,19 +218,41 @@ def _dropped(ordered: Sequence[Said], similarity: np.ndarray, topic: str | None)
     return found
 
 
-def said_of(records: Sequence[StoredStatement]) -> list[Said]:
-    """The dated statements of stored records (undated ones cannot be placed in time and are left out)."""
-    return [
-        Said(
-            r.id,
-            r.document.date,
-            r.statement.content,
-            tuple(t for t, _ in r.topics),
-            r.document.outlet or r.document.source,
-        )
-        for r in records
-        if r.document.date
-    ]
+def said_of(
+    records: Sequence[StoredStatement], taxonomy: Taxonomy | None = None, search: str | None = None
+) -> list[Said]:
+    """The dated statements of stored records (undated ones cannot be placed in time and are left out).
+
+    A long statement (a whole answer or speech) is cut into its sentences on the subject: those
+    with the ``search`` words, or those with a keyword of one of its topics. Comparing a rally
+    speech with another as wholes says little; its sentences on NATO say what was said on NATO.
+    """
+    wanted = re.compile("|".join(rf"\b{re.escape(w)}" for w in search.split()), re.IGNORECASE) if search else None
+    found = []
+    for r in records:
+        if not r.document.date:
+            continue
+        text, topics = r.statement.content, tuple(t for t, _ in r.topics)
+        source = r.document.outlet or r.document.source
+        if len(text) <= LONG:
+            found.append(Said(r.id, r.document.date, text, topics, source))
+            continue
+        for a, b in sentences(text):
+            piece = text[a:b]
+            if wanted is not None:
+                kept = topics if wanted.search(piece) else ()
+            else:
+                kept = tuple(t for t in topics if (pattern := _pattern(taxonomy, t)) and pattern.search(piece))
+            if kept:
+                found.append(Said(r.id, r.document.date, piece, kept, source))
+    return found
+
+
+def _pattern(taxonomy: Taxonomy | None, topic: str) -> re.Pattern[str] | None:
+    try:
+        return taxonomy[topic].pattern if taxonomy else None
+    except KeyError:  # a topic of an earlier taxonomy
+        return None
 
 
 def speaker_shifts(
@@ -227,7 +271,8 @@ def speaker_shifts(
     records = store.statements(Query(identity=speaker, topic=topic, search=search))
     if latest is not None:
         records = records[-latest:]
-    said = said_of([r for r in records if r.statement.kind != "author" or r.document.author == speaker])
+    own = [r for r in records if r.statement.kind != "author" or r.document.author == speaker]
+    said = said_of(own, load_taxonomy(), search)
     topics = [topic] if topic else sorted({t for s in said for t in s.topics})
     vectors = _cached(store, embed)
     best: dict[tuple[int, str], Shift] = {}  # one shift per statement and kind, from its best topic

@@ -28,6 +28,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from onrecord.analyse.embed import Embed, embedder
+from onrecord.analyse.sentences import sentences
 from onrecord.model import Document, Span, Statement
 from onrecord.resolve.names import same_person
 from onrecord.store import Query, Store
@@ -43,7 +44,6 @@ WINDOW_DAYS = 365  # primary sources dated this long before the article (and one
 
 _WORD = re.compile(r"[\w']+")
 _ELLIPSIS = re.compile(r"\.\s?\.\s?\.|…|\[\s*\.\.\.\s*\]")
-_SENTENCE = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z])")
 _STOP = frozenset(
     [
         "a",
@@ -263,7 +263,7 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
     """Paragraph-sized pieces of a long text, cut at sentence ends: what a candidate search compares."""
     pieces: list[tuple[int, int]] = []
     start = end = None
-    for a, b in _sentences(text):
+    for a, b in sentences(text):
         if start is None:
             start = a
         elif b - start > size:
@@ -391,15 +391,6 @@ def _quote_verdict(parts: list[str], passage_text: str) -> _Best:
     return _Best(score=ratio)
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
-    spans, at = [], 0
-    for m in _SENTENCE.finditer(text):
-        spans.append((at, m.start()))
-        at = m.end()
-    spans.append((at, len(text)))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
-
-
 class Tracer:
     """Traces articles' statements against a :class:`PrimaryIndex`."""
 
@@ -464,15 +455,15 @@ class Tracer:
     def _paraphrase(self, content: str, ids: list[int], speaker: str | None) -> _Best:
         if not ids:
             return _Best()
-        sentences = []
+        pieces = []
         for n in ids:
             text = self.index.passages[n].text
-            spans = _sentences(text)
+            spans = sentences(text)
             # single sentences and pairs: a report often condenses two
-            sentences += [(n, Span(a, b)) for a, b in spans]
-            sentences += [(n, Span(spans[i][0], spans[i + 1][1])) for i in range(len(spans) - 1)]
+            pieces += [(n, Span(a, b)) for a, b in spans]
+            pieces += [(n, Span(spans[i][0], spans[i + 1][1])) for i in range(len(spans) - 1)]
         shared = {_stem(w) for w in words(content)} - _STOP
-        texts = [span.of(self.index.passages[n].text) for n, span in sentences]
+        texts = [span.of(self.index.passages[n].text) for n, span in pieces]
         overlaps = [len(shared & {_stem(w) for w in words(t)}) / max(1, len(shared)) for t in texts]
         keep = sorted(range(len(texts)), key=lambda i: -overlaps[i])[:EMBEDDED]
         vectors = self.embed([content, *(texts[i] for i in keep)])
@@ -483,7 +474,7 @@ class Tracer:
             PARAPHRASE_WEIGHT * float(similarity[k]) + (1 - PARAPHRASE_WEIGHT) * overlaps[i] for k, i in enumerate(keep)
         ]
         best = int(np.argmax(combined))
-        n, span = sentences[keep[best]]
+        n, span = pieces[keep[best]]
         if combined[best] >= PARAPHRASE:
             return _Best("paraphrase", combined[best], n, span, rank=3)
         return _Best(score=combined[best], passage=n, match=span)
