@@ -50,7 +50,7 @@ def main() -> None:
         times.append(time.perf_counter() - begin)
         right += bool(traces) and traces[0].verdict == case.expect
     times.sort()
-    print(f"| transcripts | passages | read | index | per article: median / p95 / max | verdicts as labelled |")
+    print("| transcripts | passages | read | index | per article: median / p95 / max | verdicts as labelled |")
     print("|---|---|---|---|---|---|")
     print(
         f"| {len(documents)} | {len(index):,} | {read:.1f} s | {built:.1f} s | "
