@@ -247,7 +247,7 @@ def statements(
     search: Annotated[str | None, typer.Option(help="Full-text search in content (all words must match).")] = None,
     kind: Annotated[str | None, typer.Option(help=f"One of: {', '.join(KINDS)}.")] = None,
     outlet: Annotated[str | None, typer.Option(help="Outlet contains this.")] = None,
-    by_speaker: Annotated[bool, typer.Option("--by-speaker", help="One table per speaker.")] = False,
+    by_speaker: Annotated[bool, typer.Option("--by-speaker", help="One table per speaker (across documents).")] = False,
     format: Annotated[str, typer.Option("--format", "-f", help="table | jsonl")] = "table",
     limit: Annotated[int | None, typer.Option(help="At most this many statements.")] = None,
 ) -> None:
@@ -278,7 +278,7 @@ def statements(
     if by_speaker:
         groups: dict[str, list[StoredStatement]] = defaultdict(list)
         for r in records:
-            groups[r.statement.speaker or "(unresolved)"].append(r)
+            groups[r.identity or r.statement.speaker or "(unresolved)"].append(r)
         for name, group in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             _statement_table(
                 f"{name} — {len(group)} statements",
