@@ -173,3 +173,32 @@ def test_openapi_schema_lists_the_api(client):
         paths
     )
     assert not any(p.startswith("/speakers") or p == "/" for p in paths)  # pages stay out of the API schema
+
+
+def test_pages_work_while_an_ingest_writes_to_the_same_database(web_db, tmp_path, demo_dir):
+    import shutil
+    import subprocess
+    import sys
+
+    copy = tmp_path / "live.db"
+    shutil.copy(web_db.removeprefix("sqlite:///"), copy)
+    url = f"sqlite:///{copy}"
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    for n, path in enumerate(sorted(demo_dir.glob("*.md"))):
+        (fresh / path.name).write_text(path.read_text() + f"\nAnna Petrova said the talks would resume in round {n}.\n")
+    client = TestClient(create_app(url))
+    ingest = subprocess.Popen(
+        [sys.executable, "-m", "onrecord.cli", "ingest", str(fresh), "--db", url],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    statuses = []
+    while ingest.poll() is None:
+        for page in ("/search?q=talks", "/api/statements?limit=20", "/speakers/Anna%20Petrova"):
+            statuses.append(client.get(page).status_code)
+    _, stderr = ingest.communicate()
+    assert ingest.returncode == 0, stderr
+    assert statuses and set(statuses) == {200}
+    assert len(client.get("/api/documents", params={"limit": 1000}).json()) == 17 + len(list(fresh.iterdir()))
