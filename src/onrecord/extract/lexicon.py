@@ -1,9 +1,7 @@
 """The cue lexicon as frozen sets: rules as data, apart from the engine.
 
-``data/cues.yaml`` is written by hand; ``data/cues_learned.yaml`` is made by
-``tools/learn_cues.py`` from PolNeAR's train split (lemmas and counts only) and widens the
-hand-written lists: a learned verb that is usually a cue without a clause takes its object as
-content, the others need a clause or a quotation.
+``data/cues.yaml`` is written by hand from general English grammar (reporting verbs and nouns,
+stance phrases). No list is learned from the evaluation corpora: those are for measuring only.
 """
 
 from __future__ import annotations
@@ -28,7 +26,6 @@ class Lexicon:
     author_verbs: frozenset[str]
     author_phrases: tuple[str, ...]
     scare_quote_cues: tuple[str, ...]
-    learned_verbs: frozenset[str]
     confidence: dict[str, float]
 
 
@@ -37,14 +34,10 @@ def lexicon() -> Lexicon:
     """The packaged lexicon, loaded once."""
     data = files("onrecord.extract") / "data"
     raw = yaml.safe_load((data / "cues.yaml").read_text("utf-8"))
-    learned = yaml.safe_load((data / "cues_learned.yaml").read_text("utf-8"))["verbs"]
-    hand = frozenset(raw["speech_verbs"])
-    new = {lemma: counts for lemma, counts in learned.items() if lemma not in hand}
-    takes_object = {lemma for lemma, (cues, _, without_clause) in new.items() if without_clause * 2 >= cues}
     return Lexicon(
-        speech_verbs=hand | frozenset(new),
-        object_content_verbs=frozenset(raw["object_content_verbs"]) | frozenset(takes_object),
-        clause_only_verbs=frozenset(raw["clause_only_verbs"]) | (frozenset(new) - frozenset(takes_object)),
+        speech_verbs=frozenset(raw["speech_verbs"]),
+        object_content_verbs=frozenset(raw["object_content_verbs"]),
+        clause_only_verbs=frozenset(raw["clause_only_verbs"]),
         belief_verbs=frozenset(raw["belief_verbs"]),
         object_prepositions=dict(raw["object_prepositions"]),
         stance_nouns=frozenset(raw["stance_nouns"]),
@@ -53,6 +46,5 @@ def lexicon() -> Lexicon:
         author_verbs=frozenset(raw["author_verbs"]),
         author_phrases=tuple(raw["author_phrases"]),
         scare_quote_cues=tuple(raw["scare_quote_cues"]),
-        learned_verbs=frozenset(new),
         confidence={k: float(v) for k, v in raw["confidence"].items()},
     )
