@@ -163,3 +163,17 @@ def test_single_speaker_text_opening_with_a_label_is_one_turn():
     (turn,) = find_turns(text)
     assert (turn.speaker, turn.content_span.of(text)) == ("Donald Trump", "Thank you.\n\nIt's great to be here.")
     assert find_turns("Thank you. DONALD TRUMP: no.") == ()
+
+
+def test_titles_from_file_names_and_not_from_editors_notes(tmp_path):
+    from onrecord import ingest
+
+    named = tmp_path / "2016-08-24 13.00.00 (Complete, As spoken) Speech, Rally, Tampa, FL.txt"
+    named.write_text("DONALD TRUMP: Thank you. It's great to be in Tampa.\n")
+    assert next(ingest.read(str(named))).title == "Speech, Rally"
+    conference = tmp_path / "2026-04-28 15.00.00 (Complete, As spoken) Press Conference with Jonas Kallas, Ministry.txt"
+    conference.write_text("[A note from the editor.]\n\nQ: Will you meet?\n\nA: Yes.\n")
+    assert next(ingest.read(str(conference))).title == "Press Conference with Jonas Kallas"
+    plain = tmp_path / "note.txt"
+    plain.write_text("[Transcript prepared by the desk.]\nTalks resume in May\n\nThe talks resume.\n")
+    assert next(ingest.read(str(plain))).title == "Talks resume in May"

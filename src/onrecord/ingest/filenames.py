@@ -81,8 +81,8 @@ def parse_name(stem: str) -> NameMetadata:
     else:
         meta.genre = head
     quoted = [p.strip("'\"") for p in parts[1:] if p.startswith(("'", '"'))]
-    if quoted:
-        meta.title = quoted[0]
+    # a show's name is the title; otherwise what the name says the document is
+    meta.title = quoted[0] if quoted else ", ".join(parts[:2]) if " with " not in head and len(parts) > 2 else head
     last = parts[-1]
     if (
         len(parts) > 1

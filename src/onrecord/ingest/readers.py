@@ -75,6 +75,8 @@ def _with_turns(doc: Document) -> Document:
 def _first_line_title(text: str) -> str | None:
     for line in text.splitlines():
         line = line.strip().lstrip("#").strip()
+        if re.fullmatch(r"\[.*\]|\(.*\)", line):  # an editor's note, not a title
+            continue
         if line:
             return line if len(line) <= 200 and ":" not in line[:40] else None
     return None
