@@ -112,3 +112,23 @@ def test_registry_files_yaml_and_csv(tmp_path):
 def test_bad_registries_say_what_is_wrong(text, problem):
     with pytest.raises(InputError, match=problem):
         parse_registry(text, "reg.yaml")
+
+
+def test_epithets_in_front_of_a_name_join_that_name():
+    names = {"Marco Rubio": 40, "Corrupt Marco Rubio": 2, "Vladimir Putin": 30, "Thug Putin": 1, "Ruslan Hadek": 5}
+    linker = Linker(Registry(), names)
+    assert linker.link("Corrupt Marco Rubio").identity == "Marco Rubio"
+    assert linker.link("Thug Putin").identity == "Vladimir Putin"
+    assert linker.link("Putin").identity == "Vladimir Putin"  # the epithet no longer makes "Putin" ambiguous
+    assert linker.link("Ruslan Hadek").identity == "Ruslan Hadek"  # a given name is not an epithet
+
+
+def test_two_people_sharing_a_surname_are_not_joined_by_the_epithet_rule():
+    linker = Linker(Registry(), {"Jeb Bush": 30, "George Bush": 20, "Low Energy Bush": 1})
+    assert linker.link("George Bush").identity == "George Bush"
+    assert linker.link("Jeb Bush").identity == "Jeb Bush"
+
+
+def test_groups_are_not_people():
+    linker = Linker(Registry(), {"Marco Rubio": 5, "eighty percent of Republicans": 2})
+    assert linker.kind_of("eighty percent of Republicans") != "person"

@@ -19,7 +19,7 @@ import yaml
 
 from onrecord.errors import InputError
 from onrecord.model import Identity, Link, Registry, Role
-from onrecord.resolve.names import is_title, strip_name, tokens
+from onrecord.resolve.names import is_first_name, is_proper, is_title, strip_name, tokens
 
 # Words that make a name an organisation or a collective, never one person's surname.
 _BODIES = {
@@ -64,7 +64,13 @@ def _words(text: str) -> list[str]:
 
 def is_person_name(name: str) -> bool:
     words = _words(name)
-    return bool(words) and not _BODIES.intersection(words) and "and" not in words and not is_title(name)
+    return (
+        bool(words)
+        and is_proper(name)  # "eighty percent of Republicans" is a group, not a person
+        and not _BODIES.intersection(words)
+        and "and" not in words
+        and not is_title(name)
+    )
 
 
 class Linker:
@@ -96,9 +102,38 @@ class Linker:
         for identity in registry.identities:
             if identity.kind == "person" and _is_full(name_key(identity.name)):
                 self.full.setdefault(name_key(identity.name), identity.name)
+        used = {key: sum(count for count, _ in options) for key, options in spellings.items()}
+        self.epithets = self._epithets(used)
+        for key in self.epithets:
+            del self.full[key]
         self.by_surname: dict[str, set[str]] = defaultdict(set)
         for key, canonical in self.full.items():
             self.by_surname[key.split()[-1]].add(canonical)
+
+    def _epithets(self, used: Mapping[str, int]) -> dict[str, str]:
+        """Names that are another name with a word in front ("Corrupt Marco Rubio", "Thug Putin"):
+        key -> that name. A two-word one counts only when its first word is no given name and the
+        plain name is used at least three times as often."""
+        found: dict[str, str] = {}
+        registered = {name_key(i.name) for i in self.registry.identities}
+        for key, name in self.full.items():
+            parts = key.split()
+            if key in registered or is_first_name(name.split()[0]):
+                continue
+            if len(parts) >= 3 and " ".join(parts[1:]) in self.full:
+                found[key] = self.full[" ".join(parts[1:])]
+            elif len(parts) == 2:
+                plain = [
+                    other
+                    for other, full_name in self.full.items()
+                    if other != key
+                    and other.split()[-1] == parts[-1]
+                    and is_first_name(full_name.split()[0])
+                    and used.get(other, 1) >= 3 * used.get(key, 1)
+                ]
+                if len(plain) == 1:
+                    found[key] = self.full[plain[0]]
+        return found
 
     def _office(self, office: str) -> str:
         words = " ".join(_words(office))
@@ -136,6 +171,8 @@ class Linker:
         if not is_person_name(name):
             return Link(name, "name")
         parts = key.split()
+        if key in self.epithets:
+            return Link(self.epithets[key], "variant")
         if len(parts) >= 2:
             if key in self.full:
                 return Link(self.full[key], "variant" if self.full[key] != name else "name")

@@ -126,6 +126,11 @@ def gender_of(mention: str) -> str | None:
     return None
 
 
+def is_first_name(word: str) -> bool:
+    """Whether ``word`` is a known given name (of either gender): ``Marco`` yes, ``Corrupt`` no."""
+    return word[:1].isupper() and word.isalpha() and _first_names().get_gender(word) != "unknown"
+
+
 def same_person(short: str, full: str) -> bool:
     """``Petrova`` or ``A. Petrova`` is a shorter form of ``Anna Petrova``."""
     a, b = tokens(short.lower()), tokens(full.lower())
