@@ -315,9 +315,6 @@ def score_document(
             if g.kind is not None:
                 score.kind_checked += 1
                 score.kind_agreed += p.kind == g.kind
-            if g.kind is not None:
-                score.kind_checked += 1
-                score.kind_agreed += p.kind == g.kind
 
 
 def evaluate(documents: Iterable[GoldDocument]) -> dict[str, Score]:
