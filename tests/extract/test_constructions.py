@@ -9,6 +9,13 @@ import onrecord
 CASES = [
     # (text, speaker, cue, content, kind)
     (
+        "Kasich has taken to urging voters to slow down.",
+        "Kasich",
+        "urging",
+        "to slow down",
+        "indirect",
+    ),
+    (
         # after a headline line the small model parses the name as an apposition of the place
         'Denials will not end this crisis\n\nIn her interview on Radio Valdor, Anna Petrova said that "Ruritania has '
         'not moved a single missile."',

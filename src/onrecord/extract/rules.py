@@ -175,6 +175,11 @@ class SentenceRules:
                 verb = verb.head
                 seen += 1
                 continue
+            if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in {"VERB", "AUX"}:
+                # "Kasich has taken to urging voters …": the subject of the verb the phrase hangs from
+                verb = verb.head.head
+                seen += 1
+                continue
             return None
         return None
 
