@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 
 from onrecord.analyse.embed import Embed, embedder
 from onrecord.analyse.sentences import sentences
-from onrecord.model import Document, Span, Statement
+from onrecord.model import Document, Span, Statement, StoredStatement
 from onrecord.resolve.names import same_person
 from onrecord.store import Query, Store
 
@@ -496,33 +496,31 @@ class Tracer:
 
 # -- over the store ------------------------------------------------------------------------------
 def index_from_store(store: Store, speakers: Iterable[str], around: str | None) -> PrimaryIndex:
-    """The transcript turns of these speakers (identities) in the store, in the date window."""
+    """The transcript turns of these speakers (identities) in the store, in the date window, each
+    with the turn before it (the question it answers). Two queries, whatever the number of turns."""
     since = until = None
     if around:
         day = date.fromisoformat(around)
         since, until = (day - timedelta(days=WINDOW_DAYS)).isoformat(), (day + timedelta(days=1)).isoformat()
+    wanted = set(speakers)
+    by_document: dict[int, list[StoredStatement]] = defaultdict(list)
+    for record in store.iter_statements(Query(kind="turn", since=since, until=until)):
+        by_document[record.document.id].append(record)
     passages = []
-    for speaker in sorted(set(speakers)):
-        turns = store.statements(Query(identity=speaker, kind="turn", since=since, until=until))
-        for record in turns:
+    for turns in by_document.values():
+        for n, record in enumerate(turns):
+            if record.identity not in wanted:
+                continue
             statement, info = record.statement, record.document
-            question = _question_before(store, info.id, statement.index)
+            before = turns[n - 1] if n else None
+            question = before.statement.content if before and before.identity != record.identity else None
+            at = statement.content_span.start
             for a, b in chunks(statement.content):
-                at = statement.content_span.start
                 passages.append(
-                    Passage(
-                        info.source, speaker, Span(at + a, at + b), statement.content[a:b], info.date, info.id, question
-                    )
-                )
+                    Passage(info.source, record.identity, Span(at + a, at + b), statement.content[a:b], info.date,
+                            info.id, question)
+                )  # fmt: skip
     return PrimaryIndex(passages)
-
-
-def _question_before(store: Store, document_id: int, index: int) -> str | None:
-    if index == 0:
-        return None
-    before = store.statements(Query(document_id=document_id, kind="turn"))
-    earlier = [r for r in before if r.statement.index < index]
-    return earlier[-1].statement.content if earlier else None
 
 
 def trace_document(
