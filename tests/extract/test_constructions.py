@@ -9,6 +9,13 @@ import onrecord
 CASES = [
     # (text, speaker, cue, content, kind)
     (
+        "Other Republicans joined Pence's call for a special prosecutor.",
+        "Pence",
+        "call",
+        "a special prosecutor",
+        "indirect",
+    ),
+    (
         "Kasich has taken to urging voters to slow down.",
         "Kasich",
         "urging",

@@ -30,6 +30,7 @@ from onrecord.extract.quotes import inner, looks_like_title
 from onrecord.model import Span
 
 SUBJECTS = {"nsubj", "nsubjpass"}
+APPEAL_NOUNS = {"call", "demand", "appeal", "plea", "push", "bid", "request"}  # "X's call for Y"
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 # verbs whose "that" clause is not what someone said: "make sure that", "turn out that"
 NOT_CUES = {"be", "make", "turn", "ensure", "mean", "seem", "appear", "happen", "matter", "so", "have", "get", "do"}
@@ -436,6 +437,11 @@ class SentenceRules:
         )
         if clause is not None:
             content = self.span(subtree(clause))
+        elif noun.lemma_.lower() in APPEAL_NOUNS and (
+            wanted := next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "for"), None)
+        ):
+            # "Pence's call for a special prosecutor": what was called for is the content
+            content = self.span([t for c in wanted.children if c.dep_ == "pobj" for t in subtree(c)])
         elif noun.lemma_.lower() in {"view", "opinion"} and noun.head.dep_ == "prep" and noun.head.lower_ == "in":
             # "In Petrova's view, the talks have stalled."
             prep = noun.head
