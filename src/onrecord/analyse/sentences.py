@@ -1,9 +1,11 @@
-"""Sentence boundaries in stored text, without a parser: enough to cut long turns into pieces."""
+"""Words and sentence boundaries in stored text, without a parser: what comparisons of statements
+and passages see."""
 
 from __future__ import annotations
 
 import re
 
+WORD = re.compile(r"[\w']+")
 _SENTENCE = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z])")
 
 
@@ -15,3 +17,13 @@ def sentences(text: str) -> list[tuple[int, int]]:
         at = m.end()
     spans.append((at, len(text)))
     return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def normal(text: str) -> str:
+    """Curly apostrophes as straight ones, so ``don’t`` and ``don't`` are one word."""
+    return text.replace("’", "'").replace("‘", "'")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words with quote styles and punctuation gone."""
+    return WORD.findall(normal(text).lower())

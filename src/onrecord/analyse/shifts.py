@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from onrecord.analyse.embed import Embed, embed_cached
-from onrecord.analyse.sentences import sentences
+from onrecord.analyse.sentences import sentences, words
 from onrecord.analyse.topics import Taxonomy, load_taxonomy
 from onrecord.model import StoredStatement
 from onrecord.store import Query, Store
@@ -89,17 +89,13 @@ def polarity(text: str) -> int:
     return -1 if _NEGATORS.search(text) else 1
 
 
-def _tokens(text: str) -> list[str]:
-    return re.findall(r"[\w']+", text.lower().replace("’", "'"))
-
-
 def _polarity_flip(before: str, now: str) -> bool:
     """A negation added or removed *inside* what the two statements share: ``we [will not] leave
     the talks`` / ``we [are ready to] leave the talks``. A negation in a clause only one of them has
     (``…, and Putin has no respect for her``) is not a flip."""
     if bool(_NO_LONGER.search(now)) != bool(_NO_LONGER.search(before)):
         return True
-    a, b = _tokens(before), _tokens(now)
+    a, b = words(before), words(now)
     opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     for n, (tag, a1, a2, b1, b2) in enumerate(opcodes):
         inside = 0 < n < len(opcodes) - 1  # an equal block on both sides

@@ -20,7 +20,7 @@ import difflib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -28,7 +28,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from onrecord.analyse.embed import Embed, embedder
-from onrecord.analyse.sentences import sentences
+from onrecord.analyse.sentences import WORD, normal, sentences, words
 from onrecord.model import Document, Span, Statement, StoredStatement
 from onrecord.resolve.names import same_person
 from onrecord.store import Query, Store
@@ -42,86 +42,15 @@ CHUNK_CHARS = 700  # passages are cut to about this length at sentence ends
 EMBEDDED = 40  # sentences embedded per statement, best by shared words
 WINDOW_DAYS = 365  # primary sources dated this long before the article (and one day after)
 
-_WORD = re.compile(r"[\w']+")
 _ELLIPSIS = re.compile(r"\.\s?\.\s?\.|…|\[\s*\.\.\.\s*\]")
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "by",
-        "from",
-        "that",
-        "this",
-        "these",
-        "those",
-        "it",
-        "its",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "i",
-        "you",
-        "he",
-        "she",
-        "we",
-        "they",
-        "me",
-        "him",
-        "her",
-        "us",
-        "them",
-        "my",
-        "your",
-        "his",
-        "our",
-        "their",
-        "not",
-        "no",
-        "so",
-        "as",
-        "if",
-        "then",
-        "than",
-        "there",
-        "here",
-        "do",
-        "does",
-        "did",
-        "have",
-        "has",
-        "had",
-        "will",
-        "would",
-        "can",
-        "could",
-        "should",
-        "just",
-        "very",
-        "really",
-        "going",
-        "get",
-        "got",
-        "know",
-        "think",
-        "said",
-        "say",
-    ]
-)
+_STOP = frozenset({
+    "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by", "from", "that",
+    "this", "these", "those", "it", "its", "is", "are", "was", "were", "be", "been", "being", "i", "you", "he",
+    "she", "we", "they", "me", "him", "her", "us", "them", "my", "your", "his", "our", "their", "not", "no",
+    "so", "as", "if", "then", "than", "there", "here", "do", "does", "did", "have", "has", "had", "will",
+    "would", "can", "could", "should", "just", "very", "really", "going", "get", "got", "know", "think",
+    "said", "say",
+})  # fmt: skip
 
 
 def _stem(word: str) -> str:
@@ -130,11 +59,6 @@ def _stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word
-
-
-def words(text: str) -> list[str]:
-    """Lower-case words with quote styles and punctuation gone: what the comparison sees."""
-    return _WORD.findall(text.replace("’", "'").replace("‘", "'").lower())
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,22 +143,41 @@ class PrimaryIndex:
             for n, count in self.postings.get(word, ()):
                 length = len(self.words[n]) / self.average
                 scores[n] += self.idf[word] * count * 2.2 / (count + 1.2 * (0.25 + 0.75 * length))
-        allowed = [n for n, _ in scores.most_common() if self._fits(self.passages[n], speaker, around)]
+        fits = self._filter(speaker, around)
+        allowed = [n for n, _ in scores.most_common() if fits(self.passages[n])]
         probe = " ".join(words(text))
         shortlist = allowed[: 4 * k]
         aligned = sorted(shortlist, key=lambda n: -fuzz.partial_ratio(probe, self.joined[n]))
         return aligned[:k]
 
-    def _fits(self, passage: Passage, speaker: str | None, around: str | None) -> bool:
-        if speaker and not _same_speaker(passage.speaker, speaker):
-            return False
-        if around and passage.date:
-            day = date.fromisoformat(around)
-            return day - timedelta(days=WINDOW_DAYS) <= date.fromisoformat(passage.date) <= day + timedelta(days=1)
-        return True
+    @staticmethod
+    def _filter(speaker: str | None, around: str | None) -> Callable[[Passage], bool]:
+        """Whether a passage is by ``speaker`` and in the window around ``around``; the window and
+        each passage speaker's comparison are worked out once, not per passage."""
+        bounds = window(around)
+        same: dict[str, bool] = {}
+
+        def fits(passage: Passage) -> bool:
+            if speaker:
+                if passage.speaker not in same:
+                    same[passage.speaker] = _same_speaker(passage.speaker, speaker)
+                if not same[passage.speaker]:
+                    return False
+            return bounds is None or passage.date is None or bounds[0] <= passage.date <= bounds[1]
+
+        return fits
 
     def speakers_passages(self, speaker: str | None, around: str | None) -> int:
-        return sum(self._fits(p, speaker, around) for p in self.passages)
+        fits = self._filter(speaker, around)
+        return sum(map(fits, self.passages))
+
+
+def window(around: str | None) -> tuple[str, str] | None:
+    """The dates (ISO, inclusive) of the primary sources searched for an article dated ``around``."""
+    if not around:
+        return None
+    day = date.fromisoformat(around)
+    return (day - timedelta(days=WINDOW_DAYS)).isoformat(), (day + timedelta(days=1)).isoformat()
 
 
 def _same_speaker(a: str, b: str) -> bool:
@@ -250,13 +193,21 @@ def passages_of(document: Document, document_id: int | None = None) -> list[Pass
         text = turn.content_span.of(document.text)
         if turn.speaker and text.strip():
             question = previous[1] if previous is not None and previous[0] != turn.speaker else None
-            for a, b in chunks(text):
-                span = Span(turn.content_span.start + a, turn.content_span.start + b)
-                found.append(
-                    Passage(document.source, turn.speaker, span, text[a:b], document.date, document_id, question)
-                )
+            found += _passages(
+                document.source, turn.speaker, turn.content_span.start, text, document.date, document_id, question
+            )
         previous = (turn.speaker, text)
     return found
+
+
+def _passages(
+    source: str, speaker: str, start: int, text: str, day: str | None, document_id: int | None, question: str | None
+) -> list[Passage]:
+    """A turn's text (at ``start`` in its document) cut into passages."""
+    return [
+        Passage(source, speaker, Span(start + a, start + b), text[a:b], day, document_id, question)
+        for a, b in chunks(text)
+    ]
 
 
 def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
@@ -326,12 +277,12 @@ def _window(passage_words: list[str], quote_words: list[str]) -> tuple[int, int,
 
 def _sentence_ends(text: str) -> list[int]:
     """Indices (in :func:`words`) of the words that end a sentence."""
-    normal = text.replace("’", "'").replace("‘", "'")
-    return [n for n, m in enumerate(_WORD.finditer(normal)) if re.match(r"[\"”']?[.!?]", normal[m.end() : m.end() + 2])]
+    plain = normal(text)
+    return [n for n, m in enumerate(WORD.finditer(plain)) if re.match(r"[\"”']?[.!?]", plain[m.end() : m.end() + 2])]
 
 
 def _char_span(text: str, first: int, end: int) -> Span:
-    spans = [m.span() for m in _WORD.finditer(text.replace("’", "'").replace("‘", "'"))]
+    spans = [m.span() for m in WORD.finditer(normal(text))]
     if not spans or first >= len(spans):
         return Span(0, len(text))
     return Span(spans[first][0], spans[min(end, len(spans)) - 1][1])
@@ -360,10 +311,13 @@ class _Best:
     rank: int = field(default=len(VERDICTS))
 
 
-def _quote_verdict(parts: list[str], passage_text: str) -> _Best:
-    """Verbatim / trimmed / altered for the quoted parts of a statement against one passage."""
-    source = words(passage_text)
-    pieces = [words(p) for part in parts for p in _ELLIPSIS.split(part) if len(words(p)) >= 1]
+def _pieces(parts: list[str]) -> list[list[str]]:
+    """The words of quoted parts, cut at ellipses: what a quote says in each unbroken stretch."""
+    return [found for part in parts for p in _ELLIPSIS.split(part) if (found := words(p))]
+
+
+def _quote_verdict(pieces: list[list[str]], source: list[str], passage_text: str) -> _Best:
+    """Verbatim / trimmed / altered for a quote's pieces against one passage (``source``: its words)."""
     quote = [w for piece in pieces for w in piece]
     if not quote or not source:
         return _Best()
@@ -409,10 +363,11 @@ class Tracer:
     ) -> list[Trace]:
         """A trace for each attributed statement of ``document`` (not the writer's own voice, not turns).
         ``speakers`` maps statement index -> identity, when known (else the statement's speaker)."""
+        speakers = speakers or {}
         return [
-            self.trace_one(document, s, (speakers or {}).get(s.index) or s.speaker)
+            self.trace_one(document, s, speakers.get(s.index) or s.speaker)
             for s in found
-            if s.kind not in {"author", "turn"} and (s.speaker or (speakers or {}).get(s.index))
+            if s.kind not in {"author", "turn"} and (s.speaker or speakers.get(s.index))
         ]
 
     def trace_one(self, document: Document, statement: Statement, speaker: str | None) -> Trace:
@@ -423,22 +378,23 @@ class Tracer:
         window = f" dated up to {WINDOW_DAYS} days before {document.date}" if document.date else ""
         searched = f"{pool} passages by {speaker}{window}; {len(ids)} shared enough words to compare"
         best = _Best()
+        pieces = _pieces(parts)
         for n in ids if parts else ():
-            verdict = _quote_verdict(parts, self.index.passages[n].text)
+            verdict = _quote_verdict(pieces, self.index.words[n], self.index.passages[n].text)
             if (verdict.rank, -verdict.score) < (best.rank, -best.score):
                 verdict.passage = n
                 best = verdict
         if best.verdict == "unsupported" and parts:
             # a partial quote changed inside reported speech: 'that the inspectors "can come next month"'
             # shows its change only with the reported words around it
-            around = re.sub(r"^(?:that|whether|if)\s+", "", statement.content)
+            around = _pieces([re.sub(r"^(?:that|whether|if)\s+", "", statement.content)])
             for n in ids:
-                verdict = _quote_verdict([around], self.index.passages[n].text)
+                verdict = _quote_verdict(around, self.index.words[n], self.index.passages[n].text)
                 if verdict.rank in (1, 2) and (verdict.rank, -verdict.score) < (best.rank, -best.score):
                     verdict.passage, verdict.verdict, verdict.rank = n, "altered", 2
                     best = verdict
         if best.verdict == "unsupported":
-            best = self._paraphrase(statement.content if not parts else " ".join(parts), ids, speaker)
+            best = self._paraphrase(statement.content if not parts else " ".join(parts), ids)
         passage = self.index.passages[best.passage] if best.passage is not None else None
         return Trace(
             statement,
@@ -452,7 +408,7 @@ class Tracer:
             searched,
         )
 
-    def _paraphrase(self, content: str, ids: list[int], speaker: str | None) -> _Best:
+    def _paraphrase(self, content: str, ids: list[int]) -> _Best:
         if not ids:
             return _Best()
         pieces = []
@@ -498,10 +454,7 @@ class Tracer:
 def index_from_store(store: Store, speakers: Iterable[str], around: str | None) -> PrimaryIndex:
     """The transcript turns of these speakers (identities) in the store, in the date window, each
     with the turn before it (the question it answers). Two queries, whatever the number of turns."""
-    since = until = None
-    if around:
-        day = date.fromisoformat(around)
-        since, until = (day - timedelta(days=WINDOW_DAYS)).isoformat(), (day + timedelta(days=1)).isoformat()
+    since, until = window(around) or (None, None)
     wanted = set(speakers)
     by_document: dict[int, list[StoredStatement]] = defaultdict(list)
     for record in store.iter_statements(Query(kind="turn", since=since, until=until)):
@@ -514,12 +467,10 @@ def index_from_store(store: Store, speakers: Iterable[str], around: str | None) 
             statement, info = record.statement, record.document
             before = turns[n - 1] if n else None
             question = before.statement.content if before and before.identity != record.identity else None
-            at = statement.content_span.start
-            for a, b in chunks(statement.content):
-                passages.append(
-                    Passage(info.source, record.identity, Span(at + a, at + b), statement.content[a:b], info.date,
-                            info.id, question)
-                )  # fmt: skip
+            passages += _passages(
+                info.source, record.identity, statement.content_span.start, statement.content, info.date, info.id,
+                question,
+            )  # fmt: skip
     return PrimaryIndex(passages)
 
 
