@@ -224,6 +224,9 @@ def said_of(
     speech with another as wholes says little; its sentences on NATO say what was said on NATO.
     """
     wanted = re.compile("|".join(rf"\b{re.escape(w)}" for w in search.split()), re.IGNORECASE) if search else None
+    patterns = (
+        {t.name: t.pattern for t in taxonomy.topics} if taxonomy else {}
+    )  # a topic of an earlier taxonomy has none
     found = []
     for r in records:
         if not r.document.date:
@@ -238,17 +241,10 @@ def said_of(
             if wanted is not None:
                 kept = topics if wanted.search(piece) else ()
             else:
-                kept = tuple(t for t in topics if (pattern := _pattern(taxonomy, t)) and pattern.search(piece))
+                kept = tuple(t for t in topics if (pattern := patterns.get(t)) and pattern.search(piece))
             if kept:
                 found.append(Said(r.id, r.document.date, piece, kept, source))
     return found
-
-
-def _pattern(taxonomy: Taxonomy | None, topic: str) -> re.Pattern[str] | None:
-    try:
-        return taxonomy[topic].pattern if taxonomy else None
-    except KeyError:  # a topic of an earlier taxonomy
-        return None
 
 
 def speaker_shifts(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
@@ -35,13 +35,12 @@ class Topic:
     description: str
     keywords: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
+    pattern: re.Pattern[str] | None = field(init=False, compare=False, repr=False)  # the keywords, compiled once
 
-    @property
-    def pattern(self) -> re.Pattern[str] | None:
-        if not self.keywords:
-            return None
+    def __post_init__(self) -> None:
         parts = [re.escape(k.rstrip("*")) + (r"\w*" if k.endswith("*") else r"\b") for k in self.keywords]
-        return re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE)
+        pattern = re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE) if parts else None
+        object.__setattr__(self, "pattern", pattern)
 
 
 @dataclass(frozen=True, slots=True)
