@@ -35,8 +35,8 @@ def linker_of(store: Store) -> Linker:
 
 def relink(store: Store) -> LinkSummary:
     """Link every speaker name and dated role mention in the store to an identity."""
-    linker = linker_of(store)
     names = store.speaker_names()
+    linker = Linker(registry_of(store), names, store.edits())
     by_name = {name: linker.link(name) for name in names}
     dated = [name for name in names if linker.is_dated(name)]
     for name in dated:  # an office: who held it depends on each statement's date

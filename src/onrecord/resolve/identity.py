@@ -13,7 +13,6 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping
-from pathlib import Path
 
 import yaml
 
@@ -81,6 +80,10 @@ class Linker:
         self.registry = registry
         self.merges = {name_key(a): b for a, b in merges.items()}
         self.kinds = {i.name: i.kind for i in registry.identities}
+        self.offices: dict[str, str] = {}  # an office's name or variant, as words -> the office
+        for canonical, variants in registry.offices.items():
+            for written in (canonical, *variants):
+                self.offices.setdefault(" ".join(_words(written)), " ".join(_words(canonical)))
         self.aliases: dict[str, str] = {}
         self.bodies: dict[tuple[str, ...], str] = {}  # word sequence -> state or organisation
         self.roles: dict[tuple[str, str | None], list[tuple[str, Role]]] = defaultdict(list)
@@ -137,10 +140,7 @@ class Linker:
 
     def _office(self, office: str) -> str:
         words = " ".join(_words(office))
-        for canonical, variants in self.registry.offices.items():
-            if words == " ".join(_words(canonical)) or words in {" ".join(_words(v)) for v in variants}:
-                return " ".join(_words(canonical))
-        return words
+        return self.offices.get(words, words)
 
     def link(self, name: str | None, mention: str | None = None, date: str | None = None) -> Link:
         """The identity behind a document-level ``name`` (or, without one, a role ``mention``) on ``date``."""
@@ -237,16 +237,6 @@ def _initials_fit(given: list[str], full_key: str) -> bool:
 
 
 # -- registry files --------------------------------------------------------------------------
-def load_registry(path: str | Path) -> Registry:
-    """Read a registry from YAML (``people:``, ``organisations:``, ``states:``, ``offices:``) or CSV."""
-    path = Path(path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"cannot read the registry ({exc})") from exc
-    return parse_registry(raw, str(path), csv=path.suffix.lower() == ".csv")
-
-
 def parse_registry(raw: str, source: str = "<registry>", *, csv: bool = False) -> Registry:
     if csv:
         return _parse_csv(raw, source)
