@@ -431,9 +431,11 @@ class Store:
                     [{"name": n, "kind": kinds.get(n, "person")} for n in missing],
                 )
                 known = dict(conn.execute(select(identities.c.name, identities.c.id)).all())
-            for name in wanted & known.keys():
+            kind_rows = [{"iid": known[n], "new_kind": kinds.get(n, "person")} for n in sorted(wanted & known.keys())]
+            if kind_rows:
                 conn.execute(
-                    identities.update().where(identities.c.id == known[name]).values(kind=kinds.get(name, "person"))
+                    identities.update().where(identities.c.id == bindparam("iid")).values(kind=bindparam("new_kind")),
+                    kind_rows,
                 )
             speaker_ids = dict(conn.execute(select(speakers.c.name, speakers.c.id)).all())
             conn.execute(identity_links.delete())
@@ -449,11 +451,11 @@ class Store:
             ]
             if link_rows:
                 conn.execute(insert(identity_links), link_rows)
-            conn.execute(statements.update().values(identity_id=None))
+            # one pass: a statement without a speaker name finds no link and gets NULL
             conn.execute(
                 text(
                     "UPDATE statements SET identity_id = (SELECT identity_id FROM identity_links"
-                    " WHERE identity_links.speaker_id = statements.speaker_id) WHERE speaker_id IS NOT NULL"
+                    " WHERE identity_links.speaker_id = statements.speaker_id)"
                 )
             )
             dated = [{"sid": sid, "iid": known[link.identity]} for sid, link in by_statement.items() if link.identity]
