@@ -12,6 +12,7 @@ from pathlib import Path
 
 from onrecord.batch.shards import Shard, documents_of, manifest_line, plan
 from onrecord.errors import InputError, OnrecordError
+from onrecord.extract import VERSION
 from onrecord.model import Document, Statement
 from onrecord.pipeline import default_extractor, process
 
@@ -148,7 +149,6 @@ def run_batch(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     shards, problems = plan(inputs, files_per_shard) if files_per_shard else plan(inputs)
-    version = _extractor_version()
     previous = _manifest(out)
     todo = [
         s
@@ -156,7 +156,7 @@ def run_batch(
         if not (
             (entry := previous.get(s.id))
             and entry.get("digest") == s.digest
-            and entry.get("extractor") == version
+            and entry.get("extractor") == VERSION
             and entry.get("status") == "done"
         )
     ]
@@ -179,7 +179,7 @@ def run_batch(
                         result: ShardResult = future.result()
                     except Exception as exc:  # noqa: BLE001 - a crashed shard is recorded, the batch goes on
                         summary.failed_shards.append((shard.id, f"{exc.__class__.__name__}: {exc}"))
-                        manifest.write(manifest_line(shard, version, status="failed", error=str(exc)) + "\n")
+                        manifest.write(manifest_line(shard, VERSION, status="failed", error=str(exc)) + "\n")
                     else:
                         summary.done += 1
                         summary.documents += result.documents
@@ -187,7 +187,7 @@ def run_batch(
                         summary.failures += list(result.failures)
                         manifest.write(
                             manifest_line(
-                                shard, version, status="done", documents=result.documents,
+                                shard, VERSION, status="done", documents=result.documents,
                                 statements=result.statements, failures=[list(f) for f in result.failures],
                                 seconds=round(result.seconds, 2), worker_pid=result.pid,
                             ) + "\n"
@@ -201,12 +201,6 @@ def run_batch(
                 cluster.close()
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def _extractor_version() -> str:
-    from onrecord.extract.extractor import VERSION
-
-    return VERSION
 
 
 def load_into(out: str | Path, db: str, batch: int = 200) -> int:
@@ -227,7 +221,6 @@ def load_into(out: str | Path, db: str, batch: int = 200) -> int:
             row["quotes"] = json.loads(row["quotes"])
             statements[content_hash].append(Statement.from_dict(row))
     added = 0
-    version = _extractor_version()
     for part in sorted((out / "documents").glob("shard-*.parquet")):
         rows = pq.read_table(part).to_pylist()
         for start in range(0, len(rows), batch):
@@ -239,7 +232,7 @@ def load_into(out: str | Path, db: str, batch: int = 200) -> int:
                 if document.content_hash != content_hash:
                     raise OnrecordError(f"{part}: {document.source} changed after extraction; re-run the batch")
                 items.append((document, sorted(statements.get(content_hash, []), key=lambda s: s.index)))
-            added += sum(doc_id is not None for doc_id in store.add_many(items, version))
+            added += sum(doc_id is not None for doc_id in store.add_many(items, VERSION))
     if added:
         identities.relink(store)
         topics.apply(store)
