@@ -25,6 +25,7 @@ from onrecord.pipeline import process
 
 Ranges = tuple[tuple[int, int], ...]
 MATCHINGS = ("exact", "overlap30", "both50")
+QUOTE_MARKS = "\"'“”‘’«»„"
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +269,22 @@ def _matches(kind: str, gold: Ranges, pred: Ranges) -> bool:
     return o >= 0.5 * _length(gold) and o >= 0.5 * _length(pred)
 
 
+def _content_ranges(text: str, statement: Statement) -> Ranges:
+    """What a statement reports. A quotation split by its frame (``"A," said X, a professor at Y.
+    "B."``) is its quoted parts, as annotators mark it, not the frame between them."""
+    if statement.kind == "direct" and len(statement.quotes) > 1:
+        return tuple(_with_marks(text, q.start, q.end) for q in statement.quotes)
+    return _strip(text, ((statement.content_span.start, statement.content_span.end),))
+
+
+def _with_marks(text: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and text[start - 1] in QUOTE_MARKS:
+        start -= 1
+    while end < len(text) and text[end] in QUOTE_MARKS:
+        end += 1
+    return start, end
+
+
 def score_document(
     text: str, gold: Iterable[GoldStatement], predicted: Iterable[Statement], scores: dict[str, Score]
 ) -> None:
@@ -279,7 +296,7 @@ def score_document(
     # turns are only scored against gold sets that annotate them (PolNeAR does not)
     with_turns = any(g.kind == "turn" for g in gold)
     preds = [p for p in predicted if with_turns or p.kind != "turn"]
-    pred_ranges = [_strip(text, ((p.content_span.start, p.content_span.end),)) for p in preds]
+    pred_ranges = [_content_ranges(text, p) for p in preds]
     for kind, score in scores.items():
         score.gold += len(gold)
         score.predicted += len(preds)

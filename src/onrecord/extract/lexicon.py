@@ -23,6 +23,7 @@ class Lexicon:
     stance_nouns: frozenset[str]
     stance_verbs: frozenset[str]
     speech_nouns: frozenset[str]
+    noun_prepositions: dict[str, frozenset[str]]
     author_verbs: frozenset[str]
     author_phrases: tuple[str, ...]
     scare_quote_cues: tuple[str, ...]
@@ -43,6 +44,7 @@ def lexicon() -> Lexicon:
         stance_nouns=frozenset(raw["stance_nouns"]),
         stance_verbs=frozenset(raw["stance_verbs"]),
         speech_nouns=frozenset(raw["speech_nouns"]),
+        noun_prepositions={noun: frozenset(preps) for noun, preps in raw["noun_prepositions"].items()},
         author_verbs=frozenset(raw["author_verbs"]),
         author_phrases=tuple(raw["author_phrases"]),
         scare_quote_cues=tuple(raw["scare_quote_cues"]),

@@ -30,7 +30,6 @@ from onrecord.extract.quotes import inner, looks_like_title
 from onrecord.model import Span
 
 SUBJECTS = {"nsubj", "nsubjpass"}
-APPEAL_NOUNS = {"call", "demand", "appeal", "plea", "push", "bid", "request"}  # "X's call for Y"
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 # verbs whose "that" clause is not what someone said: "make sure that", "turn out that"
 NOT_CUES = {"be", "make", "turn", "ensure", "mean", "seem", "appear", "happen", "matter", "so", "have", "get", "do"}
@@ -156,6 +155,12 @@ class SentenceRules:
             return list(doc[tokens[0].i : end])
         return tokens
 
+    def quoted_within(self, token: Token) -> bool:
+        """A quotation opens inside ``token``'s subtree."""
+        start = token.left_edge.idx + self.offset
+        end = token.right_edge.idx + len(token.right_edge) + self.offset
+        return any(start <= q.start < end for q in self.quotes)
+
     def in_quote(self, token: Token) -> bool:
         at = token.idx + self.offset
         return any(q.start < at < q.end for q in self.quotes)
@@ -172,6 +177,8 @@ class SentenceRules:
                 # "In her interview on Radio Valdor, Anna Petrova said": the small model hangs the
                 # name on the place as an apposition and leaves the verb without a subject
                 return before
+            if seen == 0 and verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in {"NOUN", "PROPN"}:
+                return verb.head  # "pastors supporting Mr. Cruz": the noun the participle describes
             if verb.dep_ in {"advcl", "conj", "xcomp"} and verb.head is not verb:
                 verb = verb.head
                 seen += 1
@@ -184,17 +191,21 @@ class SentenceRules:
             return None
         return None
 
-    def source_span(self, subject: Token) -> tuple[Span | None, Span | None]:
+    def source_span(self, subject: Token, cue: Token) -> tuple[Span | None, Span | None]:
         """The subject as written, and for a relative pronoun the phrase it stands for."""
-        # the whole noun phrase, appositions and relative clauses included, as annotators mark it
-        source = self.span(subtree(subject))
+        # the whole noun phrase, appositions and relative clauses included, as annotators mark it,
+        # but not the cue's own phrase when it describes the subject ("pastors supporting Mr. Cruz")
+        words = subtree(subject)
+        if words[0].i <= cue.i <= words[-1].i:
+            words = [t for t in words if t.i < cue.left_edge.i]
+        source = self.span(words)
         antecedent = None
         if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl":
             noun = subject.head.head
             antecedent = self.span(subtree(noun, frozenset({"relcl", "acl", "appos", "punct", "prep"})))
         return source, antecedent
 
-    def adjacent_quote(self, frame: Span, sentence: Span, has_clause: bool) -> Span | None:
+    def adjacent_quote(self, frame: Span, sentence: Span, has_clause: bool, has_object: bool) -> Span | None:
         """A quotation that ends just before the ``X said`` frame or starts just after it.
 
         A quotation before the frame must read as unfinished (``"…," she said``) unless
@@ -209,7 +220,9 @@ class SentenceRules:
                 body_end = inner(Span(quote.start - self.offset, quote.end - self.offset), self.text).end
                 last = self.text[body_end - 1 : body_end]
                 unfinished = last in {",", "?", "!", "—", "–", "-"} or gap.lstrip().startswith(",")
-                if _GAP_BEFORE_FRAME.match(gap) and (unfinished or not has_clause):
+                # a finished quotation before the sentence belongs to it only when the frame is all
+                # that follows ("… anyway." She said.), not "She called the statement “…”"
+                if _GAP_BEFORE_FRAME.match(gap) and (unfinished or not has_clause and not has_object):
                     before = quote
             elif after is None and frame.end <= quote.start <= sentence.end + 1:
                 gap = self.text[frame.end - self.offset : quote.start - self.offset]
@@ -237,7 +250,7 @@ class SentenceRules:
                     yield cand
             elif lemma == "accord" and token.lower_ == "according":
                 yield from self.according_to(token)
-            elif token.pos_ == "NOUN" and lemma in self.lex.speech_nouns:
+            elif token.pos_ == "NOUN" and (lemma in self.lex.speech_nouns or lemma in self.lex.noun_prepositions):
                 yield from self.noun_cue(token)
 
     def verb_cue(self, verb: Token, lemma: str, sentence: Span) -> Iterator[Candidate]:
@@ -249,7 +262,7 @@ class SentenceRules:
             return  # "it was said that" has no speaker in the clause
         if self.in_quote(verb) and (lemma in self.lex.belief_verbs or subject.pos_ == "PRON"):
             return  # "I think", "they say" inside a quotation are the quoted speaker's own words
-        source, antecedent = self.source_span(subject)
+        source, antecedent = self.source_span(subject, verb)
         if source is None:
             return
         first_person = subject.lower_ in FIRST_PERSON
@@ -276,7 +289,8 @@ class SentenceRules:
         ):
             yield from self.as_clause(verb)
             return
-        quote = self.adjacent_quote(frame, sentence, has_clause=clause is not None)
+        has_object = any(c.dep_ in {"dobj", "oprd", "attr"} for c in verb.children)
+        quote = self.adjacent_quote(frame, sentence, has_clause=clause is not None, has_object=has_object)
         if quote is not None:
             yield Candidate(
                 self.cue_span(verb), source, quote, "quote", first_person, antecedent, self.lex.confidence["quote"]
@@ -320,7 +334,7 @@ class SentenceRules:
         if subject is None or head is verb:
             return
         content = self.span(rest_of_clause(head, subtree(verb)))
-        source, antecedent = self.source_span(subject)
+        source, antecedent = self.source_span(subject, verb)
         if content and source:
             yield Candidate(
                 self.cue_span(verb),
@@ -378,6 +392,7 @@ class SentenceRules:
             lemma == "call"
             and len(objects) < 2
             and not any(c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "for") for c in verb.children)
+            and not (obj is not None and self.quoted_within(obj))  # "called his actions “a crucial step”"
         ):
             return
         if lemma not in self.lex.object_content_verbs:
@@ -437,11 +452,16 @@ class SentenceRules:
         )
         if clause is not None:
             content = self.span(subtree(clause))
-        elif noun.lemma_.lower() in APPEAL_NOUNS and (
-            wanted := next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "for"), None)
+        elif wanted := next(
+            (
+                c
+                for c in noun.children
+                if c.dep_ == "prep" and c.lower_ in self.lex.noun_prepositions.get(noun.lemma_.lower(), ())
+            ),
+            None,
         ):
-            # "Pence's call for a special prosecutor": what was called for is the content
-            content = self.span([t for c in wanted.children if c.dep_ == "pobj" for t in subtree(c)])
+            # "Pence's call for a special prosecutor", "his attacks on Mr. Clinton": the preposition's object
+            content = self.span([t for c in wanted.children if c.dep_ in {"pobj", "pcomp"} for t in subtree(c)])
         elif noun.lemma_.lower() in {"view", "opinion"} and noun.head.dep_ == "prep" and noun.head.lower_ == "in":
             # "In Petrova's view, the talks have stalled."
             prep = noun.head
