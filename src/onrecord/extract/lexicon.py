@@ -24,6 +24,8 @@ class Lexicon:
     stance_verbs: frozenset[str]
     speech_nouns: frozenset[str]
     noun_prepositions: dict[str, frozenset[str]]
+    evidence_nouns: frozenset[str]
+    evidence_verbs: frozenset[str]
     author_verbs: frozenset[str]
     author_phrases: tuple[str, ...]
     scare_quote_cues: tuple[str, ...]
@@ -45,6 +47,8 @@ def lexicon() -> Lexicon:
         stance_verbs=frozenset(raw["stance_verbs"]),
         speech_nouns=frozenset(raw["speech_nouns"]),
         noun_prepositions={noun: frozenset(preps) for noun, preps in raw["noun_prepositions"].items()},
+        evidence_nouns=frozenset(raw["evidence_nouns"]),
+        evidence_verbs=frozenset(raw["evidence_verbs"]),
         author_verbs=frozenset(raw["author_verbs"]),
         author_phrases=tuple(raw["author_phrases"]),
         scare_quote_cues=tuple(raw["scare_quote_cues"]),

@@ -114,6 +114,25 @@ def reported(token: Token) -> list[Token]:
     return tokens
 
 
+def without_trailing_aside(tokens: list[Token]) -> list[Token]:
+    """Cut a comma-set aside that closes the content: "…pneumonia, which forced her to leave",
+    "…Mr. Trump, the presumed favorite", "…in 2012, arguing that …". It is the writer's
+    addition (or a report of its own), not part of what was said."""
+    if len(tokens) < 4:
+        return tokens
+    first, last = tokens[0].i, tokens[-1].i
+    doc = tokens[0].doc
+    for token in tokens:
+        edge = token.left_edge.i
+        if edge <= first + 1 or doc[edge - 1].text != "," or token.right_edge.i < last - 1:
+            continue
+        relative = token.dep_ == "relcl" and token.left_edge.lower_ in {"which", "who", "whom", "whose"}
+        participle = token.dep_ in {"advcl", "acl"} and token.tag_ == "VBG"
+        if relative or participle or token.dep_ == "appos":
+            return [t for t in tokens if t.i < edge - 1]
+    return tokens
+
+
 class SentenceRules:
     """Apply the rules to sentences of one parsed section of a document."""
 
@@ -250,6 +269,8 @@ class SentenceRules:
                     yield cand
             elif lemma == "accord" and token.lower_ == "according":
                 yield from self.according_to(token)
+            elif token.lower_ == "in" and token.dep_ == "prep":
+                yield from self.in_evidence(token)
             elif token.pos_ == "NOUN" and (lemma in self.lex.speech_nouns or lemma in self.lex.noun_prepositions):
                 yield from self.noun_cue(token)
 
@@ -299,7 +320,11 @@ class SentenceRules:
         # "Talks have stalled, she said": the reported clause is the head the cue hangs from
         inverted = clause is None and self._is_inverted(verb)
         if inverted or clause is not None:
-            words = rest_of_clause(verb.head, subtree(verb)) if inverted else self.through_colon(reported(clause))
+            words = (
+                rest_of_clause(verb.head, subtree(verb))
+                if inverted
+                else self.through_colon(without_trailing_aside(reported(clause)))
+            )
             content = self.span(words)
             if content is not None and (len(content) > 3 or not inverted):
                 yield Candidate(
@@ -312,8 +337,9 @@ class SentenceRules:
                     self.lex.confidence["clause"],
                 )
             return
-        if lemma in self.lex.clause_only_verbs:
-            return
+        evidence = lemma in self.lex.evidence_verbs and subject.lemma_.lower() in self.lex.evidence_nouns
+        if lemma in self.lex.clause_only_verbs and not evidence:
+            return  # "he knows Paris", but "the poll shows Sanders leading"
         yield from self.object_content(verb, lemma, source, first_person, antecedent)
 
     def passive_with_agent(self, verb: Token, subject: Token) -> Iterator[Candidate]:
@@ -395,7 +421,7 @@ class SentenceRules:
             and not (obj is not None and self.quoted_within(obj))  # "called his actions “a crucial step”"
         ):
             return
-        if lemma not in self.lex.object_content_verbs:
+        if lemma not in self.lex.object_content_verbs and lemma not in self.lex.evidence_verbs:
             return
         pieces: list[Token] = []
         for each in objects:  # "called the drills a provocation" has two
@@ -409,11 +435,33 @@ class SentenceRules:
         if not pieces:
             return
         pieces.sort(key=lambda t: t.i)
-        content = self.span(verb.doc[pieces[0].i : pieces[-1].i + 1])
+        content = self.span(without_trailing_aside(list(verb.doc[pieces[0].i : pieces[-1].i + 1])))
         if content is not None:
             yield Candidate(
                 self.cue_span(verb), source, content, "object", first_person, antecedent, self.lex.confidence["object"]
             )
+
+    def in_evidence(self, prep: Token) -> Iterator[Candidate]:
+        """``In a CNN poll released Monday, 50 percent chose Clinton``: the poll, set before the
+        clause, is the source (a trailing "… in the polls" is where someone stands, not a report)."""
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        head = prep.head
+        after = prep.right_edge.i + 1
+        if (
+            pobj is None
+            or prep.i > head.i
+            or after >= len(prep.doc)
+            or prep.doc[after].text != ","
+            or pobj.lemma_.lower() not in self.lex.evidence_nouns
+            or head.pos_ not in {"VERB", "AUX"}
+            or head.lemma_.lower() in self.lex.speech_verbs  # "In a statement, she said …": the verb is the cue
+        ):
+            return
+        source = self.span(subtree(pobj))
+        content = self.span(rest_of_clause(head, subtree(prep)))
+        if source is None or content is None:
+            return
+        yield Candidate(self.token_span(prep), source, content, "according", False, None, self.lex.confidence["clause"])
 
     def according_to(self, according: Token) -> Iterator[Candidate]:
         to = next((c for c in according.children if c.lower_ == "to"), None)
