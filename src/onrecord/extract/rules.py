@@ -150,7 +150,8 @@ class SentenceRules:
         return Span(token.idx + self.offset, token.idx + len(token) + self.offset)
 
     def cue_span(self, verb: Token, *extra: Token) -> Span:
-        parts = [verb, *extra, *(c for c in verb.children if c.dep_ == "prt")]
+        # "pointed out", but not "show Clinton up": a particle past the object is the content's
+        parts = [verb, *extra, *(c for c in verb.children if c.dep_ == "prt" and c.i == verb.i + 1)]
         start = min(t.idx for t in parts)
         end = max(t.idx + len(t) for t in parts)
         return Span(start + self.offset, end + self.offset)
@@ -198,7 +199,7 @@ class SentenceRules:
                 return before
             if seen == 0 and verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in {"NOUN", "PROPN"}:
                 return verb.head  # "pastors supporting Mr. Cruz": the noun the participle describes
-            if verb.dep_ in {"advcl", "conj", "xcomp"} and verb.head is not verb:
+            if verb.dep_ in {"advcl", "conj", "xcomp"} and verb.head.i != verb.i:
                 verb = verb.head
                 seen += 1
                 continue
@@ -224,12 +225,16 @@ class SentenceRules:
             antecedent = self.span(subtree(noun, frozenset({"relcl", "acl", "appos", "punct", "prep"})))
         return source, antecedent
 
-    def adjacent_quote(self, frame: Span, sentence: Span, has_clause: bool, has_object: bool) -> Span | None:
+    def adjacent_quote(self, frame: Span, sentence: Span, clause: Token | None, has_object: bool) -> Span | None:
         """A quotation that ends just before the ``X said`` frame or starts just after it.
 
         A quotation before the frame must read as unfinished (``"…," she said``) unless
         the cue has no clause of its own: ``"We are done." She said the talks…`` is two statements.
+        A quotation after the frame is not its content when the cue's own clause comes first:
+        ``Trump asserted that France had lost its identity: “…,” he claimed``.
         """
+        has_clause = clause is not None
+        clause_start = clause.left_edge.idx + self.offset if clause is not None else None
         before = after = None
         for quote in self.quotes:
             if looks_like_title(Span(quote.start - self.offset, quote.end - self.offset), self.text):
@@ -243,7 +248,11 @@ class SentenceRules:
                 # that follows ("… anyway." She said.), not "She called the statement “…”"
                 if _GAP_BEFORE_FRAME.match(gap) and (unfinished or not has_clause and not has_object):
                     before = quote
-            elif after is None and frame.end <= quote.start <= sentence.end + 1:
+            elif (
+                after is None
+                and frame.end <= quote.start <= sentence.end + 1
+                and (clause_start is None or clause_start >= quote.start)
+            ):
                 gap = self.text[frame.end - self.offset : quote.start - self.offset]
                 if _GAP_AFTER_FRAME.match(gap) and (gap.rstrip().endswith((",", ":", "—", "-")) or not gap.strip()):
                     after = quote
@@ -287,12 +296,15 @@ class SentenceRules:
         if source is None:
             return
         first_person = subject.lower_ in FIRST_PERSON
-        frame_tokens = [subject.left_edge, verb, subject.right_edge]
+        # a participle that borrows its subject ("Buchanan said, noting that …") is framed alone
+        frame_tokens = [subject.left_edge, verb, subject.right_edge] if subject.head.i == verb.i else [verb]
         frame = Span(
             min(t.idx for t in frame_tokens) + self.offset,
             max(t.idx + len(t) for t in frame_tokens) + self.offset,
         )
-        clause = next((c for c in verb.children if c.dep_ in {"ccomp", "xcomp"}), None) or next(
+        clauses = [c for c in verb.children if c.dep_ in {"ccomp", "xcomp"}]
+        # "…, during which she touched on X, Clinton remarked that …": the clause after the cue
+        clause = next((c for c in clauses if c.i > verb.i), clauses[0] if clauses else None) or next(
             # "calling for his rivals to drop out": spaCy hangs the clause as an advcl marked "for"
             (
                 c
@@ -311,7 +323,7 @@ class SentenceRules:
             yield from self.as_clause(verb)
             return
         has_object = any(c.dep_ in {"dobj", "oprd", "attr"} for c in verb.children)
-        quote = self.adjacent_quote(frame, sentence, has_clause=clause is not None, has_object=has_object)
+        quote = self.adjacent_quote(frame, sentence, clause, has_object=has_object)
         if quote is not None:
             yield Candidate(
                 self.cue_span(verb), source, quote, "quote", first_person, antecedent, self.lex.confidence["quote"]
@@ -357,7 +369,7 @@ class SentenceRules:
         """``As the Times noted, Clinton raised …``: the main clause is what was noted."""
         head = verb.head
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        if subject is None or head is verb:
+        if subject is None or head.i == verb.i:
             return
         content = self.span(rest_of_clause(head, subtree(verb)))
         source, antecedent = self.source_span(subject, verb)
@@ -469,7 +481,7 @@ class SentenceRules:
         if pobj is None:
             return
         source = self.span(subtree(pobj, frozenset({"relcl", "acl", "punct"})))
-        if according.head is according:
+        if according.head.i == according.i:
             return
         content = self.span(rest_of_clause(according.head, subtree(according)))
         if source is None or content is None:
