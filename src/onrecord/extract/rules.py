@@ -22,8 +22,8 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
-from spacy.tokens import Token
 
 from onrecord.extract.lexicon import Lexicon
 from onrecord.extract.quotes import inner, looks_like_title
@@ -175,6 +175,12 @@ class SentenceRules:
             return list(doc[tokens[0].i : end])
         return tokens
 
+    def verb_between(self, doc: Doc, start: int, end: int) -> bool:
+        """A verb of its own between a frame and a quotation ("accused him of sexism, he warned,
+        “…”"): the quotation is the other verb's."""
+        between = doc.char_span(start - self.offset, end - self.offset, alignment_mode="contract")
+        return between is not None and any(t.pos_ == "VERB" for t in between)
+
     def quoted_within(self, token: Token) -> bool:
         """A quotation opens inside ``token``'s subtree."""
         start = token.left_edge.idx + self.offset
@@ -218,6 +224,11 @@ class SentenceRules:
         words = subtree(subject)
         if words[0].i <= cue.i <= words[-1].i:
             words = [t for t in words if t.i < cue.left_edge.i]
+        # a quotation mark hung on the subject is not part of it ("“…,” Sarandon, 69, told MSNBC")
+        marks = [t.i for t in words if t.is_quote and t.dep_ == "punct"]
+        start = max((i + 1 for i in marks if i < subject.i), default=0)
+        end = min((i for i in marks if i > subject.i), default=len(subject.doc))
+        words = [t for t in words if start <= t.i < end]
         source = self.span(words)
         antecedent = None
         if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl":
@@ -225,7 +236,7 @@ class SentenceRules:
             antecedent = self.span(subtree(noun, frozenset({"relcl", "acl", "appos", "punct", "prep"})))
         return source, antecedent
 
-    def adjacent_quote(self, frame: Span, sentence: Span, clause: Token | None, has_object: bool) -> Span | None:
+    def adjacent_quote(self, verb: Token, frame: Span, sentence: Span, clause: Token | None) -> Span | None:
         """A quotation that ends just before the ``X said`` frame or starts just after it.
 
         A quotation before the frame must read as unfinished (``"…," she said``) unless
@@ -234,6 +245,7 @@ class SentenceRules:
         ``Trump asserted that France had lost its identity: “…,” he claimed``.
         """
         has_clause = clause is not None
+        has_object = any(c.dep_ in {"dobj", "oprd", "attr"} for c in verb.children)
         clause_start = clause.left_edge.idx + self.offset if clause is not None else None
         before = after = None
         for quote in self.quotes:
@@ -254,7 +266,11 @@ class SentenceRules:
                 and (clause_start is None or clause_start >= quote.start)
             ):
                 gap = self.text[frame.end - self.offset : quote.start - self.offset]
-                if _GAP_AFTER_FRAME.match(gap) and (gap.rstrip().endswith((",", ":", "—", "-")) or not gap.strip()):
+                if (
+                    _GAP_AFTER_FRAME.match(gap)
+                    and not self.verb_between(verb.doc, frame.end, quote.start)
+                    and (gap.rstrip().endswith((",", ":", "—", "-")) or not gap.strip())
+                ):
                     after = quote
         # '"A," she said, "B."' starts at A; the extractor joins B on
         return before or after
@@ -302,7 +318,15 @@ class SentenceRules:
             min(t.idx for t in frame_tokens) + self.offset,
             max(t.idx + len(t) for t in frame_tokens) + self.offset,
         )
-        clauses = [c for c in verb.children if c.dep_ in {"ccomp", "xcomp"}]
+        doc = verb.doc
+        clauses = [
+            c
+            for c in verb.children
+            if c.dep_ in {"ccomp", "xcomp"}
+            # a clause before the cue is its content when set off by a comma ("Talks stalled, she
+            # said"), not across a colon ("… from all sides: Howard Stern questioned …")
+            and not (c.i < verb.i and c.right_edge.i + 1 < len(doc) and doc[c.right_edge.i + 1].text in {":", ";"})
+        ]
         # "…, during which she touched on X, Clinton remarked that …": the clause after the cue
         clause = next((c for c in clauses if c.i > verb.i), clauses[0] if clauses else None) or next(
             # "calling for his rivals to drop out": spaCy hangs the clause as an advcl marked "for"
@@ -315,22 +339,26 @@ class SentenceRules:
             ),
             None,
         )
+        has_object = any(c.dep_ in {"dobj", "oprd", "attr"} for c in verb.children)
+        # "accused Sanders of …", "blamed X for …": the verb's own object carries the content
+        wanted = self.lex.object_prepositions.get(lemma)
+        own_content = has_object and any(c.dep_ == "prep" and c.lower_ == wanted for c in verb.children)
         if (
             clause is None
+            and not has_object  # "As the Times noted, …", not "as lawmakers accused each other of …"
             and verb.dep_ == "advcl"
             and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
         ):
             yield from self.as_clause(verb)
             return
-        has_object = any(c.dep_ in {"dobj", "oprd", "attr"} for c in verb.children)
-        quote = self.adjacent_quote(frame, sentence, clause, has_object=has_object)
+        quote = self.adjacent_quote(verb, frame, sentence, clause)
         if quote is not None:
             yield Candidate(
                 self.cue_span(verb), source, quote, "quote", first_person, antecedent, self.lex.confidence["quote"]
             )
             return
         # "Talks have stalled, she said": the reported clause is the head the cue hangs from
-        inverted = clause is None and self._is_inverted(verb)
+        inverted = clause is None and not own_content and self._is_inverted(verb)
         if inverted or clause is not None:
             words = (
                 rest_of_clause(verb.head, subtree(verb))
