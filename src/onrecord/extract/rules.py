@@ -333,10 +333,16 @@ class SentenceRules:
         source, antecedent = self.source_span(subject, verb)
         if source is None:
             return
+        if verb.tag_ == "VBN" and verb.dep_ == "advcl" and lemma == "ask" and subject.head.i != verb.i:
+            # "Asked if he was bullied, the candidate said no": the question is the unnamed
+            # interviewer's, not the answering subject's
+            source = antecedent = None
         first_person = subject.lower_ in FIRST_PERSON
         # a participle that borrows its subject ("Buchanan said, noting that …") is framed alone
         cue = self.token_span(verb)
-        frame = Span(min(source.start, cue.start), max(source.end, cue.end)) if subject.head.i == verb.i else cue
+        frame = (
+            Span(min(source.start, cue.start), max(source.end, cue.end)) if source and subject.head.i == verb.i else cue
+        )
         doc = verb.doc
         clauses = [
             c
@@ -354,7 +360,7 @@ class SentenceRules:
                 for c in verb.children
                 if c.dep_ == "advcl"
                 and c.i > verb.i
-                and any(m.dep_ == "mark" and m.lower_ in {"for", "that"} for m in c.children)
+                and any(m.dep_ == "mark" and m.lower_ in {"for", "that", "if", "whether"} for m in c.children)
             ),
             None,
         )
