@@ -280,7 +280,15 @@ class SentenceRules:
                 unfinished = last in {",", "?", "!", "—", "–", "-"} or gap.lstrip().startswith(",")
                 # a finished quotation before the sentence belongs to it only when the frame is all
                 # that follows ("… anyway." She said.), not "She called the statement “…”"
-                if _GAP_BEFORE_FRAME.match(gap) and (unfinished or not has_clause and not has_object):
+                # words before the quotation make it the end of a reported clause ("She will play the
+                # "woman card," he said"): the clause is the content, not the quotation alone
+                lead = self.text[sentence.start - self.offset : max(sentence.start, quote.start) - self.offset]
+                opens_sentence = not any(ch.isalnum() for ch in lead)
+                if (
+                    _GAP_BEFORE_FRAME.match(gap)
+                    and opens_sentence
+                    and (unfinished or not has_clause and not has_object)
+                ):
                     before = quote
             elif (
                 after is None
