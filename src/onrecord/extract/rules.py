@@ -234,7 +234,7 @@ class SentenceRules:
             if doc[start].pos_ in {"VERB", "AUX"} or doc[start].is_quote or verb.i - start > 14:
                 return None
         phrase = doc[start : verb.i - 1]
-        if not any(t.ent_type_ in {"PERSON", "ORG", "NORP"} for t in phrase):
+        if not any(t.ent_type_ in {"PERSON", "ORG", "NORP"} or t.pos_ == "PROPN" for t in phrase):
             return None
         roots = [t for t in phrase if not (start <= t.head.i < verb.i - 1) and t.pos_ != "PUNCT"]
         return roots[0] if len(roots) == 1 else None
@@ -268,7 +268,8 @@ class SentenceRules:
         """
         has_clause = clause is not None
         has_object = any(c.dep_ in {"dobj", "oprd", "attr"} for c in verb.children)
-        clause_start = clause.left_edge.idx + self.offset if clause is not None else None
+        # only a clause after the cue competes with a quotation after it ("Asked if …, Trump replied, “…”")
+        clause_start = clause.left_edge.idx + self.offset if clause is not None and clause.i > verb.i else None
         before = after = None
         for quote in self.quotes:
             if looks_like_title(Span(quote.start - self.offset, quote.end - self.offset), self.text):
@@ -283,7 +284,9 @@ class SentenceRules:
                 # words before the quotation make it the end of a reported clause ("She will play the
                 # "woman card," he said"): the clause is the content, not the quotation alone
                 lead = self.text[sentence.start - self.offset : max(sentence.start, quote.start) - self.offset]
-                opens_sentence = not any(ch.isalnum() for ch in lead)
+                opens_sentence = not any(ch.isalnum() for ch in lead) or lead.rstrip().endswith(
+                    ("-", "—", "–", "(", ":", ";")
+                )  # "Clinton suggested that … - "Again, we need to get into the details," she said - and …"
                 if (
                     _GAP_BEFORE_FRAME.match(gap)
                     and opens_sentence
@@ -371,6 +374,19 @@ class SentenceRules:
                 and any(m.dep_ == "mark" and m.lower_ in {"for", "that", "if", "whether"} for m in c.children)
             ),
             None,
+        ) or next(
+            # "said in a statement that …": the parser hangs the clause on the statement
+            (
+                clause
+                for prep in verb.children
+                if prep.dep_ == "prep" and prep.i > verb.i
+                for noun in prep.children
+                if noun.dep_ == "pobj" and noun.lemma_.lower() in self.lex.speech_nouns | self.lex.evidence_nouns
+                for clause in noun.children
+                if clause.dep_ in {"acl", "ccomp", "relcl"}
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
+            ),
+            None,
         )
         has_object = any(c.dep_ in {"dobj", "oprd", "attr"} for c in verb.children)
         # "accused Sanders of …", "blamed X for …": the verb's own object carries the content
@@ -398,6 +414,10 @@ class SentenceRules:
                 if inverted
                 else self.through_colon(without_trailing_aside(reported(clause)))
             )
+            if words and words[0].i < verb.i < words[-1].i:
+                # "policies, which he said had harmed the economy": the clause's relative pronoun
+                # sits before the frame; what was said is the rest, after it
+                words = [t for t in words if t.i > verb.i]
             content = self.span(words)
             if content is not None and (len(content) > 3 or not inverted):
                 yield Candidate(
