@@ -92,6 +92,8 @@ def recase_headline(line: str, verbs: frozenset[str]) -> str:
 
     def lower_if_cue(match: re.Match[str]) -> str:
         word = match.group(0)
+        if not line[match.end() :].strip(" .!?'\"’”"):
+            return word  # a headline's verb has words after it: "… Lake Treaty Talks" ends on a noun
         low = word.lower()
         stems = {low, low[:-1], low[:-2], low[:-3], low.removesuffix("ies") + "y"}
         return low if stems & verbs and len(low) == len(word) else word
