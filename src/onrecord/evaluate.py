@@ -293,9 +293,8 @@ def score_document(
         for g in gold
     ]
     gold = [g for g in gold if g.content]
-    # turns are only scored against gold sets that annotate them (PolNeAR does not)
-    with_turns = any(g.kind == "turn" for g in gold)
-    preds = [p for p in predicted if with_turns or p.kind != "turn"]
+    # every prediction counts, transcript turns too: PolNeAR annotates an interview's "NAME:" lines
+    preds = list(predicted)
     pred_ranges = [_content_ranges(text, p) for p in preds]
     for kind, score in scores.items():
         score.gold += len(gold)
