@@ -199,7 +199,7 @@ class Extractor:
         statements = [s for s in statements if s is not None]
         statements = _join_split_quotes(text, statements, quotes)
         statements += self._headline(text, statements, document)
-        statements += self._unclaimed_quotes(text, quotes, statements, sentences)
+        statements += self._unclaimed_quotes(text, quotes, statements, sentences, entities)
         if not document.turns:
             statements += self._author_phrases(text, sentences, statements)
         statements += self._turns(document)
@@ -303,9 +303,15 @@ class Extractor:
         )
 
     def _unclaimed_quotes(
-        self, text: str, quotes: list[Span], statements: list[Statement], sentences: list[Span]
+        self,
+        text: str,
+        quotes: list[Span],
+        statements: list[Statement],
+        sentences: list[Span],
+        entities: list[Entity],
     ) -> list[Statement]:
-        """Quotations no cue claimed: ``"…" — Petrova``, or a continuation of the statement before."""
+        """Quotations no cue claimed: ``"…" — Petrova``, ``More from Jones: "…"``, or a
+        continuation of the statement before."""
         claimed = [s.content_span for s in statements]
         found: list[Statement] = []
         starts = [s.start for s in sentences]
@@ -330,6 +336,22 @@ class Extractor:
                     )
                 )
                 continue
+            at = bisect.bisect_right(starts, quote.start) - 1
+            sentence = sentences[at] if at >= 0 else quote
+            introducer = self._colon_speaker(text, quote, sentence, entities)
+            if introducer is not None:
+                found.append(
+                    _statement_at(
+                        text,
+                        "direct",
+                        quote,
+                        source=introducer,
+                        cue=Span(text.rindex(":", 0, quote.start), text.rindex(":", 0, quote.start) + 1),
+                        quotes=(inner(quote, text),),
+                        confidence=self.lex.confidence["colon"],
+                    )
+                )
+                continue
             previous = [s for s in statements + found if s.content_span.end <= quote.start and s.kind != "author"]
             if not previous:
                 continue
@@ -337,8 +359,6 @@ class Extractor:
             close = gap.count("\n\n") + (gap.count("\n") if "\n\n" not in gap else 0) <= 2
             if not close:
                 continue
-            at = bisect.bisect_right(starts, quote.start) - 1
-            sentence = sentences[at] if at >= 0 else quote
             if words >= 4 and len(quote) >= 0.6 * len(sentence.of(text).strip()):
                 content, conf = quote, self.lex.confidence["implicit_quote"]
             elif "\n" not in gap and sentence.start <= previous[-1].content_span.end + 40:
@@ -350,6 +370,24 @@ class Extractor:
                 continue
             found.append(_statement_at(text, "implicit", content, quotes=(inner(quote, text),), confidence=conf))
         return found
+
+    @staticmethod
+    def _colon_speaker(text: str, quote: Span, sentence: Span, entities: list[Entity]) -> Span | None:
+        """``The surge doesn't surprise pollster Daron Shaw: “…”``: the person named last before a
+        colon that introduces a quotation."""
+        lead = text[sentence.start : quote.start].rstrip()
+        if not lead.endswith(":"):
+            return None
+        colon = sentence.start + len(lead) - 1
+        named = [
+            e.span
+            for e in entities
+            if e.label == "PERSON"
+            and sentence.start <= e.span.start
+            and e.span.end <= colon
+            and colon - e.span.end <= 30
+        ]
+        return max(named, key=lambda span: span.end) if named else None
 
     def _headline(self, text: str, statements: list[Statement], document: Document) -> list[Statement]:
         """``Petrova: Talks Are Moving in the Wrong Direction`` — a name, a colon, what they said."""

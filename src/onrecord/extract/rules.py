@@ -364,29 +364,33 @@ class SentenceRules:
             and not (c.i < verb.i and c.right_edge.i + 1 < len(doc) and doc[c.right_edge.i + 1].text in {":", ";"})
         ]
         # "…, during which she touched on X, Clinton remarked that …": the clause after the cue
-        clause = next((c for c in clauses if c.i > verb.i), clauses[0] if clauses else None) or next(
-            # "calling for his rivals to drop out": spaCy hangs the clause as an advcl marked "for"
-            (
-                c
-                for c in verb.children
-                if c.dep_ == "advcl"
-                and c.i > verb.i
-                and any(m.dep_ == "mark" and m.lower_ in {"for", "that", "if", "whether"} for m in c.children)
-            ),
-            None,
-        ) or next(
-            # "said in a statement that …": the parser hangs the clause on the statement
-            (
-                clause
-                for prep in verb.children
-                if prep.dep_ == "prep" and prep.i > verb.i
-                for noun in prep.children
-                if noun.dep_ == "pobj" and noun.lemma_.lower() in self.lex.speech_nouns | self.lex.evidence_nouns
-                for clause in noun.children
-                if clause.dep_ in {"acl", "ccomp", "relcl"}
-                and any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
-            ),
-            None,
+        clause = (
+            next((c for c in clauses if c.i > verb.i), clauses[0] if clauses else None)
+            or next(
+                # "calling for his rivals to drop out": spaCy hangs the clause as an advcl marked "for"
+                (
+                    c
+                    for c in verb.children
+                    if c.dep_ == "advcl"
+                    and c.i > verb.i
+                    and any(m.dep_ == "mark" and m.lower_ in {"for", "that", "if", "whether"} for m in c.children)
+                ),
+                None,
+            )
+            or next(
+                # "said in a statement that …": the parser hangs the clause on the statement
+                (
+                    clause
+                    for prep in verb.children
+                    if prep.dep_ == "prep" and prep.i > verb.i
+                    for noun in prep.children
+                    if noun.dep_ == "pobj" and noun.lemma_.lower() in self.lex.speech_nouns | self.lex.evidence_nouns
+                    for clause in noun.children
+                    if clause.dep_ in {"acl", "ccomp", "relcl"}
+                    and any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
+                ),
+                None,
+            )
         )
         has_object = any(c.dep_ in {"dobj", "oprd", "attr"} for c in verb.children)
         # "accused Sanders of …", "blamed X for …": the verb's own object carries the content
