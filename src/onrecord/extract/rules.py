@@ -308,11 +308,23 @@ class SentenceRules:
         # '"A," she said, "B."' starts at A; the extractor joins B on
         return before or after
 
+    def lemma(self, token: Token) -> str:
+        """The token's lemma, mended where the small model's lemmatizer strips a cue verb to
+        another word ("hopes" -> "hop", "retweeted" -> "retweete", "tweeting")."""
+        lemma = token.lemma_.lower()
+        if token.pos_ != "VERB" or lemma in self.lex.speech_verbs:
+            return lemma
+        word = token.lower_
+        for stem in (word[:-1], word[:-2], word[:-3] + "e", word[:-3], word[:-3] + "y"):
+            if len(stem) > 2 and stem in self.lex.speech_verbs:
+                return stem
+        return lemma
+
     # -- rules ---------------------------------------------------------------------------
     def apply(self, sent: SpacySpan) -> Iterator[Candidate]:
         sentence = Span(sent.start_char + self.offset, sent.end_char + self.offset)
         for token in sent:
-            lemma = token.lemma_.lower()
+            lemma = self.lemma(token)
             if token.pos_ in {"VERB", "AUX"} and lemma in self.lex.speech_verbs:
                 if lemma in self.lex.belief_verbs and self.in_quote(token):
                     continue  # "we want a treaty" inside a quotation is the quoted speaker talking
