@@ -396,7 +396,8 @@ class SentenceRules:
                     for prep in verb.children
                     if prep.dep_ == "prep" and prep.i > verb.i
                     for noun in prep.children
-                    if noun.dep_ == "pobj" and noun.lemma_.lower() in self.lex.speech_nouns | self.lex.evidence_nouns
+                    if noun.dep_ == "pobj"
+                    and (noun.lemma_.lower() in self.lex.speech_nouns or noun.lemma_.lower() in self.lex.evidence_nouns)
                     for clause in noun.children
                     if clause.dep_ in {"acl", "ccomp", "relcl"}
                     and any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
@@ -447,8 +448,8 @@ class SentenceRules:
                 )
             return
         evidence = lemma in self.lex.evidence_verbs and subject.lemma_.lower() in self.lex.evidence_nouns
-        if lemma in self.lex.clause_only_verbs and not evidence:
-            return  # "he knows Paris", but "the poll shows Sanders leading"
+        if lemma in self.lex.clause_only_verbs and not (evidence or own_content):
+            return  # "he knows Paris", but "the poll shows Sanders leading", "she sees him as a threat"
         yield from self.object_content(verb, lemma, source, first_person, antecedent)
 
     def passive_with_agent(self, verb: Token, subject: Token) -> Iterator[Candidate]:
@@ -530,7 +531,7 @@ class SentenceRules:
             and not (obj is not None and self.quoted_within(obj))  # "called his actions “a crucial step”"
         ):
             return
-        if lemma not in self.lex.object_content_verbs and lemma not in self.lex.evidence_verbs:
+        if lemma not in self.lex.object_content_verbs and lemma not in self.lex.evidence_verbs and wanted is None:
             return
         pieces: list[Token] = []
         for each in objects:  # "called the drills a provocation" has two
