@@ -249,7 +249,12 @@ class Extractor:
         not every belief or action verb ("wants", "supports"): those are part of the content."""
 
         def weak(c: Candidate) -> bool:
-            return c.lemma in self.lex.belief_verbs or c.rule in {"object", "stance"} or c.confidence < 0.7
+            return (
+                c.lemma in self.lex.belief_verbs
+                or c.rule in {"object", "stance"}
+                or c.confidence < 0.7
+                or not c.asserted
+            )
 
         kept = []
         for cand in candidates:

@@ -51,6 +51,7 @@ class Candidate:
     antecedent: Span | None = None  # for "who"/"which": the noun phrase it stands for
     confidence: float = 0.5
     lemma: str = ""  # the cue's lemma, for verb cues
+    asserted: bool = True  # False for "would say", "refused to say", "no one is saying"
 
 
 def char_span(tokens: Sequence[Token], offset: int, text: str) -> Span | None:
@@ -112,6 +113,21 @@ def reported(token: Token) -> list[Token]:
             # never before the clause's own head: parses can cross ("that I won and won")
             tokens = [t for t in tokens if t.i < max(cut, token.i + 1)]
     return tokens
+
+
+HEDGES = {"would", "could", "should", "might", "may", "must", "will", "can", "to", "'d", "’d", "wo", "ca"}
+NO_ONE = {"no", "nobody", "none", "neither"}
+
+
+def asserted(verb: Token) -> bool:
+    """Whether a cue verb reports something said, rather than what someone would, could, or
+    refused to say ("a politician who will say whatever …", "no one is saying that …")."""
+    if any(c.dep_ == "neg" or c.dep_ in {"aux", "auxpass"} and c.lower_ in HEDGES for c in verb.children):
+        return False
+    subject = next((c for c in verb.children if c.dep_ in SUBJECTS), None)
+    if subject is not None and (subject.lower_ in NO_ONE or any(c.lower_ in NO_ONE for c in subject.children)):
+        return False
+    return not (verb.dep_ == "xcomp" and verb.head.pos_ == "VERB")  # "refused to say", "forcing her to explain"
 
 
 def without_trailing_aside(tokens: list[Token]) -> list[Token]:
@@ -328,21 +344,26 @@ class SentenceRules:
             if token.pos_ in {"VERB", "AUX"} and lemma in self.lex.speech_verbs:
                 if lemma in self.lex.belief_verbs and self.in_quote(token):
                     continue  # "we want a treaty" inside a quotation is the quoted speaker talking
-                for cand in self.verb_cue(token, lemma, sentence):
-                    cand.lemma = lemma
-                    yield cand
+                yield from self.verb_cues(token, lemma, sentence, ceiling=1.0)
             elif token.pos_ == "VERB" and lemma.isalpha() and lemma not in NOT_CUES and self.reports_clause(token):
                 # any verb with a speaker and a "that"/"whether" clause reports a stance, with less certainty
-                for cand in self.verb_cue(token, lemma, sentence):
-                    cand.confidence = min(cand.confidence, self.lex.confidence["generic"])
-                    cand.lemma = lemma
-                    yield cand
+                yield from self.verb_cues(token, lemma, sentence, ceiling=self.lex.confidence["generic"])
             elif lemma == "accord" and token.lower_ == "according":
                 yield from self.according_to(token)
             elif token.lower_ == "in" and token.dep_ == "prep":
                 yield from self.in_evidence(token)
             elif token.pos_ == "NOUN" and (lemma in self.lex.speech_nouns or lemma in self.lex.noun_prepositions):
                 yield from self.noun_cue(token)
+
+    def verb_cues(self, verb: Token, lemma: str, sentence: Span, ceiling: float) -> Iterator[Candidate]:
+        """:meth:`verb_cue`'s candidates, marked with the verb's lemma and whether it asserts."""
+        said = asserted(verb)
+        for cand in self.verb_cue(verb, lemma, sentence):
+            cand.lemma, cand.asserted = lemma, said
+            cand.confidence = min(cand.confidence, ceiling)
+            if not said:  # "would say", "refused to say" are right about half the time
+                cand.confidence = round(cand.confidence * self.lex.confidence["hedged"], 3)
+            yield cand
 
     def verb_cue(self, verb: Token, lemma: str, sentence: Span) -> Iterator[Candidate]:
         subject = self.subject_of(verb)
