@@ -511,6 +511,8 @@ def _join_split_quotes(text: str, statements: list[Statement], quotes: list[Span
             free = (
                 follow is not None
                 and follow not in joined_quotes
+                # '“France will always be France,” Hollande replied': a quotation left unfinished has a frame of its own
+                and not inner(follow, text).of(text).rstrip().endswith(",")
                 and not any(
                     o is not s
                     and (
