@@ -68,6 +68,7 @@ _NOT_HEADLINE_SOURCES = {
     "interview",
     "transcript",
 }
+_NEXT_QUOTED_PARAGRAPH = re.compile(r"[ \t]*\n[ \t]*(?:\n[ \t]*)?")  # the next paragraph opens with a quotation
 _SPLIT_QUOTE_GAP = re.compile(r"[^\n\"“”]{0,200}?[.,:;]\s*")
 _RULE_RANK = {"quote": 0, "clause": 1, "according": 2, "noun": 3, "stance": 4, "object": 5}
 
@@ -501,30 +502,37 @@ def _drop_crossed(candidates: list[Candidate]) -> list[Candidate]:
 
 
 def _join_split_quotes(text: str, statements: list[Statement], quotes: list[Span]) -> list[Statement]:
-    """``"A," said Petrova. "B."`` is one statement in two quotations: join B onto A."""
+    """``"A," said Petrova. "B."`` is one statement in two quotations: join B onto A, and any
+    paragraph after it that is nothing but her quotation ("C.")."""
     out = []
     joined_quotes: set[Span] = set()
+
+    def free(s: Statement, quote: Span, frame_end: int) -> bool:
+        return (
+            quote not in joined_quotes
+            # '“France will always be France,” Hollande replied': a quotation left unfinished has a frame of its own
+            and not inner(quote, text).of(text).rstrip().endswith(",")
+            and not any(
+                o is not s
+                and (
+                    (o.content_span.overlaps(quote) and not quote.contains(o.content_span))
+                    or (o.cue_span and frame_end <= o.cue_span.start < quote.start)
+                )
+                for o in statements
+            )
+        )
+
     for s in statements:
         frame_end = max(sp.end for sp in (s.cue_span, s.speaker_span) if sp) if s.cue_span else None
         if s.kind == "direct" and s.cue_span and frame_end and s.content_span.end <= s.cue_span.start:
             follow = next((q for q in quotes if q.start >= frame_end), None)
-            free = (
-                follow is not None
-                and follow not in joined_quotes
-                # '“France will always be France,” Hollande replied': a quotation left unfinished has a frame of its own
-                and not inner(follow, text).of(text).rstrip().endswith(",")
-                and not any(
-                    o is not s
-                    and (
-                        o.content_span.overlaps(follow) or (o.cue_span and frame_end <= o.cue_span.start < follow.start)
-                    )
-                    for o in statements
-                )
-            )
-            if free and _SPLIT_QUOTE_GAP.fullmatch(text, frame_end, follow.start):
+            gap_ok = follow is not None and _SPLIT_QUOTE_GAP.fullmatch(text, frame_end, follow.start)
+            while follow is not None and gap_ok and free(s, follow, frame_end):
                 joined = Span(s.content_span.start, follow.end)
                 s = replace(s, content=joined.of(text), content_span=joined, quotes=(*s.quotes, inner(follow, text)))
                 joined_quotes.add(follow)
+                follow = next((q for q in quotes if q.start >= joined.end), None)
+                gap_ok = follow is not None and _NEXT_QUOTED_PARAGRAPH.fullmatch(text, joined.end, follow.start)
         out.append(s)
     return out
 
