@@ -91,12 +91,13 @@ def rest_of_clause(head: Token, frame: list[Token]) -> list[Token]:
     return after if len(after) >= len(before) else before
 
 
-def reported(token: Token) -> list[Token]:
-    """What a cue reports: ``token``'s subtree, cut before a second predicate of the speaker's own.
+def reported(token: Token, cues: frozenset[str]) -> list[Token]:
+    """What a cue reports: ``token``'s subtree, cut before a second report of the speaker's own.
 
-    "proposed surveillance and signaled support for a database" reports two things; "said he'd
-    build a wall and make Mexico pay" one (a base form continues the reported clause), and so does
-    "said prices rose and wages fell" (the second verb has its own subject).
+    "proposed surveillance and signaled support for a database" reports two things (the parser
+    often hangs "signaled" on "surveillance"); "said he believes Obama was born here and was
+    qualified" one, and so do "said he'd build a wall and make Mexico pay" and "said prices rose
+    and wages fell". ``cues`` are the lemmas that start a report of their own.
     """
     tokens = subtree(token)
     for child in token.children:
@@ -104,6 +105,7 @@ def reported(token: Token) -> list[Token]:
             child.dep_ == "conj"
             and child.i > token.i
             and child.tag_ in {"VBD", "VBZ", "VBP"}
+            and child.lemma_.lower() in cues
             and not any(c.dep_ in {"nsubj", "nsubjpass", "expl", "mark"} for c in child.children)
         ):
             cut = child.left_edge.i
@@ -450,7 +452,7 @@ class SentenceRules:
             words = (
                 rest_of_clause(verb.head, subtree(verb))
                 if inverted
-                else self.through_colon(without_trailing_aside(reported(clause)))
+                else self.through_colon(without_trailing_aside(reported(clause, self.lex.speech_verbs)))
             )
             if words and words[0].i < verb.i < words[-1].i:
                 # "policies, which he said had harmed the economy": the clause's relative pronoun
@@ -556,7 +558,7 @@ class SentenceRules:
             return
         pieces: list[Token] = []
         for each in objects:  # "called the drills a provocation" has two
-            pieces += reported(each)
+            pieces += reported(each, self.lex.speech_verbs)
         for prep in preps:
             # what follows the verb ("the deal as a failure"), not a time before it ("on Sunday tweeted")
             if prep.i > verb.i and (
