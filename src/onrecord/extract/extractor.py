@@ -253,7 +253,7 @@ class Extractor:
             return (
                 c.lemma in self.lex.belief_verbs
                 or c.rule in {"object", "stance"}
-                or c.confidence < 0.7
+                or c.confidence < self.lex.confidence["noun"]  # below every report of speech: generic verbs
                 or not c.asserted
             )
 
