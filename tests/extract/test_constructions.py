@@ -84,6 +84,87 @@ CASES = [
         "that Nordmark would regret the sanctions",
         "indirect",
     ),
+    # speech-act nouns with a prepositional object, evidence as a source
+    (
+        "Jonas Kallas's attacks on the lake treaty grew sharper.",
+        "Jonas Kallas",
+        "attacks",
+        "the lake treaty",
+        "indirect",
+    ),
+    (
+        "A Valdor Institute poll shows Anna Petrova leading by nine points.",
+        "Valdor Institute poll",
+        "shows",
+        "Anna Petrova leading by nine points",
+        "indirect",
+    ),
+    (
+        "In a Valdor Institute poll released Monday, 52 percent chose Anna Petrova.",
+        "Valdor Institute",  # the organisation the mention names
+        "In",
+        "52 percent chose Anna Petrova",
+        "indirect",
+    ),
+    # participles: the noun they describe speaks; a participle after a frame borrows its subject
+    (
+        '"The talks are over," Anna Petrova said, noting that Nordmark had left the table.',
+        "Anna Petrova",
+        "noting",
+        "that Nordmark had left the table",
+        "indirect",
+    ),
+    # 'called X "Y"'; the clause after the cue, not the one before; a relative clause's frame
+    (
+        'Jonas Kallas called the proposal "a trap for the unwary."',
+        "Jonas Kallas",
+        "called",
+        'the proposal "a trap for the unwary."',
+        "mixed",
+    ),
+    (
+        "Nordmark built new patrols, which Anna Petrova said had frightened the fishermen.",
+        "Anna Petrova",
+        "said",
+        "had frightened the fishermen",
+        "indirect",
+    ),
+    (
+        "Speaking in Valdor, during which she also met the fishermen, Anna Petrova remarked that the lake was calm.",
+        "Anna Petrova",
+        "remarked",
+        "that the lake was calm",
+        "indirect",
+    ),
+    # a verb's own object and preposition win over the inverted reading; a mended lemma ("hopes")
+    (
+        "Standing beside the mayor, Jonas Kallas accused Nordmark of stalling.",
+        "Jonas Kallas",
+        "accused",
+        "Nordmark of stalling",
+        "indirect",
+    ),
+    (
+        "Anna Petrova hopes the treaty will be signed in May.",
+        "Anna Petrova",
+        "hopes",
+        "the treaty will be signed in May",
+        "indirect",
+    ),
+    (
+        "Anna Petrova said in a statement that the border would stay open.",
+        "Anna Petrova",
+        "said",
+        "that the border would stay open",
+        "indirect",
+    ),
+    (
+        'The surge does not surprise Valdor pollster Marta Ilves: "Fishermen vote on the price of fuel."',
+        "Marta Ilves",
+        ":",
+        '"Fishermen vote on the price of fuel."',
+        "direct",
+    ),
     (
         '"Patrols are routine and none of your business." — Ruslan Hadek',
         "Ruslan Hadek",
@@ -111,6 +192,53 @@ def test_a_second_predicate_is_a_second_statement():
     ]
     (one,) = onrecord.extract("Anna Petrova said she would sign the treaty and make Nordmark keep it.")
     assert one.content == "she would sign the treaty and make Nordmark keep it"
+
+
+def test_a_participle_describes_its_speaker():
+    (s,) = onrecord.extract("Ministers supporting the treaty met on Monday.")
+    assert (s.speaker_mention, s.cue, s.content) == ("Ministers", "supporting", "the treaty")
+
+
+def test_a_quotation_belongs_to_its_own_frame():
+    # the quotation after "accused him of …, she warned," is the warning, not the accusation
+    found = onrecord.extract(
+        'After Jonas Kallas accused her of stalling, Anna Petrova warned, "We will not be rushed."'
+    )
+    by_cue = {s.cue: s.content for s in found}
+    assert by_cue == {"accused": "her of stalling", "warned": '"We will not be rushed."'}
+    # a quotation finishing a reported clause leaves the clause as the content
+    (s,) = onrecord.extract('Nordmark will play the "patrol card," Anna Petrova said.')
+    assert (s.content, s.kind) == ('Nordmark will play the "patrol card,"', "mixed")
+
+
+def test_split_quote_joins_across_a_report_inside_it_and_a_quoted_paragraph():
+    text = (
+        '"The talks are over," Anna Petrova said. "I think Nordmark says whatever suits it."\n\n"We will wait for May."'
+    )
+    said = next(s for s in onrecord.extract(text) if s.cue == "said")
+    assert [said.content[q.start - said.content_span.start : q.end - said.content_span.start] for q in said.quotes] == [
+        "The talks are over,",
+        "I think Nordmark says whatever suits it.",
+        "We will wait for May.",
+    ]
+
+
+def test_a_hedged_report_is_less_certain_and_not_nested():
+    found = onrecord.extract(
+        "Anna Petrova said that Jonas Kallas would say anything to win. Jonas Kallas said the talks had stalled."
+    )
+    by_cue = {s.cue: s for s in found}
+    assert "say" not in by_cue  # "would say" inside her report is part of what she said
+    assert by_cue["said"].confidence > 0.7
+    (hedged,) = onrecord.extract("Jonas Kallas would not say whether the talks had stalled.")
+    assert hedged.cue == "say" and hedged.confidence < by_cue["said"].confidence
+
+
+def test_asked_question_has_no_speaker_of_its_own():
+    found = onrecord.extract("Asked if the talks had stalled, Anna Petrova said no.")
+    asked = next(s for s in found if s.cue == "Asked")
+    assert asked.content == "if the talks had stalled"
+    assert asked.speaker is None and asked.speaker_mention is None
 
 
 def test_dateline_is_not_content():

@@ -388,7 +388,7 @@ class Extractor:
         named = [
             e.span
             for e in entities
-            if e.label == "PERSON"
+            if e.label in {"PERSON", "ORG", "PROPN"}  # the small model often tags a surname ORG
             and sentence.start <= e.span.start
             and e.span.end <= colon
             and colon - e.span.end <= 30
@@ -507,7 +507,8 @@ def _join_split_quotes(text: str, statements: list[Statement], quotes: list[Span
     out = []
     joined_quotes: set[Span] = set()
 
-    def free(s: Statement, quote: Span, frame_end: int) -> bool:
+    def free(s: Statement, quote: Span, after: int) -> bool:
+        """Nobody else claims ``quote``, and no other cue stands between ``after`` and it."""
         return (
             quote not in joined_quotes
             # '“France will always be France,” Hollande replied': a quotation left unfinished has a frame of its own
@@ -516,7 +517,7 @@ def _join_split_quotes(text: str, statements: list[Statement], quotes: list[Span
                 o is not s
                 and (
                     (o.content_span.overlaps(quote) and not quote.contains(o.content_span))
-                    or (o.cue_span and frame_end <= o.cue_span.start < quote.start)
+                    or (o.cue_span and after <= o.cue_span.start < quote.start)
                 )
                 for o in statements
             )
@@ -525,14 +526,16 @@ def _join_split_quotes(text: str, statements: list[Statement], quotes: list[Span
     for s in statements:
         frame_end = max(sp.end for sp in (s.cue_span, s.speaker_span) if sp) if s.cue_span else None
         if s.kind == "direct" and s.cue_span and frame_end and s.content_span.end <= s.cue_span.start:
-            follow = next((q for q in quotes if q.start >= frame_end), None)
-            gap_ok = follow is not None and _SPLIT_QUOTE_GAP.fullmatch(text, frame_end, follow.start)
-            while follow is not None and gap_ok and free(s, follow, frame_end):
+            after = frame_end
+            follow = next((q for q in quotes if q.start >= after), None)
+            gap_ok = follow is not None and _SPLIT_QUOTE_GAP.fullmatch(text, after, follow.start)
+            while follow is not None and gap_ok and free(s, follow, after):
                 joined = Span(s.content_span.start, follow.end)
                 s = replace(s, content=joined.of(text), content_span=joined, quotes=(*s.quotes, inner(follow, text)))
                 joined_quotes.add(follow)
-                follow = next((q for q in quotes if q.start >= joined.end), None)
-                gap_ok = follow is not None and _NEXT_QUOTED_PARAGRAPH.fullmatch(text, joined.end, follow.start)
+                after = joined.end
+                follow = next((q for q in quotes if q.start >= after), None)
+                gap_ok = follow is not None and _NEXT_QUOTED_PARAGRAPH.fullmatch(text, after, follow.start)
         out.append(s)
     return out
 

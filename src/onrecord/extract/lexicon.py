@@ -37,6 +37,7 @@ def lexicon() -> Lexicon:
     """The packaged lexicon, loaded once."""
     data = files("onrecord.extract") / "data"
     raw = yaml.safe_load((data / "cues.yaml").read_text("utf-8"))
+    _check_words(raw)
     return Lexicon(
         speech_verbs=frozenset(raw["speech_verbs"]),
         object_content_verbs=frozenset(raw["object_content_verbs"]),
@@ -54,3 +55,16 @@ def lexicon() -> Lexicon:
         scare_quote_cues=tuple(raw["scare_quote_cues"]),
         confidence={k: float(v) for k, v in raw["confidence"].items()},
     )
+
+
+def _check_words(raw: dict) -> None:
+    """Every cue word must be a string: YAML reads a bare ``on`` or ``no`` as a boolean."""
+    for section, value in raw.items():
+        if section == "confidence":
+            continue
+        items = value.items() if isinstance(value, dict) else [(None, value)]
+        for key, words in items:
+            for word in words if isinstance(words, list) else [words]:
+                if not isinstance(word, str):
+                    where = f"{section}.{key}" if key else section
+                    raise ValueError(f"cues.yaml: {where} has {word!r}; quote it (YAML reads on/no/yes as booleans)")
