@@ -371,7 +371,7 @@ class SentenceRules:
         subject = self.subject_of(verb)
         if subject is None or subject.lower_ in {"it", "there"} and not any(c.dep_ == "nsubj" for c in verb.children):
             return
-        if subject.dep_ == "nsubjpass":
+        if subject.dep_ == "nsubjpass" and subject.head.i == verb.i:  # not "was prompted to say"
             yield from self.passive_with_agent(verb, subject)
             return  # "it was said that" has no speaker in the clause
         if self.in_quote(verb) and (lemma in self.lex.belief_verbs or subject.pos_ == "PRON"):
