@@ -31,6 +31,7 @@ from onrecord.model import Span
 
 SUBJECTS = {"nsubj", "nsubjpass"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+OBJECT_PRONOUNS = RELATIVE_PRONOUNS | {"what"}
 # verbs whose "that" clause is not what someone said: "make sure that", "turn out that"
 NOT_CUES = {"be", "make", "turn", "ensure", "mean", "seem", "appear", "happen", "matter", "so", "have", "get", "do"}
 FIRST_PERSON = {"i", "we"}
@@ -558,6 +559,8 @@ class SentenceRules:
             return
         pieces: list[Token] = []
         for each in objects:  # "called the drills a provocation" has two
+            if each.i < verb.i and each.lower_ in OBJECT_PRONOUNS:
+                continue  # "whom he described as “volatile”": what was said follows the verb
             pieces += reported(each, self.lex.speech_verbs)
         for prep in preps:
             # what follows the verb ("the deal as a failure"), not a time before it ("on Sunday tweeted")
