@@ -44,7 +44,7 @@ def test_polnear_dev_floors(shared_data):
         pytest.skip(f"PolNeAR dev split not found at {dev}")
     assert _fingerprint(dev).startswith("54f770f671ced85c"), "PolNeAR dev changed: re-measure and pin new floors"
     scores = evaluate(read_polnear(dev))
-    assert scores["both50"].f1 >= 0.635
-    assert scores["both50"].precision >= 0.73
+    assert scores["both50"].f1 >= 0.67
+    assert scores["both50"].precision >= 0.745
     assert scores["both50"].speaker_agreement >= 0.88
-    assert scores["overlap30"].f1 >= 0.715
+    assert scores["overlap30"].f1 >= 0.74
