@@ -44,7 +44,10 @@ _DATELINE = re.compile(
 )
 _PRONOUNS = {"i", "we", "you", "they", "he", "she", "it", "people"}
 _SPOKEN_ASIDES = frozenset({"mean", "see", "understand", "guess", "know", "think"})
-_EMPTY_CONTENTS = {"it", "that", "this", "so", "them", "him", "her", "these", "those", "what", "something", "things"}
+_EMPTY_CONTENTS = {
+    *("it", "that", "this", "so", "them", "him", "her", "these", "those", "what", "something", "things"),
+    *("anything", "everything", "nothing", "many things", "a lot", "much", "little", "the same"),
+}
 # "The Latest: …", "Breaking: …" are rubrics, not speakers
 _NOT_HEADLINE_SOURCES = {
     "the",

@@ -245,7 +245,8 @@ class SentenceRules:
         between the previous break (dash, colon, semicolon, sentence start) and the verb's comma,
         when that phrase has no verb of its own and names someone."""
         doc = verb.doc
-        if verb.tag_ not in {"VBD", "VBZ", "VBP"} or verb.i == 0 or doc[verb.i - 1].text != ",":
+        # past or third person only: "Minister, thank you for joining us" is an address, not a speaker
+        if verb.tag_ not in {"VBD", "VBZ"} or verb.i == 0 or doc[verb.i - 1].text != ",":
             return None
         start = verb.i - 1
         while start > verb.sent.start and doc[start - 1].text not in {"—", "–", "--", ":", ";", "\n"}:
@@ -455,7 +456,7 @@ class SentenceRules:
                 if inverted
                 else self.through_colon(without_trailing_aside(reported(clause, self.lex.speech_verbs)))
             )
-            if words and words[0].i < verb.i < words[-1].i:
+            if words and words[0].i < verb.i < words[-1].i and words[0].lower_ in RELATIVE_PRONOUNS:
                 # "policies, which he said had harmed the economy": the clause's relative pronoun
                 # sits before the frame; what was said is the rest, after it
                 words = [t for t in words if t.i > verb.i]
