@@ -23,7 +23,7 @@ from onrecord.analyse import identities, topics
 from onrecord.analyse import shifts as position_shifts
 from onrecord.analyse import timeline as timelines
 from onrecord.config import SETTINGS
-from onrecord.errors import InputError, OnrecordError
+from onrecord.errors import InputError, OnrecordError, StoreError
 from onrecord.ingest import expand
 from onrecord.model import KINDS, Document, Role, Statement, StoredStatement
 from onrecord.pipeline import default_extractor, process, read_paths
@@ -204,6 +204,54 @@ def ingest(
         markup=False,
     )
     if inputs.failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def reextract(
+    db: DbOption = DEFAULT_DB,
+    every: Annotated[bool, typer.Option("--all", help="Extract every document again, not only stale ones.")] = False,
+    with_topics: Annotated[
+        bool, typer.Option("--topics/--no-topics", help="Score the new statements against the topic taxonomy.")
+    ] = True,
+) -> None:
+    """Extract stored documents again with this version's extractor: those another version stored
+    (every one with --all). Each document's statements are replaced in one transaction; then speakers
+    are linked across documents and the new statements get their topics."""
+    store = _store(db)
+    extractor = default_extractor()
+    ids = [d.id for d in store.documents()] if every else store.stale_documents(extractor.version)
+    done = found = 0
+    failures: list[InputError] = []
+    progress = _progress(len(ids) > 5 and err.is_terminal)
+    try:
+        with progress or nullcontext():
+            task = progress.add_task("extracting", total=len(ids)) if progress else None
+            stored = (store.document(doc_id)[0] for doc_id in ids)
+            for doc_id, item in zip(ids, process(stored, extractor), strict=True):
+                if progress is not None and task is not None:
+                    progress.advance(task)
+                try:
+                    if item.error:
+                        raise StoreError(item.error)
+                    store.replace_statements(doc_id, item.statements, extractor.version)
+                except OnrecordError as exc:
+                    failures.append(InputError(f"document {doc_id} ({item.document.source})", str(exc)))
+                    continue
+                done += 1
+                found += len(item.statements)
+        if done:
+            identities.relink(store)
+            if with_topics:
+                topics.apply(store)
+    except OnrecordError as exc:
+        raise fail(str(exc)) from None
+    _report_failures(failures)
+    err.print(
+        f"extracted {done} documents again ({found} statements) with {extractor.version}, failed {len(failures)}",
+        markup=False,
+    )
+    if failures:
         raise typer.Exit(1)
 
 

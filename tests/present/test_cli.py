@@ -14,6 +14,7 @@ runner = CliRunner()
 COMMANDS = [
     "extract",
     "ingest",
+    "reextract",
     "statements",
     "documents",
     "speakers",
@@ -80,6 +81,27 @@ def test_ingest_is_idempotent_and_reports(tmp_path, demo_dir):
     assert "added 16 documents" in first.stderr and "failed 0" in first.stderr
     again = runner.invoke(app, ["ingest", str(demo_dir), "--db", db])
     assert "added 0 documents" in again.stderr and "skipped 16 already present" in again.stderr
+
+
+def test_reextract_replaces_what_an_older_extractor_stored(tmp_path, demo_dir):
+    from onrecord import Query, open_store
+
+    db = f"sqlite:///{tmp_path / 'o.db'}"
+    runner.invoke(app, ["ingest", str(demo_dir), "--db", db, "--no-topics"])
+    store = open_store(db)
+    before = {(s.document.id, s.statement) for s in store.statements(Query(limit=1000))}
+    first, second = (d.id for d in store.documents()[:2])
+    store.replace_statements(first, [], "onrecord.quotes.v0")  # as if an older extractor found nothing
+    store.replace_statements(second, [], "onrecord.quotes.v0")
+    result = runner.invoke(app, ["reextract", "--db", db, "--no-topics"])
+    assert result.exit_code == 0, result.output
+    assert "extracted 2 documents again" in result.stderr and "failed 0" in result.stderr
+    assert {(s.document.id, s.statement) for s in store.statements(Query(limit=1000))} == before
+    assert "extracted 0 documents again" in runner.invoke(app, ["reextract", "--db", db, "--no-topics"]).stderr
+    assert (
+        "extracted 16 documents again" in runner.invoke(app, ["reextract", "--db", db, "--all", "--no-topics"]).stderr
+    )
+    store.close()
 
 
 def test_ingest_bad_files_fail_loudly_and_lose_nothing(tmp_path, demo_dir):

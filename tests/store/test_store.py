@@ -45,6 +45,37 @@ def test_same_text_twice_is_a_no_op(store, extractor):
     assert len(store.documents()) == 1 and len(store.statements()) == 1
 
 
+def test_statements_are_replaced_in_one_go(store, extractor):
+    text = "Anna Petrova said the talks had stalled. Jonas Kallas warned of new sanctions."
+    doc_id, item = add_text(store, extractor, text)
+    petrova = item.statements[0]
+    store.replace_statements(doc_id, [petrova], "onrecord.quotes.v0")  # what an older extractor found
+    assert store.stale_documents(extractor.version) == [doc_id]
+    assert store.document(doc_id)[2] == [petrova]
+    assert {s.name: s.mentions for s in store.speakers()}.get("Jonas Kallas", ()) == ()
+    assert store.statements(Query(search="sanctions")) == []  # the full-text index forgot the old rows
+    store.replace_statements(doc_id, item.statements, extractor.version)
+    assert store.document(doc_id)[2] == list(item.statements)
+    assert store.stale_documents(extractor.version) == []
+    assert [s.statement.speaker for s in store.statements(Query(search="sanctions"))] == ["Jonas Kallas"]
+    assert {s.name: s.mentions for s in store.speakers()}["Anna Petrova"] == (("Anna Petrova", 1),)
+
+
+def test_a_stored_transcript_extracts_as_it_was_read(store, extractor, demo_dir):
+    from onrecord.ingest import read
+
+    path = next(demo_dir.glob("*Lake Hour*"))
+    (document,) = read(str(path))
+    (item,) = process([document], extractor)
+    doc_id = store.add(item.document, item.statements, extractor.version)
+    stored, _, _ = store.document(doc_id)
+    assert [(t.label, t.label_span, t.content_span) for t in stored.turns] == [
+        (t.label, t.label_span, t.content_span) for t in document.turns if len(t.content_span)
+    ]
+    (again,) = process([stored], extractor)
+    assert again.statements == item.statements
+
+
 def test_failed_write_leaves_nothing_behind(store):
     document = from_text("Anna Petrova said talks stalled.")
     good = Statement(0, "indirect", "talks stalled", Span(19, 32), speaker="Anna Petrova")

@@ -31,7 +31,7 @@ from onrecord.extract.quotes import find_quotes, inner, looks_like_title
 from onrecord.extract.rules import Candidate, SentenceRules, char_span, subtree
 from onrecord.model import Document, Entity, Extraction, Span, Statement
 
-VERSION = "onrecord.quotes.v2"
+VERSION = "onrecord.quotes.v3"
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 MAX_SECTION_CHARS = 100_000
 _DASH_SOURCE = re.compile(r"[ \t]*[—–]-?[ \t]*(?P<name>[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3})")

@@ -13,11 +13,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, and_, bindparam, create_engine, event, func, insert, or_, select, text, true
+from sqlalchemy import Engine, and_, bindparam, create_engine, event, func, insert, or_, select, text, true, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from onrecord.errors import NotFoundError, StoreError
-from onrecord.model import Document, DocumentInfo, Link, Span, SpeakerInfo, Statement, StoredStatement
+from onrecord.model import Document, DocumentInfo, Link, Span, SpeakerInfo, Statement, StoredStatement, Turn
 from onrecord.store.schema import (
     LATEST,
     documents,
@@ -120,6 +120,48 @@ class Store:
         except OperationalError as exc:
             raise StoreError(f"cannot write to the database: {exc.orig}") from exc
 
+    def replace_statements(self, doc_id: int, found: Sequence[Statement], extractor: str) -> None:
+        """Put ``found`` in place of document ``doc_id``'s statements, in one transaction: what a newer
+        extractor finds in a stored text. Their topics go with them; mention counts are taken back."""
+        try:
+            with self.engine.begin() as conn:
+                old = conn.execute(
+                    select(
+                        statements.c.id,
+                        statements.c.speaker_id,
+                        statements.c.speaker_mention,
+                        statements.c.content,
+                        statements.c.speaker,
+                    ).where(statements.c.document_id == doc_id)
+                ).all()
+                self._uncount_mentions(conn, [(r.speaker_id, r.speaker_mention) for r in old])
+                if self.is_sqlite and old:  # an external-content FTS5 table forgets rows by their old values
+                    conn.execute(
+                        text(
+                            "INSERT INTO statements_fts(statements_fts, rowid, content, speaker) "
+                            "VALUES ('delete', :id, :content, :speaker)"
+                        ),
+                        [{"id": r.id, "content": r.content, "speaker": r.speaker or ""} for r in old],
+                    )
+                ids = [r.id for r in old]
+                for start in range(0, len(ids), 500):
+                    conn.execute(
+                        statement_topics.delete().where(statement_topics.c.statement_id.in_(ids[start : start + 500]))
+                    )
+                conn.execute(statements.delete().where(statements.c.document_id == doc_id))
+                speaker_ids = self._speaker_ids(conn, {s.speaker for s in found if s.speaker})
+                self._insert_statements(conn, [self._row(doc_id, s, speaker_ids) for s in found])
+                self._count_mentions(conn, found, speaker_ids)
+                conn.execute(update(documents).where(documents.c.id == doc_id).values(extractor=extractor))
+        except (IntegrityError, OperationalError) as exc:
+            raise StoreError(f"document {doc_id}: cannot replace its statements ({exc.orig})") from exc
+
+    def stale_documents(self, extractor: str) -> list[int]:
+        """Ids of the documents whose statements another extractor version found."""
+        query = select(documents.c.id).where(documents.c.extractor != extractor).order_by(documents.c.id)
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
     def _upsert(self, table):  # type: ignore[no-untyped-def]
         """An INSERT that can say ON CONFLICT on SQLite and PostgreSQL."""
         if self.is_sqlite:
@@ -207,6 +249,21 @@ class Store:
             [{"speaker_id": i, "mention": m, "count": n} for (i, m), n in sorted(counts.items())],
         )
 
+    def _uncount_mentions(self, conn, pairs: Sequence[tuple[int | None, str | None]]) -> None:  # type: ignore[no-untyped-def]
+        counts: dict[tuple[int, str], int] = {}
+        for speaker_id, mention in pairs:
+            if speaker_id is not None and mention:
+                counts[(speaker_id, mention)] = counts.get((speaker_id, mention), 0) + 1
+        if not counts:
+            return
+        conn.execute(
+            update(speaker_mentions)
+            .where(speaker_mentions.c.speaker_id == bindparam("sid"), speaker_mentions.c.mention == bindparam("m"))
+            .values(count=speaker_mentions.c.count - bindparam("n")),
+            [{"sid": i, "m": m, "n": n} for (i, m), n in sorted(counts.items())],
+        )
+        conn.execute(speaker_mentions.delete().where(speaker_mentions.c.count <= 0))
+
     # -- reading -------------------------------------------------------------------------
     def documents(self, limit: int | None = None, newest_first: bool = False) -> list[DocumentInfo]:
         count = select(func.count(statements.c.id)).where(statements.c.document_id == documents.c.id).scalar_subquery()
@@ -244,6 +301,12 @@ class Store:
             url=row["url"],
             genre=row["genre"],
             key=row["key"],
+            # a transcript's turns are its turn statements: label, content and who the label names
+            turns=tuple(
+                Turn(s.speaker_mention or "", s.speaker_span, s.content_span, s.speaker)
+                for s in found
+                if s.kind == "turn" and s.speaker_span is not None
+            ),
             meta=json.loads(row["meta"] or "{}"),
         )
         info = DocumentInfo(*(row[c.name] for c in _DOC_INFO), statements=len(found))
