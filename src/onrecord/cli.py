@@ -19,7 +19,7 @@ from rich.text import Text
 
 from onrecord import export as exporting
 from onrecord.analyse import brief as briefs
-from onrecord.analyse import identities, topics
+from onrecord.analyse import identities, refresh, topics
 from onrecord.analyse import shifts as position_shifts
 from onrecord.analyse import timeline as timelines
 from onrecord.config import SETTINGS
@@ -192,9 +192,7 @@ def ingest(
                     added += 1
                     found += len(item.statements)
         if added:
-            identities.relink(store)
-            if with_topics:
-                topics.apply(store)
+            refresh(store, with_topics)
     except OnrecordError as exc:
         raise fail(str(exc)) from None
     _report_failures(inputs.failures)
@@ -241,9 +239,7 @@ def reextract(
                 done += 1
                 found += len(item.statements)
         if done:
-            identities.relink(store)
-            if with_topics:
-                topics.apply(store)
+            refresh(store, with_topics)
     except OnrecordError as exc:
         raise fail(str(exc)) from None
     _report_failures(failures)

@@ -208,7 +208,7 @@ def load_into(out: str | Path, db: str, batch: int = 200) -> int:
     skipped), then link speakers and score topics. Returns the number of documents added."""
     import pyarrow.parquet as pq
 
-    from onrecord.analyse import identities, topics
+    from onrecord.analyse import refresh
     from onrecord.store import open_store
 
     out = Path(out)
@@ -234,7 +234,6 @@ def load_into(out: str | Path, db: str, batch: int = 200) -> int:
                 items.append((document, sorted(statements.get(content_hash, []), key=lambda s: s.index)))
             added += sum(doc_id is not None for doc_id in store.add_many(items, VERSION))
     if added:
-        identities.relink(store)
-        topics.apply(store)
+        refresh(store)
     store.close()
     return added

@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from onrecord import ingest
 from onrecord.analyse import brief as briefs
-from onrecord.analyse import identities, topics
+from onrecord.analyse import identities, refresh, topics
 from onrecord.analyse import shifts as position_shifts
 from onrecord.analyse import timeline as timelines
 from onrecord.analyse import trace as tracing
@@ -298,8 +298,7 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
         except OnrecordError as exc:
             raise HTTPException(503, str(exc)) from None
         if doc_id is not None:
-            identities.relink(store)
-            topics.apply(store)
+            refresh(store)
         return {"id": doc_id, "added": doc_id is not None, "statements": len(item.statements)}
 
     @app.get("/api/documents/{doc_id}/trace", responses=NOT_FOUND, tags=["documents"])
