@@ -19,7 +19,7 @@ CASES = [
         "Kasich has taken to urging voters to slow down.",
         "Kasich",
         "urging",
-        "to slow down",
+        "voters to slow down",  # who is urged belongs to what was urged
         "indirect",
     ),
     (

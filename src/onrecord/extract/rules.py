@@ -456,6 +456,14 @@ class SentenceRules:
                 if inverted
                 else self.through_colon(without_trailing_aside(reported(clause, self.lex.speech_verbs)))
             )
+            told = (
+                next((c for c in verb.children if c.dep_ == "dobj" and c.i < clause.i), None)
+                if clause is not None
+                else None
+            )
+            if words and clause is not None and clause.dep_ == "xcomp" and told is not None:
+                # "urged the candidate to dig in": who is urged belongs to what was urged
+                words = list(verb.doc[told.left_edge.i : words[-1].i + 1])
             if words and words[0].i < verb.i < words[-1].i and words[0].lower_ in RELATIVE_PRONOUNS:
                 # "policies, which he said had harmed the economy": the clause's relative pronoun
                 # sits before the frame; what was said is the rest, after it
@@ -566,7 +574,7 @@ class SentenceRules:
         for prep in preps:
             # what follows the verb ("the deal as a failure"), not a time before it ("on Sunday tweeted")
             if prep.i > verb.i and (
-                prep.dep_ == "oprd" or wanted is None or prep.lower_ in {wanted, "against", "about"}
+                prep.dep_ == "oprd" or wanted is None or prep.lower_ in {wanted, "against", "about", "as"}
             ):
                 pieces += subtree(prep)
         if not pieces:
