@@ -9,11 +9,12 @@ Rules, in the order they are tried for each token:
 1. *verb cues* — a speech verb with a subject (``said``, ``warned``, ``accused X of``);
    content is an adjacent quotation, its clausal complement, the clause it interrupts
    (``X, aides said, is …``; ``As the Times noted, …``), or its object; in the passive, the
-   agent speaks (``opposed by House Republicans``);
+   agent speaks (``opposed by House Republicans``); records and polls speak through evidence
+   verbs (``a poll shows X leading``); a negated or modal report is marked not asserted;
 2. *stance phrases* — ``expressed skepticism about X``;
 3. *other verbs with a "that" clause* — ``X recognizes that …``, with lower confidence;
-4. *according to X* and *in X's view* — content is the clause they modify;
-5. *noun cues* — ``X's claim that …``, ``the claim by X that …``.
+4. *according to X*, *in X's view* and *in a poll* — content is the clause they modify;
+5. *noun cues* — ``X's claim that …``, ``the claim by X that …``, ``his attacks on X``.
 """
 
 from __future__ import annotations
