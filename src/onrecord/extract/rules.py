@@ -119,6 +119,11 @@ def reported(token: Token, cues: frozenset[str]) -> list[Token]:
     return tokens
 
 
+def marked(clause: Token, *words: str) -> bool:
+    """Whether ``clause`` is introduced by one of ``words`` ("that", "whether", "as", …)."""
+    return any(m.dep_ == "mark" and m.lower_ in words for m in clause.children)
+
+
 HEDGES = {"would", "could", "should", "might", "may", "must", "will", "can", "to", "'d", "’d", "wo", "ca"}
 NO_ONE = {"no", "nobody", "none", "neither"}
 
@@ -179,9 +184,7 @@ class SentenceRules:
     @staticmethod
     def reports_clause(verb: Token) -> bool:
         clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-        return clause is not None and any(
-            m.dep_ == "mark" and m.lower_ in {"that", "whether", "if"} for m in clause.children
-        )
+        return clause is not None and marked(clause, "that", "whether", "if")
 
     @staticmethod
     def through_colon(tokens: list[Token]) -> list[Token]:
@@ -279,7 +282,9 @@ class SentenceRules:
             antecedent = self.span(subtree(noun, frozenset({"relcl", "acl", "appos", "punct", "prep"})))
         return source, antecedent
 
-    def adjacent_quote(self, verb: Token, frame: Span, sentence: Span, clause: Token | None) -> Span | None:
+    def adjacent_quote(
+        self, verb: Token, frame: Span, sentence: Span, clause: Token | None, has_object: bool
+    ) -> Span | None:
         """A quotation that ends just before the ``X said`` frame or starts just after it.
 
         A quotation before the frame must read as unfinished (``"…," she said``) unless
@@ -288,7 +293,6 @@ class SentenceRules:
         ``Trump asserted that France had lost its identity: “…,” he claimed``.
         """
         has_clause = clause is not None
-        has_object = any(c.dep_ in {"dobj", "oprd", "attr"} for c in verb.children)
         # only a clause after the cue competes with a quotation after it ("Asked if …, Trump replied, “…”")
         clause_start = clause.left_edge.idx + self.offset if clause is not None and clause.i > verb.i else None
         before = after = None
@@ -392,45 +396,7 @@ class SentenceRules:
         frame = (
             Span(min(source.start, cue.start), max(source.end, cue.end)) if source and subject.head.i == verb.i else cue
         )
-        doc = verb.doc
-        clauses = [
-            c
-            for c in verb.children
-            if c.dep_ in {"ccomp", "xcomp"}
-            # a clause before the cue is its content when set off by a comma ("Talks stalled, she
-            # said"), not across a colon ("… from all sides: Howard Stern questioned …")
-            and not (c.i < verb.i and c.right_edge.i + 1 < len(doc) and doc[c.right_edge.i + 1].text in {":", ";"})
-        ]
-        # "…, during which she touched on X, Clinton remarked that …": the clause after the cue
-        clause = (
-            next((c for c in clauses if c.i > verb.i), clauses[0] if clauses else None)
-            or next(
-                # "calling for his rivals to drop out": spaCy hangs the clause as an advcl marked "for"
-                (
-                    c
-                    for c in verb.children
-                    if c.dep_ == "advcl"
-                    and c.i > verb.i
-                    and any(m.dep_ == "mark" and m.lower_ in {"for", "that", "if", "whether"} for m in c.children)
-                ),
-                None,
-            )
-            or next(
-                # "said in a statement that …": the parser hangs the clause on the statement
-                (
-                    clause
-                    for prep in verb.children
-                    if prep.dep_ == "prep" and prep.i > verb.i
-                    for noun in prep.children
-                    if noun.dep_ == "pobj"
-                    and (noun.lemma_.lower() in self.lex.speech_nouns or noun.lemma_.lower() in self.lex.evidence_nouns)
-                    for clause in noun.children
-                    if clause.dep_ in {"acl", "ccomp", "relcl"}
-                    and any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
-                ),
-                None,
-            )
-        )
+        clause = self.clause_of(verb)
         has_object = any(c.dep_ in {"dobj", "oprd", "attr"} for c in verb.children)
         # "accused Sanders of …", "blamed X for …": the verb's own object carries the content
         wanted = self.lex.object_prepositions.get(lemma)
@@ -439,11 +405,11 @@ class SentenceRules:
             clause is None
             and not has_object  # "As the Times noted, …", not "as lawmakers accused each other of …"
             and verb.dep_ == "advcl"
-            and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+            and marked(verb, "as")
         ):
             yield from self.as_clause(verb)
             return
-        quote = self.adjacent_quote(verb, frame, sentence, clause)
+        quote = self.adjacent_quote(verb, frame, sentence, clause, has_object)
         if quote is not None:
             yield Candidate(
                 self.cue_span(verb), source, quote, "quote", first_person, antecedent, self.lex.confidence["quote"]
@@ -457,12 +423,12 @@ class SentenceRules:
                 if inverted
                 else self.through_colon(without_trailing_aside(reported(clause, self.lex.speech_verbs)))
             )
-            told = (
-                next((c for c in verb.children if c.dep_ == "dobj" and c.i < clause.i), None)
-                if clause is not None
-                else None
-            )
-            if words and clause is not None and clause.dep_ == "xcomp" and told is not None:
+            if (
+                words
+                and clause is not None
+                and clause.dep_ == "xcomp"
+                and (told := next((c for c in verb.children if c.dep_ == "dobj" and c.i < clause.i), None)) is not None
+            ):
                 # "urged the candidate to dig in": who is urged belongs to what was urged
                 words = list(verb.doc[told.left_edge.i : words[-1].i + 1])
             if words and words[0].i < verb.i < words[-1].i and words[0].lower_ in RELATIVE_PRONOUNS:
@@ -485,6 +451,47 @@ class SentenceRules:
         if lemma in self.lex.clause_only_verbs and not (evidence or own_content):
             return  # "he knows Paris", but "the poll shows Sanders leading", "she sees him as a threat"
         yield from self.object_content(verb, lemma, source, first_person, antecedent)
+
+    def clause_of(self, verb: Token) -> Token | None:
+        """The clause a cue reports, if it has one."""
+        doc = verb.doc
+        clauses = [
+            c
+            for c in verb.children
+            if c.dep_ in {"ccomp", "xcomp"}
+            # a clause before the cue is its content when set off by a comma ("Talks stalled, she
+            # said"), not across a colon ("… from all sides: Howard Stern questioned …")
+            and not (c.i < verb.i and c.right_edge.i + 1 < len(doc) and doc[c.right_edge.i + 1].text in {":", ";"})
+        ]
+        # "…, during which she touched on X, Clinton remarked that …": the clause after the cue
+        after = next((c for c in clauses if c.i > verb.i), clauses[0] if clauses else None)
+        if after is not None:
+            return after
+        # "calling for his rivals to drop out": spaCy hangs the clause as an advcl marked "for"
+        adverbial = next(
+            (
+                c
+                for c in verb.children
+                if c.dep_ == "advcl" and c.i > verb.i and marked(c, "for", "that", "if", "whether")
+            ),
+            None,
+        )
+        if adverbial is not None:
+            return adverbial
+        # "said in a statement that …": the parser hangs the clause on the statement
+        return next(
+            (
+                clause
+                for prep in verb.children
+                if prep.dep_ == "prep" and prep.i > verb.i
+                for noun in prep.children
+                if noun.dep_ == "pobj"
+                and (noun.lemma_.lower() in self.lex.speech_nouns or noun.lemma_.lower() in self.lex.evidence_nouns)
+                for clause in noun.children
+                if clause.dep_ in {"acl", "ccomp", "relcl"} and marked(clause, "that")
+            ),
+            None,
+        )
 
     def passive_with_agent(self, verb: Token, subject: Token) -> Iterator[Candidate]:
         """``The bill, opposed by House Republicans, …`` / ``was first reported by BuzzFeed``."""
@@ -636,12 +643,7 @@ class SentenceRules:
             first_person = False
         source = self.span(subtree(holder, frozenset({"case", "relcl"})))
         clause = next(
-            (
-                c
-                for c in noun.children
-                if c.dep_ in {"acl", "ccomp", "relcl"}
-                and any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)
-            ),
+            (c for c in noun.children if c.dep_ in {"acl", "ccomp", "relcl"} and marked(c, "that")),
             None,
         )
         if clause is not None:
