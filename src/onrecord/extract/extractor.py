@@ -347,15 +347,16 @@ class Extractor:
                 continue
             at = bisect.bisect_right(starts, quote.start) - 1
             sentence = sentences[at] if at >= 0 else quote
-            introducer = self._colon_speaker(text, quote, sentence, entities)
-            if introducer is not None:
+            introduced = self._colon_speaker(text, quote, sentence, entities)
+            if introduced is not None:
+                source, colon = introduced
                 found.append(
                     _statement_at(
                         text,
                         "direct",
                         quote,
-                        source=introducer,
-                        cue=Span(text.rindex(":", 0, quote.start), text.rindex(":", 0, quote.start) + 1),
+                        source=source,
+                        cue=colon,
                         quotes=(inner(quote, text),),
                         confidence=self.lex.confidence["colon"],
                     )
@@ -381,9 +382,9 @@ class Extractor:
         return found
 
     @staticmethod
-    def _colon_speaker(text: str, quote: Span, sentence: Span, entities: list[Entity]) -> Span | None:
+    def _colon_speaker(text: str, quote: Span, sentence: Span, entities: list[Entity]) -> tuple[Span, Span] | None:
         """``The surge doesn't surprise pollster Daron Shaw: “…”``: the person named last before a
-        colon that introduces a quotation."""
+        colon that introduces a quotation, and the colon."""
         lead = text[sentence.start : quote.start].rstrip()
         if not lead.endswith(":"):
             return None
@@ -396,7 +397,7 @@ class Extractor:
             and e.span.end <= colon
             and colon - e.span.end <= 30
         ]
-        return max(named, key=lambda span: span.end) if named else None
+        return (max(named, key=lambda span: span.end), Span(colon, colon + 1)) if named else None
 
     def _headline(self, text: str, statements: list[Statement], document: Document) -> list[Statement]:
         """``Petrova: Talks Are Moving in the Wrong Direction`` — a name, a colon, what they said."""
