@@ -108,11 +108,7 @@ class Store:
             with self.engine.begin() as conn:
                 ids = [self._insert_document(conn, document, extractor) for document, _ in items]
                 fresh = [(doc_id, found) for doc_id, (_, found) in zip(ids, items, strict=True) if doc_id is not None]
-                names = {s.speaker for _, found in fresh for s in found if s.speaker}
-                speaker_ids = self._speaker_ids(conn, names)
-                rows = [self._row(doc_id, s, speaker_ids) for doc_id, found in fresh for s in found]
-                self._insert_statements(conn, rows)
-                self._count_mentions(conn, [s for _, found in fresh for s in found], speaker_ids)
+                self._write_statements(conn, fresh)
                 return ids
         except IntegrityError as exc:
             source = items[0][0].source if len(items) == 1 else f"{len(items)} documents"
@@ -134,7 +130,7 @@ class Store:
                         statements.c.speaker,
                     ).where(statements.c.document_id == doc_id)
                 ).all()
-                self._uncount_mentions(conn, [(r.speaker_id, r.speaker_mention) for r in old])
+                self._count_mentions(conn, [(r.speaker_id, r.speaker_mention) for r in old], taken_back=True)
                 if self.is_sqlite and old:  # an external-content FTS5 table forgets rows by their old values
                     conn.execute(
                         text(
@@ -149,9 +145,7 @@ class Store:
                         statement_topics.delete().where(statement_topics.c.statement_id.in_(ids[start : start + 500]))
                     )
                 conn.execute(statements.delete().where(statements.c.document_id == doc_id))
-                speaker_ids = self._speaker_ids(conn, {s.speaker for s in found if s.speaker})
-                self._insert_statements(conn, [self._row(doc_id, s, speaker_ids) for s in found])
-                self._count_mentions(conn, found, speaker_ids)
+                self._write_statements(conn, [(doc_id, found)])
                 conn.execute(update(documents).where(documents.c.id == doc_id).values(extractor=extractor))
         except (IntegrityError, OperationalError) as exc:
             raise StoreError(f"document {doc_id}: cannot replace its statements ({exc.orig})") from exc
@@ -232,37 +226,33 @@ class Store:
             ids.update(conn.execute(select(speakers.c.name, speakers.c.id).where(speakers.c.name.in_(chunk))).all())
         return ids
 
-    def _count_mentions(self, conn, found: Sequence[Statement], speaker_ids: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
-        counts: dict[tuple[int, str], int] = {}
-        for s in found:
-            if s.speaker and s.speaker_mention:
-                key = (speaker_ids[s.speaker], s.speaker_mention)
-                counts[key] = counts.get(key, 0) + 1
-        if not counts:
-            return
-        upsert = self._upsert(speaker_mentions)
-        conn.execute(
-            upsert.on_conflict_do_update(
-                index_elements=["speaker_id", "mention"],
-                set_={"count": speaker_mentions.c.count + upsert.excluded.count},
-            ),
-            [{"speaker_id": i, "mention": m, "count": n} for (i, m), n in sorted(counts.items())],
+    def _write_statements(self, conn, fresh: Sequence[tuple[int, Sequence[Statement]]]) -> None:  # type: ignore[no-untyped-def]
+        """Statements of stored documents, with their speakers and mention counts."""
+        speaker_ids = self._speaker_ids(conn, {s.speaker for _, found in fresh for s in found if s.speaker})
+        self._insert_statements(conn, [self._row(doc_id, s, speaker_ids) for doc_id, found in fresh for s in found])
+        self._count_mentions(
+            conn, [(speaker_ids[s.speaker], s.speaker_mention) for _, found in fresh for s in found if s.speaker]
         )
 
-    def _uncount_mentions(self, conn, pairs: Sequence[tuple[int | None, str | None]]) -> None:  # type: ignore[no-untyped-def]
+    def _count_mentions(self, conn, pairs: Sequence[tuple[int | None, str | None]], taken_back: bool = False) -> None:  # type: ignore[no-untyped-def]
+        """Add (or, for replaced statements, take back) how often each speaker went by each mention."""
         counts: dict[tuple[int, str], int] = {}
         for speaker_id, mention in pairs:
             if speaker_id is not None and mention:
                 counts[(speaker_id, mention)] = counts.get((speaker_id, mention), 0) + 1
         if not counts:
             return
+        sign = -1 if taken_back else 1
+        upsert = self._upsert(speaker_mentions)
         conn.execute(
-            update(speaker_mentions)
-            .where(speaker_mentions.c.speaker_id == bindparam("sid"), speaker_mentions.c.mention == bindparam("m"))
-            .values(count=speaker_mentions.c.count - bindparam("n")),
-            [{"sid": i, "m": m, "n": n} for (i, m), n in sorted(counts.items())],
+            upsert.on_conflict_do_update(
+                index_elements=["speaker_id", "mention"],
+                set_={"count": speaker_mentions.c.count + upsert.excluded.count},
+            ),
+            [{"speaker_id": i, "mention": m, "count": sign * n} for (i, m), n in sorted(counts.items())],
         )
-        conn.execute(speaker_mentions.delete().where(speaker_mentions.c.count <= 0))
+        if taken_back:
+            conn.execute(speaker_mentions.delete().where(speaker_mentions.c.count <= 0))
 
     # -- reading -------------------------------------------------------------------------
     def documents(self, limit: int | None = None, newest_first: bool = False) -> list[DocumentInfo]:
