@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from onrecord.errors import EvaluationError
+from onrecord.extract.quotes import outer
 from onrecord.ingest import from_text
 from onrecord.model import Statement
 from onrecord.pipeline import process
 
 Ranges = tuple[tuple[int, int], ...]
 MATCHINGS = ("exact", "overlap30", "both50")
-QUOTE_MARKS = "\"'“”‘’«»„"
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,16 +273,8 @@ def _content_ranges(text: str, statement: Statement) -> Ranges:
     """What a statement reports. A quotation split by its frame (``"A," said X, a professor at Y.
     "B."``) is its quoted parts, as annotators mark it, not the frame between them."""
     if statement.kind == "direct" and len(statement.quotes) > 1:
-        return tuple(_with_marks(text, q.start, q.end) for q in statement.quotes)
+        return tuple((span.start, span.end) for span in (outer(q, text) for q in statement.quotes))
     return _strip(text, ((statement.content_span.start, statement.content_span.end),))
-
-
-def _with_marks(text: str, start: int, end: int) -> tuple[int, int]:
-    while start > 0 and text[start - 1] in QUOTE_MARKS:
-        start -= 1
-    while end < len(text) and text[end] in QUOTE_MARKS:
-        end += 1
-    return start, end
 
 
 def score_document(

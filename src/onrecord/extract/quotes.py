@@ -80,6 +80,20 @@ def inner(span: Span, text: str) -> Span:
     return Span(start, end)
 
 
+def outer(span: Span, text: str) -> Span:
+    """The span with the quotation marks :func:`inner` took off."""
+    start, end = span.start, span.end
+    if start >= 2 and text.startswith("''", start - 2):
+        start -= 2
+    elif start >= 1 and (text[start - 1] in _OPEN_ONLY or text[start - 1] == '"'):
+        start -= 1
+    if text.startswith("''", end):
+        end += 2
+    elif end < len(text) and (text[end] in _CLOSE_ONLY or text[end] == '"'):
+        end += 1
+    return Span(start, end)
+
+
 _SMALL_WORDS = {"a", "an", "the", "of", "in", "on", "and", "or", "for", "to", "at", "by", "with", "from"}
 
 
