@@ -139,11 +139,8 @@ class Store:
                         ),
                         [{"id": r.id, "content": r.content, "speaker": r.speaker or ""} for r in old],
                     )
-                ids = [r.id for r in old]
-                for start in range(0, len(ids), 500):
-                    conn.execute(
-                        statement_topics.delete().where(statement_topics.c.statement_id.in_(ids[start : start + 500]))
-                    )
+                for chunk in _chunks([r.id for r in old]):
+                    conn.execute(statement_topics.delete().where(statement_topics.c.statement_id.in_(chunk)))
                 conn.execute(statements.delete().where(statements.c.document_id == doc_id))
                 self._write_statements(conn, [(doc_id, found)])
                 conn.execute(update(documents).where(documents.c.id == doc_id).values(extractor=extractor))
@@ -221,8 +218,7 @@ class Store:
             self._upsert(speakers).on_conflict_do_nothing(index_elements=["name"]), [{"name": n} for n in ordered]
         )
         ids: dict[str, int] = {}
-        for start in range(0, len(ordered), 500):
-            chunk = ordered[start : start + 500]
+        for chunk in _chunks(ordered):
             ids.update(conn.execute(select(speakers.c.name, speakers.c.id).where(speakers.c.name.in_(chunk))).all())
         return ids
 
@@ -570,8 +566,7 @@ class Store:
     def vectors(self, keys: Sequence[str]) -> dict[str, bytes]:
         found: dict[str, bytes] = {}
         with self.engine.connect() as conn:
-            for start in range(0, len(keys), 500):
-                chunk = list(keys[start : start + 500])
+            for chunk in _chunks(keys):
                 found.update(
                     conn.execute(select(embeddings.c.key, embeddings.c.vector).where(embeddings.c.key.in_(chunk))).all()
                 )
@@ -600,8 +595,7 @@ class Store:
         """Replace the topics of these statements (id -> [(topic, score)]) and mark them done by ``version``."""
         ids = list(topics)
         with self.engine.begin() as conn:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
+            for chunk in _chunks(ids):
                 conn.execute(statement_topics.delete().where(statement_topics.c.statement_id.in_(chunk)))
                 conn.execute(statements.update().where(statements.c.id.in_(chunk)).values(topics_version=version))
             rows = [
@@ -688,3 +682,9 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _chunks(values: Sequence, size: int = 500) -> Iterator[list]:  # type: ignore[type-arg]
+    """``values`` in lists short enough for one ``IN (…)`` (SQLite limits bound parameters)."""
+    for start in range(0, len(values), size):
+        yield list(values[start : start + size])
