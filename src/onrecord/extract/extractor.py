@@ -330,35 +330,27 @@ class Extractor:
             before = text[max(0, quote.start - 20) : quote.start].lower()
             if any(before.rstrip().endswith(cue) for cue in self.lex.scare_quote_cues) or looks_like_title(quote, text):
                 continue
-            dash = _DASH_SOURCE.match(text, quote.end)
             words = len(text[quote.start : quote.end].split())
-            if dash:
-                source = Span(dash.start("name"), dash.end("name"))
-                found.append(
-                    _statement_at(
-                        text,
-                        "direct",
-                        quote,
-                        source=source,
-                        quotes=(inner(quote, text),),
-                        confidence=self.lex.confidence["dash"],
-                    )
-                )
-                continue
             at = bisect.bisect_right(starts, quote.start) - 1
             sentence = sentences[at] if at >= 0 else quote
-            introduced = self._colon_speaker(text, quote, sentence, entities)
-            if introduced is not None:
-                source, colon = introduced
+            # a speaker named right next to the quotation: "…" — Petrova / pollster Daron Shaw: "…"
+            dash = _DASH_SOURCE.match(text, quote.end)
+            if dash:
+                source, cue, rule = Span(dash.start("name"), dash.end("name")), None, "dash"
+            elif introduced := self._colon_speaker(text, quote, sentence, entities):
+                (source, cue), rule = introduced, "colon"
+            else:
+                source = None
+            if source is not None:
                 found.append(
                     _statement_at(
                         text,
                         "direct",
                         quote,
                         source=source,
-                        cue=colon,
+                        cue=cue,
                         quotes=(inner(quote, text),),
-                        confidence=self.lex.confidence["colon"],
+                        confidence=self.lex.confidence[rule],
                     )
                 )
                 continue
