@@ -4,6 +4,7 @@ OnrecordError
  ├── InputError            a file or record that cannot be read as a document
  │    (``path`` names it; the rest of a batch still goes in)
  ├── ModelNotFoundError    no English spaCy pipeline is installed
+ ├── OutputError           a file onrecord was asked to write and will not (exists, is the database)
  ├── StoreError            the database cannot be opened or written
  │    └── NotFoundError    a document or statement that is not in the store
  └── EvaluationError       a gold set that cannot be read
@@ -31,6 +32,10 @@ class ExtractionError(InputError):
 
 class ModelNotFoundError(OnrecordError):
     """No English spaCy pipeline can be loaded."""
+
+
+class OutputError(OnrecordError):
+    """A file onrecord refuses to write: it exists (without --force) or is the database itself."""
 
 
 class StoreError(OnrecordError):
