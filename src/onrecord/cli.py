@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import sys
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import nullcontext
+from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -27,7 +28,7 @@ from onrecord.errors import InputError, OnrecordError, StoreError
 from onrecord.ingest import expand
 from onrecord.model import KINDS, Document, Role, Statement, StoredStatement
 from onrecord.pipeline import default_extractor, process, read_paths
-from onrecord.store import Query, Store, open_store
+from onrecord.store import Query, Store, open_store, sqlite_file
 
 app = typer.Typer(
     help="onrecord: keep the record of what public figures say.",
@@ -38,10 +39,28 @@ app = typer.Typer(
 )
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+T = TypeVar("T")
 
 DbOption = Annotated[str, typer.Option("--db", envvar="ONRECORD_DB", help=SETTINGS["db"].help)]
 DEFAULT_DB = SETTINGS["db"].default
-MaxMb = Annotated[float, typer.Option("--max-mb", envvar="ONRECORD_MAX_MB", help=SETTINGS["max_mb"].help)]
+
+
+def _max_mb(value: float) -> float:
+    """--max-mb (or ONRECORD_MAX_MB), checked once for every command that reads files: nan, inf
+    and sizes of 0 or less would refuse every file or fail deep inside."""
+    from onrecord.ingest import limit_bytes
+
+    try:
+        limit_bytes(value)
+    except ValueError as exc:
+        raise fail(f"--max-mb {value:g} {exc}", 2) from None
+    return value
+
+
+MaxMb = Annotated[
+    float,
+    typer.Option("--max-mb", envvar="ONRECORD_MAX_MB", help=SETTINGS["max_mb"].help, callback=_max_mb),
+]
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -72,19 +91,27 @@ class _Inputs:
     """Documents from paths, counting failures and showing progress over files."""
 
     def __init__(self, paths: list[str], date: str | None, outlet: str | None, max_mb: float) -> None:
+        from onrecord.ingest import limit_bytes
+
         self.files = list(expand(paths))
         self.failures: list[InputError] = [f for f in self.files if isinstance(f, InputError)]
-        self.date, self.outlet, self.max_bytes = date, outlet, int(max_mb * 1_000_000)
+        self.date, self.outlet, self.max_bytes = date, outlet, limit_bytes(max_mb)
 
     def documents(self, progress: Progress | None = None) -> Iterator[Document]:
+        from onrecord.errors import printable
+        from onrecord.ingest import NOTES
+
         task = progress.add_task("reading", total=len(self.files)) if progress else None
         for path in self.files:
             if isinstance(path, str):
                 for result in read_paths([path], date=self.date, outlet=self.outlet, max_bytes=self.max_bytes):
                     if isinstance(result, InputError):
                         self.failures.append(result)
-                    else:
-                        yield result
+                        continue
+                    # what reading assumed (an encoding it detected) is said, never silent
+                    for note in result.meta.get(NOTES) or ():
+                        err.print(f"note: {printable(result.source)}: {printable(str(note))}", markup=False)
+                    yield result
             if progress is not None and task is not None:
                 progress.advance(task)
 
@@ -164,6 +191,7 @@ def ingest(
     documents and give the new statements their topics."""
     inputs = _Inputs(paths, _date(date, "--date"), outlet, max_mb)
     store = _store(db)
+    left_over = store.pending()
     added = skipped = found = 0
 
     def fresh(docs: Iterator[Document]) -> Iterator[Document]:
@@ -191,8 +219,7 @@ def ingest(
                 else:
                     added += 1
                     found += len(item.statements)
-        if added:
-            refresh(store, with_topics)
+        _refresh(store, left_over, with_topics)
     except OnrecordError as exc:
         raise fail(str(exc)) from None
     _report_failures(inputs.failures)
@@ -218,6 +245,7 @@ def reextract(
     are linked across documents and the new statements get their topics."""
     store = _store(db)
     extractor = default_extractor()
+    left_over = store.pending()
     ids = [d.id for d in store.documents()] if every else store.stale_documents(extractor.version)
     done = found = 0
     failures: list[InputError] = []
@@ -238,8 +266,7 @@ def reextract(
                     continue
                 done += 1
                 found += len(item.statements)
-        if done:
-            refresh(store, with_topics)
+        _refresh(store, left_over, with_topics)
     except OnrecordError as exc:
         raise fail(str(exc)) from None
     _report_failures(failures)
@@ -249,6 +276,20 @@ def reextract(
     )
     if failures:
         raise typer.Exit(1)
+
+
+_TASKS = {"link": "linking speakers across documents", "topics": "scoring topics"}
+
+
+def _refresh(store: Store, left_over: frozenset[str], with_topics: bool = True) -> None:
+    """Finish the work the stored statements need (``analyse.refresh``); say so when some of it was
+    ``left_over`` by an earlier run that was killed before it finished."""
+    ran = refresh(store, with_topics)
+    if finished := sorted(ran & left_over):
+        err.print(
+            "finished what an interrupted run left undone: " + ", ".join(_TASKS.get(t, t) for t in finished),
+            markup=False,
+        )
 
 
 def _shorten(text: str, width: int = 160) -> str:
@@ -412,6 +453,18 @@ def _write_json(record: dict[str, object]) -> None:
     sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
+def _edit_speakers(db: str, change: Callable[[Store], T]) -> T:
+    """Run one change to the speakers (it relinks), then finish any work left pending."""
+    store = _store(db)
+    left_over = store.pending()
+    try:
+        result = change(store)
+        _refresh(store, left_over)
+    except OnrecordError as exc:
+        raise fail(str(exc)) from None
+    return result
+
+
 @speakers_app.command("merge")
 def speakers_merge(
     into: Annotated[str, typer.Argument(help="The speaker to keep.")],
@@ -419,11 +472,7 @@ def speakers_merge(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """File OTHER's statements under INTO. Nothing is lost: `speakers unmerge OTHER` undoes it."""
-    store = _store(db)
-    try:
-        identities.merge(store, into, other)
-    except OnrecordError as exc:
-        raise fail(str(exc)) from None
+    _edit_speakers(db, lambda store: identities.merge(store, into, other))
     err.print(f"merged {other!r} into {into!r}; undo with: onrecord speakers unmerge {other!r}", markup=False)
 
 
@@ -434,7 +483,7 @@ def speakers_alias(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Let ALIAS mean NAME, in the documents stored now and those ingested later."""
-    identities.alias(_store(db), name, alias)
+    _edit_speakers(db, lambda store: identities.alias(store, name, alias))
     err.print(f"{alias!r} now means {name!r}; undo with: onrecord speakers unmerge {alias!r}", markup=False)
 
 
@@ -444,10 +493,7 @@ def speakers_unmerge(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Undo a merge or an alias."""
-    try:
-        identities.unmerge(_store(db), name)
-    except OnrecordError as exc:
-        raise fail(str(exc)) from None
+    _edit_speakers(db, lambda store: identities.unmerge(store, name))
     err.print(f"{name!r} stands on its own again", markup=False)
 
 
@@ -456,14 +502,41 @@ def speakers_import(
     path: Annotated[Path, typer.Argument(help="A registry: YAML (people, organisations, states, offices) or CSV.")],
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Import a registry of people, aliases and offices held with dates, then relink every statement."""
-    store = _store(db)
-    try:
-        registry = identities.import_registry(store, path)
-    except OnrecordError as exc:
-        raise fail(str(exc)) from None
+    """Import a registry of people, aliases and offices held with dates, then relink every statement.
+    Importing the same file again replaces it; `speakers registries` lists and removes them."""
+    registry = _edit_speakers(db, lambda store: identities.import_registry(store, path))
     roles = sum(len(i.roles) for i in registry.identities)
     err.print(f"imported {len(registry.identities)} identities with {roles} offices from {path}", markup=False)
+
+
+@speakers_app.command("registries")
+def speakers_registries(
+    db: DbOption = DEFAULT_DB,
+    remove: Annotated[
+        str | None, typer.Option("--remove", help="Forget the registry imported from this file, then relink.")
+    ] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table | jsonl")] = "table",
+) -> None:
+    """List the imported registries (file, format, when, identities and offices), or remove one."""
+    if remove is not None:
+        _edit_speakers(db, lambda store: identities.remove_registry(store, remove))
+        err.print(f"removed the registry {remove!r}; speakers relinked", markup=False)
+        return
+    found = identities.registries(_store(db))
+    if format == "jsonl":
+        for info in found:
+            _write_json(asdict(info))
+        return
+    if not found:
+        err.print("no registries imported; add one with: onrecord speakers import FILE", markup=False)
+        return
+    table = Table(title="registries", title_justify="left")
+    for column in ("source", "format", "imported", "identities", "offices", "problem"):
+        table.add_column(column)
+    for info in found:
+        cells = (info.source, info.format, info.imported_at, str(info.identities), str(info.offices), info.error or "")
+        table.add_row(*(Text(c) for c in cells))
+    out.print(table)
 
 
 @app.command()
@@ -531,12 +604,20 @@ def export_(
     speaker: Annotated[str | None, typer.Option(help="Only this speaker.")] = None,
     since: Annotated[str | None, typer.Option(help="Documents dated on or after.")] = None,
     until: Annotated[str | None, typer.Option(help="Documents dated on or before.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite OUT if it exists.")] = False,
 ) -> None:
-    """Write stored statements to a JSON Lines, CSV or Parquet file."""
+    """Write stored statements to a JSON Lines, CSV or Parquet file (never over the database; an
+    existing file only with --force; written in full to a temporary file, then renamed)."""
     if format not in exporting.FORMATS:
         raise fail(f"unknown --format {format!r}; choose one of {', '.join(exporting.FORMATS)}", 2)
-    store = _store(db)
-    n = exporting.export(store.iter_statements(Query(speaker=speaker, since=since, until=until)), out_path, format)
+    query = Query(speaker=speaker, since=_date(since, "--since"), until=_date(until, "--until"))
+    try:
+        # checked before the database is opened, so nothing can touch it
+        exporting.check_target(out_path, force=force, protect=sqlite_file(db))
+        store = _store(db)
+        n = exporting.export(store.iter_statements(query), out_path, format, force=force, protect=sqlite_file(db))
+    except (OnrecordError, OSError) as exc:
+        raise fail(str(exc)) from None
     err.print(f"wrote {n} statements to {out_path}", markup=False)
 
 
@@ -558,6 +639,7 @@ def _taxonomy(path: Path | None) -> topics.Taxonomy:
 def topics_apply(db: DbOption = DEFAULT_DB, taxonomy: TaxonomyOption = None) -> None:
     """Give topics to every statement not yet scored with this taxonomy (all of them after an edit)."""
     store = _store(db)
+    left_over = store.pending()
     chosen = _taxonomy(taxonomy)
     progress = _progress(err.is_terminal)
     with progress or nullcontext():
@@ -569,6 +651,7 @@ def topics_apply(db: DbOption = DEFAULT_DB, taxonomy: TaxonomyOption = None) -> 
 
         try:
             scored = topics.apply(store, chosen, progress=advance)
+            _refresh(store, left_over, with_topics=False)
         except OnrecordError as exc:
             raise fail(str(exc)) from None
     err.print(f"scored {scored} statements against {len(chosen.topics)} topics", markup=False)

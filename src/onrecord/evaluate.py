@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from onrecord import safe_yaml
 from onrecord.errors import EvaluationError
 from onrecord.extract.quotes import outer
 from onrecord.ingest import from_text
@@ -175,7 +176,7 @@ def read_gold_yaml(path: Path) -> Iterator[GoldDocument]:
     import yaml
 
     try:
-        records = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        records = safe_yaml.load(path.read_text(encoding="utf-8")) or []
     except yaml.YAMLError as exc:
         raise EvaluationError(f"{path}: not valid YAML ({exc})") from exc
     for number, record in enumerate(records, start=1):
@@ -381,7 +382,7 @@ def _labelled(path: Path, fields: set[str]) -> list[dict]:
     import yaml
 
     try:
-        cases = yaml.safe_load(path.read_text(encoding="utf-8"))
+        cases = safe_yaml.load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise EvaluationError(f"{path}: cannot read the labelled set ({exc})") from exc
     if not isinstance(cases, list) or not all(isinstance(c, dict) and fields <= c.keys() for c in cases):

@@ -73,3 +73,59 @@ def test_reimporting_a_registry_replaces_it(demo_store, tmp_path, demo_dir):
     identities.import_registry(demo_store, registry)
     assert identities.linker_of(demo_store).link("Petrova").identity == "Anna Petrova"
     assert len(demo_store.registries()) == 2
+
+
+# -- issue 12: merges and aliases that would loop, registries that are bombs, listing and removing
+
+
+def test_a_merge_back_the_other_way_is_refused(demo_store):
+    identities.merge(demo_store, "Anna Petrova", "Edgar Lund")
+    before = _by_identity(demo_store)
+    with pytest.raises(InputError, match="already filed under it"):
+        identities.merge(demo_store, "Edgar Lund", "Anna Petrova")
+    assert _by_identity(demo_store) == before  # attributions not swapped
+
+
+def test_an_alias_of_itself_or_in_a_loop_is_refused(demo_store):
+    with pytest.raises(InputError, match="already the same speaker"):
+        identities.alias(demo_store, "Anna Petrova", "Anna Petrova")
+    identities.alias(demo_store, "Anna Petrova", "A. P.")
+    identities.alias(demo_store, "A. P.", "Madame P.")
+    with pytest.raises(InputError, match="already filed under it"):
+        identities.alias(demo_store, "Madame P.", "Anna Petrova")
+    assert demo_store.edits() == {"A. P.": "Anna Petrova", "Madame P.": "A. P."}
+
+
+def test_a_registry_alias_bomb_is_refused_before_it_expands(demo_store, tmp_path):
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]" for p, c in zip("abcdefgh", "bcdefghi", strict=True)]
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("\n".join(levels) + "\npeople: []\n")  # 10**9 strings once expanded
+    before = demo_store.registries()
+    with pytest.raises(InputError, match="aliases"):
+        identities.import_registry(demo_store, bomb)
+    assert demo_store.registries() == before
+
+
+def test_registries_are_listed_and_one_can_be_removed(demo_store, tmp_path):
+    registry = tmp_path / "r.yaml"
+    registry.write_text("people:\n  - name: Ivo Sander\n    aliases: [Petrova]\n")
+    identities.import_registry(demo_store, registry)
+    listed = identities.registries(demo_store)
+    assert [i.source for i in listed][-1] == str(registry.resolve())
+    assert listed[-1].identities == 1 and listed[-1].error is None
+    assert identities.linker_of(demo_store).link("Petrova").identity == "Ivo Sander"
+    identities.remove_registry(demo_store, str(registry))  # the path as given is enough
+    assert str(registry.resolve()) not in [i.source for i in identities.registries(demo_store)]
+    assert identities.linker_of(demo_store).link("Petrova").identity == "Anna Petrova"
+    with pytest.raises(NotFoundError, match="no registry"):
+        identities.remove_registry(demo_store, str(registry))
+
+
+def test_a_stored_registry_this_version_refuses_names_the_way_out(demo_store):
+    demo_store.save_registry("/old/bomb.yaml", "yaml", "a: &a [x]\nb: [*a]\n")  # stored by an older onrecord
+    with pytest.raises(InputError, match="speakers registries --remove"):
+        identities.relink(demo_store)
+    assert [i.error is not None for i in identities.registries(demo_store)][-1]
+    identities.remove_registry(demo_store, "/old/bomb.yaml")
+    identities.relink(demo_store)

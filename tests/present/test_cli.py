@@ -22,6 +22,7 @@ COMMANDS = [
     "speakers alias",
     "speakers unmerge",
     "speakers import",
+    "speakers registries",
     "topics apply",
     "topics list",
     "timeline",

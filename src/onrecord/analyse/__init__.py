@@ -8,9 +8,14 @@ from onrecord.analyse import identities, topics
 from onrecord.store import Store
 
 
-def refresh(store: Store, with_topics: bool = True) -> None:
-    """Bring the analyses up to date after statements were stored or replaced: link speakers across
-    documents, then give the statements without topics theirs."""
-    identities.relink(store)
-    if with_topics:
+def refresh(store: Store, with_topics: bool = True) -> frozenset[str]:
+    """Finish the work stored statements still need: link speakers across documents, then give the
+    statements without topics theirs. The store records that work as pending in the same transaction
+    that stores the statements, so what a killed process left undone is finished here by the next
+    one. Returns the tasks that ran."""
+    pending = store.pending()
+    if "link" in pending:
+        identities.relink(store)
+    if with_topics and "topics" in pending:
         topics.apply(store)
+    return pending if with_topics else pending - {"topics"}

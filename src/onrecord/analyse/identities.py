@@ -21,12 +21,53 @@ class LinkSummary:
     by_role: int  # statements whose speaker was found from an office and a date
 
 
+@dataclass(frozen=True, slots=True)
+class RegistryInfo:
+    source: str
+    format: str
+    imported_at: str
+    identities: int
+    offices: int
+    error: str | None = None  # a registry stored by an older onrecord that this one refuses
+
+
 def registry_of(store: Store) -> Registry:
     """Every registry imported into the store, later imports overriding earlier ones."""
     registry = Registry()
-    for source, fmt, content in store.registries():
-        registry = registry + parse_registry(content, source, csv=fmt == "csv")
+    for source, fmt, content, _ in store.registries():
+        try:
+            registry = registry + parse_registry(content, source, csv=fmt == "csv")
+        except InputError as exc:
+            raise InputError(
+                source,
+                f"the stored registry can no longer be read ({exc.problem}); "
+                f"remove it with: onrecord speakers registries --remove {source!r}",
+            ) from exc
     return registry
+
+
+def registries(store: Store) -> list[RegistryInfo]:
+    """The registries imported into the store, in import order, with what each holds."""
+    found = []
+    for source, fmt, content, imported_at in store.registries():
+        try:
+            registry = parse_registry(content, source, csv=fmt == "csv")
+        except InputError as exc:
+            found.append(RegistryInfo(source, fmt, imported_at, 0, 0, exc.problem))
+            continue
+        offices = sum(len(i.roles) for i in registry.identities)
+        found.append(RegistryInfo(source, fmt, imported_at, len(registry.identities), offices))
+    return found
+
+
+def remove_registry(store: Store, source: str) -> None:
+    """Forget an imported registry (as ``registries`` names it, or the path it was imported from), then relink."""
+    known = [info.source for info in registries(store)]
+    match = source if source in known else str(Path(source).resolve())
+    if not store.remove_registry(match):
+        listed = ", ".join(repr(k) for k in known) or "none"
+        raise NotFoundError(f"no registry {source!r} was imported; imported: {listed}")
+    relink(store)
 
 
 def linker_of(store: Store) -> Linker:
@@ -35,6 +76,7 @@ def linker_of(store: Store) -> Linker:
 
 def relink(store: Store) -> LinkSummary:
     """Link every speaker name and dated role mention in the store to an identity."""
+    as_of = store.data_version()
     names = store.speaker_names()
     linker = Linker(registry_of(store), names, store.edits())
     by_name = {name: linker.link(name) for name in names}
@@ -52,6 +94,7 @@ def relink(store: Store) -> LinkSummary:
         if link.identity
     }
     store.save_links(by_name, by_statement, kinds)
+    store.finished("link", as_of)
     return LinkSummary(
         names=len(names),
         identities=len(kinds),
@@ -80,16 +123,38 @@ def merge(store: Store, into: str, other: str) -> None:
     for name in (into, other):
         if name not in known:
             raise NotFoundError(f"no speaker {name!r} in the store; `onrecord speakers` lists them")
-    if name_key(into) == name_key(other):
-        raise InputError(other, f"is already the same speaker as {into!r}")
+    _check_edit(store, other, into)
     store.save_edit(other, into)
     relink(store)
 
 
 def alias(store: Store, name: str, alias_: str) -> None:
     """Let ``alias_`` (a spelling documents may use, now or later) mean ``name``."""
+    _check_edit(store, alias_, name)
     store.save_edit(alias_, name)
     relink(store)
+
+
+def _check_edit(store: Store, name: str, target: str) -> None:
+    """Refuse to file ``name`` under ``target`` when that would make a loop: the same name, or a
+    ``target`` already filed (through any chain of merges and aliases) under ``name``. A loop would
+    leave each name meaning the other, silently swapping their statements."""
+    if not name.strip() or not target.strip():
+        raise InputError(name or target, "a speaker name cannot be empty")
+    if name_key(name) == name_key(target):
+        raise InputError(name, f"is already the same speaker as {target!r}")
+    edits = {name_key(k): v for k, v in store.edits().items()}
+    chain, key = [target], name_key(target)
+    while key in edits and len(chain) <= len(edits):
+        chain.append(edits[key])
+        key = name_key(edits[key])
+        if key == name_key(name):
+            path = " -> ".join(repr(n) for n in chain)
+            raise InputError(
+                name,
+                f"{target!r} is already filed under it ({path}); undo that first with: "
+                f"onrecord speakers unmerge {chain[-2]!r}",
+            )
 
 
 def unmerge(store: Store, name: str) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from onrecord import safe_yaml
 from onrecord.analyse.embed import Embed, embed_cached, embedder
 from onrecord.errors import InputError
 from onrecord.store import Store
@@ -63,7 +64,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     source = Path(str(path)) if path else DEFAULT_TAXONOMY
     try:
         raw = source.read_text(encoding="utf-8")
-        data = yaml.safe_load(raw)
+        data = safe_yaml.load(raw)
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(str(source), f"cannot read the taxonomy ({exc})") from exc
     except yaml.YAMLError as exc:
@@ -134,8 +135,10 @@ def apply(
 ) -> int:
     """Give topics to every statement not yet scored with this taxonomy; returns how many were scored."""
     taxonomy = taxonomy or load_taxonomy()
+    as_of = store.data_version()
     todo = store.statements_for_topics(taxonomy.version)
     if not todo:
+        store.finished("topics", as_of)
         return 0
     model = TopicModel(taxonomy)
     for start in range(0, len(todo), batch):
@@ -145,4 +148,5 @@ def apply(
         store.save_topics({i: f for (i, _), f in zip(chunk, found, strict=True)}, taxonomy.version)
         if progress:
             progress(min(start + batch, len(todo)), len(todo))
+    store.finished("topics", as_of)
     return len(todo)

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 import yaml
 
+from onrecord import safe_yaml
 from onrecord.errors import InputError
 from onrecord.model import Identity, Link, Registry, Role
 from onrecord.resolve.names import is_first_name, is_proper, is_title, strip_name, tokens
@@ -241,7 +242,7 @@ def parse_registry(raw: str, source: str = "<registry>", *, csv: bool = False) -
     if csv:
         return _parse_csv(raw, source)
     try:
-        data = yaml.safe_load(raw) or {}
+        data = safe_yaml.load(raw) or {}
     except yaml.YAMLError as exc:
         raise InputError(source, f"the registry is not valid YAML ({str(exc).splitlines()[0]})") from exc
     if not isinstance(data, dict):

@@ -4,6 +4,6 @@ Fourth layer of the flow; takes plain data from ``onrecord.model`` and never imp
 the extractor or the resolver.
 """
 
-from onrecord.store.store import Query, Store, open_store
+from onrecord.store.store import Query, Store, open_store, sqlite_file
 
-__all__ = ["Query", "Store", "open_store"]
+__all__ = ["Query", "Store", "open_store", "sqlite_file"]

@@ -149,6 +149,18 @@ statement_topics = Table(
     Index("ix_statement_topics_topic", "topic", "statement_id"),  # covering: a topic's statements without table lookups
 )
 
+# -- schema 3: what changed, and the work stored statements still need ------------------------
+# ``data_version`` counts committed writes, so a reader (the web cache) can tell cheaply whether
+# anything changed. A ``pending:<task>`` row (task: link, topics) is written in the same transaction
+# as the statements that need the task, with the data version it was marked at; the task deletes it
+# when it finishes, so work a killed process left undone is found and finished by the next one.
+store_state = Table(
+    "store_state",
+    metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", Integer, nullable=False),
+)
+
 
 def _v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[documents, speakers, speaker_mentions, identities, statements])
@@ -181,8 +193,16 @@ def _v2(conn: Connection) -> None:
         conn.execute(text("CREATE INDEX IF NOT EXISTS ix_statements_search ON statements USING GIN (search_vector)"))
 
 
+def _v3(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[store_state])
+    conn.execute(store_state.insert().values(key="data_version", value=0))
+    # A database from before may hold statements a killed ingest never linked or scored: check once.
+    if conn.execute(select(statements.c.id).limit(1)).first() is not None:
+        conn.execute(store_state.insert(), [{"key": "pending:link", "value": 0}, {"key": "pending:topics", "value": 0}])
+
+
 # Append-only: each entry moves a database from version i to i + 1.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3]
 LATEST = len(MIGRATIONS)
 
 

@@ -12,8 +12,10 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import Engine, and_, bindparam, create_engine, event, func, insert, or_, select, text, true, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from onrecord.errors import NotFoundError, StoreError
@@ -31,6 +33,7 @@ from onrecord.store.schema import (
     speakers,
     statement_topics,
     statements,
+    store_state,
 )
 
 _DOC_INFO = [
@@ -73,6 +76,14 @@ def _normalise_url(url: str) -> str:
     return url
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite ``url`` keeps its database in (None for PostgreSQL or ``:memory:``)."""
+    parsed = make_url(_normalise_url(url))
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -109,6 +120,8 @@ class Store:
                 ids = [self._insert_document(conn, document, extractor) for document, _ in items]
                 fresh = [(doc_id, found) for doc_id, (_, found) in zip(ids, items, strict=True) if doc_id is not None]
                 self._write_statements(conn, fresh)
+                if fresh:
+                    self._changed(conn, "link", "topics")
                 return ids
         except IntegrityError as exc:
             source = items[0][0].source if len(items) == 1 else f"{len(items)} documents"
@@ -144,6 +157,7 @@ class Store:
                 conn.execute(statements.delete().where(statements.c.document_id == doc_id))
                 self._write_statements(conn, [(doc_id, found)])
                 conn.execute(update(documents).where(documents.c.id == doc_id).values(extractor=extractor))
+                self._changed(conn, "link", "topics")
         except (IntegrityError, OperationalError) as exc:
             raise StoreError(f"document {doc_id}: cannot replace its statements ({exc.orig})") from exc
 
@@ -520,6 +534,7 @@ class Store:
                 ),
             )
             conn.execute(identities.delete().where(identities.c.id.in_(unused)))
+            self._changed(conn)
 
     def ambiguous_names(self) -> list[tuple[str, int, tuple[str, ...]]]:
         """Speaker names that could be several people: (name, statements, candidates)."""
@@ -534,11 +549,11 @@ class Store:
         with self.engine.connect() as conn:
             return [(name, n, tuple(json.loads(c))) for name, n, c in conn.execute(query)]
 
-    def registries(self) -> list[tuple[str, str, str]]:
-        """Imported registries as (source, format, text), in import order."""
-        query = select(registry_files.c.source, registry_files.c.format, registry_files.c.text).order_by(
-            registry_files.c.id
-        )
+    def registries(self) -> list[tuple[str, str, str, str]]:
+        """Imported registries as (source, format, text, imported_at), in import order."""
+        query = select(
+            registry_files.c.source, registry_files.c.format, registry_files.c.text, registry_files.c.imported_at
+        ).order_by(registry_files.c.id)
         with self.engine.connect() as conn:
             return [tuple(row) for row in conn.execute(query)]  # type: ignore[misc]
 
@@ -547,6 +562,15 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(registry_files.delete().where(registry_files.c.source == source))
             conn.execute(insert(registry_files).values(source=source, format=format, text=content, imported_at=_now()))
+            self._changed(conn, "link")
+
+    def remove_registry(self, source: str) -> bool:
+        """Forget an imported registry; False when no registry came from ``source``."""
+        with self.engine.begin() as conn:
+            removed = bool(conn.execute(registry_files.delete().where(registry_files.c.source == source)).rowcount)
+            if removed:
+                self._changed(conn, "link")
+            return removed
 
     def edits(self) -> dict[str, str]:
         """Users' merges and aliases: name -> the identity it belongs to."""
@@ -557,10 +581,14 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(speaker_edits.delete().where(speaker_edits.c.name == name))
             conn.execute(insert(speaker_edits).values(name=name, target=target, created_at=_now()))
+            self._changed(conn, "link")
 
     def remove_edit(self, name: str) -> bool:
         with self.engine.begin() as conn:
-            return bool(conn.execute(speaker_edits.delete().where(speaker_edits.c.name == name)).rowcount)
+            removed = bool(conn.execute(speaker_edits.delete().where(speaker_edits.c.name == name)).rowcount)
+            if removed:
+                self._changed(conn, "link")
+            return removed
 
     # -- topics and embeddings -------------------------------------------------------------
     def vectors(self, keys: Sequence[str]) -> dict[str, bytes]:
@@ -609,6 +637,7 @@ class Store:
                     ),
                     rows,
                 )
+            self._changed(conn)
 
     def topic_counts(self) -> list[tuple[str, int, int]]:
         """(topic, statements, speakers) for every assigned topic, most used first."""
@@ -636,6 +665,39 @@ class Store:
         )
         with self.engine.connect() as conn:
             return [(mention, n) for mention, n in conn.execute(query)]
+
+    # -- what changed, and the work left to do ----------------------------------------------
+    def data_version(self) -> int:
+        """A number that grows with every committed write; a cached view is stale when it moved."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(store_state.c.value).where(store_state.c.key == "data_version")).scalar_one()
+
+    def pending(self) -> frozenset[str]:
+        """Tasks (``link``, ``topics``) that stored statements still need, e.g. after a killed ingest."""
+        with self.engine.connect() as conn:
+            keys = conn.execute(select(store_state.c.key).where(store_state.c.key.startswith("pending:"))).scalars()
+            return frozenset(key.removeprefix("pending:") for key in keys)
+
+    def finished(self, task: str, as_of: int) -> None:
+        """Clear ``task``'s pending mark, unless a write after data version ``as_of`` (which the task
+        did not see) set it again."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                store_state.delete().where(store_state.c.key == f"pending:{task}", store_state.c.value <= as_of)
+            )
+
+    def _changed(self, conn, *tasks: str) -> None:  # type: ignore[no-untyped-def]
+        """Count a write, and mark ``tasks`` pending, inside the writer's transaction (last, so the
+        row lock on the counter is held only until the commit that follows)."""
+        version = conn.execute(
+            update(store_state)
+            .where(store_state.c.key == "data_version")
+            .values(value=store_state.c.value + 1)
+            .returning(store_state.c.value)
+        ).scalar_one()
+        for task in sorted(tasks):
+            upsert = self._upsert(store_state).values(key=f"pending:{task}", value=version)
+            conn.execute(upsert.on_conflict_do_update(index_elements=["key"], set_={"value": version}))
 
     def close(self) -> None:
         self.engine.dispose()
