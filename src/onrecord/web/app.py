@@ -3,14 +3,22 @@
 Read-only unless a token is configured; then ``POST /api/documents`` ingests with
 ``Authorization: Bearer <token>``. Templates autoescape every stored text; the store only
 runs parameterised SQL; errors reach the client as one line, never a stack trace.
+
+What one request may cost is bounded: the token is checked before the body is read, the body's
+size before it is parsed, extraction runs off the event loop one document at a time; pages that
+take seconds to compute are computed once per data version of the store (see :mod:`.cache`) and
+at most ``HEAVY_AT_ONCE`` at a time, beyond which clients get 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
 import hmac
+import inspect
 import io
+import json
 import logging
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from importlib.resources import files
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -21,7 +29,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from onrecord import ingest
@@ -34,10 +42,16 @@ from onrecord.errors import InputError, NotFoundError, OnrecordError
 from onrecord.pipeline import default_extractor, process
 from onrecord.store import Query as StatementQuery
 from onrecord.store import Store, open_store
+from onrecord.web.cache import Busy, Gate, PageCache, in_daemon_thread
+from onrecord.web.guard import Hardening
 from onrecord.web.highlight import colour_of, highlight
 
 PAGE_SIZE = 50
-MAX_BODY = 5_000_000  # bytes of text accepted by POST /api/documents
+# POST /api/documents: longer texts go through `onrecord ingest` (whose limit is 20 MB), not the API.
+MAX_TEXT = 500_000  # characters of text
+MAX_BODY = 4 * MAX_TEXT + 65_536  # bytes of JSON: the text (escaped, any script) and its metadata
+INGEST_BUDGET = 120.0  # seconds of extraction for one document over HTTP (where the pipeline takes a budget)
+HEAVY_AT_ONCE = 2  # heavy computations at once (the machine's cores); more wait in line, then 503
 SHIFT_WINDOW = 400  # the speaker page looks for shifts in the latest statements only
 log = logging.getLogger("onrecord.web")
 
@@ -47,12 +61,19 @@ HERE = files("onrecord.web")
 class NewDocument(BaseModel):
     """A document to ingest over HTTP."""
 
-    text: str = Field(min_length=1, max_length=MAX_BODY)
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
     title: str | None = Field(default=None, max_length=1000)
     date: str | None = Field(default=None, max_length=40)
     outlet: str | None = Field(default=None, max_length=300)
     author: str | None = Field(default=None, max_length=300)
     url: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("text")
+    @classmethod
+    def _has_words(cls, text: str) -> str:
+        if not text.strip():  # also Unicode spaces: nothing to extract, nothing to store
+            raise ValueError("text is empty or only whitespace")
+        return text
 
 
 class Problem(BaseModel):
@@ -77,17 +98,34 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
         title="onrecord",
         summary="The record of what public figures say: documents, statements, speakers, topics.",
         version="0.1.0",
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI would load its scripts from a CDN; the schema is enough
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
+    app.add_middleware(Hardening)
     app.state.store = store
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(colour_of=colour_of, safe_url=safe_url)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    cache = PageCache(_version_of(store), kept_error=NotFoundError)
+    heavy = Gate(HEAVY_AT_ONCE, waiting=64, wait=20.0)
+    ingesting = Gate(1, waiting=4, wait=60.0)  # one extraction at a time: CPU and the spaCy pipeline
+    app.state.cache, app.state.heavy, app.state.ingesting = cache, heavy, ingesting  # for tests and tuning
 
-    def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        return templates.TemplateResponse(request, name, context, status_code=status)
+    def page(
+        request: Request, name: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any
+    ) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, context, status_code=status, headers=headers)
+
+    def render(name: str, **context: Any) -> str:
+        return templates.get_template(name).render(context)
+
+    async def cached_page(key: tuple[Any, ...], compute: Callable[[], str], *, is_heavy: bool = True) -> HTMLResponse:
+        return HTMLResponse(await cache.get(key, compute, gate=heavy if is_heavy else None))
+
+    async def cached_json(key: tuple[Any, ...], compute: Callable[[], Any], *, is_heavy: bool = True) -> Response:
+        body = await cache.get(key, lambda: _json(compute()), gate=heavy if is_heavy else None)
+        return Response(body, media_type="application/json")
 
     # -- errors: one line, the right status, never a trace -------------------------------------
     def wants_json(request: Request) -> bool:
@@ -100,7 +138,7 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
             headers["Allow"] = ", ".join(sorted(_methods(app, request.scope)))
         if wants_json(request):
             return JSONResponse({"detail": exc.detail}, exc.status_code, headers=headers)
-        return page(request, "error.html", exc.status_code, message=str(exc.detail))
+        return page(request, "error.html", exc.status_code, headers=headers, message=str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
@@ -125,6 +163,13 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
             return JSONResponse({"detail": str(exc)}, 404)
         return page(request, "error.html", 404, message=str(exc))
 
+    @app.exception_handler(Busy)
+    async def busy(request: Request, exc: Busy) -> Response:
+        headers = {"Retry-After": str(exc.retry_after)}
+        if wants_json(request):
+            return JSONResponse({"detail": str(exc)}, 503, headers=headers)
+        return page(request, "error.html", 503, headers=headers, message=str(exc))
+
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s", request.url.path)
@@ -132,20 +177,22 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
             return JSONResponse({"detail": "internal error; see the server log"}, 500)
         return page(request, "error.html", 500, message="internal error; see the server log")
 
-    # -- pages ---------------------------------------------------------------------------------
+    # -- pages: each computed once per data version of the store -------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request) -> HTMLResponse:
-        return page(
-            request,
-            "home.html",
-            documents=store.documents(limit=12, newest_first=True),
-            speakers=store.speakers(limit=12),
-            topics=store.topic_counts()[:12],
+    async def home() -> HTMLResponse:
+        return await cached_page(
+            ("home",),
+            lambda: render(
+                "home.html",
+                documents=store.documents(limit=12, newest_first=True),
+                speakers=store.speakers(limit=12),
+                topics=store.topic_counts()[:12],
+            ),
+            is_heavy=False,
         )
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(
-        request: Request,
+    async def search_page(
         q: Annotated[str, Query(max_length=500)] = "",
         speaker: Annotated[str, Query(max_length=300)] = "",
         topic: Annotated[str, Query(max_length=100)] = "",
@@ -155,102 +202,125 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
         until: Annotated[str, Query(max_length=10)] = "",
         page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
     ) -> HTMLResponse:
-        query = StatementQuery(
-            search=q or None,
-            speaker=speaker or None,
-            topic=topic or None,
-            kind=kind or None,
-            outlet=outlet or None,
-            since=since or None,
-            until=until or None,
-            limit=PAGE_SIZE + 1,
-            offset=(page_number - 1) * PAGE_SIZE,
-        )
-        found = store.statements(query)
-        return page(
-            request,
-            "search.html",
-            results=found[:PAGE_SIZE],
-            more=len(found) > PAGE_SIZE,
-            page=page_number,
-            form={
-                "q": q,
-                "speaker": speaker,
-                "topic": topic,
-                "kind": kind,
-                "outlet": outlet,
-                "since": since,
-                "until": until,
-            },
-            topics=[t.name for t in topics.load_taxonomy().topics],
-        )
+        form = {
+            "q": q,
+            "speaker": speaker,
+            "topic": topic,
+            "kind": kind,
+            "outlet": outlet,
+            "since": since,
+            "until": until,
+        }
+
+        def compute() -> str:
+            query = StatementQuery(
+                **{k: v or None for k, v in form.items() if k != "q"},
+                search=q or None,
+                limit=PAGE_SIZE + 1,
+                offset=(page_number - 1) * PAGE_SIZE,
+            )
+            found = store.statements(query)
+            return render(
+                "search.html",
+                results=found[:PAGE_SIZE],
+                more=len(found) > PAGE_SIZE,
+                page=page_number,
+                form=form,
+                topics=[t.name for t in topics.load_taxonomy().topics],
+            )
+
+        return await cached_page(("search", *form.values(), page_number), compute, is_heavy=False)
 
     @app.get("/speakers/{name}", response_class=HTMLResponse, include_in_schema=False)
-    def speaker_page(request: Request, name: str) -> HTMLResponse:
-        info = _speaker(store, name)
-        line = timelines.timeline(store, info.name)
-        found = position_shifts.speaker_shifts(store, info.name, latest=SHIFT_WINDOW)
-        return page(request, "speaker.html", info=info, timeline=line, shifts=found)
+    async def speaker_page(name: Annotated[str, Path(max_length=300)]) -> HTMLResponse:
+        def compute() -> str:
+            info = _speaker(store, name)
+            line = timelines.timeline(store, info.name)
+            found = position_shifts.speaker_shifts(store, info.name, latest=SHIFT_WINDOW)
+            return render("speaker.html", info=info, timeline=line, shifts=found)
+
+        return await cached_page(("speaker", name), compute)
 
     @app.get("/speakers/{name}/chart.svg", include_in_schema=False)
-    def speaker_chart(name: str) -> Response:
-        info = _speaker(store, name)
-        buffer = io.StringIO()
-        timelines.plot(timelines.timeline(store, info.name), buffer)
-        return Response(
-            buffer.getvalue(), media_type="image/svg+xml", headers={"Content-Security-Policy": "script-src 'none'"}
-        )
+    async def speaker_chart(name: Annotated[str, Path(max_length=300)]) -> Response:
+        def compute() -> str:
+            info = _speaker(store, name)
+            buffer = io.StringIO()
+            timelines.plot(timelines.timeline(store, info.name), buffer)
+            return buffer.getvalue()
+
+        svg = await cache.get(("chart", name), compute, gate=heavy)
+        # no script in a drawing; its own inline style is all it may use
+        policy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+        return Response(svg, media_type="image/svg+xml", headers={"Content-Security-Policy": policy})
 
     @app.get("/topics/{name}", response_class=HTMLResponse, include_in_schema=False)
-    def topic_page(request: Request, name: str) -> HTMLResponse:
-        records = store.statements(StatementQuery(topic=name))
-        if not records:
-            raise NotFoundError(f"no statements on the topic {name!r}")
-        by_speaker: dict[str, Counter[str]] = defaultdict(Counter)
-        for r in records:
-            by_speaker[r.identity or r.statement.speaker or "unattributed"][(r.document.date or "undated")[:7]] += 1
-        active = sorted(by_speaker, key=lambda s: -sum(by_speaker[s].values()))[:15]
-        months = sorted({m for s in active for m in by_speaker[s]})
-        return page(
-            request,
-            "topic.html",
-            topic=name,
-            active=[(s, sum(by_speaker[s].values()), [by_speaker[s].get(m, 0) for m in months]) for s in active],
-            months=months,
-            latest=records[-30:][::-1],
-        )
+    async def topic_page(name: Annotated[str, Path(max_length=100)]) -> HTMLResponse:
+        def compute() -> str:
+            records = store.statements(StatementQuery(topic=name))
+            if not records:
+                raise NotFoundError(f"no statements on the topic {name!r}")
+            by_speaker: dict[str, Counter[str]] = defaultdict(Counter)
+            for r in records:
+                by_speaker[r.identity or r.statement.speaker or "unattributed"][(r.document.date or "undated")[:7]] += 1
+            active = sorted(by_speaker, key=lambda s: -sum(by_speaker[s].values()))[:15]
+            months = sorted({m for s in active for m in by_speaker[s]})
+            rows = [(s, sum(by_speaker[s].values()), [by_speaker[s].get(m, 0) for m in months]) for s in active]
+            peak = max((n for _, _, counts in rows for n in counts), default=1) or 1
+            return render(
+                "topic.html",
+                topic=name,
+                # the heat of a cell as a class l0..l10 (a style attribute would need 'unsafe-inline')
+                active=[(s, total, [(n, round(10 * n / peak)) for n in counts]) for s, total, counts in rows],
+                months=months,
+                latest=records[-30:][::-1],
+            )
+
+        return await cached_page(("topic", name), compute)
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
-    def document_page(request: Request, doc_id: DocId) -> HTMLResponse:
-        document, info, found = store.document(doc_id)
-        records = {r.statement.index: r for r in store.statements(StatementQuery(document_id=info.id))}
-        pairs = [(s, records[s.index].identity if s.index in records else None) for s in found]
-        return page(
-            request,
-            "document.html",
-            document=document,
-            info=info,
-            body=highlight(document.text, pairs),
-            statements=pairs,
-            records=records,
-        )
+    async def document_page(doc_id: DocId) -> HTMLResponse:
+        def compute() -> str:
+            document, info, found = store.document(doc_id)
+            records = {r.statement.index: r for r in store.statements(StatementQuery(document_id=info.id))}
+            pairs = [(s, records[s.index].identity if s.index in records else None) for s in found]
+            return render(
+                "document.html",
+                document=document,
+                info=info,
+                body=highlight(document.text, pairs),
+                statements=pairs,
+                records=records,
+            )
+
+        return await cached_page(("document", doc_id), compute)
 
     @app.get("/documents/{doc_id}/trace", response_class=HTMLResponse, include_in_schema=False)
-    def trace_page(request: Request, doc_id: DocId) -> HTMLResponse:
-        document, info, found = store.document(doc_id)
-        traces = tracing.trace_document(store, document, found)
-        return page(request, "trace.html", info=info, table=Markup(tracing.to_html(traces)), css=tracing.TRACE_CSS)
+    async def trace_page(doc_id: DocId) -> HTMLResponse:
+        def compute() -> str:
+            document, info, found = store.document(doc_id)
+            traces = tracing.trace_document(store, document, found)
+            return render("trace.html", info=info, table=Markup(tracing.to_html(traces)))
+
+        return await cached_page(("trace", doc_id), compute)
+
+    @app.get("/trace.css", include_in_schema=False)
+    def trace_css() -> Response:
+        # the trace table's style, as a file: the pages' policy allows no inline style
+        return Response(tracing.TRACE_CSS, media_type="text/css", headers={"Cache-Control": "max-age=3600"})
 
     @app.get("/brief", response_class=HTMLResponse, include_in_schema=False)
-    def brief_page(
-        request: Request,
+    async def brief_page(
         speaker: Annotated[str | None, Query(max_length=300)] = None,
         doc: Annotated[str | None, Query(max_length=300)] = None,
         since: Annotated[str | None, Query(max_length=10)] = None,
     ) -> HTMLResponse:
-        made = briefs.brief(store, speaker=speaker, document=doc, since=since)
-        body = Markup(briefs.to_html(made, standalone=False, links=True))  # escaped piece by piece inside
-        return page(request, "brief.html", title=made.title, body=body)
+        def compute() -> str:
+            made = briefs.brief(store, speaker=speaker, document=doc, since=since)
+            body = Markup(briefs.to_html(made, standalone=False, links=True))  # escaped piece by piece inside
+            return render("brief.html", title=made.title, body=body)
+
+        return await cached_page(("brief", speaker, doc, since), compute)
 
     # -- API -------------------------------------------------------------------------------------
     @app.get("/api/documents", tags=["documents"])
@@ -268,47 +338,42 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
         "/api/documents",
         tags=["documents"],
         status_code=201,
+        response_model=dict[str, Any],
         responses={
             401: {"model": Problem, "description": "Missing or wrong token"},
             403: {"model": Problem, "description": "The server is read-only"},
-            503: {"model": Problem, "description": "The database cannot be written"},
+            413: {"model": Problem, "description": f"The text is over {MAX_TEXT:,} characters"},
+            503: {"model": Problem, "description": "The database cannot be written, or the server is busy"},
+        },
+        # the body is read by hand (after the token is checked); the schema still says what it is
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": NewDocument.model_json_schema()}},
+            }
         },
     )
-    def api_ingest(
-        new: NewDocument,
-        authorization: Annotated[str | None, Header()] = None,
-    ) -> dict[str, Any]:
-        """Ingest one document (needs ``Authorization: Bearer <token>``; the server is read-only without a token)."""
-        if token is None:
-            raise HTTPException(403, "this server is read-only: start it with --token to allow ingest")
-        given = (authorization or "").removeprefix("Bearer ").strip()
-        if not hmac.compare_digest(given.encode(), token.encode()):
-            raise HTTPException(401, "missing or wrong token", headers={"WWW-Authenticate": "Bearer"})
-        try:
-            document = ingest.from_text(
-                new.text, title=new.title, date=new.date, outlet=new.outlet, author=new.author, url=new.url
-            )
-        except InputError as exc:
-            raise HTTPException(422, exc.problem) from None
-        item = next(process([document], default_extractor()))
-        if item.error:
-            raise HTTPException(422, item.error)
-        try:
-            doc_id = store.add(item.document, item.statements, default_extractor().version)
-        except OnrecordError as exc:
-            raise HTTPException(503, str(exc)) from None
-        if doc_id is not None:
-            refresh(store)
-        return {"id": doc_id, "added": doc_id is not None, "statements": len(item.statements)}
+    async def api_ingest(request: Request, authorization: Annotated[str | None, Header()] = None) -> JSONResponse:
+        """Ingest one document (needs ``Authorization: Bearer <token>``; the server is read-only without a token).
+        Texts of up to 500,000 characters; longer ones go through ``onrecord ingest``."""
+        _authorise(token, authorization)  # before anything of the body is read
+        new = _new_document(await _read_body(request))
+        result = await ingesting.run(lambda: in_daemon_thread(lambda: _ingest(store, new)))
+        return JSONResponse(result, 201)
 
-    @app.get("/api/documents/{doc_id}/trace", responses=NOT_FOUND, tags=["documents"])
-    def api_trace(doc_id: DocId) -> dict[str, Any]:
+    @app.get("/api/documents/{doc_id}/trace", responses=NOT_FOUND, tags=["documents"], response_model=dict[str, Any])
+    async def api_trace(doc_id: DocId) -> Response:
         """Each attributed statement traced to the speaker's own words in the stored transcripts."""
-        document, info, found = store.document(doc_id)
-        return {"document_id": info.id, "traces": [t.to_dict() for t in tracing.trace_document(store, document, found)]}
 
-    @app.get("/api/statements", tags=["statements"])
-    def api_statements(
+        def compute() -> dict[str, Any]:
+            document, info, found = store.document(doc_id)
+            traces = tracing.trace_document(store, document, found)
+            return {"document_id": info.id, "traces": [t.to_dict() for t in traces]}
+
+        return await cached_json(("api trace", doc_id), compute)
+
+    @app.get("/api/statements", tags=["statements"], response_model=list[dict[str, Any]])
+    async def api_statements(
         q: Annotated[str | None, Query(max_length=500, description="Full-text search")] = None,
         speaker: Annotated[str | None, Query(max_length=300)] = None,
         topic: Annotated[str | None, Query(max_length=100)] = None,
@@ -318,21 +383,22 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
         until: Annotated[str | None, Query(max_length=10)] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-    ) -> list[dict[str, Any]]:
+    ) -> Response:
         """Statements with their document's metadata, speaker identity and topics."""
         query = StatementQuery(
             search=q, speaker=speaker, topic=topic, kind=kind, outlet=outlet, since=since, until=until,
             limit=limit, offset=offset,
         )  # fmt: skip
-        return [r.to_dict() for r in store.statements(query)]
+        return await cached_json(("api statements", query), lambda: [r.to_dict() for r in store.statements(query)])
 
-    @app.get("/api/search", tags=["statements"])
-    def api_search(
+    @app.get("/api/search", tags=["statements"], response_model=list[dict[str, Any]])
+    async def api_search(
         q: Annotated[str, Query(min_length=1, max_length=500)],
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    ) -> list[dict[str, Any]]:
+    ) -> Response:
         """Full-text search over statements."""
-        return [r.to_dict() for r in store.statements(StatementQuery(search=q, limit=limit))]
+        query = StatementQuery(search=q, limit=limit)
+        return await cached_json(("api statements", query), lambda: [r.to_dict() for r in store.statements(query)])
 
     @app.get("/api/speakers", tags=["speakers"])
     def api_speakers(limit: Annotated[int, Query(ge=1, le=10_000)] = 100) -> list[dict[str, Any]]:
@@ -340,7 +406,7 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
         return [s.to_dict() for s in identities.speakers(store, limit)]
 
     @app.get("/api/speakers/{name}", responses=NOT_FOUND, tags=["speakers"])
-    def api_speaker(name: str) -> dict[str, Any]:
+    def api_speaker(name: Annotated[str, Path(max_length=300)]) -> dict[str, Any]:
         return _speaker(store, name).to_dict()
 
     @app.get("/api/topics", tags=["topics"])
@@ -353,32 +419,40 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
             for t in topics.load_taxonomy().topics
         ]  # fmt: skip
 
-    @app.get("/api/timeline/{name}", responses=NOT_FOUND, tags=["speakers"])
-    def api_timeline(
-        name: str,
+    @app.get("/api/timeline/{name}", responses=NOT_FOUND, tags=["speakers"], response_model=dict[str, Any])
+    async def api_timeline(
+        name: Annotated[str, Path(max_length=300)],
         topic: Annotated[str | None, Query(max_length=100)] = None,
-    ) -> dict[str, Any]:
+    ) -> Response:
         """A speaker's statements grouped by topic, and counts per topic per month."""
-        info = _speaker(store, name)
-        line = timelines.timeline(store, info.name, topic=topic)
-        months, series = line.monthly(top=50)
-        return {
-            "speaker": info.name,
-            "months": months,
-            "counts": series,
-            "topics": {t: [r.to_dict() for r in records] for t, records in line.by_topic.items()},
-        }
 
-    @app.get("/api/shifts", responses=NOT_FOUND, tags=["speakers"])
-    def api_shifts(
+        def compute() -> dict[str, Any]:
+            info = _speaker(store, name)
+            line = timelines.timeline(store, info.name, topic=topic)
+            months, series = line.monthly(top=50)
+            return {
+                "speaker": info.name,
+                "months": months,
+                "counts": series,
+                "topics": {t: [r.to_dict() for r in records] for t, records in line.by_topic.items()},
+            }
+
+        return await cached_json(("api timeline", name, topic), compute)
+
+    @app.get("/api/shifts", responses=NOT_FOUND, tags=["speakers"], response_model=list[dict[str, Any]])
+    async def api_shifts(
         speaker: Annotated[str, Query(min_length=1, max_length=300)],
         topic: Annotated[str | None, Query(max_length=100)] = None,
         since: Annotated[str | None, Query(max_length=10)] = None,
-    ) -> list[dict[str, Any]]:
+    ) -> Response:
         """Shifts in a speaker's positions, each with its evidence."""
-        info = _speaker(store, speaker)
-        found = position_shifts.speaker_shifts(store, info.name, topic=topic, since=since, latest=SHIFT_WINDOW)
-        return [s.to_dict() for s in found]
+
+        def compute() -> list[dict[str, Any]]:
+            info = _speaker(store, speaker)
+            found = position_shifts.speaker_shifts(store, info.name, topic=topic, since=since, latest=SHIFT_WINDOW)
+            return [s.to_dict() for s in found]
+
+        return await cached_json(("api shifts", speaker, topic, since), compute)
 
     return app
 
@@ -392,7 +466,7 @@ def _methods(app: FastAPI, scope: dict[str, Any]) -> set[str]:
         match, _ = route.matches({**scope, "method": "GET"})
         if match != Match.NONE:
             methods |= getattr(route, "methods", None) or set()
-    return methods - {"HEAD"}
+    return methods | {"HEAD"} if "GET" in methods else methods  # HEAD is served wherever GET is
 
 
 def _speaker(store: Store, name: str):  # type: ignore[no-untyped-def]
@@ -407,3 +481,90 @@ def _document_dict(d) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "id": d.id, "source": d.source, "title": d.title, "date": d.date, "outlet": d.outlet, "author": d.author,
         "url": d.url, "genre": d.genre, "statements": d.statements,
     }  # fmt: skip
+
+
+def _version_of(store: Store) -> Callable[[], int]:
+    """The store's data version, which every committed write moves (a store without one: a new
+    number each time, so nothing is ever served from the cache)."""
+    version = getattr(store, "data_version", None)
+    if version is not None:
+        return version  # type: ignore[no-any-return]
+    counter = iter(range(1, 2**62))
+    return lambda: next(counter)
+
+
+def _json(value: Any) -> bytes:
+    """JSON as FastAPI's JSONResponse writes it."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+
+def _authorise(token: str | None, authorization: str | None) -> None:
+    """403 on a read-only server, 401 unless the header is ``Bearer <token>`` exactly."""
+    if token is None:
+        raise HTTPException(403, "this server is read-only: start it with --token to allow ingest")
+    scheme, _, given = (authorization or "").strip().partition(" ")
+    # compare_digest on both, so the time taken says nothing about the token
+    right = hmac.compare_digest(given.strip().encode(), token.encode())
+    if scheme.lower() != "bearer" or not right:
+        raise HTTPException(401, "missing or wrong token", headers={"WWW-Authenticate": "Bearer"})
+
+
+async def _read_body(request: Request) -> bytes:
+    """The request's body, refused with 413 when over ``MAX_BODY``: by its Content-Length before a
+    byte is read, or (sent in chunks) as soon as it grows past the limit."""
+    too_big = HTTPException(413, f"the request is over {MAX_BODY:,} bytes; the API takes texts of up to {MAX_TEXT:,} "
+                                 "characters (`onrecord ingest` takes longer ones)")  # fmt: skip
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+        raise too_big
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise too_big
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _new_document(body: bytes) -> NewDocument:
+    """The body as a :class:`NewDocument`: 413 for a text over ``MAX_TEXT``, else 422 as FastAPI would."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise RequestValidationError(
+            [{"loc": ("body",), "msg": "the body is not JSON", "type": "json_invalid"}]
+        ) from None
+    text = data.get("text") if isinstance(data, dict) else None
+    if isinstance(text, str) and len(text) > MAX_TEXT:
+        raise HTTPException(
+            413,
+            f"the text is {len(text):,} characters; the API takes up to {MAX_TEXT:,} (`onrecord ingest` takes more)",
+        )
+    try:
+        return NewDocument.model_validate(data)
+    except ValidationError as exc:
+        errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False, include_context=False)]
+        raise RequestValidationError(errors) from None
+
+
+def _ingest(store: Store, new: NewDocument) -> dict[str, Any]:
+    """Extract, store and link one document (in a worker thread; the gate lets one run at a time)."""
+    try:
+        document = ingest.from_text(
+            new.text, title=new.title, date=new.date, outlet=new.outlet, author=new.author, url=new.url
+        )
+    except InputError as exc:
+        raise HTTPException(422, exc.problem) from None
+    extractor = default_extractor()
+    # a runaway document ends as a one-line failure (where the pipeline takes a time budget)
+    options = {"budget": INGEST_BUDGET} if "budget" in inspect.signature(process).parameters else {}
+    item = next(process([document], extractor, **options))
+    if item.error:
+        raise HTTPException(422, item.error)
+    try:
+        doc_id = store.add(item.document, item.statements, extractor.version)
+    except OnrecordError as exc:
+        raise HTTPException(503, str(exc)) from None
+    if doc_id is not None:
+        refresh(store)
+    return {"id": doc_id, "added": doc_id is not None, "statements": len(item.statements)}

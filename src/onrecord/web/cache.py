@@ -1,0 +1,174 @@
+"""What the pages compute, kept until the store changes; and a gate on how much heavy work runs at once.
+
+A page of a busy speaker or a trace of a long document costs seconds of CPU; the same page asked
+again costs nothing as long as the store's data version (which every committed write moves) is
+the same. Misses are computed in daemon threads, so a server asked to stop need not wait for them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import anyio.to_thread
+
+T = TypeVar("T")
+
+
+class Busy(Exception):
+    """Too much heavy work is running or waiting: the client should come back later."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("the server is busy; try again shortly")
+        self.retry_after = retry_after
+
+
+class Gate:
+    """At most ``capacity`` heavy tasks at once, at most ``waiting`` more in line, each for at most
+    ``wait`` seconds; beyond that :class:`Busy` at once, so work queued never grows without bound."""
+
+    def __init__(self, capacity: int, waiting: int, wait: float, retry_after: int = 2) -> None:
+        self.capacity, self.waiting, self.wait, self.retry_after = capacity, waiting, wait, retry_after
+        self._semaphore: asyncio.Semaphore | None = None
+        self._in_line = 0
+
+    @property
+    def semaphore(self) -> asyncio.Semaphore:
+        if self._semaphore is None:  # made on first use, inside the server's event loop
+            self._semaphore = asyncio.Semaphore(self.capacity)
+        return self._semaphore
+
+    async def run(self, work: Callable[[], Awaitable[T]]) -> T:
+        semaphore = self.semaphore
+        if semaphore.locked():
+            if self._in_line >= self.waiting:
+                raise Busy(self.retry_after)
+            self._in_line += 1
+            try:
+                await asyncio.wait_for(semaphore.acquire(), self.wait)
+            except TimeoutError:
+                raise Busy(self.retry_after) from None
+            finally:
+                self._in_line -= 1
+        else:
+            await semaphore.acquire()
+        try:
+            return await work()
+        finally:
+            semaphore.release()
+
+
+async def in_daemon_thread(work: Callable[[], T]) -> T:
+    """Run ``work`` in a thread of its own that does not keep the process alive once the server
+    has stopped (anyio's worker threads would: the interpreter joins them at exit)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(value: Any, error: BaseException | None) -> None:
+        if not future.done():
+            future.set_exception(error) if error is not None else future.set_result(value)
+
+    def target() -> None:
+        try:
+            value, error = work(), None
+        except BaseException as exc:  # handed to the awaiting request, which turns it into a response
+            value, error = None, exc
+        with contextlib.suppress(RuntimeError):  # the loop closed while we worked: nobody is waiting
+            loop.call_soon_threadsafe(settle, value, error)
+
+    threading.Thread(target=target, name="onrecord-work", daemon=True).start()
+    return await future
+
+
+@dataclass(slots=True)
+class _Entry:
+    value: Any
+    size: int
+    error: str | None = None  # a kept "not found": its message
+
+
+class PageCache:
+    """Computed values by key, valid for one data version of the store, least recently used dropped
+    first beyond ``max_bytes``. Concurrent requests for one key compute it once (the others wait
+    for that result), so ten clients asking for the same cold page cost one computation."""
+
+    def __init__(
+        self, version: Callable[[], int], max_bytes: int = 64_000_000, kept_error: type[Exception] | None = None
+    ) -> None:
+        self.version = version
+        self.max_bytes = max_bytes
+        self.kept_error = kept_error  # kept like a value (a page of a name nobody has is asked again)
+        self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
+        self._bytes = 0
+        self._seen: int | None = None
+        self._flights: dict[tuple[int, Hashable], asyncio.Future[Any]] = {}
+        self.computed = 0  # misses, for tests and the log
+
+    async def current_version(self) -> int:
+        return await anyio.to_thread.run_sync(self.version)  # a query: off the event loop
+
+    async def get(
+        self,
+        key: Hashable,
+        compute: Callable[[], T],
+        *,
+        gate: Gate | None = None,
+        size: Callable[[T], int] = lambda value: len(value),  # type: ignore[arg-type]
+    ) -> T:
+        """The value for ``key`` at the store's current data version; on a miss, ``compute()`` runs
+        in a daemon thread (through ``gate`` when given: heavy work waits its turn or gets Busy)."""
+        version = await self.current_version()
+        if version != self._seen:  # the store changed: everything kept describes the past
+            self._entries.clear()
+            self._bytes = 0
+            self._seen = version
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+            if entry.error is not None and self.kept_error is not None:
+                raise self.kept_error(entry.error)  # a fresh one: a kept instance would grow its traceback
+            return entry.value  # type: ignore[no-any-return]
+        flight = self._flights.get((version, key))
+        if flight is None:
+            flight = asyncio.ensure_future(self._compute(version, key, compute, gate, size))
+            self._flights[(version, key)] = flight
+            flight.add_done_callback(lambda done: self._landed(version, key, done))
+        # shielded: a client that leaves does not cancel the work the others wait for
+        return await asyncio.shield(flight)  # type: ignore[no-any-return]
+
+    def _landed(self, version: int, key: Hashable, flight: asyncio.Future[Any]) -> None:
+        self._flights.pop((version, key), None)
+        if not flight.cancelled():
+            flight.exception()  # retrieved here, so a failure nobody waited for is not logged as lost
+
+    async def _compute(
+        self, version: int, key: Hashable, compute: Callable[[], T], gate: Gate | None, size: Callable[[T], int]
+    ) -> T:
+        self.computed += 1
+        try:
+            value = await (gate.run(lambda: in_daemon_thread(compute)) if gate else in_daemon_thread(compute))
+        except Exception as exc:
+            if self.kept_error is not None and isinstance(exc, self.kept_error) and version == self._seen:
+                self._put(key, _Entry(None, 200, str(exc)))
+            raise
+        if version == self._seen:  # not if the store moved on while we computed
+            self._put(key, _Entry(value, size(value)))
+        return value
+
+    def _put(self, key: Hashable, entry: _Entry) -> None:
+        if entry.size > self.max_bytes // 4:  # one huge page would push out everything else
+            return
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._bytes -= old.size
+        self._entries[key] = entry
+        nbytes = entry.size
+        self._bytes += nbytes
+        while self._bytes > self.max_bytes:
+            _, dropped = self._entries.popitem(last=False)
+            self._bytes -= dropped.size
