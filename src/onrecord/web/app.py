@@ -358,8 +358,13 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
         Texts of up to 500,000 characters; longer ones go through ``onrecord ingest``."""
         _authorise(token, authorization)  # before anything of the body is read
         new = _new_document(await _read_body(request))
-        result = await ingesting.run(lambda: in_daemon_thread(lambda: _ingest(store, new)))
-        return JSONResponse(result, 201)
+
+        async def work() -> dict[str, Any]:
+            if await request.is_disconnected():  # the client left while in line: no work for nobody
+                raise HTTPException(499, "the client went away")
+            return await in_daemon_thread(lambda: _ingest(store, new))
+
+        return JSONResponse(await ingesting.run(work), 201)
 
     @app.get("/api/documents/{doc_id}/trace", responses=NOT_FOUND, tags=["documents"], response_model=dict[str, Any])
     async def api_trace(doc_id: DocId) -> Response:
