@@ -12,16 +12,41 @@ OnrecordError
 
 from __future__ import annotations
 
+import unicodedata
+
+# Characters that end a line, move the cursor or drive the terminal (ESC), or reorder or hide
+# what is shown (bidi overrides, zero-width), plus lone surrogates, which cannot even be encoded.
+_UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` with control, format and separator characters escaped (``\\n``, ``\\x1b``,
+    ``\\u202e``), so that a message built from a file name stays one line and cannot drive a terminal."""
+    if text.isprintable():  # the usual case, and fast
+        return text
+    return "".join(_escape(ch) if unicodedata.category(ch) in _UNSAFE_CATEGORIES else ch for ch in text)
+
+
+def _escape(ch: str) -> str:
+    if ch in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[ch]
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
 
 class OnrecordError(Exception):
     """Base of every error onrecord raises on purpose."""
 
 
 class InputError(OnrecordError):
-    """A file or record that cannot become a document."""
+    """A file or record that cannot become a document.
+
+    ``path`` and ``problem`` are kept as given; the message escapes control characters in both,
+    so it is always one line whatever the file is called."""
 
     def __init__(self, path: str, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
+        super().__init__(f"{printable(path)}: {printable(problem)}")
         self.path = path
         self.problem = problem
 

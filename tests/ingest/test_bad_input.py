@@ -28,12 +28,13 @@ def test_empty_file(tmp_path):
     assert "empty" in problem(path)
 
 
-def test_undecodable_bytes_are_detected_and_noted(tmp_path):
+def test_bytes_of_an_unclear_encoding_are_refused_not_guessed(tmp_path):
+    # cp1250 reads these bytes as cleanly as cp1252 but turns "à" into "ŕ": refuse, never store mojibake
     path = tmp_path / "latin.txt"
     path.write_bytes("Le ministre a déclaré que les négociations étaient à l'arrêt.".encode("cp1252"))
-    (doc,) = read(str(path))
-    assert "déclaré" in doc.text
-    assert "not UTF-8" in doc.meta["encoding_note"]
+    message = problem(path)
+    assert "not UTF-8 (byte 15 on line 1 is not valid)" in message
+    assert "cp1252" in message and "re-save the file as UTF-8" in message
 
 
 def test_large_file_is_refused_with_the_limit(tmp_path):

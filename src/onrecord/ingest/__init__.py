@@ -8,39 +8,101 @@ RSS/Atom (feedparser); any of them can be a transcript with speaker turns.
 
 from __future__ import annotations
 
+import codecs
+import errno
 import glob
+import math
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 from onrecord.config import setting
 from onrecord.errors import InputError
-from onrecord.ingest.readers import READERS, Result, normalise_date, sniff_reader
+from onrecord.ingest.decode import is_blank
+from onrecord.ingest.readers import NOTES, READERS, Given, Result, normalise_date, sniff_reader, stated_date
 from onrecord.ingest.transcript import find_turns
 from onrecord.model import Document
 
-__all__ = ["expand", "find_turns", "from_text", "read", "Result"]
+__all__ = ["NOTES", "expand", "find_turns", "from_text", "limit_bytes", "read", "Result"]
+
+_CHUNK = 1 << 22  # read in pieces: one read of the whole limit would allocate it at once
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in after the stat must not block the open
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def limit_bytes(megabytes: float | str) -> int:
+    """The size limit in bytes for ``megabytes``; ValueError unless it is a finite number above 0."""
+    try:
+        value = float(megabytes)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError("must be a number of megabytes greater than 0")
+    return max(1, int(value * 1_000_000))
 
 
 def expand(paths: Iterable[str]) -> Iterator[str | InputError]:
     """Files named by ``paths``: files as given, directories recursively, glob patterns.
 
-    Yields an :class:`InputError` for a path that matches nothing.
+    Yields an :class:`InputError` for a path or pattern that matches nothing, a directory with
+    nothing to read and one that cannot be listed. What is given by name is yielded whatever it
+    is (a FIFO, a broken link): :func:`read` says what is wrong with it without opening it.
     """
     for raw in paths:
         if os.path.isdir(raw):
-            for root, dirs, files in os.walk(raw):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if not name.startswith("."):
-                        yield os.path.join(root, name)
-        elif os.path.exists(raw):
+            yield from _walk(raw)
+        elif os.path.lexists(raw):
             yield raw
-        elif glob.has_magic(raw) and (matches := sorted(glob.glob(raw, recursive=True))):
-            yield from expand(matches)
+        elif glob.has_magic(raw):
+            matches = sorted(glob.glob(raw, recursive=True))
+            yield from expand(matches) if matches else [InputError(raw, "matches no file")]
         else:
             yield InputError(raw, "no such file or directory")
+
+
+def _walk(top: str) -> Iterator[str | InputError]:
+    """Files under ``top`` in order, hidden ones skipped. Linked directories are followed, but each
+    directory is walked once, so a link to itself or to a parent cannot loop."""
+    unlisted: list[OSError] = []
+    seen = {_identity(top)}
+    found = 0
+    for root, dirs, files in os.walk(top, onerror=unlisted.append, followlinks=True):
+        yield from _unlisted(unlisted)
+        kept = []
+        for name in sorted(dirs):
+            identity = _identity(os.path.join(root, name))
+            if not name.startswith(".") and identity is not None and identity not in seen:
+                seen.add(identity)
+                kept.append(name)
+        dirs[:] = kept
+        for name in sorted(files):
+            if not name.startswith("."):
+                found += 1
+                yield os.path.join(root, name)
+    yield from _unlisted(unlisted)
+    if not found and not unlisted:
+        yield InputError(top, "no files to read in this directory (hidden files are skipped)")
+
+
+def _unlisted(errors: list[OSError]) -> Iterator[InputError]:
+    for exc in errors:
+        reason = "permission denied" if exc.errno in (errno.EACCES, errno.EPERM) else exc.strerror or str(exc)
+        yield InputError(str(exc.filename), f"cannot list this directory ({reason}); its files were not read")
+    errors.clear()
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def read(
@@ -49,37 +111,118 @@ def read(
     date: str | None = None,
     outlet: str | None = None,
     max_bytes: int | None = None,
+    encoding: str | None = None,
 ) -> Iterator[Result]:
-    """Documents in the file at ``path``; ``date`` and ``outlet`` override what the file says.
+    """Documents in the file at ``path``; ``date`` and ``outlet`` override what the file says,
+    ``encoding`` names its codec instead of detecting it.
 
-    Raises :class:`InputError` when the whole file cannot be read.
+    Raises :class:`InputError` when the whole file cannot be read (not a regular file, larger
+    than ``max_bytes``, not text), ValueError for a ``date`` that is not a calendar date and
+    LookupError for an unknown ``encoding``.
     """
-    limit = max_bytes if max_bytes is not None else int(float(setting("max_mb")) * 1_000_000)
-    try:
-        size = os.path.getsize(path)
-        if size > limit:
-            raise InputError(
-                path,
-                f"{size / 1e6:.1f} MB is more than the {limit / 1e6:g} MB limit; "
-                "split the file or raise the limit with --max-mb",
-            )
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory; give its files or the directory to ingest") from None
-    except PermissionError:
-        raise InputError(path, "permission denied") from None
+    limit = max_bytes if max_bytes is not None else limit_bytes(setting("max_mb"))
+    when = normalise_date(date)
+    if date and when is None:
+        raise ValueError(f"date {date!r} is not a calendar date; use YYYY-MM-DD")
+    if encoding is not None:
+        codecs.lookup(encoding)
+    data = _read_regular(path, limit)
+    source = _storable(path)
     reader = READERS.get(Path(path).suffix.lower()) or sniff_reader(data)
-    overrides = {k: v for k, v in {"date": normalise_date(date), "outlet": outlet}.items() if v}
-    for result in reader(data, path):
-        yield replace(result, **overrides) if overrides and isinstance(result, Document) else result
+    for result in reader(data, source, Given(encoding=encoding, date=when)):
+        yield replace(result, outlet=outlet) if outlet and isinstance(result, Document) else result
+
+
+def _read_regular(path: str, limit: int) -> bytes:
+    """The bytes of the regular file at ``path``, refused when more than ``limit``.
+
+    Anything else (a FIFO, a device, a socket) is refused from its stat, without opening it:
+    opening a FIFO blocks until a writer comes, and /dev/zero never ends. The read itself stops at
+    ``limit`` + 1 bytes, so a file that grows or reports a wrong size cannot exceed the limit.
+    """
+    try:
+        info = os.stat(path)  # follows links: a link to a regular file is read
+    except OSError as exc:
+        raise _os_error(path, exc) from None
+    _require_regular(path, info.st_mode)
+    if info.st_size > limit:
+        raise _too_large(path, limit, info.st_size)
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        raise _os_error(path, exc) from None
+    try:
+        _require_regular(path, os.fstat(fd).st_mode)  # replaced since the stat
+        data = bytearray()
+        while len(data) <= limit and (chunk := os.read(fd, min(limit + 1 - len(data), _CHUNK))):
+            data += chunk
+    except OSError as exc:
+        raise _os_error(path, exc) from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise _too_large(path, limit)
+    return bytes(data)
+
+
+def _require_regular(path: str, mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise InputError(path, "is a directory; give its files or the directory to ingest")
+    kind = (
+        "a named pipe (FIFO)"
+        if stat.S_ISFIFO(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a character device"
+        if stat.S_ISCHR(mode)
+        else "a block device"
+        if stat.S_ISBLK(mode)
+        else "a special file"
+    )
+    raise InputError(path, f"is {kind}, not a regular file; only regular files are read")
+
+
+def _too_large(path: str, limit: int, size: int | None = None) -> InputError:
+    stated = f"{size / 1e6:.1f} MB is" if size is not None else "is"
+    return InputError(
+        path, f"{stated} more than the {limit / 1e6:g} MB limit; split the file or raise the limit with --max-mb"
+    )
+
+
+def _os_error(path: str, exc: OSError) -> InputError:
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        return InputError(path, "is a broken symbolic link (what it points to does not exist)")
+    problem = {
+        errno.ENOENT: "no such file",
+        errno.ELOOP: "is a symbolic link loop (or too many links in a row)",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.ENOTDIR: "no such file (a part of its path is not a directory)",
+        errno.ENAMETOOLONG: "the name is too long",
+    }.get(exc.errno or 0, f"cannot be read ({exc.strerror or exc})")
+    return InputError(path, problem)
+
+
+def _storable(path: str) -> str:
+    """``path`` as text any database can hold: a name that is not UTF-8 gets its bytes as \\xNN."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return path
 
 
 def from_text(text: str, source: str = "<text>", **meta: object) -> Document:
-    """A document made from a string; ``meta`` may give title, date, outlet, author, url, genre, key."""
+    """A document made from a string; ``meta`` may give title, date, outlet, author, url, genre, key.
+
+    Raises :class:`InputError` for a text that shows nothing and a date that is not a calendar date.
+    """
+    if is_blank(text):
+        raise InputError(source, "no text (only white space)")
     known = {k: meta.pop(k) for k in ("title", "outlet", "author", "url", "genre", "key") if k in meta}
-    when = normalise_date(meta.pop("date", None))
+    when = stated_date(source, Given(), ("date", meta.pop("date", None)), fix="use YYYY-MM-DD")
     doc = Document(text=text, source=source, format="text", date=when, meta=dict(meta), **known)  # type: ignore[arg-type]
     turns = find_turns(text)
     return replace(doc, turns=turns, format="transcript") if turns else doc

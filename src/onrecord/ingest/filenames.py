@@ -48,7 +48,9 @@ class NameMetadata:
     participants: list[str] = field(default_factory=list)
 
 
-def _valid_date(year: str, month: str, day: str) -> str | None:
+def _date_like(year: str, month: str, day: str) -> str | None:
+    # Month and day in range: meant as a date (an ID such as 1234-56-78 is not). Whether it is in
+    # the calendar (no 2026-02-31) is the reader's check, which refuses the file when it is not.
     if 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
         return f"{year}-{month}-{day}"
     return None
@@ -59,7 +61,7 @@ def parse_name(stem: str) -> NameMetadata:
     meta = NameMetadata()
     match = _DATE.search(stem)
     if match:
-        meta.date = _valid_date(*match.groups())
+        meta.date = _date_like(*match.groups())
     corpus = _CORPUS_NAME.match(stem)
     if not corpus:
         return meta
