@@ -66,6 +66,24 @@ def test_a_fifo_is_refused_without_being_opened(tmp_path):
 
 
 @needs_posix
+def test_expand_lists_only_regular_files(tmp_path):
+    # whatever reads what expand lists (read, the batch digest) opens it: a FIFO would block it
+    (tmp_path / "a.txt").write_text("a")
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "zero").symlink_to("/dev/zero")
+    with deadline(20):
+        found = list(expand([str(tmp_path), str(tmp_path / "pipe"), "/dev/null"]))
+    assert found[0] == str(tmp_path / "a.txt")
+    assert [type(f) for f in found[1:]] == [InputError] * 4
+    assert [f.problem.split(",")[0] for f in found[1:]] == [
+        "is a named pipe (FIFO)",
+        "is a character device",
+        "is a named pipe (FIFO)",
+        "is a character device",
+    ]
+
+
+@needs_posix
 def test_a_fifo_inside_a_directory_is_skipped_and_the_rest_is_read(tmp_path):
     from onrecord.pipeline import read_paths
 
@@ -116,9 +134,15 @@ def test_symlinks_to_files_are_read_broken_ones_and_loops_are_named(tmp_path):
     assert next(read(str(tmp_path / "link.txt"))).text == "Petrova said talks stalled."
     assert "broken symbolic link" in refused(tmp_path / "broken.txt")
     assert "symbolic link loop" in refused(tmp_path / "loop-a.txt")
-    # given by name, a broken link is named as one, not as a missing file
-    (found,) = expand([str(tmp_path / "broken.txt")])
-    assert found == str(tmp_path / "broken.txt")
+    # listed, a broken link is named as one, not as a missing file; the good ones are listed as given
+    found = [str(f) for f in expand([str(tmp_path)])]
+    assert found == [
+        f"{tmp_path / 'broken.txt'}: is a broken symbolic link (what it points to does not exist)",
+        str(tmp_path / "link.txt"),
+        f"{tmp_path / 'loop-a.txt'}: is a symbolic link loop (or too many links in a row)",
+        f"{tmp_path / 'loop-b.txt'}: is a symbolic link loop (or too many links in a row)",
+        str(tmp_path / "real.txt"),
+    ]
 
 
 def test_linked_directories_are_followed_once_and_never_loop(tmp_path):

@@ -50,20 +50,32 @@ def limit_bytes(megabytes: float | str) -> int:
 def expand(paths: Iterable[str]) -> Iterator[str | InputError]:
     """Files named by ``paths``: files as given, directories recursively, glob patterns.
 
-    Yields an :class:`InputError` for a path or pattern that matches nothing, a directory with
-    nothing to read and one that cannot be listed. What is given by name is yielded whatever it
-    is (a FIFO, a broken link): :func:`read` says what is wrong with it without opening it.
+    Yields only regular files (or links to them), and an :class:`InputError` for anything else:
+    a path or pattern that matches nothing, a directory with nothing to read or that cannot be
+    listed, a FIFO, device or socket, a broken link. Each is found from its stat, never opened,
+    so whatever reads the paths (``read``, a batch digest) cannot block on a FIFO.
     """
     for raw in paths:
         if os.path.isdir(raw):
             yield from _walk(raw)
         elif os.path.lexists(raw):
-            yield raw
+            yield _checked(raw)
         elif glob.has_magic(raw):
             matches = sorted(glob.glob(raw, recursive=True))
             yield from expand(matches) if matches else [InputError(raw, "matches no file")]
         else:
             yield InputError(raw, "no such file or directory")
+
+
+def _checked(path: str) -> str | InputError:
+    """``path`` when it is a regular file, else why not."""
+    try:
+        _require_regular(path, os.stat(path).st_mode)
+    except OSError as exc:
+        return _os_error(path, exc)
+    except InputError as exc:
+        return exc
+    return path
 
 
 def _walk(top: str) -> Iterator[str | InputError]:
@@ -84,7 +96,7 @@ def _walk(top: str) -> Iterator[str | InputError]:
         for name in sorted(files):
             if not name.startswith("."):
                 found += 1
-                yield os.path.join(root, name)
+                yield _checked(os.path.join(root, name))
     yield from _unlisted(unlisted)
     if not found and not unlisted:
         yield InputError(top, "no files to read in this directory (hidden files are skipped)")
