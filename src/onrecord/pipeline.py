@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from onrecord import ingest
 from onrecord.errors import ExtractionError, InputError
-from onrecord.extract import Extractor
+from onrecord.extract import Extractor, OverBudget
 from onrecord.model import Document, Statement
 from onrecord.resolve import resolve_document
 
@@ -33,8 +33,15 @@ def default_extractor() -> Extractor:
     return Extractor()
 
 
-def process(documents: Iterable[Document], extractor: Extractor | None = None) -> Iterator[Processed]:
-    """Extract and resolve the statements of each document, streaming."""
+def process(
+    documents: Iterable[Document], extractor: Extractor | None = None, *, budget: float | None = None
+) -> Iterator[Processed]:
+    """Extract and resolve the statements of each document, streaming.
+
+    A document whose extraction and resolution take longer than ``budget`` seconds (None: no
+    limit) comes back with no statements and a one-line ``error``; the others go on. The
+    budget is checked between units of work, so it holds in any thread.
+    """
     extractor = extractor or default_extractor()
     pending: deque[Document] = deque()
 
@@ -43,13 +50,16 @@ def process(documents: Iterable[Document], extractor: Extractor | None = None) -
             pending.append(doc)
             yield doc
 
-    for extraction in extractor.pipe(remember(documents)):
+    for extraction, deadline in extractor.pipe_with_deadlines(remember(documents), budget=budget):
         document = pending.popleft()
         if isinstance(extraction, ExtractionError):
             yield Processed(document, (), extraction.problem)
             continue
         try:
-            statements = tuple(resolve_document(document, extraction))
+            statements = tuple(resolve_document(document, extraction, check=deadline.check))
+        except OverBudget as exc:
+            yield Processed(document, (), str(exc))
+            continue
         except Exception as exc:  # noqa: BLE001 - one document must not stop a batch
             yield Processed(
                 document, (), f"speaker resolution failed ({exc.__class__.__name__}: {exc}); please report this"

@@ -17,17 +17,20 @@ Stages, in order, for each document (``Extractor.pipe`` batches them through spa
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from onrecord.errors import ExtractionError
+from onrecord.extract.budget import Deadline, OverBudget
 from onrecord.extract.lexicon import Lexicon, lexicon
 from onrecord.extract.nlp import load_nlp
-from onrecord.extract.quotes import find_quotes, inner, looks_like_title
+from onrecord.extract.quotes import QuoteIndex, find_quotes, inner, looks_like_title
 from onrecord.extract.rules import Candidate, SentenceRules, char_span, subtree
 from onrecord.model import Document, Entity, Extraction, Span, Statement
 
@@ -73,6 +76,7 @@ _NOT_HEADLINE_SOURCES = {
 }
 _NEXT_QUOTED_PARAGRAPH = re.compile(r"[ \t]*\n[ \t]*(?:\n[ \t]*)?")  # the next paragraph opens with a quotation
 _SPLIT_QUOTE_GAP = re.compile(r"[^\n\"“”]{0,200}?[.,:;]\s*")
+_T = TypeVar("_T")
 _RULE_RANK = {"quote": 0, "clause": 1, "according": 2, "noun": 3, "stance": 4, "object": 5}
 
 
@@ -81,6 +85,17 @@ class Section:
     start: int
     end: int
     headline: bool = False  # a title-case first line, parsed with its cue verbs lower-cased
+
+
+@dataclass(slots=True)
+class _SectionData:
+    """What one parsed section leaves for assembly, once its spaCy ``Doc`` is dropped."""
+
+    quotes: list[Span]
+    sentences: list[Span] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    aliases: list[tuple[Span, Span]] = field(default_factory=list)
 
 
 def _is_title_case(line: str) -> bool:
@@ -152,61 +167,113 @@ class Extractor:
     def pipe(
         self, documents: Iterable[Document], window: int = 32, window_chars: int = 200_000
     ) -> Iterator[Extraction | ExtractionError]:
-        """Extractions for ``documents``, in order.
+        """Extractions for ``documents``, in order (see :meth:`pipe_with_deadlines`)."""
+        for extraction, _ in self.pipe_with_deadlines(documents, window, window_chars):
+            yield extraction
 
-        Up to ``window`` documents (and about ``window_chars`` characters) at a time go through one
-        ``nlp.pipe`` call, so short articles are parsed in batches while memory stays bounded
-        for any number and size of documents.
-        A document the rules fail on yields an :class:`ExtractionError` in its place.
+    def pipe_with_deadlines(
+        self,
+        documents: Iterable[Document],
+        window: int = 32,
+        window_chars: int = 200_000,
+        *,
+        budget: float | None = None,
+    ) -> Iterator[tuple[Extraction | ExtractionError, Deadline]]:
+        """Extractions for ``documents``, in order, each with its document's running deadline.
+
+        Up to ``window`` documents (and about ``window_chars`` characters) at a time are read;
+        their sections go through ``nlp.pipe`` in batches of at most ``batch_size`` sections and
+        ``window_chars`` characters, and each parsed section is read into plain data at once and
+        its spaCy ``Doc`` dropped, so memory stays bounded by one batch for any number and size of
+        documents, one huge document included.
+        A document the rules fail on, or that runs past ``budget`` seconds (counted from its
+        first parsed section), yields an :class:`ExtractionError` in its place; the deadline goes
+        on running, for speaker resolution.
         """
         for chunk in _batched(documents, window, window_chars):
-            tasks = [(self._section_text(doc, s), (i, s)) for i, doc in enumerate(chunk) for s in sections_of(doc)]
-            parsed: list[list[tuple[Doc, Section]]] = [[] for _ in chunk]
-            for spacy_doc, (i, section) in self.nlp.pipe(tasks, as_tuples=True, batch_size=self.batch_size):
-                parsed[i].append((spacy_doc, section))
-            for document, sections in zip(chunk, parsed, strict=True):
-                try:
-                    yield self._assemble(document, sections)
-                except Exception as exc:  # noqa: BLE001 - one document must not stop a batch
-                    yield ExtractionError(
-                        document.source, f"extraction failed ({exc.__class__.__name__}: {exc}); please report this"
-                    )
+            deadlines = [Deadline(budget) for _ in chunk]
+            parts: list[list[_SectionData]] = [[] for _ in chunk]
+            failed: list[str | None] = [None for _ in chunk]
+            tasks = [(i, section) for i, doc in enumerate(chunk) for section in sections_of(doc)]
+            done = 0  # documents yielded so far
+            for end, batch in _section_batches(tasks, self.batch_size, window_chars):
+                batch = [(i, section) for i, section in batch if self._alive(i, deadlines, failed)]
+                texts = [(self._section_text(chunk[i], section), (i, section)) for i, section in batch]
+                for spacy_doc, (i, section) in self.nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size):
+                    if failed[i] is None:
+                        data, failed[i] = _guarded(self._read, chunk[i], spacy_doc, section, deadlines[i])
+                        if data is not None:
+                            parts[i].append(data)
+                # documents before the next task's are complete: assemble and hand them on now
+                upto = tasks[end][0] if end < len(tasks) else len(chunk)
+                while done < upto:
+                    yield self._finish(chunk[done], parts[done], failed[done], deadlines[done]), deadlines[done]
+                    parts[done] = []
+                    done += 1
+            while done < len(chunk):
+                yield self._finish(chunk[done], parts[done], failed[done], deadlines[done]), deadlines[done]
+                done += 1
+
+    @staticmethod
+    def _alive(i: int, deadlines: list[Deadline], failed: list[str | None]) -> bool:
+        """Whether document ``i`` is still worth parsing: start its clock, and stop one over budget."""
+        if failed[i] is None:
+            deadlines[i].start()
+            try:
+                deadlines[i].check()
+            except OverBudget as exc:
+                failed[i] = str(exc)
+        return failed[i] is None
+
+    def _finish(
+        self, document: Document, parts: list[_SectionData], failed: str | None, deadline: Deadline
+    ) -> Extraction | ExtractionError:
+        deadline.start()  # a document without sections starts here
+        extraction, problem = (None, failed) if failed else _guarded(self._assemble, document, parts, deadline)
+        return extraction if extraction is not None else ExtractionError(document.source, problem or "")
 
     def _section_text(self, document: Document, section: Section) -> str:
         text = document.text[section.start : section.end]
         return recase_headline(text, self.lex.speech_verbs) if section.headline else text
 
     # -- assembly ------------------------------------------------------------------------
-    def _assemble(self, document: Document, parsed: list[tuple[Doc, Section]]) -> Extraction:
+    def _read(self, document: Document, doc: Doc, section: Section, deadline: Deadline) -> _SectionData:
+        """What the rest of extraction needs from one parsed section, as plain data."""
         text = document.text
-        candidates: list[Candidate] = []
-        sentences: list[Span] = []
-        entities: list[Entity] = []
-        aliases: list[tuple[Span, Span]] = []
-        quotes: list[Span] = []
-        for doc, section in parsed:
-            section_quotes = find_quotes(text, section.start, section.end)
-            quotes += section_quotes
-            rules = SentenceRules(self.lex, text[section.start : section.end], section.start, section_quotes)
-            for sent in doc.sents:
-                sentences.append(Span(sent.start_char + section.start, sent.end_char + section.start))
-                candidates += rules.apply(sent)
-            entities += self._entities(doc, section.start)
-            aliases += self._aliases(doc, section.start)
+        data = _SectionData(find_quotes(text, section.start, section.end))
+        rules = SentenceRules(self.lex, text[section.start : section.end], section.start, data.quotes)
+        for sent in doc.sents:
+            deadline.check()
+            data.sentences.append(Span(sent.start_char + section.start, sent.end_char + section.start))
+            data.candidates += rules.apply(sent)
+        data.entities += self._entities(doc, section.start)
+        data.aliases += self._aliases(doc, section.start)
+        return data
+
+    def _assemble(self, document: Document, parsed: list[_SectionData], deadline: Deadline) -> Extraction:
+        text = document.text
+        candidates = [c for part in parsed for c in part.candidates]
+        sentences = [s for part in parsed for s in part.sentences]
+        entities = [e for part in parsed for e in part.entities]
+        aliases = [a for part in parsed for a in part.aliases]
+        quotes = QuoteIndex([q for part in parsed for q in part.quotes])
         candidates = self._deduplicate(candidates)
         candidates = self._drop_nested_stances(_drop_crossed(candidates))
         if document.turns:
             candidates = self._drop_spoken_asides(candidates, text)
+        deadline.check()
         # "Petrova, who warned …": the relative pronoun stands for the phrase before it
         aliases += [(c.source, c.antecedent) for c in candidates if c.source and c.antecedent]
         statements = [self._statement(c, quotes, document) for c in candidates]
         statements = [s for s in statements if s is not None]
         statements = _join_split_quotes(text, statements, quotes)
         statements += self._headline(text, statements, document)
+        deadline.check()
         statements += self._unclaimed_quotes(text, quotes, statements, sentences, entities)
         if not document.turns:
             statements += self._author_phrases(text, sentences, statements)
         statements += self._turns(document)
+        deadline.check()
         nested = _nest(statements, text)
         # a report inside someone else's reported words is less often what annotators mark
         weight = self.lex.confidence["nested"]
@@ -260,17 +327,15 @@ class Extractor:
                 or not c.asserted
             )
 
-        kept = []
-        for cand in candidates:
-            anchor = cand.cue or cand.content
-            inside = any(
-                o is not cand and o.content.contains(anchor) and len(o.content) > len(cand.content) for o in candidates
-            )
-            if not (inside and weak(cand)):
-                kept.append(cand)
-        return kept
+        around = _enclosing([c.content for c in candidates], [c.cue or c.content for c in candidates])
+        return [
+            cand
+            for cand, outer in zip(candidates, around, strict=True)
+            # inside a longer content (a longer one is never the candidate itself)
+            if not (any(len(candidates[o].content) > len(cand.content) for o in outer) and weak(cand))
+        ]
 
-    def _statement(self, cand: Candidate, quotes: list[Span], document: Document) -> Statement | None:
+    def _statement(self, cand: Candidate, quotes: QuoteIndex, document: Document) -> Statement | None:
         text = document.text
         if cand.cue and cand.content.overlaps(cand.cue) or len(cand.content) < 2:
             return None
@@ -280,9 +345,10 @@ class Extractor:
         if dateline:  # "WASHINGTON (AP) — " heads the sentence, not what was said
             cand.content = Span(dateline.end(), cand.content.end)
         cand.content = _cover_quotes(cand.content, quotes)
-        inside = [q for q in quotes if cand.content.contains(q) or q.contains(cand.content)]
-        enclosing = [q for q in quotes if q.contains(cand.content) and q != cand.content]
-        if cand.first_person and cand.cue and any(q.contains(cand.cue) for q in quotes):
+        near = quotes.touching(cand.content)
+        inside = [q for q in near if cand.content.contains(q) or q.contains(cand.content)]
+        enclosing = [q for q in near if q.contains(cand.content) and q != cand.content]
+        if cand.first_person and cand.cue and any(q.contains(cand.cue) for q in quotes.touching(cand.cue)):
             return None  # "I think" inside a speaker's own quotation is that speaker's voice
         if enclosing and cand.rule != "quote":
             kind = "indirect"
@@ -314,18 +380,33 @@ class Extractor:
     def _unclaimed_quotes(
         self,
         text: str,
-        quotes: list[Span],
+        quotes: QuoteIndex,
         statements: list[Statement],
         sentences: list[Span],
         entities: list[Entity],
     ) -> list[Statement]:
         """Quotations no cue claimed: ``"…" — Petrova``, ``More from Jones: "…"``, or a
         continuation of the statement before."""
-        claimed = [s.content_span for s in statements]
+        claimed = _Spans(s.content_span for s in statements)
         found: list[Statement] = []
         starts = [s.start for s in sentences]
-        for quote in quotes:
-            if any(c.overlaps(quote) for c in claimed):
+        named = sorted(
+            ((e.span.start, i) for i, e in enumerate(entities) if e.label in {"PERSON", "ORG", "PROPN"}),
+        )  # the small model often tags a surname ORG
+        # the statement before a quotation is the last one, in list order, that ends before it
+        ends_before = sorted((s.content_span.end, i) for i, s in enumerate(statements) if s.kind != "author")
+        ends = [end for end, _ in ends_before]
+        latest = list(itertools.accumulate((i for _, i in ends_before), max))
+
+        def previous_of(at: int) -> Statement | None:
+            for s in reversed(found):  # found ones come last; all but those in this sentence end before
+                if s.content_span.end <= at and s.kind != "author":
+                    return s
+            k = bisect.bisect_right(ends, at)
+            return statements[latest[k - 1]] if k else None
+
+        for quote in quotes.quotes:
+            if claimed.overlaps(quote):
                 continue
             before = text[max(0, quote.start - 20) : quote.start].lower()
             if any(before.rstrip().endswith(cue) for cue in self.lex.scare_quote_cues) or looks_like_title(quote, text):
@@ -337,7 +418,7 @@ class Extractor:
             dash = _DASH_SOURCE.match(text, quote.end)
             if dash:
                 source, cue, rule = Span(dash.start("name"), dash.end("name")), None, "dash"
-            elif introduced := self._colon_speaker(text, quote, sentence, entities):
+            elif introduced := self._colon_speaker(text, quote, sentence, entities, named):
                 (source, cue), rule = introduced, "colon"
             else:
                 source = None
@@ -354,42 +435,44 @@ class Extractor:
                     )
                 )
                 continue
-            previous = [s for s in statements + found if s.content_span.end <= quote.start and s.kind != "author"]
-            if not previous:
+            previous = previous_of(quote.start)
+            if previous is None:
                 continue
-            gap = text[previous[-1].content_span.end : quote.start] if previous else ""
+            gap = text[previous.content_span.end : quote.start]
             close = gap.count("\n\n") + (gap.count("\n") if "\n\n" not in gap else 0) <= 2
             if not close:
                 continue
             if words >= 4 and len(quote) >= 0.6 * len(sentence.of(text).strip()):
                 content, conf = quote, self.lex.confidence["implicit_quote"]
-            elif "\n" not in gap and sentence.start <= previous[-1].content_span.end + 40:
+            elif "\n" not in gap and sentence.start <= previous.content_span.end + 40:
                 # a short quotation only carries a cue-less sentence when it follows right on
                 content, conf = _trim(sentence, text), self.lex.confidence["implicit_sentence"]
             else:
                 continue
-            if any(c.overlaps(content) for c in claimed):
+            if claimed.overlaps(content):
                 continue
             found.append(_statement_at(text, "implicit", content, quotes=(inner(quote, text),), confidence=conf))
         return found
 
     @staticmethod
-    def _colon_speaker(text: str, quote: Span, sentence: Span, entities: list[Entity]) -> tuple[Span, Span] | None:
+    def _colon_speaker(
+        text: str, quote: Span, sentence: Span, entities: list[Entity], named: list[tuple[int, int]]
+    ) -> tuple[Span, Span] | None:
         """``The surge doesn't surprise pollster Daron Shaw: “…”``: the person named last before a
-        colon that introduces a quotation, and the colon."""
+        colon that introduces a quotation, and the colon. ``named`` is (start, index) of the
+        entities that may name a speaker, sorted: only those in the sentence are looked at."""
         lead = text[sentence.start : quote.start].rstrip()
         if not lead.endswith(":"):
             return None
         colon = sentence.start + len(lead) - 1
-        named = [
-            e.span
-            for e in entities
-            if e.label in {"PERSON", "ORG", "PROPN"}  # the small model often tags a surname ORG
-            and sentence.start <= e.span.start
-            and e.span.end <= colon
-            and colon - e.span.end <= 30
+        low = bisect.bisect_left(named, (sentence.start,))
+        high = bisect.bisect_right(named, (colon, len(entities)))
+        spans = [
+            entities[i].span
+            for i in sorted(i for _, i in named[low:high])
+            if entities[i].span.end <= colon and colon - entities[i].span.end <= 30
         ]
-        return (max(named, key=lambda span: span.end), Span(colon, colon + 1)) if named else None
+        return (max(spans, key=lambda span: span.end), Span(colon, colon + 1)) if spans else None
 
     def _headline(self, text: str, statements: list[Statement], document: Document) -> list[Statement]:
         """``Petrova: Talks Are Moving in the Wrong Direction`` — a name, a colon, what they said."""
@@ -412,7 +495,7 @@ class Extractor:
     def _author_phrases(self, text: str, sentences: list[Span], statements: list[Statement]) -> list[Statement]:
         """``In my view, …``: the writer's own voice, announced by a phrase rather than a verb."""
         found = []
-        taken = [s.content_span for s in statements]
+        taken = _Spans(s.content_span for s in statements)
         for sentence in sentences:
             lowered = sentence.of(text).lower()
             for phrase in self.lex.author_phrases:
@@ -421,7 +504,7 @@ class Extractor:
                     continue
                 cue = Span(sentence.start + at, sentence.start + at + len(phrase))
                 content = _trim(Span(cue.end, sentence.end), text)
-                if len(content) > 3 and not any(t.overlaps(content) for t in taken):
+                if len(content) > 3 and not taken.overlaps(content):
                     found.append(
                         _statement_at(text, "author", content, cue=cue, confidence=self.lex.confidence["author"])
                     )
@@ -487,8 +570,11 @@ def _drop_crossed(candidates: list[Candidate]) -> list[Candidate]:
     """Two cues that each claim the other ("Nordmark is considering sanctions, officials said" read
     both ways): keep the better-attested reading."""
     dropped: set[int] = set()
-    for a in candidates:
-        for b in candidates:
+    cued = [c for c in candidates if c.cue]
+    # only a candidate whose content holds a's cue can cross a: ask for those, in order
+    holding = _enclosing([c.content for c in cued], [c.cue for c in cued if c.cue])
+    for a, around in zip(cued, holding, strict=True):
+        for b in (cued[j] for j in around):
             if a is b or id(a) in dropped or id(b) in dropped or not (a.cue and b.cue):
                 continue
             if a.content.contains(b.cue) and b.content.contains(a.cue):
@@ -497,43 +583,112 @@ def _drop_crossed(candidates: list[Candidate]) -> list[Candidate]:
     return [c for c in candidates if id(c) not in dropped]
 
 
-def _join_split_quotes(text: str, statements: list[Statement], quotes: list[Span]) -> list[Statement]:
+def _enclosing(spans: list[Span], anchors: list[Span]) -> list[list[int]]:
+    """For each anchor, the indices (ascending) of the spans that contain it.
+
+    One sweep by position: a span joins when the sweep reaches its start and leaves once the
+    sweep passes its end, so each anchor looks only at the spans open where it starts (how
+    deeply statements nest), never at all of them."""
+    by_start = sorted(range(len(spans)), key=lambda i: spans[i].start)
+    found: list[list[int]] = [[] for _ in anchors]
+    open_: list[int] = []
+    k = 0
+    for q in sorted(range(len(anchors)), key=lambda q: anchors[q].start):
+        anchor = anchors[q]
+        while k < len(by_start) and spans[by_start[k]].start <= anchor.start:
+            open_.append(by_start[k])
+            k += 1
+        open_ = [i for i in open_ if spans[i].end >= anchor.start]
+        found[q] = sorted(i for i in open_ if spans[i].end >= anchor.end)
+    return found
+
+
+def _join_split_quotes(text: str, statements: list[Statement], quotes: QuoteIndex) -> list[Statement]:
     """``"A," said Petrova. "B."`` is one statement in two quotations: join B onto A, and any
     paragraph after it that is nothing but her quotation ("C.")."""
     out = []
     joined_quotes: set[Span] = set()
+    contents = _Spans([o.content_span for o in statements])
+    cues = sorted(o.cue_span.start for o in statements if o.cue_span)
 
-    def free(s: Statement, quote: Span, after: int) -> bool:
-        """Nobody else claims ``quote``, and no other cue stands between ``after`` and it."""
+    def free(quote: Span, after: int) -> bool:
+        """Nobody else claims ``quote``, and no other cue stands between ``after`` and it. (The
+        statement being joined ends before its own cue, so it never stands in its own way.)"""
         return (
             quote not in joined_quotes
             # '“France will always be France,” Hollande replied': a quotation left unfinished has a frame of its own
             and not inner(quote, text).of(text).rstrip().endswith(",")
-            and not any(
-                o is not s
-                and (
-                    (o.content_span.overlaps(quote) and not quote.contains(o.content_span))
-                    or (o.cue_span and after <= o.cue_span.start < quote.start)
-                )
-                for o in statements
-            )
+            and not contents.crosses(quote)
+            and bisect.bisect_left(cues, after) >= bisect.bisect_left(cues, quote.start)
         )
 
     for s in statements:
         frame_end = max(sp.end for sp in (s.cue_span, s.speaker_span) if sp) if s.cue_span else None
         if s.kind == "direct" and s.cue_span and frame_end and s.content_span.end <= s.cue_span.start:
             after = frame_end
-            follow = next((q for q in quotes if q.start >= after), None)
+            follow = quotes.first_from(after)
             gap_ok = follow is not None and _SPLIT_QUOTE_GAP.fullmatch(text, after, follow.start)
-            while follow is not None and gap_ok and free(s, follow, after):
+            while follow is not None and gap_ok and free(follow, after):
                 joined = Span(s.content_span.start, follow.end)
                 s = replace(s, content=joined.of(text), content_span=joined, quotes=(*s.quotes, inner(follow, text)))
                 joined_quotes.add(follow)
                 after = joined.end
-                follow = next((q for q in quotes if q.start >= after), None)
+                follow = quotes.first_from(after)
                 gap_ok = follow is not None and _NEXT_QUOTED_PARAGRAPH.fullmatch(text, after, follow.start)
         out.append(s)
     return out
+
+
+class _Spans:
+    """Spans sorted by start, with the furthest end reached so far: whether any of them overlaps
+    a span is two bisections and a look at the few that start inside it, not a scan of all."""
+
+    def __init__(self, spans: Iterable[Span]) -> None:
+        self.spans = sorted(spans, key=lambda span: span.start)
+        self.starts = [span.start for span in self.spans]
+        self.reach = list(itertools.accumulate((span.end for span in self.spans), max))
+
+    def _around(self, span: Span) -> tuple[bool, list[Span]]:
+        """Whether one that starts before ``span`` runs into it, and those that start inside it."""
+        low = bisect.bisect_left(self.starts, span.start)
+        high = bisect.bisect_left(self.starts, span.end)
+        return bool(low and self.reach[low - 1] > span.start), self.spans[low:high]
+
+    def overlaps(self, span: Span) -> bool:
+        """Some span overlaps ``span``."""
+        runs_in, inside = self._around(span)
+        return runs_in or any(other.overlaps(span) for other in inside)
+
+    def crosses(self, span: Span) -> bool:
+        """Some span overlaps ``span`` without lying inside it."""
+        runs_in, inside = self._around(span)
+        return runs_in or any(other.overlaps(span) and not span.contains(other) for other in inside)
+
+
+def _guarded(work: Callable[..., _T], *args: object) -> tuple[_T | None, str | None]:
+    """``work(*args)``, or None and the one-line problem that stops this document alone."""
+    try:
+        return work(*args), None
+    except OverBudget as exc:
+        return None, str(exc)
+    except Exception as exc:  # noqa: BLE001 - one document must not stop a batch
+        return None, f"extraction failed ({exc.__class__.__name__}: {exc}); please report this"
+
+
+def _section_batches(
+    tasks: list[tuple[int, Section]], size: int, chars: int
+) -> Iterator[tuple[int, list[tuple[int, Section]]]]:
+    """Consecutive runs of at most ``size`` sections and, past the first, ``chars`` characters,
+    each with the index in ``tasks`` just past it."""
+    start = total = 0
+    for at, (_, section) in enumerate(tasks):
+        length = section.end - section.start
+        if at > start and (at - start >= size or total + length > chars):
+            yield at, tasks[start:at]
+            start, total = at, 0
+        total += length
+    if start < len(tasks):
+        yield len(tasks), tasks[start:]
 
 
 def _batched(documents: Iterable[Document], size: int, chars: int) -> Iterator[list[Document]]:
@@ -583,10 +738,10 @@ def _distance(cand: Candidate) -> int:
     return min(abs(cand.cue.start - cand.content.end), abs(cand.content.start - cand.cue.end))
 
 
-def _cover_quotes(content: Span, quotes: list[Span]) -> Span:
+def _cover_quotes(content: Span, quotes: QuoteIndex) -> Span:
     """Widen a content that cuts a quotation in two, so the quotation stays whole."""
     start, end = content.start, content.end
-    for quote in quotes:
+    for quote in quotes.touching(content):
         if quote.overlaps(content) and not content.contains(quote) and not quote.contains(content):
             start, end = min(start, quote.start), max(end, quote.end)
     return Span(start, end)
@@ -617,14 +772,10 @@ def _nest(statements: list[Statement], text: str) -> list[Statement]:
 
     ordered = sorted(statements, key=start)
     result = [replace(s, index=i) for i, s in enumerate(ordered)]
+    around = _enclosing([s.content_span for s in result], [s.cue_span or s.content_span for s in result])
     nested = []
-    for s in result:
-        anchor = s.cue_span or s.content_span
-        parents = [
-            p
-            for p in result
-            if p is not s and p.content_span.contains(anchor) and len(p.content_span) > len(s.content_span)
-        ]
+    for s, outer in zip(result, around, strict=True):
+        parents = [result[i] for i in outer if len(result[i].content_span) > len(s.content_span)]
         parent = min(parents, key=lambda p: len(p.content_span)) if parents else None
         nested.append(replace(s, nested_in=parent.index if parent else None))
     return nested

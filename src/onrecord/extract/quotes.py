@@ -8,6 +8,8 @@ yields no span.
 
 from __future__ import annotations
 
+import bisect
+
 from onrecord.model import Span
 
 _OPEN_ONLY = "“„«"
@@ -102,3 +104,42 @@ def looks_like_title(span: Span, text: str) -> bool:
     words = [w.strip(",.;:!?'\"“”‘’") for w in inner(span, text).of(text).split()]
     words = [w for w in words if w]
     return 0 < len(words) <= 5 and all(w[0].isupper() or w.lower() in _SMALL_WORDS or not w[0].isalpha() for w in words)
+
+
+class QuoteIndex:
+    """Quotations in order, found near a span by bisection rather than a scan of them all.
+
+    :func:`find_quotes` yields quotations in order and never overlapping, so their starts and
+    ends are both sorted; for a list that is not (never seen), every lookup falls back to all.
+    """
+
+    def __init__(self, quotes: list[Span]) -> None:
+        self.quotes = quotes
+        self.starts = [q.start for q in quotes]
+        self.ends = [q.end for q in quotes]
+        self.ordered = all(a.end <= b.start for a, b in zip(quotes, quotes[1:], strict=False))
+
+    def touching(self, span: Span) -> list[Span]:
+        """Every quotation that overlaps ``span``, holds it or lies in it (a superset: filter it)."""
+        if not self.ordered:
+            return self.quotes
+        return self.quotes[bisect.bisect_left(self.ends, span.start) : bisect.bisect_right(self.starts, span.end)]
+
+    def ending_in(self, low: int, high: int) -> list[Span]:
+        """Quotations whose end lies in ``[low, high]``, in order."""
+        if not self.ordered:
+            return [q for q in self.quotes if low <= q.end <= high]
+        return self.quotes[bisect.bisect_left(self.ends, low) : bisect.bisect_right(self.ends, high)]
+
+    def starting_in(self, low: int, high: int) -> list[Span]:
+        """Quotations whose start lies in ``[low, high]``, in order."""
+        if not self.ordered:
+            return [q for q in self.quotes if low <= q.start <= high]
+        return self.quotes[bisect.bisect_left(self.starts, low) : bisect.bisect_right(self.starts, high)]
+
+    def first_from(self, at: int) -> Span | None:
+        """The first quotation (in order) that starts at or after ``at``."""
+        if not self.ordered:
+            return next((q for q in self.quotes if q.start >= at), None)
+        i = bisect.bisect_left(self.starts, at)
+        return self.quotes[i] if i < len(self.quotes) else None

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from onrecord.extract.lexicon import Lexicon
-from onrecord.extract.quotes import inner, looks_like_title
+from onrecord.extract.quotes import QuoteIndex, inner, looks_like_title
 from onrecord.model import Span
 
 SUBJECTS = {"nsubj", "nsubjpass"}
@@ -166,6 +166,8 @@ class SentenceRules:
         self.text = text  # the section's text (what the spaCy Doc was made from)
         self.offset = offset  # where the section starts in the document
         self.quotes = quotes  # absolute spans of quotations in this section
+        self.index = QuoteIndex(quotes)  # so a cue looks at the quotations in its sentence only
+        self._titles: dict[Span, bool] = {}
 
     # -- helpers -------------------------------------------------------------------------
     def span(self, tokens: Sequence[Token]) -> Span | None:
@@ -208,11 +210,17 @@ class SentenceRules:
         """A quotation opens inside ``token``'s subtree."""
         start = token.left_edge.idx + self.offset
         end = token.right_edge.idx + len(token.right_edge) + self.offset
-        return any(start <= q.start < end for q in self.quotes)
+        return any(q.start < end for q in self.index.starting_in(start, end))
 
     def in_quote(self, token: Token) -> bool:
         at = token.idx + self.offset
-        return any(q.start < at < q.end for q in self.quotes)
+        return any(q.start < at < q.end for q in self.index.touching(Span(at, at)))
+
+    def is_title(self, quote: Span) -> bool:
+        """:func:`looks_like_title` for a quotation of this section, worked out once per quotation."""
+        if quote not in self._titles:
+            self._titles[quote] = looks_like_title(Span(quote.start - self.offset, quote.end - self.offset), self.text)
+        return self._titles[quote]
 
     def subject_of(self, verb: Token) -> Token | None:
         """The verb's subject, or the subject it shares with the verb it hangs from."""
@@ -296,40 +304,35 @@ class SentenceRules:
         # only a clause after the cue competes with a quotation after it ("Asked if …, Trump replied, “…”")
         clause_start = clause.left_edge.idx + self.offset if clause is not None and clause.i > verb.i else None
         before = after = None
-        for quote in self.quotes:
-            if looks_like_title(Span(quote.start - self.offset, quote.end - self.offset), self.text):
+        # only quotations that end or start within the sentence can qualify: look at those alone
+        for quote in self.index.ending_in(sentence.start - 1, frame.start):
+            if self.is_title(quote):
                 continue
-            if sentence.start - 1 <= quote.end <= frame.start:
-                gap = self.text[quote.end - self.offset : frame.start - self.offset]
-                body_end = inner(Span(quote.start - self.offset, quote.end - self.offset), self.text).end
-                last = self.text[body_end - 1 : body_end]
-                unfinished = last in {",", "?", "!", "—", "–", "-"} or gap.lstrip().startswith(",")
-                # a finished quotation before the sentence belongs to it only when the frame is all
-                # that follows ("… anyway." She said.), not "She called the statement “…”"
-                # words before the quotation make it the end of a reported clause ("She will play the
-                # "woman card," he said"): the clause is the content, not the quotation alone
-                lead = self.text[sentence.start - self.offset : max(sentence.start, quote.start) - self.offset]
-                opens_sentence = not any(ch.isalnum() for ch in lead) or lead.rstrip().endswith(
-                    ("-", "—", "–", "(", ":", ";")
-                )  # "Clinton suggested that … - "Again, we need to get into the details," she said - and …"
-                if (
-                    _GAP_BEFORE_FRAME.match(gap)
-                    and opens_sentence
-                    and (unfinished or not has_clause and not has_object)
-                ):
-                    before = quote
-            elif (
-                after is None
-                and frame.end <= quote.start <= sentence.end + 1
-                and (clause_start is None or clause_start >= quote.start)
+            gap = self.text[quote.end - self.offset : frame.start - self.offset]
+            body_end = inner(Span(quote.start - self.offset, quote.end - self.offset), self.text).end
+            last = self.text[body_end - 1 : body_end]
+            unfinished = last in {",", "?", "!", "—", "–", "-"} or gap.lstrip().startswith(",")
+            # a finished quotation before the sentence belongs to it only when the frame is all
+            # that follows ("… anyway." She said.), not "She called the statement “…”"
+            # words before the quotation make it the end of a reported clause ("She will play the
+            # "woman card," he said"): the clause is the content, not the quotation alone
+            lead = self.text[sentence.start - self.offset : max(sentence.start, quote.start) - self.offset]
+            opens_sentence = not any(ch.isalnum() for ch in lead) or lead.rstrip().endswith(
+                ("-", "—", "–", "(", ":", ";")
+            )  # "Clinton suggested that … - "Again, we need to get into the details," she said - and …"
+            if _GAP_BEFORE_FRAME.match(gap) and opens_sentence and (unfinished or not has_clause and not has_object):
+                before = quote
+        for quote in self.index.starting_in(frame.end, sentence.end + 1):
+            if self.is_title(quote) or not (clause_start is None or clause_start >= quote.start):
+                continue
+            gap = self.text[frame.end - self.offset : quote.start - self.offset]
+            if (
+                _GAP_AFTER_FRAME.match(gap)
+                and not self.verb_between(verb.doc, frame.end, quote.start)
+                and (gap.rstrip().endswith((",", ":", "—", "-")) or not gap.strip())
             ):
-                gap = self.text[frame.end - self.offset : quote.start - self.offset]
-                if (
-                    _GAP_AFTER_FRAME.match(gap)
-                    and not self.verb_between(verb.doc, frame.end, quote.start)
-                    and (gap.rstrip().endswith((",", ":", "—", "-")) or not gap.strip())
-                ):
-                    after = quote
+                after = quote
+                break
         # '"A," she said, "B."' starts at A; the extractor joins B on
         return before or after
 

@@ -19,8 +19,10 @@ across all of its mentions.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 
 from onrecord.model import Document, Entity, Extraction, Span, Statement
@@ -40,24 +42,52 @@ THIRD_PERSON = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 
 
 class DocumentResolver:
-    def __init__(self, document: Document, extraction: Extraction) -> None:
+    """Resolves one document's speakers. Every lookup is indexed or memoised, so the work grows
+    with the document, not with the product of its statements, entities and descriptors."""
+
+    def __init__(self, document: Document, extraction: Extraction, check: Callable[[], None] | None = None) -> None:
         self.document = document
         self.text = document.text
         self.extraction = extraction
+        self.check = check or (lambda: None)  # raises when the document's time budget is spent
         self.persons = self._vote_persons(extraction.entities)
+        # persons by surname, in the set's own order: a name is compared with its namesakes only
+        self._namesakes: dict[str, list[str]] = defaultdict(list)
+        for person in self.persons:
+            self._namesakes[surname(person)].append(person)
+        self._fullest: dict[str, str] = {}
         self.person_mentions = sorted(
             (e.span.start, self.fullest(strip_name(e.text)))
             for e in extraction.entities
             if strip_name(e.text) in self.persons or surname(e.text) in self._surnames
         )
-        self._resolved: list[tuple[int, str]] = []  # (position, name) of speakers resolved so far
+        self._resolved: list[tuple[int, str]] = []  # (position, name) of speakers resolved so far, kept sorted
         self.aliases = {(d.start, d.end): n for d, n in extraction.aliases}
         self.descriptors = [(d.of(self.text).lower(), n) for d, n in extraction.aliases]
+        # descriptors by their last word: a mention can only match those ending in its own last word
+        self._by_last_word: dict[str, list[tuple[str, Span]]] = defaultdict(list)
+        for descriptor, name in self.descriptors:
+            d = descriptor.removeprefix("the ")
+            if d.split():
+                self._by_last_word[d.split()[-1]].append((d, name))
+        self._matching: dict[str, list[Span]] = {}  # phrase -> names of the descriptors it matches
+        self._phrase_names: dict[str, tuple[str | None, int]] = {}  # phrase -> (last name, first position)
+        self._pure: dict[Span, str | None] = {}  # name_for results that depend on the span alone
+        self.name_calls = 0  # evaluations of a span's name (not memo hits): linear in the document
+        # entities by start, for the few that sit inside or around one mention
+        entities = extraction.entities
+        self._entity_order = sorted(range(len(entities)), key=lambda i: entities[i].span.start)
+        self._entity_starts = [entities[i].span.start for i in self._entity_order]
+        self._longest_entity = max((len(e.span) for e in entities), default=0)
+        self._written: dict[str, bool] = {}
+        self._last_speaker: dict[int | None, str] = {}  # at each nesting, for an implicit continuation
+        self._across: dict[int, tuple[str | None, str | None]] | None = None  # "you" in each turn
         self.gender: dict[str, str] = {}
         for entity in extraction.entities:
             g = gender_of(entity.text) or gender_of(self.fullest(strip_name(entity.text)))
             if g:
                 self.gender[self.fullest(strip_name(entity.text))] = g
+        self._index_genders()
 
     # -- names ---------------------------------------------------------------------------
     def _vote_persons(self, entities: tuple[Entity, ...]) -> set[str]:
@@ -80,69 +110,151 @@ class DocumentResolver:
 
     def fullest(self, name: str) -> str:
         """The longest form of ``name`` the document gives: ``Petrova`` -> ``Anna Petrova``."""
-        candidates = [p for p in self.persons if same_person(name, p)]
-        return max(candidates, key=lambda p: (len(tokens(p)), len(p))) if candidates else name
+        if name not in self._fullest:
+            candidates = [p for p in self._namesakes.get(surname(name), ()) if same_person(name, p)]
+            self._fullest[name] = max(candidates, key=lambda p: (len(tokens(p)), len(p))) if candidates else name
+        return self._fullest[name]
 
-    def name_for(self, span: Span, seen: frozenset[Span] = frozenset()) -> str | None:
-        if span in seen:  # descriptor and alias links can form a cycle: follow each once
-            return None
-        seen = seen | {span}
+    def _entities_in(self, start: int, end: int) -> list[Entity]:
+        """Entities that start in ``[start, end]``, in the extraction's order."""
+        lo = bisect.bisect_left(self._entity_starts, start)
+        hi = bisect.bisect_right(self._entity_starts, end)
+        entities = self.extraction.entities
+        return [entities[i] for i in sorted(self._entity_order[lo:hi])]
+
+    def name_for(self, span: Span) -> str | None:
+        """The name the mention at ``span`` stands for, following alias and descriptor links."""
+        return self._name_for(span, {}, set())[0]
+
+    def _name_for(self, span: Span, memo: dict[Span, str | None], path: set[Span]) -> tuple[str | None, bool]:
+        """``span``'s name, and whether it depends on ``span`` alone ("pure": kept for the whole
+        document). Each span is worked out once per call (``memo``), so linked descriptors cost
+        their number, not the number of paths between them; a result that leans on the speakers
+        resolved so far, or on a cut cycle, holds for this call only."""
+        if span in self._pure:
+            return self._pure[span], True
+        if span in memo:
+            return memo[span], False
+        if span in path:  # descriptor and alias links can form a cycle: follow each once
+            return None, False
+        path.add(span)
+        try:
+            name, pure = self._name_of(span, memo, path)
+        finally:
+            path.discard(span)
+        (self._pure if pure else memo)[span] = name
+        return name, pure
+
+    def _name_of(self, span: Span, memo: dict[Span, str | None], path: set[Span]) -> tuple[str | None, bool]:
+        self.name_calls += 1
         mention = span.of(self.text)
         linked = self.aliases.get((span.start, span.end))
         if linked is not None:
-            return self.name_for(linked, seen)
-        inside = [e for e in self.extraction.entities if span.contains(e.span)]
+            return self._name_for(linked, memo, path)
+        inside = [e for e in self._entities_in(span.start, span.end) if span.contains(e.span)]
         people = [e for e in inside if strip_name(e.text) in self.persons]
         if people:
-            return self.fullest(strip_name(people[0].text))
-        descriptor = self._descriptor(mention, span.start, seen)
-        if descriptor or is_title(mention):
-            return descriptor or self.recent_person(span.start, None, self._resolved, speakers_only=True)
+            return self.fullest(strip_name(people[0].text)), True
+        descriptor, pure = self._descriptor(mention, span.start, memo, path)
+        if descriptor:
+            return descriptor, pure
+        if is_title(mention):
+            return self.recent_person(span.start, None, self._resolved, speakers_only=True), False
         if inside:
             # "the Nordmark government", "the Kremlin": the phrase names the body that speaks
             stripped = strip_name(mention)
             if stripped.lower().startswith("of "):  # "the foreign minister of Ruritania": an office, kept whole
-                return re.sub(r"^(?:the|a|an)\s+", "", mention.strip(), flags=re.IGNORECASE)
-            return stripped if len(tokens(stripped)) <= 4 else strip_name(inside[0].text)
+                return re.sub(r"^(?:the|a|an)\s+", "", mention.strip(), flags=re.IGNORECASE), pure
+            return (stripped if len(tokens(stripped)) <= 4 else strip_name(inside[0].text)), pure
         stripped = strip_name(mention)
         if is_proper(mention) and stripped.lower() not in PRONOUNS and self._written_as_name(stripped):
-            return self.fullest(stripped)
-        return None
+            return self.fullest(stripped), pure
+        return None, pure
 
     def _written_as_name(self, name: str) -> bool:
         """A capitalised word is a name when it is capitalised mid-sentence too ("Critics said" is not)."""
         if len(tokens(name)) > 1:
             return True
-        return re.search(rf"[a-z,;] {re.escape(name)}\b", self.text) is not None
+        if name not in self._written:  # one search of the text per word, not per mention
+            self._written[name] = re.search(rf"[a-z,;] {re.escape(name)}\b", self.text) is not None
+        return self._written[name]
 
-    def _descriptor(self, mention: str, at: int, seen: frozenset[Span]) -> str | None:
+    def _descriptor(
+        self, mention: str, at: int, memo: dict[Span, str | None], path: set[Span]
+    ) -> tuple[str | None, bool]:
+        """The name a descriptor (``the foreign minister``) was linked to: the last linked name,
+        provided one was linked before ``at`` (any, for a bare title); and whether that is pure."""
         words = tokens(mention.lower())
         while words and words[0] in {"the", "a", "an"}:
             words = words[1:]
         if not words:
-            return None
+            return None, True
         phrase = " ".join(words)
-        found = None
-        for descriptor, name in self.descriptors:
-            if name.start >= at and found is None and not is_title(mention):
-                continue
-            d = descriptor.removeprefix("the ")
-            if d == phrase or d.endswith(" " + phrase) or (len(words) == 1 and d.split()[-1:] == words):
-                found = self.name_for(name, seen) or found
-        return found
+        if phrase in self._phrase_names:
+            last, first = self._phrase_names[phrase]
+            pure = True
+        else:
+            last, first, pure = None, -1, True
+            for name in self._descriptor_names(phrase, words):
+                found, each_pure = self._name_for(name, memo, path)
+                pure = pure and each_pure
+                if found:
+                    last = found
+                    first = name.start if first < 0 else min(first, name.start)
+            if pure:
+                self._phrase_names[phrase] = (last, first)
+        # a descriptor named only further on stands for that name only when it is a bare title
+        return (last if last is not None and (0 <= first < at or is_title(mention)) else None), pure
+
+    def _descriptor_names(self, phrase: str, words: list[str]) -> list[Span]:
+        """The names linked to the descriptors that ``phrase`` matches, in the extraction's order."""
+        if phrase not in self._matching:
+            self._matching[phrase] = [
+                name
+                for d, name in self._by_last_word.get(words[-1], ())
+                if d == phrase or d.endswith(" " + phrase) or (len(words) == 1 and d.split()[-1:] == words)
+            ]
+        return self._matching[phrase]
 
     # -- pronouns ------------------------------------------------------------------------
     def recent_person(
         self, before: int, gender: str | None, resolved: list[tuple[int, str]], speakers_only: bool = False
     ) -> str | None:
-        """The most recent compatible speaker in the last paragraphs, else the most recent person named."""
-        window = [c for c in resolved if before - 800 <= c[0] < before]
-        pools = [window] if speakers_only else [window, [m for m in self.person_mentions if m[0] < before]]
-        for pool in pools:
-            for _, name in reversed(sorted(pool)):
-                if name and self.is_person(name) and (gender is None or self.gender.get(name, gender) == gender):
-                    return name
-        return None
+        """The most recent compatible speaker in the last paragraphs, else the most recent person named.
+
+        ``resolved`` is sorted, so the last paragraphs are a slice of it, not a scan of every speaker."""
+        window = resolved[bisect.bisect_left(resolved, (before - 800,)) : bisect.bisect_left(resolved, (before,))]
+        for _, name in reversed(window):
+            if name and self.is_person(name) and (gender is None or self.gender.get(name, gender) == gender):
+                return name
+        if speakers_only:
+            return None
+        # the latest mention before ``before`` of a person of this gender, or of one not known yet
+        pools = [self._ungendered, *(self._gendered.values() if gender is None else [self._gendered.get(gender, [])])]
+        latest = [pool[i - 1] for pool in pools if (i := bisect.bisect_left(pool, (before,)))]
+        return max(latest)[1] if latest else None
+
+    def _index_genders(self) -> None:
+        """Mentions of persons split by what is known of their gender, each list sorted, so the
+        latest compatible mention is a lookup; a gender learnt later moves that name's mentions once."""
+        self._ungendered: list[tuple[int, str]] = []
+        self._ungendered_by_name: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self._gendered: dict[str, list[tuple[int, str]]] = {}
+        for mention in self.person_mentions:
+            name = mention[1]
+            if name and self.is_person(name):
+                if known := self.gender.get(name):
+                    self._gendered.setdefault(known, []).append(mention)
+                else:
+                    self._ungendered.append(mention)
+                    self._ungendered_by_name[name].append(mention)
+
+    def _learn_gender(self, name: str, gender: str) -> None:
+        """``she`` resolved to ``name``: the name is hers from now on."""
+        self.gender[name] = gender
+        for mention in self._ungendered_by_name.pop(name, ()):
+            del self._ungendered[bisect.bisect_left(self._ungendered, mention)]
+            bisect.insort(self._gendered.setdefault(gender, []), mention)
 
     # -- statements ----------------------------------------------------------------------
     def resolve(self) -> list[Statement]:
@@ -151,9 +263,12 @@ class DocumentResolver:
         resolved_at = self._resolved
         out: list[Statement] = []
         for s in statements:
+            self.check()
             speaker = self._speaker(s, by_index, out, resolved_at)
-            if speaker and s.kind not in {"turn", "author"} and s.nested_in is None:
-                resolved_at.append(((s.speaker_span or s.content_span).start, speaker))
+            if speaker and s.kind not in {"turn", "author"}:
+                self._last_speaker[s.nested_in] = speaker
+                if s.nested_in is None:
+                    bisect.insort(resolved_at, ((s.speaker_span or s.content_span).start, speaker))
             s = replace(s, speaker=speaker)
             by_index[s.index] = s
             out.append(s)
@@ -166,11 +281,8 @@ class DocumentResolver:
             return s.speaker
         mention = (s.speaker_mention or "").strip().lower()
         if s.speaker_span is None:
-            previous = [
-                p for p in done if p.kind not in {"turn", "author"} and p.speaker and p.nested_in == s.nested_in
-            ]
-            if s.kind == "implicit" and previous:
-                return previous[-1].speaker
+            if s.kind == "implicit" and s.nested_in in self._last_speaker:
+                return self._last_speaker[s.nested_in]
             if s.kind == "author":
                 return self.document.author
             return None
@@ -184,7 +296,7 @@ class DocumentResolver:
         if mention in THIRD_PERSON:
             name = self.recent_person(s.speaker_span.start, THIRD_PERSON[mention], resolved_at)
             if name and name not in self.gender:
-                self.gender[name] = THIRD_PERSON[mention]
+                self._learn_gender(name, THIRD_PERSON[mention])
             return name
         if mention in PRONOUNS:
             return None
@@ -192,18 +304,21 @@ class DocumentResolver:
             return self._joint(s.speaker_span, resolved_at)
         return self.name_for(s.speaker_span)
 
-    @staticmethod
-    def _interlocutor(turn: Statement, by_index: dict[int, Statement]) -> str | None:
+    def _interlocutor(self, turn: Statement, by_index: dict[int, Statement]) -> str | None:
         """Who "you" is in a turn: the nearest turn by someone else, before it, else after it."""
-        turns = [t for t in sorted(by_index.values(), key=lambda t: t.index) if t.kind == "turn"]
-        at = next(i for i, t in enumerate(turns) if t.index == turn.index)
-        others = [*reversed(turns[:at]), *turns[at + 1 :]]
-        return next((t.speaker for t in others if t.speaker and t.speaker != turn.speaker), None)
+        if self._across is None:  # a turn's speaker is fixed: work out every turn's neighbours once
+            self._across = _across_turns(
+                sorted((t for t in by_index.values() if t.kind == "turn"), key=lambda t: t.index)
+            )
+        before, after = self._across[turn.index]
+        return before or after
 
     def _inside_entity(self, span: Span) -> bool:
         """``and`` inside one name (``Johnson and Johnson``) does not make two speakers."""
         return any(
-            e.span.start <= span.start and " and " in e.text for e in self.extraction.entities if e.span.overlaps(span)
+            e.span.start <= span.start and " and " in e.text
+            for e in self._entities_in(span.start - self._longest_entity, span.start)
+            if e.span.overlaps(span)
         )
 
     def _joint(self, span: Span, resolved_at: list[tuple[int, str]]) -> str | None:
@@ -228,6 +343,25 @@ class DocumentResolver:
         return " and ".join(names) if len(names) > 1 else None
 
 
-def resolve_document(document: Document, extraction: Extraction) -> list[Statement]:
-    """The extraction's statements with ``speaker`` set to the fullest name, or None."""
-    return DocumentResolver(document, extraction).resolve()
+def _across_turns(turns: list[Statement]) -> dict[int, tuple[str | None, str | None]]:
+    """For each turn (by index), the speaker of the nearest turn before it by someone else, and
+    of the nearest after it: one pass each way that remembers the last two speakers seen."""
+    found: dict[int, list[str | None]] = {t.index: [None, None] for t in turns}
+    for side, ordered in ((0, turns), (1, turns[::-1])):
+        last: str | None = None  # the latest speaker seen
+        other: str | None = None  # the latest speaker seen who is not ``last``
+        for t in ordered:
+            found[t.index][side] = last if last != t.speaker else other
+            if t.speaker and t.speaker != last:
+                last, other = t.speaker, last
+    return {index: (before, after) for index, (before, after) in found.items()}
+
+
+def resolve_document(
+    document: Document, extraction: Extraction, *, check: Callable[[], None] | None = None
+) -> list[Statement]:
+    """The extraction's statements with ``speaker`` set to the fullest name, or None.
+
+    ``check`` is called between statements and may raise to stop a document over its time budget.
+    """
+    return DocumentResolver(document, extraction, check).resolve()
