@@ -436,6 +436,15 @@ def test_odd_front_matter_is_one_line_or_read(tmp_path, front):
             assert isinstance(doc.title, (str, type(None)))
 
 
+def test_long_front_matter_is_refused_before_parsing(tmp_path):
+    path = tmp_path / "long.md"
+    fields = "".join(f"k{i}: value {i}\n" for i in range(20_000))  # 300 KB: seconds of pure-Python YAML
+    path.write_text(f"---\n{fields}---\nPetrova said talks stalled.\n")
+    started = time.perf_counter()
+    assert "front matter is longer than 64 KB" in refused(path)
+    assert time.perf_counter() - started < 1
+
+
 # --- other shapes ------------------------------------------------------------------------------
 
 

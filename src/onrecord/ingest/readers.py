@@ -32,6 +32,9 @@ _META_FIELDS = ("title", "outlet", "author", "url", "genre")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?", re.DOTALL)
 _LONGEST_FREE_DATE = 64  # "Wednesday, 4 March 2026, 10:15 a.m. Eastern" fits; dateparser's cost grows with length
 _FIX_DATE = "correct it, or give the date with --date"
+# Front matter holds a few fields; YAML is parsed in pure Python (about 0.1 MB/s), so a
+# megabyte of it would take the time of a whole corpus.
+_MAX_FRONT_MATTER = 64_000
 NOTES = "reading_notes"  # meta key: what was assumed while reading (an encoding), for the user to check
 
 
@@ -144,6 +147,8 @@ def _front_matter(text: str, path: str) -> tuple[dict[object, object], str]:
     front = _FRONT_MATTER.match(text)
     if not front:
         return {}, text
+    if len(front["yaml"]) > _MAX_FRONT_MATTER:
+        raise InputError(path, f"front matter is longer than {_MAX_FRONT_MATTER // 1000} KB; keep it to a few fields")
     try:
         # no aliases: a few hundred bytes of nested aliases would expand to gigabytes
         loaded = safe_yaml.load(front["yaml"]) or {}
