@@ -84,6 +84,16 @@ def test_expand_lists_only_regular_files(tmp_path):
 
 
 @needs_posix
+def test_a_fifo_swapped_in_after_the_check_does_not_block(tmp_path, monkeypatch):
+    fifo, regular = tmp_path / "pipe.txt", tmp_path / "regular.txt"
+    os.mkfifo(fifo)
+    regular.write_text("Petrova said talks stalled.")
+    real = os.stat
+    monkeypatch.setattr(os, "stat", lambda p, *a, **kw: real(regular) if str(p) == str(fifo) else real(p, *a, **kw))
+    assert "named pipe" in refused(fifo)
+
+
+@needs_posix
 def test_a_fifo_inside_a_directory_is_skipped_and_the_rest_is_read(tmp_path):
     from onrecord.pipeline import read_paths
 
@@ -333,6 +343,8 @@ def test_impossible_dates_are_not_dates():
     assert normalise_date("2026-02-30T10:00:00") is None
     assert normalise_date("2024-02-29") == "2024-02-29"
     assert normalise_date("March 2, 2026") == "2026-03-02"
+    assert normalise_date("March 2026") == "2026-03-01"
+    assert normalise_date("2026") is None and normalise_date(2026) is None  # not a month from today
     assert normalise_date("x" * 100_000) is None  # no free-form parsing of a long string
 
 

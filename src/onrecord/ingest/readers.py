@@ -32,6 +32,12 @@ _META_FIELDS = ("title", "outlet", "author", "url", "genre")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?", re.DOTALL)
 _LONGEST_FREE_DATE = 64  # "Wednesday, 4 March 2026, 10:15 a.m. Eastern" fits; dateparser's cost grows with length
 _FIX_DATE = "correct it, or give the date with --date"
+# A year alone ("2026") or a day and month would get the missing parts from today: not a date given.
+_DATEPARSER_SETTINGS = {
+    "PREFER_DAY_OF_MONTH": "first",
+    "RETURN_AS_TIMEZONE_AWARE": False,
+    "REQUIRE_PARTS": ["month", "year"],
+}
 # Front matter holds a few fields; YAML is parsed in pure Python (about 0.1 MB/s), so a
 # megabyte of it would take the time of a whole corpus.
 _MAX_FRONT_MATTER = 64_000
@@ -68,7 +74,7 @@ def normalise_date(value: object) -> str | None:
     if len(text) > _LONGEST_FREE_DATE:
         return None
     try:
-        parsed = _dateparser().parse(text, settings={"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False})
+        parsed = _dateparser().parse(text, settings=_DATEPARSER_SETTINGS)
     except (ValueError, OverflowError):
         return None
     return parsed.date().isoformat() if parsed else None
