@@ -255,6 +255,7 @@ def test_pages_are_computed_once_per_data_version(db_copy, extractor):
     from onrecord.pipeline import process
 
     app = create_app(db_copy)
+    app.state.cache.patience = None  # always the current page, however long it takes (see the next test)
     client = TestClient(app)
     first = client.get("/speakers/Anna%20Petrova").text
     computed = app.state.cache.computed
@@ -269,6 +270,44 @@ def test_pages_are_computed_once_per_data_version(db_copy, extractor):
     store.close()
     assert "corridor reopens on Monday" in client.get("/speakers/Anna%20Petrova").text
     assert "Corridor" in client.get("/").text
+
+
+def test_while_a_page_is_recomputed_slowly_readers_get_the_earlier_one():
+    version = [1]
+    cache = PageCache(lambda: version[0], patience=0.05)
+    release = threading.Event()
+
+    def slow() -> str:
+        release.wait(30)
+        return "new"
+
+    async def scenario():
+        assert await cache.get("k", lambda: "old") == "old"
+        version[0] = 2  # an ingest wrote
+        assert await cache.get("k", slow) == "old"  # waited its patience, then got the page as it was
+        assert await cache.get("k", slow) == "old"  # the same recomputation goes on: not a second one
+        release.set()
+        cache.patience = None
+        assert await cache.get("k", lambda: "unused") == "new"  # joins the recomputation
+        assert await cache.get("k", lambda: "unused") == "new"
+        assert cache.computed == 2 and cache.stale == 2
+
+    asyncio.run(scenario())
+
+
+def test_after_its_own_write_the_server_serves_nothing_older():
+    version = [1]
+    cache = PageCache(lambda: version[0], patience=0.05)
+
+    async def scenario():
+        assert await cache.get("k", lambda: "before") == "before"
+        version[0] = 2
+        cache.written(2)  # as after POST /api/documents
+        done = threading.Event()
+        asyncio.get_running_loop().call_later(0.3, done.set)  # the recomputation takes longer than the patience
+        return await cache.get("k", lambda: (done.wait(30), "after")[1])
+
+    assert asyncio.run(scenario()) == "after"
 
 
 def test_a_missing_speaker_is_remembered_as_missing(client):

@@ -19,6 +19,7 @@ import json
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from functools import lru_cache
 from importlib.resources import files
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -39,6 +40,7 @@ from onrecord.analyse import shifts as position_shifts
 from onrecord.analyse import timeline as timelines
 from onrecord.analyse import trace as tracing
 from onrecord.errors import InputError, NotFoundError, OnrecordError
+from onrecord.model import StoredStatement
 from onrecord.pipeline import default_extractor, process
 from onrecord.store import Query as StatementQuery
 from onrecord.store import Store, open_store
@@ -52,6 +54,7 @@ MAX_TEXT = 500_000  # characters of text
 MAX_BODY = 4 * MAX_TEXT + 65_536  # bytes of JSON: the text (escaped, any script) and its metadata
 INGEST_BUDGET = 120.0  # seconds of extraction for one document over HTTP (where the pipeline takes a budget)
 HEAVY_AT_ONCE = 2  # heavy computations at once (the machine's cores); more wait in line, then 503
+STALE_PATIENCE = 1.0  # seconds a reader waits for a page the store's last write made stale, then gets it as it was
 SHIFT_WINDOW = 400  # the speaker page looks for shifts in the latest statements only
 log = logging.getLogger("onrecord.web")
 
@@ -107,10 +110,14 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(colour_of=colour_of, safe_url=safe_url)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    cache = PageCache(_version_of(store), kept_error=NotFoundError)
+    cache = PageCache(_version_of(store), kept_error=NotFoundError, patience=STALE_PATIENCE)
     heavy = Gate(HEAVY_AT_ONCE, waiting=64, wait=20.0)
     ingesting = Gate(1, waiting=4, wait=60.0)  # one extraction at a time: CPU and the spaCy pipeline
     app.state.cache, app.state.heavy, app.state.ingesting = cache, heavy, ingesting  # for tests and tuning
+
+    @lru_cache(maxsize=1)
+    def taxonomy() -> topics.Taxonomy:
+        return topics.load_taxonomy()  # a file of the package: read once, not on every page
 
     def page(
         request: Request, name: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any
@@ -121,7 +128,8 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
         return templates.get_template(name).render(context)
 
     async def cached_page(key: tuple[Any, ...], compute: Callable[[], str], *, is_heavy: bool = True) -> HTMLResponse:
-        return HTMLResponse(await cache.get(key, compute, gate=heavy if is_heavy else None))
+        # kept as bytes: a hit is sent as it is, not encoded again
+        return HTMLResponse(await cache.get(key, lambda: compute().encode(), gate=heavy if is_heavy else None))
 
     async def cached_json(key: tuple[Any, ...], compute: Callable[[], Any], *, is_heavy: bool = True) -> Response:
         body = await cache.get(key, lambda: _json(compute()), gate=heavy if is_heavy else None)
@@ -226,7 +234,7 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
                 more=len(found) > PAGE_SIZE,
                 page=page_number,
                 form=form,
-                topics=[t.name for t in topics.load_taxonomy().topics],
+                topics=[t.name for t in taxonomy().topics],
             )
 
         return await cached_page(("search", *form.values(), page_number), compute, is_heavy=False)
@@ -235,8 +243,9 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
     async def speaker_page(name: Annotated[str, Path(max_length=300)]) -> HTMLResponse:
         def compute() -> str:
             info = _speaker(store, name)
-            line = timelines.timeline(store, info.name)
-            found = position_shifts.speaker_shifts(store, info.name, latest=SHIFT_WINDOW)
+            once = _ReadOnce(store)  # the timeline and the shifts read the same statements: once
+            line = timelines.timeline(once, info.name)
+            found = position_shifts.speaker_shifts(once, info.name, latest=SHIFT_WINDOW)
             return render("speaker.html", info=info, timeline=line, shifts=found)
 
         return await cached_page(("speaker", name), compute)
@@ -364,7 +373,9 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
                 raise HTTPException(499, "the client went away")
             return await in_daemon_thread(lambda: _ingest(store, new))
 
-        return JSONResponse(await ingesting.run(work), 201)
+        result = await ingesting.run(work)
+        cache.written(await cache.current_version())  # this client's next page shows what it wrote
+        return JSONResponse(result, 201)
 
     @app.get("/api/documents/{doc_id}/trace", responses=NOT_FOUND, tags=["documents"], response_model=dict[str, Any])
     async def api_trace(doc_id: DocId) -> Response:
@@ -421,7 +432,7 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
         return [
             {"topic": t.name, "description": t.description, "statements": counts.get(t.name, (0, 0))[0],
              "speakers": counts.get(t.name, (0, 0))[1]}
-            for t in topics.load_taxonomy().topics
+            for t in taxonomy().topics
         ]  # fmt: skip
 
     @app.get("/api/timeline/{name}", responses=NOT_FOUND, tags=["speakers"], response_model=dict[str, Any])
@@ -486,6 +497,23 @@ def _document_dict(d) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "id": d.id, "source": d.source, "title": d.title, "date": d.date, "outlet": d.outlet, "author": d.author,
         "url": d.url, "genre": d.genre, "statements": d.statements,
     }  # fmt: skip
+
+
+class _ReadOnce(Store):
+    """The store, for one page's computation, reading each statement query once (a busy speaker's
+    thousands of statements are the slow part of a speaker page, and two analyses read them)."""
+
+    def __init__(self, store: Store) -> None:  # no super().__init__: everything else is the store's
+        self._store = store
+        self._read: dict[StatementQuery, list[StoredStatement]] = {}
+
+    def statements(self, query: StatementQuery = StatementQuery()) -> list[StoredStatement]:
+        if query not in self._read:
+            self._read[query] = self._store.statements(query)
+        return list(self._read[query])
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
 
 
 def _version_of(store: Store) -> Callable[[], int]:

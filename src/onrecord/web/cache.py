@@ -89,28 +89,47 @@ async def in_daemon_thread(work: Callable[[], T]) -> T:
 class _Entry:
     value: Any
     size: int
+    version: int  # the store's data version it was computed at
     error: str | None = None  # a kept "not found": its message
 
 
 class PageCache:
-    """Computed values by key, valid for one data version of the store, least recently used dropped
-    first beyond ``max_bytes``. Concurrent requests for one key compute it once (the others wait
-    for that result), so ten clients asking for the same cold page cost one computation."""
+    """Computed values by key, each for the store's data version it was computed at, least recently
+    used dropped first beyond ``max_bytes``. Concurrent requests for one key compute it once (the
+    others wait for that result), so ten clients asking for the same cold page cost one computation.
+
+    When the store has moved on, a request recomputes the value; if that takes longer than
+    ``patience`` seconds, the request gets the value of the earlier version instead, and the
+    recomputation goes on for the next request (so while an ingest writes, a page seconds in the
+    making does not stall its readers). ``patience=None``: always wait for the current value."""
 
     def __init__(
-        self, version: Callable[[], int], max_bytes: int = 64_000_000, kept_error: type[Exception] | None = None
+        self,
+        version: Callable[[], int],
+        max_bytes: int = 64_000_000,
+        kept_error: type[Exception] | None = None,
+        patience: float | None = None,
     ) -> None:
         self.version = version
         self.max_bytes = max_bytes
         self.kept_error = kept_error  # kept like a value (a page of a name nobody has is asked again)
+        self.patience = patience
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._bytes = 0
-        self._seen: int | None = None
         self._flights: dict[tuple[int, Hashable], asyncio.Future[Any]] = {}
         self.computed = 0  # misses, for tests and the log
+        self.stale = 0  # answers from an earlier version, for tests and the log
+        self._floor = 0  # no answer from before this version
 
     async def current_version(self) -> int:
         return await anyio.to_thread.run_sync(self.version)  # a query: off the event loop
+
+    def written(self, version: int) -> None:
+        """This server wrote, up to data ``version``: nothing from before is served any more, not even
+        while its recomputation takes long (the client then sees what it wrote)."""
+        self._floor = max(self._floor, version)
+        for key in [k for k, e in self._entries.items() if e.version < version]:
+            self._bytes -= self._entries.pop(key).size
 
     async def get(
         self,
@@ -123,23 +142,29 @@ class PageCache:
         """The value for ``key`` at the store's current data version; on a miss, ``compute()`` runs
         in a daemon thread (through ``gate`` when given: heavy work waits its turn or gets Busy)."""
         version = await self.current_version()
-        if version != self._seen:  # the store changed: everything kept describes the past
-            self._entries.clear()
-            self._bytes = 0
-            self._seen = version
         entry = self._entries.get(key)
         if entry is not None:
             self._entries.move_to_end(key)
-            if entry.error is not None and self.kept_error is not None:
-                raise self.kept_error(entry.error)  # a fresh one: a kept instance would grow its traceback
-            return entry.value  # type: ignore[no-any-return]
+            if entry.version >= version:
+                return self._unwrap(entry)
         flight = self._flights.get((version, key))
         if flight is None:
             flight = asyncio.ensure_future(self._compute(version, key, compute, gate, size))
             self._flights[(version, key)] = flight
             flight.add_done_callback(lambda done: self._landed(version, key, done))
-        # shielded: a client that leaves does not cancel the work the others wait for
-        return await asyncio.shield(flight)  # type: ignore[no-any-return]
+        # shielded: a client that leaves (or stops waiting) does not cancel the work others wait for
+        if entry is None or self.patience is None or entry.version < self._floor:
+            return await asyncio.shield(flight)  # type: ignore[no-any-return]
+        try:
+            return await asyncio.wait_for(asyncio.shield(flight), self.patience)  # type: ignore[no-any-return]
+        except (TimeoutError, Busy):
+            self.stale += 1
+            return self._unwrap(entry)
+
+    def _unwrap(self, entry: _Entry) -> Any:
+        if entry.error is not None and self.kept_error is not None:
+            raise self.kept_error(entry.error)  # a fresh one: a kept instance would grow its traceback
+        return entry.value
 
     def _landed(self, version: int, key: Hashable, flight: asyncio.Future[Any]) -> None:
         self._flights.pop((version, key), None)
@@ -153,22 +178,23 @@ class PageCache:
         try:
             value = await (gate.run(lambda: in_daemon_thread(compute)) if gate else in_daemon_thread(compute))
         except Exception as exc:
-            if self.kept_error is not None and isinstance(exc, self.kept_error) and version == self._seen:
-                self._put(key, _Entry(None, 200, str(exc)))
+            if self.kept_error is not None and isinstance(exc, self.kept_error):
+                self._put(key, _Entry(None, 200, version, str(exc)))
             raise
-        if version == self._seen:  # not if the store moved on while we computed
-            self._put(key, _Entry(value, size(value)))
+        self._put(key, _Entry(value, size(value), version))
         return value
 
     def _put(self, key: Hashable, entry: _Entry) -> None:
+        old = self._entries.get(key)
+        if (old is not None and old.version > entry.version) or entry.version < self._floor:
+            return  # a later version landed first, or this one is from before our own write
+        if old is not None:
+            del self._entries[key]
+            self._bytes -= old.size
         if entry.size > self.max_bytes // 4:  # one huge page would push out everything else
             return
-        old = self._entries.pop(key, None)
-        if old is not None:
-            self._bytes -= old.size
         self._entries[key] = entry
-        nbytes = entry.size
-        self._bytes += nbytes
+        self._bytes += entry.size
         while self._bytes > self.max_bytes:
             _, dropped = self._entries.popitem(last=False)
             self._bytes -= dropped.size
