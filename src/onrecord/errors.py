@@ -32,6 +32,8 @@ def _escape(ch: str) -> str:
     if ch in _SHORT_ESCAPES:
         return _SHORT_ESCAPES[ch]
     code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape): show the byte
+        code -= 0xDC00
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 

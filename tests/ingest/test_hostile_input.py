@@ -507,7 +507,7 @@ def test_errors_escape_control_characters_in_names(tmp_path, name):
 
 
 def test_printable():
-    assert printable("a\nb\x1b[31m\u202e\udcff\tc") == "a\\nb\\x1b[31m\\u202e\\udcff\\tc"
+    assert printable("a\nb\x1b[31m\u202e\udcff\ud800\tc") == "a\\nb\\x1b[31m\\u202e\\xff\\ud800\\tc"
     assert printable("Zoë — “quoted”") == "Zoë — “quoted”"
     error = InputError("dir/x\ny.txt", "bad\rthing")
     assert str(error) == "dir/x\\ny.txt: bad\\rthing" and error.path == "dir/x\ny.txt"
