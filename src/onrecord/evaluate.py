@@ -14,9 +14,12 @@ gold source and vice versa) and cue agreement (same test on the cue) are reporte
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from onrecord import safe_yaml
 from onrecord.errors import EvaluationError
@@ -234,6 +237,321 @@ def read_gold_jsonl(path: Path) -> Iterator[GoldDocument]:
             raise EvaluationError(f"{path}:{number}: not a gold record ({exc.__class__.__name__}: {exc})") from exc
 
 
+# -- GUM: attribution relations of its discourse layer, speakers through its coreference ---------
+@dataclass(slots=True)
+class _Word:
+    form: str
+    upos: str
+    deprel: str
+    misc: str
+    head: int | None = None  # index of the head in the document's words; None at a sentence root
+    start: int = 0
+    end: int = 0
+    sentence: int = 0
+
+
+@dataclass(slots=True)
+class GumDocument:
+    """One GUM document as read: its plain text, words located in it, coreference and EDUs."""
+
+    name: str
+    meta: dict[str, str]
+    text: str
+    words: list[_Word]
+    mentions: list[tuple[str, int, int]]  # entity id, first and last word (inclusive)
+    links: dict[str, str]  # entity id -> Wikipedia title, for linked entities
+    edus: list[int]  # first word of EDU n at edus[n - 1]
+    relations: list[tuple[str, int, int]]  # primary discourse relation, its source EDU and target EDU
+
+
+def _misc(misc: str, key: str) -> str | None:
+    for item in misc.split("|"):
+        if item.startswith(key + "="):
+            return item[len(key) + 1 :]
+    return None
+
+
+def _entity_marks(value: str) -> Iterator[tuple[bool, str, str | None]]:
+    """(opens, entity id, Wikipedia title) for each bracket of a MISC ``Entity=`` value, in order:
+    ``(ID-type-...-link[-Title]`` opens, ``ID)`` closes, ``(...)`` does both."""
+    i = 0
+    while i < len(value):
+        if value[i] == "(":
+            j = i + 1
+            while j < len(value) and value[j] not in "()":
+                j += 1
+            fields = value[i + 1 : j].split("-", 7)
+            yield True, fields[0], unquote(fields[7]) if len(fields) > 7 else None
+            if value[j : j + 1] == ")":
+                yield False, fields[0], None
+                j += 1
+            i = j
+        else:
+            j = value.index(")", i)
+            yield False, value[i:j], None
+            i = j + 1
+
+
+def read_gum_document(path: Path) -> GumDocument:
+    """A GUM CoNLL-U file. The text is built as GUM's own plain text: tokens joined by a space
+    unless ``SpaceAfter=No``, sentences by a space, paragraphs (``# newpar``) by a blank line; a
+    multiword token is written once, its words located inside it."""
+    meta: dict[str, str] = {}
+    words: list[_Word] = []
+    pieces: list[str] = []
+    at = 0
+    newpar = False
+    sentence = 0
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        rows = []
+        for line in block.splitlines():
+            if line.startswith("# newpar") and not line.startswith("# newpar_"):
+                newpar = True
+            elif line.startswith("# meta::") and " = " in line:
+                key, value = line[len("# meta::") :].split(" = ", 1)
+                meta[key] = value
+            elif line and not line.startswith("#"):
+                rows.append(line.split("\t"))
+        rows = [r for r in rows if "." not in r[0]]  # empty nodes have no text
+        if not rows:
+            continue
+        gap = ("\n\n" if newpar else " ") if pieces else ""
+        pieces.append(gap)
+        at += len(gap)
+        newpar = False
+        sentence += 1
+        ids: dict[str, int] = {}
+        k = 0
+        while k < len(rows):
+            row = rows[k]
+            if "-" in row[0]:  # a multiword token: its surface, then its words
+                first, last = map(int, row[0].split("-"))
+                parts = rows[k + 1 : k + 2 + last - first]
+                start = at
+                joined = "".join(p[1] for p in parts) == row[1]
+                for p in parts:
+                    ids[p[0]] = len(words)
+                    end = start + len(p[1]) if joined else at + len(row[1])
+                    words.append(_Word(p[1], p[3], p[7], p[9], None, start if joined else at, end, sentence))
+                    start = end
+                surface, misc, k = row[1], row[9] + "|" + parts[-1][9], k + 1 + len(parts)
+            else:
+                ids[row[0]] = len(words)
+                words.append(_Word(row[1], row[3], row[7], row[9], None, at, at + len(row[1]), sentence))
+                surface, misc, k = row[1], row[9], k + 1
+            pieces.append(surface)
+            at += len(surface)
+            if k < len(rows) and _misc(misc, "SpaceAfter") != "No":
+                pieces.append(" ")
+                at += 1
+        for row in rows:
+            if "-" not in row[0] and row[6] != "0":
+                words[ids[row[0]]].head = ids[row[6]]
+    mentions: list[tuple[str, int, int]] = []
+    links: dict[str, str] = {}
+    open_: dict[str, list[int]] = {}
+    edus: list[int] = []
+    relations: list[tuple[str, int, int]] = []
+    for index, word in enumerate(words):
+        for opens, entity, title in _entity_marks(_misc(word.misc, "Entity") or ""):
+            if opens:
+                open_.setdefault(entity, []).append(index)
+                if title:
+                    links[entity] = title
+            else:
+                mentions.append((entity, open_[entity].pop(), index))
+        if (discourse := _misc(word.misc, "Discourse")) is not None:
+            edus.append(index)
+            relation, _, rest = discourse.split(";")[0].partition(":")  # the primary relation only
+            if "->" in rest:
+                source, target = rest.split(":")[0].split("->")
+                relations.append((relation, int(source), int(target)))
+    text = "".join(pieces)
+    return GumDocument(path.stem, meta, text, words, mentions, links, edus, relations)
+
+
+_SUBJECTS = ("nsubj", "obl:agent", "nsubj:pass")  # who a cue reports, most direct first
+
+
+def _edu_words(doc: GumDocument, edu: int) -> range:
+    return range(doc.edus[edu - 1], doc.edus[edu] if edu < len(doc.edus) else len(doc.words))
+
+
+def _subtree(doc: GumDocument, root: int, within: set[int]) -> list[int]:
+    """The words of ``within`` that ``root`` dominates, itself included."""
+    out = []
+    for i in sorted(within):
+        j: int | None = i
+        while j is not None and j != root:
+            j = doc.words[j].head
+        if j == root:
+            out.append(i)
+    return out
+
+
+def _span(doc: GumDocument, indices: Iterable[int]) -> Ranges:
+    """Character ranges of runs of consecutive words, punctuation at the edges of each run left out."""
+    runs: list[list[int]] = []
+    for i in sorted(indices):
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    out = []
+    for run in runs:
+        kept = [i for i in run if doc.words[i].upos != "PUNCT"]
+        if kept:
+            out.append((doc.words[kept[0]].start, doc.words[kept[-1]].end))
+    return tuple(out)
+
+
+def _proper_name(doc: GumDocument, entity: str) -> str | None:
+    """The longest run of proper nouns inside a mention of ``entity``, leaving out words of other
+    entities' mentions nested in it ("Campbell" in "Campbell's partner, Jason Louth")."""
+    best: list[int] = []
+    for ident, first, last in doc.mentions:
+        if ident != entity:
+            continue
+        others = {
+            i
+            for other, f, la in doc.mentions
+            if other != entity and first <= f and la <= last
+            for i in range(f, la + 1)
+        }
+        run: list[int] = []
+        for i in range(first, last + 2):
+            if i <= last and i not in others and doc.words[i].upos == "PROPN":
+                run.append(i)
+                continue
+            if len(run) > len(best):
+                best = run
+            run = []
+    return " ".join(doc.words[i].form for i in best) or None
+
+
+def gum_entity_name(doc: GumDocument, entity: str) -> str | None:
+    """The name of a coreference chain: its Wikipedia title (without a disambiguation such as
+    "(politician)"), else its longest proper-name mention, else None."""
+    if title := doc.links.get(entity):
+        return re.sub(r"\s*\([^)]*\)$", "", title.replace("_", " "))
+    return _proper_name(doc, entity)
+
+
+def _content_edus(doc: GumDocument, units: dict[int, set[int]], source: int, target: int) -> range:
+    """The EDUs of a content: the ``target`` unit, widened over the neighbouring EDUs of its
+    sentences that hang from it in the discourse tree ("that the plan fails | because ..."),
+    never across the frame, another attribution or a sentence boundary."""
+    parent = {s: (t, r) for r, s, t in doc.relations}
+
+    def inside(edu: int) -> bool:
+        while edu not in units[target]:
+            if edu in units[source] or edu not in parent or parent[edu][1].startswith("attribution"):
+                return False
+            edu = parent[edu][0]
+        return True
+
+    def sentence(edu: int) -> int:
+        return doc.words[doc.edus[edu - 1]].sentence
+
+    sentences = {sentence(e) for e in units[target]}
+    first, last = min(units[target]), max(units[target])
+    while first > 1 and sentence(first - 1) in sentences and inside(first - 1):
+        first -= 1
+    while last < len(doc.edus) and sentence(last + 1) in sentences and inside(last + 1):
+        last += 1
+    return range(first, last + 1)
+
+
+def _attribution(doc: GumDocument, units: dict[int, set[int]], source: int, target: int) -> GoldStatement:
+    """Content, source mention, cue and speaker name of one attribution relation: ``source``
+    is the attributing EDU ("the minister said"), ``target`` the content EDU."""
+    frame = units[source]
+    content = {
+        i
+        for edu in _content_edus(doc, units, source, target)
+        if edu not in frame  # a content split by its frame is scored on its parts
+        for i in _edu_words(doc, edu)
+    }
+    words = {i for edu in frame for i in _edu_words(doc, edu)}
+    roots = [i for i in sorted(words) if doc.words[i].head not in words]
+    # the frame's main word: its verb, else its largest phrase ("and in the words of X")
+    cue_root = next(
+        (i for i in roots if doc.words[i].upos in {"VERB", "AUX"}),
+        max(roots, key=lambda r: len(_subtree(doc, r, words))),
+    )
+    children = [i for i in sorted(words) if doc.words[i].head == cue_root]
+    cue = [cue_root]
+    subject = next((c for rel in _SUBJECTS for c in children if doc.words[c].deprel == rel), None)
+    according = [c for c in children if doc.words[c].deprel == "case" and doc.words[c].form.lower() == "according"]
+    if according:  # "according to X": the cue is "according to", X the source
+        cue = according + [i for i in words if doc.words[i].head == according[0]]
+        subject = cue_root
+    elif subject is None and doc.words[cue_root].upos in {"NOUN", "PROPN", "PRON"}:
+        # "his claim that", "in the words of X"; else a name beside a quotation ("— Rick Santorum")
+        owners = [c for c in children if doc.words[c].deprel in {"nmod:poss", "nmod"}]
+        subject = owners[0] if owners else cue_root
+        cue = [] if subject == cue_root else cue
+    # the source as written, without its case marker ("by X", "as Judge Gass")
+    marker = {i for i in words if doc.words[i].head == subject and doc.words[i].deprel == "case"}
+    mention = (
+        [i for i in _subtree(doc, subject, words) if i not in cue and i not in marker] if subject is not None else []
+    )
+    speaker = None
+    if mention:
+        around = [m for m in doc.mentions if m[1] <= subject <= m[2]]
+        if around:  # the chain of the mention that fits the source words best
+            entity = min(around, key=lambda m: abs(m[1] - mention[0]) + abs(m[2] - mention[-1]))[0]
+            speaker = gum_entity_name(doc, entity)
+    return GoldStatement(_span(doc, content), _span(doc, mention), _span(doc, cue), speaker)
+
+
+def gum_statements(doc: GumDocument) -> tuple[GoldStatement, ...]:
+    """Every attribution relation of the document (``attribution-positive`` and ``-negative``,
+    beliefs and perceptions included, as GUM annotates them) as a gold statement. EDUs joined
+    by ``same-unit`` are one unit: a content or frame that an insertion split is all its parts."""
+    units = {edu: {edu} for edu in range(1, len(doc.edus) + 1)}
+    for relation, source, target in doc.relations:
+        if relation.startswith("same-unit"):
+            joined = units[source] | units[target]
+            for edu in joined:
+                units[edu] = joined
+    return tuple(
+        _attribution(doc, units, source, target)
+        for relation, source, target in doc.relations
+        if relation.startswith("attribution") and not _is_credit(doc, units[source])
+    )
+
+
+_CREDIT_LABELS = {"image", "photo", "video", "audio"}
+_CREDIT_WORDS = {"courtesy", "copyright"}
+
+
+def _is_credit(doc: GumDocument, frame: set[int]) -> bool:
+    """A media credit or an author line ("... Image: Nick Moreau.", "(courtesy of Google maps)",
+    "Michiel Cock m.p.cock@vu.nl"): GUM attributes the caption to it, but nobody says anything."""
+    first = doc.edus[min(frame) - 1]
+    words = [doc.words[i].form for i in range(max(0, first - 2), first + 2)]
+    labelled = any(a.lower() in _CREDIT_LABELS and b in {":", ";"} for a, b in zip(words, words[1:], strict=False))
+    forms = [doc.words[i].form for edu in frame for i in _edu_words(doc, edu)]
+    return labelled or any(f.lower() in _CREDIT_WORDS or "@" in f for f in forms)
+
+
+def read_gum(folder: Path) -> Iterator[GoldDocument]:
+    """The documents of a GUM folder (``*.conllu``, or a ``conllu/`` folder inside it), with
+    title, date and genre as metadata."""
+    files = sorted(folder.glob("*.conllu")) or sorted((folder / "conllu").glob("*.conllu"))
+    if not files:
+        raise EvaluationError(f"{folder}: no GUM .conllu files (in it or in its conllu/ folder)")
+    for path in files:
+        doc = read_gum_document(path)
+        meta = {"genre": doc.meta.get("genre", "unknown")}
+        if doc.meta.get("title"):
+            meta["title"] = doc.meta["title"]
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", doc.meta.get("dateCreated", "")):
+            meta["date"] = doc.meta["dateCreated"]
+        yield GoldDocument(doc.name, doc.text, gum_statements(doc), meta)
+
+
 # -- scoring -------------------------------------------------------------------------------------
 def _length(r: Ranges) -> int:
     return sum(e - s for s, e in r)
@@ -278,9 +596,19 @@ def _content_ranges(text: str, statement: Statement) -> Ranges:
     return _strip(text, ((statement.content_span.start, statement.content_span.end),))
 
 
+def _equal_names(predicted: str | None, gold: str) -> bool:
+    return predicted == gold
+
+
 def score_document(
-    text: str, gold: Iterable[GoldStatement], predicted: Iterable[Statement], scores: dict[str, Score]
+    text: str,
+    gold: Iterable[GoldStatement],
+    predicted: Iterable[Statement],
+    scores: dict[str, Score],
+    same_name: Callable[[str | None, str], bool] = _equal_names,
 ) -> None:
+    """Match ``predicted`` to ``gold`` one to one under each matching of ``scores`` and add the
+    counts; ``same_name`` says whether a resolved speaker names the gold speaker."""
     gold = [
         GoldStatement(_strip(text, g.content), _strip(text, g.source), _strip(text, g.cue), g.speaker, g.kind)
         for g in gold
@@ -320,15 +648,20 @@ def score_document(
                 score.cue_agreed += _agrees(g.cue, cue)
             if g.speaker is not None:
                 score.name_checked += 1
-                score.name_agreed += p.speaker == g.speaker
+                score.name_agreed += same_name(p.speaker, g.speaker)
             if g.kind is not None:
                 score.kind_checked += 1
                 score.kind_agreed += p.kind == g.kind
 
 
-def evaluate(documents: Iterable[GoldDocument]) -> dict[str, Score]:
-    """Run the pipeline over gold documents and score it under every matching."""
-    scores = {kind: Score() for kind in MATCHINGS}
+def evaluate_groups(
+    documents: Iterable[GoldDocument],
+    groups: Callable[[GoldDocument], Iterable[str]] = lambda gold: ("all",),
+    same_name: Callable[[str | None, str], bool] = _equal_names,
+) -> dict[str, dict[str, Score]]:
+    """Run the pipeline over gold documents and score it under every matching, once for each
+    group a document belongs to (``all``, its genre, ...), in the order groups first appear."""
+    scores: dict[str, dict[str, Score]] = {}
     golds: dict[int, GoldDocument] = {}
 
     def docs() -> Iterator:  # type: ignore[type-arg]
@@ -338,8 +671,43 @@ def evaluate(documents: Iterable[GoldDocument]) -> dict[str, Score]:
 
     for i, item in enumerate(process(docs())):
         gold = golds.pop(i)
-        score_document(gold.text, gold.statements, item.statements, scores)
+        for group in groups(gold):
+            into = scores.setdefault(group, {kind: Score() for kind in MATCHINGS})
+            score_document(gold.text, gold.statements, item.statements, into, same_name)
     return scores
+
+
+def evaluate(documents: Iterable[GoldDocument]) -> dict[str, Score]:
+    """Run the pipeline over gold documents and score it under every matching."""
+    return evaluate_groups(documents).get("all") or {kind: Score() for kind in MATCHINGS}
+
+
+def _name_words(name: str) -> list[str]:
+    """A name compared loosely in form only: accents, case and punctuation dropped, a leading "the" too."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    words = re.sub(r"[^\w]+", " ", plain.casefold()).split()
+    return words[1:] if words[:1] == ["the"] else words
+
+
+def same_entity_name(predicted: str | None, gold: str) -> bool:
+    """Whether a resolved speaker names the gold entity: after :func:`_name_words`, the gold name
+    ends with the whole predicted name. So "Hamdullah Mohib" and "Mohib" both name "Hamdullah
+    Mohib", "Donald Trump" names "President Donald Trump"; "Mohib Hamdullah", "Hamdullah" (a first
+    name), "US State Department" for "United States Department of State", or an unresolved
+    speaker do not."""
+    if not predicted:
+        return False
+    mine, theirs = _name_words(predicted), _name_words(gold)
+    return bool(mine) and theirs[-len(mine) :] == mine
+
+
+def evaluate_gum(folder: Path) -> dict[str, dict[str, Score]]:
+    """Score the pipeline on a GUM folder (see :func:`read_gum`): ``all`` and one entry per genre,
+    each under every matching. The speaker name of a matched pair is right when
+    :func:`same_entity_name` accepts the statement's resolved speaker for the name of the gold
+    source's coreference chain; pairs whose chain has no name are not counted."""
+    scores = evaluate_groups(read_gum(folder), lambda gold: ("all", str(gold.meta["genre"])), same_entity_name)
+    return {"all": scores.pop("all"), **dict(sorted(scores.items()))} if scores else {}
 
 
 # -- labelled sets for the analyses: topics, shifts --------------------------------------------
