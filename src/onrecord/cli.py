@@ -776,8 +776,8 @@ def eval_(
     kind: Annotated[
         str,
         typer.Argument(
-            help="polnear (a PolNeAR split folder), gold (onrecord gold .yaml or .jsonl), "
-            "topics, shifts or trace (a labelled .yaml set)."
+            help="polnear (a PolNeAR split folder), gum (a GUM folder of .conllu files), gold (onrecord "
+            "gold .yaml or .jsonl), topics, shifts or trace (a labelled .yaml set)."
         ),
     ],
     path: Annotated[Path, typer.Argument(help="The split folder, gold file or labelled set.")],
@@ -786,14 +786,17 @@ def eval_(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
-    """Score against gold: extraction (precision, recall, F1, speaker and cue agreement), topic
-    assignment or shift finding (precision, recall, F1 per class)."""
+    """Score against gold: extraction (precision, recall, F1, speaker and cue agreement; for gum
+    also per genre and the resolved speaker's name), topic assignment or shift finding
+    (precision, recall, F1 per class)."""
     from onrecord import evaluate as ev
 
-    if kind not in {"polnear", "gold", "topics", "shifts", "trace"}:
-        raise fail(f"unknown gold kind {kind!r}; choose polnear, gold, topics, shifts or trace", 2)
+    if kind not in {"polnear", "gum", "gold", "topics", "shifts", "trace"}:
+        raise fail(f"unknown gold kind {kind!r}; choose polnear, gum, gold, topics, shifts or trace", 2)
     try:
-        if kind == "trace":
+        if kind == "gum":
+            groups = ev.evaluate_gum(path)
+        elif kind == "trace":
             tallies, _ = ev.evaluate_trace(path, corpus or Path("../shared/data/trump-campaign/text"))
         elif kind in {"topics", "shifts"}:
             tallies = ev.evaluate_topics(path) if kind == "topics" else ev.evaluate_shifts(path)
@@ -812,24 +815,40 @@ def eval_(
             table.add_row(name, str(t.gold), f"{t.precision:.3f}", f"{t.recall:.3f}", f"{t.f1:.3f}")
         out.print(table)
         return
+
+    def cells(s: ev.Score) -> list[str]:
+        names = "—" if s.name_accuracy is None else f"{s.name_accuracy:.3f}"
+        return [f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", f"{s.speaker_agreement:.3f}",
+                f"{s.cue_agreement:.3f}", names]  # fmt: skip
+
+    columns = ("matching", "precision", "recall", "F1", "speaker agr.", "cue agr.", "speaker name")
+    if kind == "gum":  # one block of rows per genre, "all" first; the name is the chain's, see evaluate_gum
+        if as_json:
+            sys.stdout.write(json.dumps({g: {k: v.as_dict() for k, v in s.items()} for g, s in groups.items()},
+                                        indent=2) + "\n")  # fmt: skip
+            return
+        first = groups["all"]["exact"] if groups else ev.Score()
+        table = Table(
+            title=f"{path}: {first.gold} gold attributions, {first.predicted} predicted", title_justify="left"
+        )
+        for column in ("genre", "matching", "prec.", "recall", "F1", "speaker", "cue", "name"):
+            table.add_column(column, justify="left" if column == "genre" else "right")
+        for genre, scores in groups.items():
+            labels = [genre, f"{next(iter(scores.values())).gold} gold"]
+            for n, (name, s) in enumerate(scores.items()):
+                table.add_row(labels[n] if n < 2 else "", name, *cells(s), end_section=n == len(scores) - 1)
+        out.print(table)
+        out.print("speaker, cue: agreement when matched; name: resolved speaker = source's entity")
+        return
     if as_json:
         sys.stdout.write(json.dumps({k: v.as_dict() for k, v in scores.items()}, indent=2) + "\n")
         return
     first = next(iter(scores.values()))
     table = Table(title=f"{path}: {first.gold} gold statements, {first.predicted} predicted", title_justify="left")
-    for column in ("matching", "precision", "recall", "F1", "speaker agr.", "cue agr.", "speaker name"):
+    for column in columns:
         table.add_column(column, justify="right")
     for name, s in scores.items():
-        names = "—" if s.name_accuracy is None else f"{s.name_accuracy:.3f}"
-        table.add_row(
-            name,
-            f"{s.precision:.3f}",
-            f"{s.recall:.3f}",
-            f"{s.f1:.3f}",
-            f"{s.speaker_agreement:.3f}",
-            f"{s.cue_agreement:.3f}",
-            names,
-        )
+        table.add_row(name, *cells(s))
     out.print(table)
 
 
