@@ -18,12 +18,16 @@ from onrecord.ingest import NOTES, expand, from_text, read
 needs_posix = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and /dev/zero")
 
 
+class Hung(Exception):
+    """Not a TimeoutError: that is an OSError, which glob and os.walk swallow."""
+
+
 @contextlib.contextmanager
 def deadline(seconds: int):
     """Fail instead of hanging: a blocked open() of a FIFO is interrupted by the alarm."""
 
     def expired(signum, frame):
-        raise TimeoutError(f"still running after {seconds} s")
+        raise Hung(f"still running after {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.alarm(seconds)
@@ -168,6 +172,26 @@ def test_linked_directories_are_followed_once_and_never_loop(tmp_path):
     with deadline(20):
         found = list(expand([str(top)]))
     assert found == [str(top / "linked" / "b.txt"), str(top / "sub" / "a.txt")]
+
+
+def test_a_recursive_glob_over_linked_directories_ends(tmp_path, monkeypatch):
+    # glob.glob follows links in "**": with two links to "." it lists 2**40 paths
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_text("a")
+    (tmp_path / "sub" / "b.txt").write_text("b")
+    (tmp_path / "sub" / "c.md").write_text("c")
+    (tmp_path / "x").symlink_to(".")
+    (tmp_path / "y").symlink_to(".")
+    (tmp_path / "[odd]").mkdir()
+    (tmp_path / "[odd]" / "d.txt").write_text("d")
+    with deadline(20):
+        found = list(expand([str(tmp_path / "**" / "*.txt")]))
+        assert found == [str(tmp_path / "[odd]" / "d.txt"), str(tmp_path / "a.txt"), str(tmp_path / "sub" / "b.txt")]
+        monkeypatch.chdir(tmp_path)
+        assert list(expand(["**/*.md"])) == [os.path.join("sub", "c.md")]
+        # "*" names the links, so each is walked once: finite, as glob would list them
+        assert list(expand(["*/**/*.md"])) == [os.path.join(d, "sub", "c.md") for d in ("", "x", "y")]
+        assert list(expand(["sub/**"])) == [os.path.join("sub", "b.txt"), os.path.join("sub", "c.md")]
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads everything")

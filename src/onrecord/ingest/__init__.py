@@ -14,7 +14,7 @@ import glob
 import math
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -61,7 +61,7 @@ def expand(paths: Iterable[str]) -> Iterator[str | InputError]:
         elif os.path.lexists(raw):
             yield _checked(raw)
         elif glob.has_magic(raw):
-            matches = sorted(glob.glob(raw, recursive=True))
+            matches = _glob(raw)
             yield from expand(matches) if matches else [InputError(raw, "matches no file")]
         else:
             yield InputError(raw, "no such file or directory")
@@ -79,27 +79,55 @@ def _checked(path: str) -> str | InputError:
 
 
 def _walk(top: str) -> Iterator[str | InputError]:
-    """Files under ``top`` in order, hidden ones skipped. Linked directories are followed, but each
-    directory is walked once, so a link to itself or to a parent cannot loop."""
+    """Files under ``top`` in order, hidden ones skipped; a directory that cannot be listed is an error."""
     unlisted: list[OSError] = []
-    seen = {_identity(top)}
     found = 0
-    for root, dirs, files in os.walk(top, onerror=unlisted.append, followlinks=True):
-        yield from _unlisted(unlisted)
-        kept = []
-        for name in sorted(dirs):
-            identity = _identity(os.path.join(root, name))
-            if not name.startswith(".") and identity is not None and identity not in seen:
-                seen.add(identity)
-                kept.append(name)
-        dirs[:] = kept
-        for name in sorted(files):
-            if not name.startswith("."):
-                found += 1
-                yield _checked(os.path.join(root, name))
+    for root, files in _tree(top, unlisted.append):
+        for item in [*_unlisted(unlisted), *(_checked(os.path.join(root, name)) for name in files)]:
+            found += 1
+            yield item
     yield from _unlisted(unlisted)
-    if not found and not unlisted:
+    if not found:
         yield InputError(top, "no files to read in this directory (hidden files are skipped)")
+
+
+def _tree(top: str, onerror: Callable[[OSError], object] | None = None) -> Iterator[tuple[str, list[str]]]:
+    """``(directory, its file names)`` for ``top`` and each directory under it, in order, hidden ones
+    skipped. Linked directories are followed, but each directory is visited once, so a link to
+    itself or to a parent cannot loop."""
+    seen = {_identity(top)}
+
+    def first_visit(path: str) -> bool:
+        identity = _identity(path)
+        if identity is None or identity in seen:
+            return False
+        seen.add(identity)
+        return True
+
+    for root, dirs, files in os.walk(top, onerror=onerror, followlinks=True):
+        dirs[:] = [name for name in sorted(dirs) if not name.startswith(".") and first_visit(os.path.join(root, name))]
+        yield root, sorted(name for name in files if not name.startswith("."))
+
+
+def _glob(pattern: str) -> list[str]:
+    """Like ``glob.glob(pattern, recursive=True)``, but ``**`` visits each directory once: glob
+    follows links there, and two links to ``.`` make it list paths without end."""
+    parts = pattern.split(os.sep)
+    if "**" not in parts:
+        return glob.glob(pattern)
+    at = parts.index("**")
+    head, rest = os.sep.join(parts[:at]) or (os.sep if at else ""), os.sep.join(parts[at + 1 :])
+    found: list[str] = []
+    for top in glob.glob(head) if glob.has_magic(head) else [head]:
+        if not os.path.isdir(top or os.curdir):
+            continue
+        if not rest:  # "dir/**": the directory, which is then walked
+            found.append(top or os.curdir)
+            continue
+        for root, _ in _tree(top or os.curdir):
+            where = root if top else "" if root == os.curdir else os.path.relpath(root)
+            found += _glob(os.path.join(glob.escape(where), rest))
+    return sorted(set(found))
 
 
 def _unlisted(errors: list[OSError]) -> Iterator[InputError]:
