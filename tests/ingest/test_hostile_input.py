@@ -291,6 +291,18 @@ def test_an_explicit_encoding_is_used_and_checked(tmp_path):
     assert "not valid cp1252 at byte 6" in refused(path, encoding="cp1252")
 
 
+@pytest.mark.parametrize(
+    "meta",
+    ['<meta charset="windows-1252">', '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'],
+)
+def test_an_html_page_in_the_encoding_it_declares_is_read(tmp_path, meta):
+    text = "Le ministre a déclaré que les négociations étaient à l’arrêt, selon Anna Petrova."
+    path = tmp_path / "page.html"
+    path.write_bytes(f"<html><head>{meta}<title>T</title></head><body><p>{text}</p></body></html>".encode("cp1252"))
+    (doc,) = read(str(path))
+    assert doc.text == text and NOTES not in doc.meta
+
+
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
 def test_utf16_with_a_bom_is_decoded(tmp_path, codec):
     text = "Petrova said “talks stalled”.\nKallas said no.\n"

@@ -28,6 +28,7 @@ _BOMS = (
 _BLANK = re.compile(
     r"[\s\u00ad\u034f\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164\ufeff\uffa0]*"
 )
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # A legacy guess must be this clean (charset_normalizer's "chaos", 0..1) and coherent in some language,
 # and no rival of (almost) the same cleanliness may read the bytes differently.
@@ -45,11 +46,25 @@ def bom_codec(data: bytes) -> str | None:
     return next((codec for bom, codec in _BOMS if data.startswith(bom)), None)
 
 
-def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, str | None]:
+def html_charset(data: bytes) -> str | None:
+    """The codec an HTML page declares in a ``<meta>`` near its start, when Python knows it."""
+    found = _META_CHARSET.search(data[:4096])
+    if not found:
+        return None
+    try:
+        name = codecs.lookup(found[1].decode("ascii")).name
+    except LookupError:
+        return None
+    # as browsers do (WHATWG): pages labelled Latin-1 or ASCII are windows-1252
+    return "cp1252" if name in {"latin-1", "iso8859-1", "ascii"} else name
+
+
+def decode(data: bytes, path: str, encoding: str | None = None, declared: str | None = None) -> tuple[str, str | None]:
     """Return ``(text, note)``; ``note`` says which encoding was assumed when it was detected.
 
-    ``encoding`` forces a codec (the bytes must then be valid in it). Raises :class:`InputError`
-    for empty or binary data and for bytes whose encoding cannot be known.
+    ``encoding`` forces a codec (the bytes must then be valid in it); ``declared`` is the one the
+    file itself names (an HTML ``<meta charset>``), used when the bytes are not UTF-8. Raises
+    :class:`InputError` for empty or binary data and for bytes whose encoding cannot be known.
     """
     if not data.strip():
         raise InputError(path, "the file is empty; nothing to read")
@@ -62,7 +77,7 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, st
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            text, note = _legacy(data, path, exc)
+            text, note = (_strict(data, declared, path), None) if declared else _legacy(data, path, exc)
     text = text.removeprefix("\ufeff")  # a mark left by an explicit utf-8 or a legacy codec
     if is_blank(text):
         raise InputError(path, "the file is empty (only white space); nothing to read")

@@ -20,7 +20,7 @@ import yaml
 
 from onrecord import safe_yaml
 from onrecord.errors import InputError
-from onrecord.ingest.decode import bom_codec, decode, is_blank
+from onrecord.ingest.decode import bom_codec, decode, html_charset, is_blank
 from onrecord.ingest.filenames import parse_name
 from onrecord.ingest.transcript import find_turns
 from onrecord.model import Document
@@ -207,7 +207,7 @@ def read_html(data: bytes, path: str, given: Given) -> Iterator[Result]:
     """An HTML page: its main text and metadata, by trafilatura."""
     import trafilatura
 
-    html, note = decode(data, path, given.encoding)
+    html, note = decode(data, path, given.encoding, declared=html_charset(data))
     extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, favor_recall=True)
     text = getattr(extracted, "text", None) if extracted is not None else None
     if not text or is_blank(text):
