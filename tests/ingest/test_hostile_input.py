@@ -139,6 +139,20 @@ def test_a_file_that_lies_about_its_size_is_read_only_up_to_the_limit(tmp_path, 
     assert sum(taken) <= 100_001
 
 
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0", "lots"])
+def test_the_size_limit_must_be_a_positive_number(tmp_path, monkeypatch, value):
+    from onrecord.ingest import limit_bytes
+
+    with pytest.raises(ValueError, match="greater than 0"):
+        limit_bytes(value)
+    path = tmp_path / "a.txt"
+    path.write_text("Petrova said so.")
+    monkeypatch.setenv("ONRECORD_MAX_MB", value)
+    with pytest.raises(ValueError, match=f"ONRECORD_MAX_MB='{value}'"):
+        list(read(str(path)))
+    assert limit_bytes("0.5") == 500_000 and limit_bytes(1e-9) == 1
+
+
 def test_symlinks_to_files_are_read_broken_ones_and_loops_are_named(tmp_path):
     (tmp_path / "real.txt").write_text("Petrova said talks stalled.")
     (tmp_path / "link.txt").symlink_to(tmp_path / "real.txt")

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from onrecord.config import setting
+from onrecord.config import SETTINGS, setting
 from onrecord.errors import InputError
 from onrecord.ingest.decode import is_blank
 from onrecord.ingest.readers import NOTES, READERS, Given, Result, normalise_date, sniff_reader, stated_date
@@ -45,6 +45,14 @@ def limit_bytes(megabytes: float | str) -> int:
     if not math.isfinite(value) or value <= 0:
         raise ValueError("must be a number of megabytes greater than 0")
     return max(1, int(value * 1_000_000))
+
+
+def _setting_limit() -> int:
+    raw = setting("max_mb")
+    try:
+        return limit_bytes(raw)
+    except ValueError as exc:
+        raise ValueError(f"{SETTINGS['max_mb'].env}={raw!r}: {exc}") from None
 
 
 def expand(paths: Iterable[str]) -> Iterator[str | InputError]:
@@ -160,7 +168,7 @@ def read(
     than ``max_bytes``, not text), ValueError for a ``date`` that is not a calendar date and
     LookupError for an unknown ``encoding``.
     """
-    limit = max_bytes if max_bytes is not None else limit_bytes(setting("max_mb"))
+    limit = max_bytes if max_bytes is not None else _setting_limit()
     when = normalise_date(date)
     if date and when is None:
         raise ValueError(f"date {date!r} is not a calendar date; use YYYY-MM-DD")
