@@ -56,7 +56,8 @@ def process(
             yield Processed(document, (), extraction.problem)
             continue
         try:
-            statements = tuple(resolve_document(document, extraction, check=deadline.check))
+            with deadline.running():
+                statements = tuple(resolve_document(document, extraction, check=deadline.check))
         except OverBudget as exc:
             yield Processed(document, (), str(exc))
             continue

@@ -8,6 +8,8 @@ thread (the web server extracts in a worker thread) and leaves no half-done stat
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 def clock() -> float:
@@ -26,18 +28,36 @@ class OverBudget(Exception):
 
 
 class Deadline:
-    """``seconds`` from :meth:`start` on; None never runs out."""
+    """``seconds`` of work on one document; None never runs out.
+
+    Only time spent on this document counts: a batch parse is shared out by characters
+    (:meth:`charge`), and the rest is counted while the work runs (:meth:`running`), so a slow
+    neighbour in the same batch does not use up this document's budget.
+    """
 
     def __init__(self, seconds: float | None) -> None:
         self.seconds = seconds
-        self._end: float | None = None
+        self.spent = 0.0
+        self._since: float | None = None
 
-    def start(self) -> None:
-        """Start the clock, once: later calls keep the first start."""
-        if self.seconds is not None and self._end is None:
-            self._end = clock() + self.seconds
+    def charge(self, seconds: float) -> None:
+        """Count ``seconds`` of shared work against this document."""
+        self.spent += seconds
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        """Count the time spent inside the block."""
+        self._since = clock()
+        try:
+            yield
+        finally:
+            self.spent += clock() - self._since
+            self._since = None
 
     def check(self) -> None:
         """Raise :class:`OverBudget` when the budget is spent (a budget of 0 is spent at once)."""
-        if self._end is not None and clock() >= self._end:
-            raise OverBudget(self.seconds or 0)
+        if self.seconds is None:
+            return
+        spent = self.spent + (clock() - self._since if self._since is not None else 0.0)
+        if spent >= self.seconds:
+            raise OverBudget(self.seconds)

@@ -27,6 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from onrecord.errors import ExtractionError
+from onrecord.extract import budget as doc_budget  # its clock, looked up at each call (tests replace it)
 from onrecord.extract.budget import Deadline, OverBudget
 from onrecord.extract.lexicon import Lexicon, lexicon
 from onrecord.extract.nlp import load_nlp
@@ -186,9 +187,9 @@ class Extractor:
         ``window_chars`` characters, and each parsed section is read into plain data at once and
         its spaCy ``Doc`` dropped, so memory stays bounded by one batch for any number and size of
         documents, one huge document included.
-        A document the rules fail on, or that runs past ``budget`` seconds (counted from its
-        first parsed section), yields an :class:`ExtractionError` in its place; the deadline goes
-        on running, for speaker resolution.
+        A document the rules fail on, or whose work takes more than ``budget`` seconds (its share
+        of each parse, and its own rules and assembly), yields an :class:`ExtractionError` in its
+        place; the same deadline then counts speaker resolution.
         """
         for chunk in _batched(documents, window, window_chars):
             deadlines = [Deadline(budget) for _ in chunk]
@@ -199,11 +200,18 @@ class Extractor:
             for end, batch in _section_batches(tasks, self.batch_size, window_chars):
                 batch = [(i, section) for i, section in batch if self._alive(i, deadlines, failed)]
                 texts = [(self._section_text(chunk[i], section), (i, section)) for i, section in batch]
-                for spacy_doc, (i, section) in self.nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size):
+                began = doc_budget.clock()
+                parsed = list(self.nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size))
+                # the parse is shared: each document is charged its share of the characters
+                share = (doc_budget.clock() - began) / max(1, sum(len(text) for text, _ in texts))
+                for spacy_doc, (i, section) in parsed:
+                    deadlines[i].charge(share * len(spacy_doc.text))
                     if failed[i] is None:
-                        data, failed[i] = _guarded(self._read, chunk[i], spacy_doc, section, deadlines[i])
+                        with deadlines[i].running():
+                            data, failed[i] = _guarded(self._read, chunk[i], spacy_doc, section, deadlines[i])
                         if data is not None:
                             parts[i].append(data)
+                del parsed  # the batch's parses go before the next batch is parsed
                 # documents before the next task's are complete: assemble and hand them on now
                 upto = tasks[end][0] if end < len(tasks) else len(chunk)
                 while done < upto:
@@ -216,9 +224,8 @@ class Extractor:
 
     @staticmethod
     def _alive(i: int, deadlines: list[Deadline], failed: list[str | None]) -> bool:
-        """Whether document ``i`` is still worth parsing: start its clock, and stop one over budget."""
+        """Whether document ``i`` is still worth parsing: not failed, nor over its budget."""
         if failed[i] is None:
-            deadlines[i].start()
             try:
                 deadlines[i].check()
             except OverBudget as exc:
@@ -228,8 +235,8 @@ class Extractor:
     def _finish(
         self, document: Document, parts: list[_SectionData], failed: str | None, deadline: Deadline
     ) -> Extraction | ExtractionError:
-        deadline.start()  # a document without sections starts here
-        extraction, problem = (None, failed) if failed else _guarded(self._assemble, document, parts, deadline)
+        with deadline.running():
+            extraction, problem = (None, failed) if failed else _guarded(self._assemble, document, parts, deadline)
         return extraction if extraction is not None else ExtractionError(document.source, problem or "")
 
     def _section_text(self, document: Document, section: Section) -> str:

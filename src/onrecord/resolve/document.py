@@ -23,7 +23,7 @@ import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from onrecord.model import Document, Entity, Extraction, Span, Statement
 from onrecord.resolve.names import (
@@ -73,7 +73,6 @@ class DocumentResolver:
         self._matching: dict[str, list[Span]] = {}  # phrase -> names of the descriptors it matches
         self._phrase_names: dict[str, tuple[str | None, int]] = {}  # phrase -> (last name, first position)
         self._pure: dict[Span, str | None] = {}  # name_for results that depend on the span alone
-        self.name_calls = 0  # evaluations of a span's name (not memo hits): linear in the document
         # entities by start, for the few that sit inside or around one mention
         entities = extraction.entities
         self._entity_order = sorted(range(len(entities)), key=lambda i: entities[i].span.start)
@@ -124,38 +123,37 @@ class DocumentResolver:
 
     def name_for(self, span: Span) -> str | None:
         """The name the mention at ``span`` stands for, following alias and descriptor links."""
-        return self._name_for(span, {}, set())[0]
+        return self._name_for(span, _Lookup())[0]
 
-    def _name_for(self, span: Span, memo: dict[Span, str | None], path: set[Span]) -> tuple[str | None, bool]:
+    def _name_for(self, span: Span, call: _Lookup) -> tuple[str | None, bool]:
         """``span``'s name, and whether it depends on ``span`` alone ("pure": kept for the whole
-        document). Each span is worked out once per call (``memo``), so linked descriptors cost
-        their number, not the number of paths between them; a result that leans on the speakers
+        document). Each span is worked out once per call, so linked descriptors cost their
+        number, not the number of paths between them; a result that leans on the speakers
         resolved so far, or on a cut cycle, holds for this call only."""
         if span in self._pure:
             return self._pure[span], True
-        if span in memo:
-            return memo[span], False
-        if span in path:  # descriptor and alias links can form a cycle: follow each once
+        if span in call.names:
+            return call.names[span], False
+        if span in call.path:  # descriptor and alias links can form a cycle: follow each once
             return None, False
-        path.add(span)
+        call.path.add(span)
         try:
-            name, pure = self._name_of(span, memo, path)
+            name, pure = self._name_of(span, call)
         finally:
-            path.discard(span)
-        (self._pure if pure else memo)[span] = name
+            call.path.discard(span)
+        (self._pure if pure else call.names)[span] = name
         return name, pure
 
-    def _name_of(self, span: Span, memo: dict[Span, str | None], path: set[Span]) -> tuple[str | None, bool]:
-        self.name_calls += 1
+    def _name_of(self, span: Span, call: _Lookup) -> tuple[str | None, bool]:
         mention = span.of(self.text)
         linked = self.aliases.get((span.start, span.end))
         if linked is not None:
-            return self._name_for(linked, memo, path)
+            return self._name_for(linked, call)
         inside = [e for e in self._entities_in(span.start, span.end) if span.contains(e.span)]
         people = [e for e in inside if strip_name(e.text) in self.persons]
         if people:
             return self.fullest(strip_name(people[0].text)), True
-        descriptor, pure = self._descriptor(mention, span.start, memo, path)
+        descriptor, pure = self._descriptor(mention, span.start, call)
         if descriptor:
             return descriptor, pure
         if is_title(mention):
@@ -179,9 +177,7 @@ class DocumentResolver:
             self._written[name] = re.search(rf"[a-z,;] {re.escape(name)}\b", self.text) is not None
         return self._written[name]
 
-    def _descriptor(
-        self, mention: str, at: int, memo: dict[Span, str | None], path: set[Span]
-    ) -> tuple[str | None, bool]:
+    def _descriptor(self, mention: str, at: int, call: _Lookup) -> tuple[str | None, bool]:
         """The name a descriptor (``the foreign minister``) was linked to: the last linked name,
         provided one was linked before ``at`` (any, for a bare title); and whether that is pure."""
         words = tokens(mention.lower())
@@ -191,18 +187,25 @@ class DocumentResolver:
             return None, True
         phrase = " ".join(words)
         if phrase in self._phrase_names:
-            last, first = self._phrase_names[phrase]
-            pure = True
+            (last, first), pure = self._phrase_names[phrase], True
+        elif phrase in call.phrases:
+            (last, first), pure = call.phrases[phrase], False
+        elif phrase in call.path:  # a descriptor linked, through others, to itself
+            return None, False
         else:
+            # the links of a phrase are summed up once: the last name found and the first position
             last, first, pure = None, -1, True
-            for name in self._descriptor_names(phrase, words):
-                found, each_pure = self._name_for(name, memo, path)
-                pure = pure and each_pure
-                if found:
-                    last = found
-                    first = name.start if first < 0 else min(first, name.start)
-            if pure:
-                self._phrase_names[phrase] = (last, first)
+            call.path.add(phrase)
+            try:
+                for name in self._descriptor_names(phrase, words):
+                    found, each_pure = self._name_for(name, call)
+                    pure = pure and each_pure
+                    if found:
+                        last = found
+                        first = name.start if first < 0 else min(first, name.start)
+            finally:
+                call.path.discard(phrase)
+            (self._phrase_names if pure else call.phrases)[phrase] = (last, first)
         # a descriptor named only further on stands for that name only when it is a bare title
         return (last if last is not None and (0 <= first < at or is_title(mention)) else None), pure
 
@@ -341,6 +344,15 @@ class DocumentResolver:
                     return None
                 names.append(name)
         return " and ".join(names) if len(names) > 1 else None
+
+
+@dataclass(slots=True)
+class _Lookup:
+    """One :meth:`DocumentResolver.name_for` call: what it worked out, and the links it follows."""
+
+    names: dict[Span, str | None] = field(default_factory=dict)
+    phrases: dict[str, tuple[str | None, int]] = field(default_factory=dict)
+    path: set[Span | str] = field(default_factory=set)  # spans and descriptor phrases being followed
 
 
 def _across_turns(turns: list[Statement]) -> dict[int, tuple[str | None, str | None]]:
