@@ -20,7 +20,7 @@ FIXTURE = """\
 # meta::dateCreated = 2020-01-02
 # newpar
 # text = Anna Petrova, the minister, said the plan will fail because costs rose.
-1\tAnna\tAnna\tPROPN\t_\t_\t2\tflat\t_\tDiscourse=attribution-positive:1->2|Entity=(1-person-new-sssss-cf1-1,2-coref-Anna_Petrova
+1\tAnna\tAnna\tPROPN\t_\t_\t2\tflat\t_\tDiscourse=attribution-positive:1->2|Entity=(1-person-new-sssss-cf1-1,2-coref-Anna_Petrova_Ivanova
 2\tPetrova\tPetrova\tPROPN\t_\t_\t7\tnsubj\t_\tEntity=1)|SpaceAfter=No
 3\t,\t,\tPUNCT\t_\t_\t5\tpunct\t_\t_
 4\tthe\tthe\tDET\t_\t_\t5\tdet\t_\tEntity=(1-person-giv:act-sssss-cf1-2-appos
@@ -88,16 +88,17 @@ def test_reads_a_gum_document(tmp_path):
     )
     assert doc.meta == {"genre": "news", "title": "Tiny", "date": "2020-01-02"}
     got = [
-        (_text(doc.text, s.content), _text(doc.text, s.source), _text(doc.text, s.cue), s.speaker)
+        (_text(doc.text, s.content), _text(doc.text, s.source), _text(doc.text, s.cue), s.speaker, s.aliases)
         for s in doc.statements
     ]
+    petrova = ("Anna Petrova Ivanova", ("Anna Petrova",))  # the Wikipedia title, then the name as written
     assert got == [
         # the content runs on over what hangs from it in its sentence; the source keeps its apposition
-        ("the plan will fail because costs rose", "Anna Petrova, the minister", "said", "Anna Petrova"),
-        # the chain's Wikipedia title names "she"; edge punctuation is not content
-        ("We won", "she", "told", "Anna Petrova"),
+        ("the plan will fail because costs rose", "Anna Petrova, the minister", "said", *petrova),
+        # the chain's names name "she"; edge punctuation is not content
+        ("We won", "she", "told", *petrova),
         # no link: the longest proper-name run of the chain, the nested organisation left out
-        ("it rained", "Carl Ray of Acme", "said", "Carl Ray"),
+        ("it rained", "Carl Ray of Acme", "said", "Carl Ray", ()),
     ]  # and "Image: Nick Moreau." is a credit, not a statement
 
 
@@ -125,6 +126,13 @@ def test_reads_the_conllu_folder_inside(tmp_path):
 )
 def test_same_entity_name(predicted, gold, same):
     assert same_entity_name(predicted, gold) is same
+
+
+def test_any_name_of_the_entity_counts():
+    assert same_entity_name("Cres Eastman", "Creswell Eastman", "Cres Eastman", "Professor Cres Eastman")
+    assert same_entity_name("AFP", "Agence France-Presse", "AFP")
+    assert not same_entity_name("Creswell", "Creswell Eastman", "Cres Eastman")
+    assert not same_entity_name("Eastman")  # no names: nothing to match
 
 
 def _fingerprint(files: list[Path]) -> str:
@@ -155,6 +163,6 @@ def test_gum_news_and_interview_floors(shared_data, tmp_path):
     assert both.f1 >= 0.51  # measured 0.534
     assert both.precision >= 0.44  # measured 0.463
     assert both.speaker_agreement >= 0.84  # measured 0.861
-    assert both.name_accuracy is not None and both.name_accuracy >= 0.34  # measured 0.367
+    assert both.name_accuracy is not None and both.name_accuracy >= 0.45  # measured 0.469
     assert scores["news"]["both50"].f1 >= 0.55  # measured 0.571
     assert scores["interview"]["both50"].f1 >= 0.47  # measured 0.492

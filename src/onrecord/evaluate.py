@@ -17,7 +17,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -39,6 +39,7 @@ class GoldStatement:
     cue: Ranges = ()
     speaker: str | None = None
     kind: str | None = None
+    aliases: tuple[str, ...] = ()  # other names the speaker goes by in the text (GUM)
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,10 +406,10 @@ def _span(doc: GumDocument, indices: Iterable[int]) -> Ranges:
     return tuple(out)
 
 
-def _proper_name(doc: GumDocument, entity: str) -> str | None:
-    """The longest run of proper nouns inside a mention of ``entity``, leaving out words of other
-    entities' mentions nested in it ("Campbell" in "Campbell's partner, Jason Louth")."""
-    best: list[int] = []
+def _proper_names(doc: GumDocument, entity: str) -> list[str]:
+    """The runs of proper nouns inside the mentions of ``entity``, longest first, leaving out words
+    of other entities' mentions nested in them ("Campbell" in "Campbell's partner, Jason Louth")."""
+    runs: list[list[int]] = []
     for ident, first, last in doc.mentions:
         if ident != entity:
             continue
@@ -418,23 +419,38 @@ def _proper_name(doc: GumDocument, entity: str) -> str | None:
             if other != entity and first <= f and la <= last
             for i in range(f, la + 1)
         }
+        words = doc.words
+        proper = {i for i in range(first, last + 1) if i not in others and words[i].upos == "PROPN"}
+        proper |= {  # a hyphen inside a name: "al-Amr", "El-Hassan"
+            i
+            for i in range(first + 1, last)
+            if words[i].form == "-"
+            and {i - 1, i + 1} <= proper
+            and words[i - 1].end == words[i].start
+            and words[i].end == words[i + 1].start
+        }
         run: list[int] = []
         for i in range(first, last + 2):
-            if i <= last and i not in others and doc.words[i].upos == "PROPN":
+            if i in proper:
                 run.append(i)
                 continue
-            if len(run) > len(best):
-                best = run
+            if run:
+                runs.append(run)
             run = []
-    return " ".join(doc.words[i].form for i in best) or None
+    runs.sort(key=lambda r: (-len(r), r[0]))
+    return list(dict.fromkeys(doc.text[doc.words[r[0]].start : doc.words[r[-1]].end] for r in runs))
 
 
-def gum_entity_name(doc: GumDocument, entity: str) -> str | None:
-    """The name of a coreference chain: its Wikipedia title (without a disambiguation such as
-    "(politician)"), else its longest proper-name mention, else None."""
-    if title := doc.links.get(entity):
-        return re.sub(r"\s*\([^)]*\)$", "", title.replace("_", " "))
-    return _proper_name(doc, entity)
+def gum_entity_names(doc: GumDocument, entity: str) -> tuple[str, ...]:
+    """The names of a coreference chain, the one it is known by first: its Wikipedia title
+    (without a disambiguation such as "(politician)"), else its longest proper-name mention. Then
+    the other proper-name mentions the text uses for it that can name it alone: two words or
+    more ("Cres Eastman" for Creswell Eastman, "World Health Organisation"), or an acronym ("AFP")."""
+    written = _proper_names(doc, entity)
+    title = doc.links.get(entity)
+    first = [re.sub(r"\s*\([^)]*\)$", "", title.replace("_", " "))] if title else written[:1]
+    alone = [n for n in written if " " in n or (len(n) > 1 and n.isupper())]
+    return tuple(dict.fromkeys(first + alone))
 
 
 def _content_edus(doc: GumDocument, units: dict[int, set[int]], source: int, target: int) -> range:
@@ -496,13 +512,14 @@ def _attribution(doc: GumDocument, units: dict[int, set[int]], source: int, targ
     mention = (
         [i for i in _subtree(doc, subject, words) if i not in cue and i not in marker] if subject is not None else []
     )
-    speaker = None
+    names: tuple[str, ...] = ()
     if mention:
         around = [m for m in doc.mentions if m[1] <= subject <= m[2]]
         if around:  # the chain of the mention that fits the source words best
             entity = min(around, key=lambda m: abs(m[1] - mention[0]) + abs(m[2] - mention[-1]))[0]
-            speaker = gum_entity_name(doc, entity)
-    return GoldStatement(_span(doc, content), _span(doc, mention), _span(doc, cue), speaker)
+            names = gum_entity_names(doc, entity)
+    speaker = names[0] if names else None
+    return GoldStatement(_span(doc, content), _span(doc, mention), _span(doc, cue), speaker, aliases=names[1:])
 
 
 def gum_statements(doc: GumDocument) -> tuple[GoldStatement, ...]:
@@ -596,8 +613,8 @@ def _content_ranges(text: str, statement: Statement) -> Ranges:
     return _strip(text, ((statement.content_span.start, statement.content_span.end),))
 
 
-def _equal_names(predicted: str | None, gold: str) -> bool:
-    return predicted == gold
+def _equal_names(predicted: str | None, gold: GoldStatement) -> bool:
+    return predicted == gold.speaker
 
 
 def score_document(
@@ -605,12 +622,12 @@ def score_document(
     gold: Iterable[GoldStatement],
     predicted: Iterable[Statement],
     scores: dict[str, Score],
-    same_name: Callable[[str | None, str], bool] = _equal_names,
+    same_name: Callable[[str | None, GoldStatement], bool] = _equal_names,
 ) -> None:
     """Match ``predicted`` to ``gold`` one to one under each matching of ``scores`` and add the
     counts; ``same_name`` says whether a resolved speaker names the gold speaker."""
     gold = [
-        GoldStatement(_strip(text, g.content), _strip(text, g.source), _strip(text, g.cue), g.speaker, g.kind)
+        replace(g, content=_strip(text, g.content), source=_strip(text, g.source), cue=_strip(text, g.cue))
         for g in gold
     ]
     gold = [g for g in gold if g.content]
@@ -648,7 +665,7 @@ def score_document(
                 score.cue_agreed += _agrees(g.cue, cue)
             if g.speaker is not None:
                 score.name_checked += 1
-                score.name_agreed += same_name(p.speaker, g.speaker)
+                score.name_agreed += same_name(p.speaker, g)
             if g.kind is not None:
                 score.kind_checked += 1
                 score.kind_agreed += p.kind == g.kind
@@ -657,7 +674,7 @@ def score_document(
 def evaluate_groups(
     documents: Iterable[GoldDocument],
     groups: Callable[[GoldDocument], Iterable[str]] = lambda gold: ("all",),
-    same_name: Callable[[str | None, str], bool] = _equal_names,
+    same_name: Callable[[str | None, GoldStatement], bool] = _equal_names,
 ) -> dict[str, dict[str, Score]]:
     """Run the pipeline over gold documents and score it under every matching, once for each
     group a document belongs to (``all``, its genre, ...), in the order groups first appear."""
@@ -689,24 +706,28 @@ def _name_words(name: str) -> list[str]:
     return words[1:] if words[:1] == ["the"] else words
 
 
-def same_entity_name(predicted: str | None, gold: str) -> bool:
-    """Whether a resolved speaker names the gold entity: after :func:`_name_words`, the gold name
-    ends with the whole predicted name. So "Hamdullah Mohib" and "Mohib" both name "Hamdullah
-    Mohib", "Donald Trump" names "President Donald Trump"; "Mohib Hamdullah", "Hamdullah" (a first
-    name), "US State Department" for "United States Department of State", or an unresolved
-    speaker do not."""
-    if not predicted:
-        return False
-    mine, theirs = _name_words(predicted), _name_words(gold)
-    return bool(mine) and theirs[-len(mine) :] == mine
+def same_entity_name(predicted: str | None, *names: str) -> bool:
+    """Whether a resolved speaker is one of the gold entity's ``names``: after :func:`_name_words`,
+    one of them ends with the whole predicted name. So "Hamdullah Mohib" and "Mohib" both name
+    "Hamdullah Mohib", "Donald Trump" names "President Donald Trump"; "Mohib Hamdullah",
+    "Hamdullah" (a first name), "US State Department" for "United States Department of State",
+    or an unresolved speaker do not."""
+    mine = _name_words(predicted or "")
+    return bool(mine) and any(_name_words(name)[-len(mine) :] == mine for name in names)
 
 
 def evaluate_gum(folder: Path) -> dict[str, dict[str, Score]]:
     """Score the pipeline on a GUM folder (see :func:`read_gum`): ``all`` and one entry per genre,
     each under every matching. The speaker name of a matched pair is right when
     :func:`same_entity_name` accepts the statement's resolved speaker for the name of the gold
-    source's coreference chain; pairs whose chain has no name are not counted."""
-    scores = evaluate_groups(read_gum(folder), lambda gold: ("all", str(gold.meta["genre"])), same_entity_name)
+    source's coreference chain (see :func:`gum_entity_names`: its title or longest proper name,
+    or another name of two words or an acronym the text uses for it); pairs whose chain has no
+    name are not counted."""
+    scores = evaluate_groups(
+        read_gum(folder),
+        lambda gold: ("all", str(gold.meta["genre"])),
+        lambda predicted, gold: same_entity_name(predicted, gold.speaker or "", *gold.aliases),
+    )
     return {"all": scores.pop("all"), **dict(sorted(scores.items()))} if scores else {}
 
 
