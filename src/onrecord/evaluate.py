@@ -1,4 +1,5 @@
-"""Accuracy against gold annotations: PolNeAR (BRAT standoff) and onrecord's own gold JSONL.
+"""Accuracy against gold annotations: PolNeAR (BRAT standoff), GUM (CoNLL-U with discourse
+relations and coreference) and onrecord's own gold YAML/JSONL.
 
 Sits above the pipeline (it runs ingest -> extract -> resolve on the gold texts) and below
 the CLI. Three matchings of predicted to gold content, one-to-one, greedy by overlap:
@@ -8,7 +9,8 @@ the CLI. Three matchings of predicted to gold content, one-to-one, greedy by ove
 - ``both50``: the overlap is at least 50% of the gold and at least 50% of the predicted content.
 
 On matched pairs, speaker agreement (the predicted speaker mention overlaps at least half of the
-gold source and vice versa) and cue agreement (same test on the cue) are reported.
+gold source and vice versa) and cue agreement (same test on the cue) are reported, and where the
+gold names its speaker, whether the resolved speaker is that name (GUM: see ``same_entity_name``).
 """
 
 from __future__ import annotations
@@ -524,8 +526,9 @@ def _attribution(doc: GumDocument, units: dict[int, set[int]], source: int, targ
 
 def gum_statements(doc: GumDocument) -> tuple[GoldStatement, ...]:
     """Every attribution relation of the document (``attribution-positive`` and ``-negative``,
-    beliefs and perceptions included, as GUM annotates them) as a gold statement. EDUs joined
-    by ``same-unit`` are one unit: a content or frame that an insertion split is all its parts."""
+    beliefs and perceptions included, as GUM annotates them) as a gold statement, but for media
+    credits and author lines (:func:`_is_credit`). EDUs joined by ``same-unit`` are one unit: a
+    content or frame that an insertion split is all its parts."""
     units = {edu: {edu} for edu in range(1, len(doc.edus) + 1)}
     for relation, source, target in doc.relations:
         if relation.startswith("same-unit"):
