@@ -88,6 +88,22 @@ def test_expand_lists_only_regular_files(tmp_path):
 
 
 @needs_posix
+def test_a_socket_is_refused(tmp_path):
+    import socket
+    import tempfile
+
+    short = tempfile.mkdtemp(dir="/tmp")  # a socket's path must fit in about 100 bytes
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(os.path.join(short, "s.txt"))
+        assert "is a socket, not a regular file" in refused(os.path.join(short, "s.txt"))
+    finally:
+        server.close()
+        os.unlink(os.path.join(short, "s.txt"))
+        os.rmdir(short)
+
+
+@needs_posix
 def test_a_fifo_swapped_in_after_the_check_does_not_block(tmp_path, monkeypatch):
     fifo, regular = tmp_path / "pipe.txt", tmp_path / "regular.txt"
     os.mkfifo(fifo)
