@@ -456,9 +456,10 @@ def gum_entity_names(doc: GumDocument, entity: str) -> tuple[str, ...]:
 
 
 def _content_edus(doc: GumDocument, units: dict[int, set[int]], source: int, target: int) -> range:
-    """The EDUs of a content: the ``target`` unit, widened over the neighbouring EDUs of its
-    sentences that hang from it in the discourse tree ("that the plan fails | because ..."),
-    never across the frame, another attribution or a sentence boundary."""
+    """The EDUs of a content: the ``target`` unit, widened over the neighbouring EDUs that hang
+    from it in the discourse tree ("that the plan fails | because ..."): within its sentences,
+    and across sentences towards the frame (GUM attributes a quotation of several sentences to
+    its head, which need not be the first), never across the frame or another attribution."""
     parent = {s: (t, r) for r, s, t in doc.relations}
 
     def inside(edu: int) -> bool:
@@ -473,9 +474,10 @@ def _content_edus(doc: GumDocument, units: dict[int, set[int]], source: int, tar
 
     sentences = {sentence(e) for e in units[target]}
     first, last = min(units[target]), max(units[target])
-    while first > 1 and sentence(first - 1) in sentences and inside(first - 1):
+    after, before = max(units[source]) < first, min(units[source]) > last  # where the frame is
+    while first > 1 and (sentence(first - 1) in sentences or after) and inside(first - 1):
         first -= 1
-    while last < len(doc.edus) and sentence(last + 1) in sentences and inside(last + 1):
+    while last < len(doc.edus) and (sentence(last + 1) in sentences or before) and inside(last + 1):
         last += 1
     return range(first, last + 1)
 
