@@ -240,24 +240,32 @@ def test_an_unreadable_directory_is_named_not_silently_skipped(tmp_path):
 
 
 def test_an_unreadable_directory_is_named_even_as_root(tmp_path, monkeypatch):
-    import onrecord.ingest as ingest
-
     (tmp_path / "a.txt").write_text("a")
     (tmp_path / "locked").mkdir()
-    real_walk = os.walk
+    (tmp_path / "locked" / "b.txt").write_text("b")
+    real_scandir = os.scandir
 
-    def walk(top, onerror=None, **kw):  # what os.walk does with a directory it may not list
-        for step in real_walk(top, onerror=onerror, **kw):
-            if step[0].endswith("locked"):
-                onerror(PermissionError(13, "Permission denied", step[0]))
-                continue
-            yield step
+    def scandir(path):  # what a directory without read permission gives a user who is not root
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
 
-    monkeypatch.setattr(ingest.os, "walk", walk)
+    monkeypatch.setattr(os, "scandir", scandir)
     found = list(expand([str(tmp_path)]))
     assert found[0] == str(tmp_path / "a.txt")
     assert isinstance(found[1], InputError) and found[1].path.endswith("locked")
     assert "permission denied" in str(found[1]) and "not read" in str(found[1])
+    assert len(found) == 2
+
+
+def test_a_very_deep_tree_is_walked(tmp_path):
+    deep = tmp_path
+    for _ in range(1200):  # deeper than Python's recursion limit; os.walk recursed
+        deep = deep / "d"
+        deep.mkdir()
+    (deep / "x.txt").write_text("x")
+    (found,) = expand([str(tmp_path)])
+    assert found == str(deep / "x.txt")
 
 
 def test_a_glob_matching_nothing_says_so(tmp_path):

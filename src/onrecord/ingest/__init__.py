@@ -100,21 +100,39 @@ def _walk(top: str) -> Iterator[str | InputError]:
 
 
 def _tree(top: str, onerror: Callable[[OSError], object] | None = None) -> Iterator[tuple[str, list[str]]]:
-    """``(directory, its file names)`` for ``top`` and each directory under it, in order, hidden ones
-    skipped. Linked directories are followed, but each directory is visited once, so a link to
-    itself or to a parent cannot loop."""
+    """``(directory, its file names)`` for ``top`` and each directory under it, depth first in
+    name order, hidden ones skipped. Linked directories are followed, but each directory is
+    visited once, so a link to itself or to a parent cannot loop; and a stack, not recursion
+    (``os.walk`` in 3.11), so a tree thousands of levels deep cannot exhaust Python's stack.
+    """
     seen = {_identity(top)}
+    stack = [top]
+    while stack:
+        root = stack.pop()
+        try:
+            with os.scandir(root) as listing:
+                entries = [entry for entry in listing if not entry.name.startswith(".")]
+        except OSError as exc:
+            if onerror is not None:
+                onerror(exc)
+            continue
+        dirs = sorted(entry.name for entry in entries if _is_dir(entry))
+        yield root, sorted(entry.name for entry in entries if entry.name not in dirs)
+        kept = []
+        for name in dirs:  # in name order: of two links to one directory, the first is walked
+            path = os.path.join(root, name)
+            identity = _identity(path)
+            if identity is not None and identity not in seen:
+                seen.add(identity)
+                kept.append(path)
+        stack.extend(reversed(kept))
 
-    def first_visit(path: str) -> bool:
-        identity = _identity(path)
-        if identity is None or identity in seen:
-            return False
-        seen.add(identity)
-        return True
 
-    for root, dirs, files in os.walk(top, onerror=onerror, followlinks=True):
-        dirs[:] = [name for name in sorted(dirs) if not name.startswith(".") and first_visit(os.path.join(root, name))]
-        yield root, sorted(name for name in files if not name.startswith("."))
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # follows links
+    except OSError:
+        return False
 
 
 def _glob(pattern: str) -> list[str]:
