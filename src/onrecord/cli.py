@@ -23,11 +23,11 @@ from onrecord.analyse import brief as briefs
 from onrecord.analyse import identities, refresh, topics
 from onrecord.analyse import shifts as position_shifts
 from onrecord.analyse import timeline as timelines
-from onrecord.config import SETTINGS
+from onrecord.config import SETTINGS, setting
 from onrecord.errors import InputError, OnrecordError, StoreError
 from onrecord.ingest import expand
 from onrecord.model import KINDS, Document, Role, Statement, StoredStatement
-from onrecord.pipeline import default_extractor, process, read_paths
+from onrecord.pipeline import budget_seconds, default_extractor, process, read_paths
 from onrecord.store import Query, Store, open_store, sqlite_file
 
 app = typer.Typer(
@@ -60,6 +60,23 @@ def _max_mb(value: float) -> float:
 MaxMb = Annotated[
     float,
     typer.Option("--max-mb", envvar="ONRECORD_MAX_MB", help=SETTINGS["max_mb"].help, callback=_max_mb),
+]
+
+
+def _doc_timeout(value: float) -> float:
+    """--doc-timeout (or ONRECORD_DOC_TIMEOUT): a finite number of seconds, 0 for no limit."""
+    try:
+        budget_seconds(value)
+    except ValueError as exc:
+        raise fail(f"--doc-timeout {value:g} {exc}", 2) from None
+    return value
+
+
+DocTimeout = Annotated[
+    float,
+    typer.Option(
+        "--doc-timeout", envvar="ONRECORD_DOC_TIMEOUT", help=SETTINGS["doc_timeout"].help, callback=_doc_timeout
+    ),
 ]
 
 
@@ -139,6 +156,7 @@ def extract(
     date: Annotated[str | None, typer.Option(help="Date of the documents (overrides the files).")] = None,
     outlet: Annotated[str | None, typer.Option(help="Outlet of the documents (overrides the files).")] = None,
     max_mb: MaxMb = float(SETTINGS["max_mb"].default),
+    doc_timeout: DocTimeout = float(SETTINGS["doc_timeout"].default),
 ) -> None:
     """Print the statements found in PATHS, without a database."""
     if format not in {"jsonl", "json", "table"}:
@@ -146,7 +164,7 @@ def extract(
     inputs = _Inputs(paths, _date(date, "--date"), outlet, max_mb)
     collected: list[dict[str, object]] = []
     try:
-        for item in process(inputs.documents()):
+        for item in process(inputs.documents(), budget=budget_seconds(doc_timeout)):
             source = item.document.source
             if item.error:
                 inputs.failures.append(InputError(source, item.error))
@@ -186,6 +204,7 @@ def ingest(
     with_topics: Annotated[
         bool, typer.Option("--topics/--no-topics", help="Score new statements against the topic taxonomy.")
     ] = True,
+    doc_timeout: DocTimeout = float(SETTINGS["doc_timeout"].default),
 ) -> None:
     """Read, extract and store documents (already stored ones are skipped); then link speakers across
     documents and give the new statements their topics."""
@@ -205,7 +224,8 @@ def ingest(
     progress = _progress(len(inputs.files) > 5 and err.is_terminal)
     try:
         with progress or nullcontext():
-            for item in process(fresh(inputs.documents(progress)), default_extractor()):
+            documents = fresh(inputs.documents(progress))
+            for item in process(documents, default_extractor(), budget=budget_seconds(doc_timeout)):
                 if item.error:
                     inputs.failures.append(InputError(item.document.source, item.error))
                     continue
@@ -239,6 +259,7 @@ def reextract(
     with_topics: Annotated[
         bool, typer.Option("--topics/--no-topics", help="Score the new statements against the topic taxonomy.")
     ] = True,
+    doc_timeout: DocTimeout = float(SETTINGS["doc_timeout"].default),
 ) -> None:
     """Extract stored documents again with this version's extractor: those another version stored
     (every one with --all). Each document's statements are replaced in one transaction; then speakers
@@ -254,7 +275,8 @@ def reextract(
         with progress or nullcontext():
             task = progress.add_task("extracting", total=len(ids)) if progress else None
             stored = (store.document(doc_id)[0] for doc_id in ids)
-            for doc_id, item in zip(ids, process(stored, extractor), strict=True):
+            extracted = process(stored, extractor, budget=budget_seconds(doc_timeout))
+            for doc_id, item in zip(ids, extracted, strict=True):
                 if progress is not None and task is not None:
                     progress.advance(task)
                 try:
@@ -870,7 +892,8 @@ def trace(
     store = _store(db)
     try:
         if Path(article).is_file():
-            item = next(process(d for d in read_paths([article]) if not isinstance(d, InputError)), None)
+            readable = (d for d in read_paths([article]) if not isinstance(d, InputError))
+            item = next(process(readable, budget=budget_seconds(setting("doc_timeout"))), None)
             if item is None or item.error:
                 raise fail(f"{article}: {item.error if item else 'no readable document'}")
             document, found = item.document, list(item.statements)

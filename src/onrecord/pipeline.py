@@ -6,6 +6,7 @@ loader and batch jobs all go through here, so the steps are composed once.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -25,6 +26,18 @@ class Processed:
     document: Document
     statements: tuple[Statement, ...]
     error: str | None = None  # set when extraction failed for this document alone
+
+
+def budget_seconds(value: float | str) -> float | None:
+    """The per-document budget for ``process`` from a ``--doc-timeout`` value: seconds, 0 for none.
+    Raises ValueError for a value that is not a finite number of 0 or more."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError("must be a number of seconds, 0 or more (0: no limit)")
+    return seconds or None
 
 
 @lru_cache(maxsize=1)

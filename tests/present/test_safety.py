@@ -121,3 +121,21 @@ def test_merge_loops_and_self_aliases_are_one_line_errors(db):
     assert back.exit_code == 1 and len(back.output.strip().splitlines()) == 1
     same = runner.invoke(app, ["speakers", "alias", "Anna Petrova", "anna petrova", "--db", str(db)])
     assert same.exit_code == 1 and "already the same speaker" in same.output
+
+
+def test_a_document_over_its_budget_fails_alone_and_nothing_half_stored(tmp_path, demo_dir):
+    path = tmp_path / "budget.db"
+    result = runner.invoke(app, ["ingest", str(demo_dir), "--db", str(path), "--doc-timeout", "1e-9"])
+    assert result.exit_code == 1
+    failed = [line for line in result.output.splitlines() if line.startswith("failed:")]
+    assert len(failed) == 16 and all("--doc-timeout" in line for line in failed)
+    assert "added 0 documents" in result.output
+    assert open_store(f"sqlite:///{path}").documents() == []
+    again = runner.invoke(app, ["ingest", str(demo_dir), "--db", str(path), "--no-topics"])
+    assert again.exit_code == 0 and "added 16 documents" in again.output
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "soon"])
+def test_a_budget_that_is_no_number_of_seconds_is_refused(tmp_path, demo_dir, value):
+    result = runner.invoke(app, ["extract", str(demo_dir), "--doc-timeout", value])
+    assert result.exit_code == 2 and "--doc-timeout" in result.output and "Traceback" not in result.output

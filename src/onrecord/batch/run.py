@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from onrecord.batch.shards import Shard, documents_of, manifest_line, plan
+from onrecord.config import setting
 from onrecord.errors import InputError, OnrecordError
 from onrecord.extract import VERSION
 from onrecord.model import Document, Statement
-from onrecord.pipeline import default_extractor, process
+from onrecord.pipeline import budget_seconds, default_extractor, process
 
 MANIFEST = "manifest.jsonl"
 UNDATED = "unknown"
@@ -67,7 +68,7 @@ def process_shard(shard: Shard, out: str) -> ShardResult:
             else:
                 yield item
 
-    for item in process(readable(), extractor):
+    for item in process(readable(), extractor, budget=budget_seconds(setting("doc_timeout"))):
         if item.error:
             failures.append((item.document.source, item.error))
             continue
