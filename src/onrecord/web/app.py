@@ -54,6 +54,7 @@ MAX_TEXT = 500_000  # characters of text
 MAX_BODY = 4 * MAX_TEXT + 65_536  # bytes of JSON: the text (escaped, any script) and its metadata
 INGEST_BUDGET = 120.0  # seconds of extraction for one document over HTTP (where the pipeline takes a budget)
 HEAVY_AT_ONCE = 2  # heavy computations at once (the machine's cores); more wait in line, then 503
+LIGHT_AT_ONCE = 4  # light ones (searches, the home page), on their own line: never behind a heavy one
 STALE_PATIENCE = 1.0  # seconds a reader waits for a page the store's last write made stale, then gets it as it was
 SHIFT_WINDOW = 400  # the speaker page looks for shifts in the latest statements only
 log = logging.getLogger("onrecord.web")
@@ -110,10 +111,13 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(colour_of=colour_of, safe_url=safe_url)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    cache = PageCache(_version_of(store), kept_error=NotFoundError, patience=STALE_PATIENCE)
+    cache = PageCache(_version_of(store), 128_000_000, kept_error=NotFoundError, patience=STALE_PATIENCE)
     heavy = Gate(HEAVY_AT_ONCE, waiting=64, wait=20.0)
+    # light work (a search, the home page) is quick but not free: a few at a time, so that twenty
+    # at once neither starve the event loop of the interpreter lock nor drain the connection pool
+    light = Gate(LIGHT_AT_ONCE, waiting=128, wait=20.0)
     ingesting = Gate(1, waiting=4, wait=60.0)  # one extraction at a time: CPU and the spaCy pipeline
-    app.state.cache, app.state.heavy, app.state.ingesting = cache, heavy, ingesting  # for tests and tuning
+    app.state.cache, app.state.heavy, app.state.light, app.state.ingesting = cache, heavy, light, ingesting
 
     @lru_cache(maxsize=1)
     def taxonomy() -> topics.Taxonomy:
@@ -129,10 +133,10 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
 
     async def cached_page(key: tuple[Any, ...], compute: Callable[[], str], *, is_heavy: bool = True) -> HTMLResponse:
         # kept as bytes: a hit is sent as it is, not encoded again
-        return HTMLResponse(await cache.get(key, lambda: compute().encode(), gate=heavy if is_heavy else None))
+        return HTMLResponse(await cache.get(key, lambda: compute().encode(), gate=heavy if is_heavy else light))
 
     async def cached_json(key: tuple[Any, ...], compute: Callable[[], Any], *, is_heavy: bool = True) -> Response:
-        body = await cache.get(key, lambda: _json(compute()), gate=heavy if is_heavy else None)
+        body = await cache.get(key, lambda: _json(compute()), gate=heavy if is_heavy else light)
         return Response(body, media_type="application/json")
 
     # -- errors: one line, the right status, never a trace -------------------------------------
@@ -241,21 +245,34 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
 
     @app.get("/speakers/{name}", response_class=HTMLResponse, include_in_schema=False)
     async def speaker_page(name: Annotated[str, Path(max_length=300)]) -> HTMLResponse:
+        read = await speaker_statements(name)
+
         def compute() -> str:
             info = _speaker(store, name)
-            once = _ReadOnce(store)  # the timeline and the shifts read the same statements: once
-            line = timelines.timeline(once, info.name)
-            found = position_shifts.speaker_shifts(once, info.name, latest=SHIFT_WINDOW)
+            line = timelines.timeline(read, info.name)
+            found = position_shifts.speaker_shifts(read, info.name, latest=SHIFT_WINDOW)
             return render("speaker.html", info=info, timeline=line, shifts=found)
 
         return await cached_page(("speaker", name), compute)
 
+    async def speaker_statements(name: str) -> _ReadOnce:
+        """The store, with a speaker's statements read once for the page, its chart and its shifts
+        (reading a busy speaker's thousands of statements is the slow part of all three)."""
+        query = StatementQuery(identity=name)  # what the timeline and the shifts ask for
+
+        def compute() -> list[StoredStatement]:
+            return store.statements(StatementQuery(identity=_speaker(store, name).name))
+
+        records = await cache.get(("statements of", name), compute, gate=heavy, size=lambda r: 2000 * len(r) + 100)
+        return _ReadOnce(store, {query: records})
+
     @app.get("/speakers/{name}/chart.svg", include_in_schema=False)
     async def speaker_chart(name: Annotated[str, Path(max_length=300)]) -> Response:
+        read = await speaker_statements(name)
+
         def compute() -> str:
-            info = _speaker(store, name)
             buffer = io.StringIO()
-            timelines.plot(timelines.timeline(store, info.name), buffer)
+            timelines.plot(timelines.timeline(read, name), buffer)
             return buffer.getvalue()
 
         svg = await cache.get(("chart", name), compute, gate=heavy)
@@ -302,7 +319,7 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
                 records=records,
             )
 
-        return await cached_page(("document", doc_id), compute)
+        return await cached_page(("document", doc_id), compute, is_heavy=False)  # one document: bounded by its size
 
     @app.get("/documents/{doc_id}/trace", response_class=HTMLResponse, include_in_schema=False)
     async def trace_page(doc_id: DocId) -> HTMLResponse:
@@ -500,12 +517,11 @@ def _document_dict(d) -> dict[str, Any]:  # type: ignore[no-untyped-def]
 
 
 class _ReadOnce(Store):
-    """The store, for one page's computation, reading each statement query once (a busy speaker's
-    thousands of statements are the slow part of a speaker page, and two analyses read them)."""
+    """The store, reading each statement query once (or not at all, for those ``read`` already holds)."""
 
-    def __init__(self, store: Store) -> None:  # no super().__init__: everything else is the store's
-        self._store = store
-        self._read: dict[StatementQuery, list[StoredStatement]] = {}
+    def __init__(self, store: Store, read: dict[StatementQuery, list[StoredStatement]] | None = None) -> None:
+        self._store = store  # no super().__init__: everything but statements() is the store's
+        self._read = dict(read or {})
 
     def statements(self, query: StatementQuery = StatementQuery()) -> list[StoredStatement]:
         if query not in self._read:
