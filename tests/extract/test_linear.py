@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from onrecord.extract import Extractor
+from onrecord.extract import Extractor, find_quotes, sections_of
+from onrecord.extract.extractor import LONG_PIECE_CHARS
 from onrecord.ingest import from_text
 from tests.extract.work import calls_in_onrecord
 
@@ -56,3 +57,21 @@ def test_work_per_quotation_does_not_grow_with_the_document(extractor):
     calls_small = calls_in_onrecord(lambda: extractor.extract(small))
     calls_large = calls_in_onrecord(lambda: extractor.extract(large))
     assert calls_large <= 12 * calls_small
+
+
+def test_a_huge_section_is_cut_at_paragraphs_sentences_or_spaces_never_inside_a_word():
+    # regression: a paragraph past 100,000 characters was cut at exactly 100,000, inside a word,
+    # and parsed as one huge Doc (much slower per character than pieces parsed side by side)
+    words = " ".join(f"word{i}" for i in range(40_000))  # no punctuation, no line break
+    text = f"Petrova said: “{words[:5000]}”\n\n“{words[:3000]}” {words}"
+    sections = sections_of(from_text(text))
+    assert all(s.end - s.start <= LONG_PIECE_CHARS for s in sections)
+    assert [s.start for s in sections[1:]] == [s.end for s in sections[:-1]]
+    for cut in (s.start for s in sections[1:]):
+        assert text[cut - 1].isspace() or text[cut].isspace()  # between words
+        assert not any(q.start < cut < q.end for q in find_quotes(text))
+
+
+def test_an_ordinary_article_is_one_section():
+    text = "Anna Petrova said the talks had stalled.\n\n" * 2000  # 84,000 characters
+    assert len(sections_of(from_text(text))) == 1

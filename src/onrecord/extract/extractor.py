@@ -37,7 +37,10 @@ from onrecord.model import Document, Entity, Extraction, Span, Statement
 
 VERSION = "onrecord.quotes.v3"
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
-MAX_SECTION_CHARS = 100_000
+MAX_SECTION_CHARS = 100_000  # a section up to this long is parsed whole (every ordinary article is)
+# a longer one is parsed in pieces about this long, side by side: spaCy parses one huge Doc
+# about 1.5 times slower per character than a batch of smaller ones
+LONG_PIECE_CHARS = 20_000
 _DASH_SOURCE = re.compile(r"[ \t]*[—–]-?[ \t]*(?P<name>[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3})")
 _HEADLINE_SOURCE = re.compile(
     r"\A\s*(?P<name>[A-Z][\w.'’\-]*(?: [\w.'’\-]+){0,3})(?P<colon>:)[ \t]+(?P<content>[^\n]{8,}?)[ \t]*$",
@@ -139,14 +142,41 @@ def sections_of(document: Document) -> list[Section]:
         if headline:
             sections.append(Section(start, end, headline=True))
             continue
-        while end - start > MAX_SECTION_CHARS:
-            cut = text.rfind("\n", start, start + MAX_SECTION_CHARS)
-            cut = cut if cut > start else start + MAX_SECTION_CHARS
-            sections.append(Section(start, cut))
-            start = cut
+        if end - start > MAX_SECTION_CHARS:
+            while end - start > LONG_PIECE_CHARS:
+                cut = _cut(text, start, start + LONG_PIECE_CHARS)
+                sections.append(Section(start, cut))
+                start = cut
         if text[start:end].strip():
             sections.append(Section(start, end))
     return sections
+
+
+_QUOTE_MARKS = "\"“”„«»'"
+_SPACES = re.compile(r"\s*")
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z“\"])")
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    """Where to end a piece of a long section that starts at ``start``, at ``limit`` at most:
+    at a paragraph break that no quotation runs across, else at the end of a sentence outside
+    quotations, else at a space; in the second half of the piece, so pieces stay long."""
+    low = start + (limit - start) // 2
+    at = limit
+    for _ in range(50):  # a few paragraphs back at most
+        at = text.rfind("\n", low, at)
+        if at < 0:
+            break
+        opening = _SPACES.match(text, at).end()
+        if text[opening : opening + 1] not in _QUOTE_MARKS:  # a quotation going on opens its paragraph
+            return at
+    quotes = QuoteIndex(find_quotes(text, low, limit))
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, low, limit)]
+    outside = [e for e in ends if not any(q.start < e < q.end for q in quotes.touching(Span(e, e)))]
+    if outside:
+        return outside[-1]
+    space = max(text.rfind(" ", low, limit), text.rfind("\n", low, limit))
+    return space + 1 if space > low else limit
 
 
 class Extractor:
