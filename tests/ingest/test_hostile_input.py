@@ -259,12 +259,22 @@ def test_an_unreadable_directory_is_named_even_as_root(tmp_path, monkeypatch):
 
 
 def test_a_very_deep_tree_is_walked(tmp_path):
+    import sys
+    import traceback
+
+    # os.walk recursed once per level: a tree deeper than the recursion limit raised RecursionError.
+    # The limit is lowered for the test so that the tree stays shallow enough for pytest to delete.
+    limit = sys.getrecursionlimit()
     deep = tmp_path
-    for _ in range(1200):  # deeper than Python's recursion limit; os.walk recursed
+    for _ in range(400):
         deep = deep / "d"
         deep.mkdir()
     (deep / "x.txt").write_text("x")
-    (found,) = expand([str(tmp_path)])
+    sys.setrecursionlimit(len(traceback.extract_stack()) + 200)
+    try:
+        (found,) = expand([str(tmp_path)])
+    finally:
+        sys.setrecursionlimit(limit)
     assert found == str(deep / "x.txt")
 
 
