@@ -94,9 +94,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, port: int, extra: list[str]) -> subprocess.Popen[bytes]:
+def start_server(db: Path, port: int, extra: list[str], via_run: bool) -> subprocess.Popen[bytes]:
+    command = [ONRECORD, "serve", "--db", f"sqlite:///{db}", "--port", str(port), *extra]
+    if via_run:  # what `serve` runs once it calls onrecord.web.run (its bounded uvicorn settings)
+        code = f"from onrecord.web import create_app, run; run(create_app('sqlite:///{db}'), port={port})"
+        command = [sys.executable, "-c", code]
     server = subprocess.Popen(
-        [ONRECORD, "serve", "--db", f"sqlite:///{db}", "--port", str(port), *extra],
+        command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -131,6 +135,10 @@ def get_json(port: int, path: str) -> object:
 
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=120) as response:
         return json.load(response)
+
+
+def stored(port: int) -> int:
+    return len(get_json(port, "/api/documents?limit=1000"))  # type: ignore[arg-type]
 
 
 def request_mix(port: int, count: int, seed: int = 12) -> list[tuple[str, str]]:
@@ -259,6 +267,7 @@ def main() -> None:
     parser.add_argument("--cache", default=str(ROOT / "build/bench-web"))
     parser.add_argument("--no-ingest", action="store_true", help="skip the run during an ingest")
     parser.add_argument("--serve-option", action="append", default=[], help="passed on to `onrecord serve`")
+    parser.add_argument("--via-run", action="store_true", help="start the server through onrecord.web.run")
     args = parser.parse_args()
     corpus: Path | None = Path(args.corpus)
     if not corpus.is_dir():  # type: ignore[union-attr]
@@ -271,7 +280,7 @@ def main() -> None:
         db = Path(tmp) / "web.db"
         shutil.copy(cached, db)  # the cache stays as built; the ingest run writes to this copy
         port = free_port()
-        server = start_server(db, port, args.serve_option)
+        server = start_server(db, port, args.serve_option, args.via_run)
         try:
             mix = request_mix(port, args.requests)
             distinct = len({path for _, path in mix})
@@ -295,15 +304,20 @@ def main() -> None:
                     stderr=subprocess.PIPE,
                     text=True,
                 )
-                time.sleep(3)  # past the model load: the ingest is writing when the clients start
+                before = stored(port)
+                deadline = time.monotonic() + 300
+                while stored(port) == before and ingest.poll() is None and time.monotonic() < deadline:
+                    time.sleep(0.5)  # past the model load: the ingest is writing when the clients start
+                writing = stored(port)
                 elapsed, results = load(port, request_mix(port, args.requests, seed=13), args.clients)
+                during = stored(port) - writing
                 still_running = ingest.poll() is None
                 if still_running:  # what it stored so far is committed; the rest would only take time
                     ingest.terminate()
                 _, stderr = ingest.communicate()
                 report(
-                    f"During an ingest of {len(spare)} transcripts ({'still writing' if still_running else 'done'}"
-                    " when the clients finished)",
+                    f"During an ingest of {len(spare)} transcripts ({during} stored while the clients ran; "
+                    f"{'still writing' if still_running else 'done'} when they finished)",
                     elapsed,
                     results,
                 )

@@ -157,6 +157,23 @@ def test_the_schema_still_documents_the_ingest_body(client):
     assert {"401", "403", "413"} <= set(post["responses"])
 
 
+def test_extraction_over_http_has_a_time_budget(db_copy, monkeypatch):
+    import onrecord.web.app as web
+    from onrecord.pipeline import Processed
+
+    given = []
+
+    def over_budget(documents, extractor, *, budget=None):
+        given.append(budget)
+        return iter([Processed(next(iter(documents)), (), "extraction took over 60 s (the budget); skipped")])
+
+    monkeypatch.setattr(web, "process", over_budget)
+    client = TestClient(create_app(db_copy, token=TOKEN))
+    response = client.post("/api/documents", json={"text": "Words."}, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert given == [web.INGEST_BUDGET] and 0 < web.INGEST_BUDGET < 300
+    assert response.status_code == 422 and "budget" in response.json()["detail"]
+
+
 # -- extraction off the event loop, one at a time -------------------------------------------------------
 def test_the_server_answers_while_a_document_is_extracted(db_copy, monkeypatch):
     import onrecord.web.app as web
