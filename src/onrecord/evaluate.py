@@ -18,16 +18,17 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote
 
 from onrecord import safe_yaml
 from onrecord.errors import EvaluationError
+from onrecord.extract.acts import act_of_phrase
 from onrecord.extract.quotes import outer
 from onrecord.ingest import from_text
-from onrecord.model import Statement
+from onrecord.model import DEFAULT_ACTS, Statement
 from onrecord.pipeline import process
 
 Ranges = tuple[tuple[int, int], ...]
@@ -42,6 +43,7 @@ class GoldStatement:
     speaker: str | None = None
     kind: str | None = None
     aliases: tuple[str, ...] = ()  # other names the speaker goes by in the text (GUM)
+    act: str | None = None  # what the cue reports, by the extractor's own lists (PolNeAR; see read_brat)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +148,15 @@ def read_brat(text: str, ann: str) -> tuple[GoldStatement, ...]:
             continue
         source = spans.get(event.get("Source", ""), ("", ()))[1]
         cue = spans.get(event.get("Cue", ""), ("", ()))[1]
-        gold.append(GoldStatement(content=content[1], source=source, cue=cue))
+        # PolNeAR annotates beliefs, plans and what polls show too: its cue, read by the lists the
+        # extractor uses, tells which of them a user would see by default (``say``)
+        act = act_of_phrase(_text_of(text, cue), _text_of(text, source))
+        gold.append(GoldStatement(content=content[1], source=source, cue=cue, act=act))
     return tuple(gold)
+
+
+def _text_of(text: str, ranges: Ranges) -> str:
+    return " ".join(text[start:end] for start, end in ranges)
 
 
 def read_polnear(folder: Path) -> Iterator[GoldDocument]:
@@ -684,6 +693,15 @@ def evaluate_groups(
     """Run the pipeline over gold documents and score it under every matching, once for each
     group a document belongs to (``all``, its genre, ...), in the order groups first appear."""
     scores: dict[str, dict[str, Score]] = {}
+    for gold, found in _run(documents):
+        for group in groups(gold):
+            into = scores.setdefault(group, {kind: Score() for kind in MATCHINGS})
+            score_document(gold.text, gold.statements, found, into, same_name)
+    return scores
+
+
+def _run(documents: Iterable[GoldDocument]) -> Iterator[tuple[GoldDocument, tuple[Statement, ...]]]:
+    """Each gold document with what the pipeline finds in its text."""
     golds: dict[int, GoldDocument] = {}
 
     def docs() -> Iterator:  # type: ignore[type-arg]
@@ -692,16 +710,30 @@ def evaluate_groups(
             yield from_text(gold.text, source=gold.name, **gold.meta)
 
     for i, item in enumerate(process(docs())):
-        gold = golds.pop(i)
-        for group in groups(gold):
-            into = scores.setdefault(group, {kind: Score() for kind in MATCHINGS})
-            score_document(gold.text, gold.statements, item.statements, into, same_name)
-    return scores
+        yield golds.pop(i), tuple(item.statements)
 
 
 def evaluate(documents: Iterable[GoldDocument]) -> dict[str, Score]:
     """Run the pipeline over gold documents and score it under every matching."""
     return evaluate_groups(documents).get("all") or {kind: Score() for kind in MATCHINGS}
+
+
+def evaluate_acts(documents: Iterable[GoldDocument], acts: Sequence[str] = DEFAULT_ACTS) -> dict[str, dict[str, Score]]:
+    """Score every act (``all``, as :func:`evaluate`) and, from the same run, only ``acts`` (``say``):
+    gold statements whose cue reports one of them (``GoldStatement.act``) against predictions of
+    those acts. Gold without an act counts as ``say``."""
+    wanted = set(acts)
+    label = ",".join(acts)
+    scores: dict[str, dict[str, Score]] = {group: {kind: Score() for kind in MATCHINGS} for group in ("all", label)}
+    for gold, found in _run(documents):
+        score_document(gold.text, gold.statements, found, scores["all"])
+        score_document(
+            gold.text,
+            [g for g in gold.statements if (g.act or "say") in wanted],
+            [p for p in found if p.act in wanted],
+            scores[label],
+        )
+    return scores
 
 
 def _name_words(name: str) -> list[str]:

@@ -9,11 +9,40 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Literal
 
 Kind = Literal["direct", "indirect", "mixed", "implicit", "turn", "author"]
 KINDS: tuple[str, ...] = ("direct", "indirect", "mixed", "implicit", "turn", "author")
+
+# What a statement's cue reports: speech (said, told, wrote, according to, any quotation), a belief
+# or wish (believes, hopes, wants, fears), an intention (plans, decided, aims), or what a thing shows
+# (a poll, a report, data, a chart). Everything is stored; users see ``say`` unless they widen it.
+Act = Literal["say", "think", "intend", "show"]
+ACTS: tuple[str, ...] = ("say", "think", "intend", "show")
+DEFAULT_ACTS: tuple[str, ...] = ("say",)
+
+
+def parse_acts(value: str | None) -> tuple[str, ...] | None:
+    """A user's acts filter (``say``, ``say,think``, ``all``) as a tuple of acts, or None for all of
+    them; an empty value means the default (``say``). Raises ValueError naming the unknown act."""
+    if value is None or not value.strip():
+        return DEFAULT_ACTS
+    wanted = [a.strip().lower() for a in value.split(",") if a.strip()]
+    if "all" in wanted:
+        return None
+    unknown = [a for a in wanted if a not in ACTS]
+    if unknown:
+        raise ValueError(f"unknown act {unknown[0]!r}; choose from {', '.join(ACTS)} or all (comma-separated)")
+    chosen = tuple(a for a in ACTS if a in wanted)  # canonical order: one cache key per filter
+    return None if len(chosen) == len(ACTS) else chosen
+
+
+def visible(statement: Statement, acts: Collection[str] | None) -> bool:
+    """Whether ``statement`` shows under the acts filter ``acts`` (None: every act). The writer's own
+    voice (kind ``author``) always shows: keeping it apart from what others said is part of the record."""
+    return acts is None or statement.kind == "author" or statement.act in acts
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -114,6 +143,7 @@ class Statement:
     nested_in: int | None = None  # index of the statement this one is reported inside
     quotes: tuple[Span, ...] = ()  # verbatim quoted spans inside the content
     confidence: float = 1.0
+    act: Act = "say"  # what the cue reports (see ``ACTS``); last, so positional construction holds
 
     def to_dict(self) -> dict[str, object]:
         """The statement contract as plain JSON-ready data."""
@@ -127,6 +157,7 @@ class Statement:
             "content": self.content,
             "content_span": self.content_span.as_list(),
             "kind": self.kind,
+            "act": self.act,
             "nested_in": self.nested_in,
             "quotes": [q.as_list() for q in self.quotes],
             "confidence": round(self.confidence, 3),
@@ -150,6 +181,7 @@ class Statement:
             nested_in=data.get("nested_in"),  # type: ignore[arg-type]
             quotes=tuple(span(q) for q in data.get("quotes") or ()),  # type: ignore[misc, union-attr]
             confidence=float(data.get("confidence", 1.0)),  # type: ignore[arg-type]
+            act=data.get("act") or "say",  # type: ignore[arg-type]  # records from before acts are speech
         )
 
 

@@ -258,6 +258,24 @@ def test_an_unreadable_directory_is_named_even_as_root(tmp_path, monkeypatch):
     assert len(found) == 2
 
 
+def test_an_unreadable_file_fails_alone(tmp_path, monkeypatch):
+    from onrecord.pipeline import read_paths
+
+    (tmp_path / "a.txt").write_text("Petrova said talks stalled.")
+    (tmp_path / "b.txt").write_text("Kallas said no.")
+    real_open = os.open
+
+    def no_access(path, *args, **kw):  # what a file without read permission gives a user who is not root
+        if str(path).endswith("a.txt"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kw)
+
+    monkeypatch.setattr(os, "open", no_access)
+    found = list(read_paths([str(tmp_path)]))
+    assert [str(f) for f in found[:1]] == [f"{tmp_path / 'a.txt'}: permission denied"]
+    assert found[1].text == "Kallas said no."
+
+
 def test_a_very_deep_tree_is_walked(tmp_path):
     import sys
     import traceback

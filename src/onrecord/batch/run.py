@@ -101,7 +101,8 @@ def _schema(kind: str):  # type: ignore[no-untyped-def]
     return pa.schema(
         [("content_hash", text), ("date", text), ("index", pa.int64()), ("speaker", text), ("speaker_mention", text),
          ("speaker_span", span), ("cue", text), ("cue_span", span), ("content", text), ("content_span", span),
-         ("kind", text), ("nested_in", pa.int64()), ("quotes", text), ("confidence", pa.float64())]
+         ("kind", text), ("nested_in", pa.int64()), ("quotes", text), ("confidence", pa.float64()),
+         ("act", text)]
     )  # fmt: skip
 
 

@@ -86,6 +86,9 @@ statements = Table(
     # the speaker across documents, set by linking (schema 2)
     Column("identity_id", Integer, ForeignKey("identities.id", ondelete="SET NULL")),
     Column("topics_version", String(16)),  # the taxonomy its topics came from (schema 2)
+    # what the cue reports: say | think | intend | show (schema 4); users see ``say`` by default. No
+    # index: most statements are ``say``, so the default filter keeps most rows and a scan is cheaper.
+    Column("act", String(8), nullable=False, server_default="say"),
     UniqueConstraint("document_id", "idx"),
     Index("ix_statements_speaker", "speaker_id"),
     Index("ix_statements_kind", "kind"),
@@ -201,8 +204,16 @@ def _v3(conn: Connection) -> None:
         conn.execute(store_state.insert(), [{"key": "pending:link", "value": 0}, {"key": "pending:topics", "value": 0}])
 
 
+def _v4(conn: Connection) -> None:
+    # Statements stored before acts were told apart were all taken for speech: they keep ``say``
+    # until ``reextract`` finds their acts. A fresh database made by _v1 has the column already.
+    columns = {c["name"] for c in inspect(conn).get_columns("statements")}
+    if "act" not in columns:
+        conn.execute(text("ALTER TABLE statements ADD COLUMN act VARCHAR(8) NOT NULL DEFAULT 'say'"))
+
+
 # Append-only: each entry moves a database from version i to i + 1.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4]
 LATEST = len(MIGRATIONS)
 
 

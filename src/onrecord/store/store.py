@@ -64,6 +64,9 @@ class Query:
     kind: str | None = None
     document_id: int | None = None
     outlet: str | None = None
+    # what the cues report (``say``, ``think``, …); None: every act. The writer's own voice (kind
+    # ``author``) is kept whatever its act, as ``model.visible`` says.
+    acts: tuple[str, ...] | None = None
     limit: int | None = None
     offset: int = 0
 
@@ -222,6 +225,7 @@ class Store:
             "nested_in": s.nested_in,
             "quotes": json.dumps([q.as_list() for q in s.quotes]),
             "confidence": s.confidence,
+            "act": s.act,
         }
 
     def _speaker_ids(self, conn, names: set[str]) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -345,6 +349,8 @@ class Store:
             conditions.append(documents.c.date <= query.until)
         if query.kind:
             conditions.append(statements.c.kind == query.kind)
+        if query.acts is not None:  # the SQL form of model.visible: author rows stay whatever their act
+            conditions.append(or_(statements.c.act.in_(list(query.acts)), statements.c.kind == "author"))
         if query.document_id is not None:
             conditions.append(statements.c.document_id == query.document_id)
         if query.outlet:
@@ -405,6 +411,7 @@ class Store:
             nested_in=row["nested_in"],
             quotes=tuple(Span(a, b) for a, b in json.loads(row["quotes"])),
             confidence=row["confidence"],
+            act=row["act"],
         )
 
     def speakers(self, limit: int | None = None, name: str | None = None) -> list[SpeakerInfo]:
