@@ -813,6 +813,7 @@ def eval_(
     (precision, recall, F1 per class)."""
     from onrecord import evaluate as ev
 
+    by_act: dict[str, dict[str, ev.Score]] = {}  # polnear: the scores of one act, apart
     if kind not in {"polnear", "gum", "gold", "topics", "shifts", "trace"}:
         raise fail(f"unknown gold kind {kind!r}; choose polnear, gum, gold, topics, shifts or trace", 2)
     try:
@@ -822,8 +823,11 @@ def eval_(
             tallies, _ = ev.evaluate_trace(path, corpus or Path("../shared/data/trump-campaign/text"))
         elif kind in {"topics", "shifts"}:
             tallies = ev.evaluate_topics(path) if kind == "topics" else ev.evaluate_shifts(path)
+        elif kind == "polnear":  # every act, as PolNeAR annotates them; then ``say`` alone, from the same run
+            by_act = ev.evaluate_acts(ev.read_polnear(path))
+            scores = by_act.pop("all")
         else:
-            scores = ev.evaluate(ev.read_polnear(path) if kind == "polnear" else ev.read_gold(path))
+            scores = ev.evaluate(ev.read_gold(path))
     except (OnrecordError, OSError) as exc:
         raise fail(str(exc)) from None
     if kind in {"topics", "shifts", "trace"}:
@@ -863,7 +867,8 @@ def eval_(
         out.print("speaker, cue: agreement when matched; name: resolved speaker = source's entity")
         return
     if as_json:
-        sys.stdout.write(json.dumps({k: v.as_dict() for k, v in scores.items()}, indent=2) + "\n")
+        acts = {f"{a}:{k}": v.as_dict() for a, group in by_act.items() for k, v in group.items()}
+        sys.stdout.write(json.dumps({k: v.as_dict() for k, v in scores.items()} | acts, indent=2) + "\n")
         return
     first = next(iter(scores.values()))
     table = Table(title=f"{path}: {first.gold} gold statements, {first.predicted} predicted", title_justify="left")
@@ -871,7 +876,15 @@ def eval_(
         table.add_column(column, justify="right")
     for name, s in scores.items():
         table.add_row(name, *cells(s))
+    table.columns[0].no_wrap = bool(by_act)  # "say: overlap30" on one line
+    for act, group in by_act.items():  # the same rows for what users see by default
+        for name, s in group.items():
+            table.add_row(f"{act}: {name}", *cells(s), end_section=False)
     out.print(table)
+    for act, group in by_act.items():
+        s = next(iter(group.values()))
+        out.print(f"{act}: {s.gold} gold statements whose cue reports {act} (extract/data/acts.yaml), "
+                  f"{s.predicted} predicted with act {act}")  # fmt: skip
 
 
 @app.command()
