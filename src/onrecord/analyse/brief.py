@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from onrecord.analyse.shifts import Shift, speaker_shifts
 from onrecord.analyse.timeline import UNTOPICAL
-from onrecord.model import StoredStatement
+from onrecord.model import DEFAULT_ACTS, StoredStatement
 from onrecord.store import Query, Store
 
 QUOTE_WIDTH = 220
@@ -53,14 +53,16 @@ def brief(
     document: str | None = None,
     since: str | None = None,
     until: str | None = None,
+    acts: tuple[str, ...] | None = DEFAULT_ACTS,
 ) -> Brief:
-    """The brief for one speaker, one document, or everyone in a date range."""
+    """The brief for one speaker, one document, or everyone in a date range, from statements of
+    ``acts`` (None: all); the writers' own claims whatever their act."""
     if document is not None:
         _, info, _ = store.document(document)
-        records = store.statements(Query(document_id=info.id))
+        records = store.statements(Query(document_id=info.id, acts=acts))
         title = f"Brief: {info.title or info.source} ({info.outlet or 'no outlet'}, {info.date or 'undated'})"
     else:
-        records = store.statements(Query(identity=speaker, since=since, until=until))
+        records = store.statements(Query(identity=speaker, since=since, until=until, acts=acts))
         scope = f" since {since}" if since else ""
         title = f"Brief: {speaker or 'all speakers'}{scope}"
     result = Brief(title)
@@ -85,7 +87,7 @@ def brief(
     speakers = {speaker} if speaker else {r.identity for r in attributed if r.identity}
     in_scope = {r.id for r in records}
     for name in sorted(s for s in speakers if s):
-        result.new += [shift for shift in speaker_shifts(store, name) if shift.statement.id in in_scope]
+        result.new += [shift for shift in speaker_shifts(store, name, acts=acts) if shift.statement.id in in_scope]
     return result
 
 

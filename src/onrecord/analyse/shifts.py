@@ -22,7 +22,7 @@ import numpy as np
 from onrecord.analyse.embed import Embed, embed_cached
 from onrecord.analyse.sentences import sentences, words
 from onrecord.analyse.topics import Taxonomy, load_taxonomy
-from onrecord.model import StoredStatement
+from onrecord.model import DEFAULT_ACTS, StoredStatement
 from onrecord.store import Query, Store
 
 SAME_SUBJECT = 0.55  # similarity at which two statements speak of the same thing
@@ -256,11 +256,13 @@ def speaker_shifts(
     search: str | None = None,
     latest: int | None = None,
     embed: Embed | None = None,
+    acts: tuple[str, ...] | None = DEFAULT_ACTS,
 ) -> list[Shift]:
     """Shifts of one speaker (an identity), per topic, newest first; ``since`` keeps shifts from that date
     on (earlier statements still count as what was said before); ``latest`` looks only at the
-    speaker's latest statements (for pages that must answer fast)."""
-    records = store.statements(Query(identity=speaker, topic=topic, search=search))
+    speaker's latest statements (for pages that must answer fast); ``acts``: the acts compared
+    (None: all), so a change of plan or belief is a shift only when asked for."""
+    records = store.statements(Query(identity=speaker, topic=topic, search=search, acts=acts))
     if latest is not None:
         records = records[-latest:]
     own = [r for r in records if r.statement.kind != "author" or r.document.author == speaker]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from onrecord.model import StoredStatement
+from onrecord.model import DEFAULT_ACTS, StoredStatement
 from onrecord.store import Query, Store
 
 UNTOPICAL = "(no topic)"
@@ -42,8 +42,10 @@ def timeline(
     topic: str | None = None,
     since: str | None = None,
     until: str | None = None,
+    acts: tuple[str, ...] | None = DEFAULT_ACTS,
 ) -> Timeline:
-    records = store.statements(Query(identity=speaker, topic=topic, since=since, until=until))
+    """A speaker's statements by topic; ``acts`` the acts shown (None: all; see ``model.visible``)."""
+    records = store.statements(Query(identity=speaker, topic=topic, since=since, until=until, acts=acts))
     grouped: dict[str, list[StoredStatement]] = defaultdict(list)
     for record in records:
         for name in [t for t, _ in record.topics] or [UNTOPICAL]:

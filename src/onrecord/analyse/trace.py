@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 
 from onrecord.analyse.embed import Embed, embedder
 from onrecord.analyse.sentences import WORD, normal, sentences, words
-from onrecord.model import Document, Span, Statement, StoredStatement
+from onrecord.model import DEFAULT_ACTS, Document, Span, Statement, StoredStatement, visible
 from onrecord.resolve.names import same_person
 from onrecord.store import Query, Store
 
@@ -476,10 +476,11 @@ def index_from_store(store: Store, speakers: Iterable[str], around: str | None) 
 
 def trace_document(
     store: Store | None, document: Document, found: Sequence[Statement], against: Sequence[Document] = (),
-    identities: dict[int, str] | None = None,
+    identities: dict[int, str] | None = None, acts: tuple[str, ...] | None = DEFAULT_ACTS,
 ) -> list[Trace]:  # fmt: skip
-    """Trace an article's statements against ``against`` (primary documents), or else against the
-    store's transcripts of the same speakers around the article's date."""
+    """Trace an article's statements of ``acts`` (None: all) against ``against`` (primary documents),
+    or else against the store's transcripts of the same speakers around the article's date."""
+    found = [s for s in found if visible(s, acts)]
     if identities is None and store is not None:
         from onrecord.analyse.identities import linker_of
 
