@@ -24,7 +24,7 @@ from onrecord.analyse import identities, refresh, topics
 from onrecord.analyse import shifts as position_shifts
 from onrecord.analyse import timeline as timelines
 from onrecord.config import SETTINGS, setting
-from onrecord.errors import InputError, OnrecordError, StoreError
+from onrecord.errors import InputError, OnrecordError, StoreError, printable
 from onrecord.ingest import expand
 from onrecord.model import KINDS, Document, Role, Statement, StoredStatement
 from onrecord.pipeline import budget_seconds, default_extractor, process, read_paths
@@ -115,7 +115,6 @@ class _Inputs:
         self.date, self.outlet, self.max_bytes = date, outlet, limit_bytes(max_mb)
 
     def documents(self, progress: Progress | None = None) -> Iterator[Document]:
-        from onrecord.errors import printable
         from onrecord.ingest import NOTES
 
         task = progress.add_task("reading", total=len(self.files)) if progress else None
@@ -179,7 +178,7 @@ def extract(
             elif format == "json":
                 collected += rows
             else:
-                _statement_table(f"{source}", [(item.document, s) for s in item.statements])
+                _statement_table(printable(source), [(item.document, s) for s in item.statements])
     except OnrecordError as exc:
         raise fail(str(exc)) from None
     if format == "json" and not show_text:
@@ -965,6 +964,14 @@ def batch(
     """Extract a large corpus on Dask: statements as Parquet partitioned by month, documents'
     metadata and text beside them; shards already done (same input, same extractor) are skipped."""
     from onrecord.batch import load_into, run_batch
+    from onrecord.ingest import limit_bytes
+
+    # the workers read these settings from the environment: check them here, once, not in each worker
+    for name, check in (("max_mb", limit_bytes), ("doc_timeout", budget_seconds)):
+        try:
+            check(setting(name))
+        except ValueError as exc:
+            raise fail(f"{SETTINGS[name].env}={setting(name)!r} {exc}", 2) from None
 
     progress = Progress(
         TextColumn("shards"),

@@ -113,3 +113,12 @@ def test_cli_batch_local_cluster(corpus, tmp_path):
     result = CliRunner().invoke(app, ["batch", str(corpus / "files"), "--out", str(tmp_path / "o"), "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert "6 documents" in result.output and "0 failed documents" in result.output
+
+
+def test_plan_takes_a_file_name_that_is_not_utf8(tmp_path):
+    import os
+
+    name = os.fsdecode(b"caf\xe9.txt")  # Latin-1 bytes: a surrogate escape in Python
+    (tmp_path / name).write_text("Anna Petrova said the talks had stalled.")
+    shards, failures = plan([str(tmp_path)])
+    assert failures == [] and [os.path.basename(p) for p in shards[0].paths] == [name]

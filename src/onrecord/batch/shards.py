@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -32,7 +33,7 @@ class Shard:
 def _digest(paths: Sequence[str]) -> str:
     total = hashlib.sha1()
     for path in paths:
-        total.update(path.encode() + b"\0")
+        total.update(os.fsencode(path) + b"\0")  # any file name, also one not in UTF-8
         with open(path, "rb") as handle:
             while chunk := handle.read(1 << 20):
                 total.update(chunk)
@@ -40,7 +41,7 @@ def _digest(paths: Sequence[str]) -> str:
 
 
 def _shard(kind: str, paths: Sequence[str]) -> Shard:
-    ident = hashlib.sha1("\0".join([kind, *paths]).encode()).hexdigest()[:16]
+    ident = hashlib.sha1(os.fsencode("\0".join([kind, *paths]))).hexdigest()[:16]
     return Shard(ident, kind, tuple(paths), _digest(paths))
 
 
