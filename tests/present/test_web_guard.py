@@ -302,12 +302,16 @@ def test_while_a_page_is_recomputed_slowly_readers_get_the_earlier_one():
         assert await cache.get("k", lambda: "old") == "old"
         version[0] = 2  # an ingest wrote
         assert await cache.get("k", slow) == "old"  # waited its patience, then got the page as it was
-        assert await cache.get("k", slow) == "old"  # the same recomputation goes on: not a second one
+        assert await cache.get("k", slow) == "old"  # at once: the recomputation goes on, not a second one
+        version[0] = 3  # another write while it runs
+        assert await cache.get("k", slow) == "old"  # still one recomputation, not one per write
+        assert cache.computed == 2 and cache.stale == 3
         release.set()
+        while cache.computing:
+            await asyncio.sleep(0.01)
         cache.patience = None
-        assert await cache.get("k", lambda: "unused") == "new"  # joins the recomputation
-        assert await cache.get("k", lambda: "unused") == "new"
-        assert cache.computed == 2 and cache.stale == 2
+        assert await cache.get("k", lambda: "newest") == "newest"  # version 3, computed in full
+        assert await cache.get("k", lambda: "unused") == "newest"
 
     asyncio.run(scenario())
 

@@ -54,7 +54,7 @@ MAX_BODY = 4 * MAX_TEXT + 65_536  # bytes of JSON: the text (escaped, any script
 INGEST_BUDGET = 60.0  # seconds of extraction for one document over HTTP (the CLI's --doc-timeout is 300)
 HEAVY_AT_ONCE = 2  # heavy computations at once (the machine's cores); more wait in line, then 503
 LIGHT_AT_ONCE = 4  # light ones (searches, the home page), on their own line: never behind a heavy one
-STALE_PATIENCE = 1.0  # seconds a reader waits for a page the store's last write made stale, then gets it as it was
+STALE_PATIENCE = 0.25  # seconds a reader waits for a page a write made stale, then gets it as it was
 SHIFT_WINDOW = 400  # the speaker page looks for shifts in the latest statements only
 log = logging.getLogger("onrecord.web")
 

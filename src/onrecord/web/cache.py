@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -98,10 +98,11 @@ class PageCache:
     used dropped first beyond ``max_bytes``. Concurrent requests for one key compute it once (the
     others wait for that result), so ten clients asking for the same cold page cost one computation.
 
-    When the store has moved on, a request recomputes the value; if that takes longer than
-    ``patience`` seconds, the request gets the value of the earlier version instead, and the
-    recomputation goes on for the next request (so while an ingest writes, a page seconds in the
-    making does not stall its readers). ``patience=None``: always wait for the current value."""
+    When the store has moved on, the first request for a kept value starts its recomputation and
+    waits for it at most ``patience`` seconds, then gets the value of the earlier version; the
+    requests that come while the recomputation runs get the earlier value at once, and no second
+    recomputation starts (so while an ingest writes, a page seconds in the making neither stalls
+    its readers nor is computed once per write). ``patience=None``: always wait for the current value."""
 
     def __init__(
         self,
@@ -117,12 +118,18 @@ class PageCache:
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._bytes = 0
         self._flights: dict[tuple[int, Hashable], asyncio.Future[Any]] = {}
+        self._refreshing: Counter[Hashable] = Counter()  # computations under way per key, any version
         self.computed = 0  # misses, for tests and the log
         self.stale = 0  # answers from an earlier version, for tests and the log
         self._floor = 0  # no answer from before this version
 
     async def current_version(self) -> int:
         return await anyio.to_thread.run_sync(self.version)  # a query: off the event loop
+
+    @property
+    def computing(self) -> int:
+        """Computations under way."""
+        return sum(self._refreshing.values())
 
     def written(self, version: int) -> None:
         """This server wrote, up to data ``version``: nothing from before is served any more, not even
@@ -148,18 +155,28 @@ class PageCache:
             if entry.version >= version:
                 return self._unwrap(entry)
         flight = self._flights.get((version, key))
-        if flight is None:
-            flight = asyncio.ensure_future(self._compute(version, key, compute, gate, size))
-            self._flights[(version, key)] = flight
-            flight.add_done_callback(lambda done: self._landed(version, key, done))
-        # shielded: a client that leaves (or stops waiting) does not cancel the work others wait for
         if entry is None or self.patience is None or entry.version < self._floor:
-            return await asyncio.shield(flight)  # type: ignore[no-any-return]
-        try:
+            # nothing we may serve instead: wait for the current value (shielded: a client that
+            # leaves does not cancel the work others wait for)
+            return await asyncio.shield(flight or self._start(version, key, compute, gate, size))  # type: ignore[no-any-return]
+        if flight is not None or self._refreshing[key]:
+            self.stale += 1  # a recomputation is under way, started by an earlier reader: not another
+            return self._unwrap(entry)
+        try:  # the first reader since the write waits a little for the new value
+            flight = self._start(version, key, compute, gate, size)
             return await asyncio.wait_for(asyncio.shield(flight), self.patience)  # type: ignore[no-any-return]
         except (TimeoutError, Busy):
             self.stale += 1
             return self._unwrap(entry)
+
+    def _start(
+        self, version: int, key: Hashable, compute: Callable[[], T], gate: Gate | None, size: Callable[[T], int]
+    ) -> asyncio.Future[T]:
+        flight = asyncio.ensure_future(self._compute(version, key, compute, gate, size))
+        self._flights[(version, key)] = flight
+        self._refreshing[key] += 1
+        flight.add_done_callback(lambda done: self._landed(version, key, done))
+        return flight
 
     def _unwrap(self, entry: _Entry) -> Any:
         if entry.error is not None and self.kept_error is not None:
@@ -168,6 +185,9 @@ class PageCache:
 
     def _landed(self, version: int, key: Hashable, flight: asyncio.Future[Any]) -> None:
         self._flights.pop((version, key), None)
+        self._refreshing[key] -= 1
+        if not self._refreshing[key]:
+            del self._refreshing[key]
         if not flight.cancelled():
             flight.exception()  # retrieved here, so a failure nobody waited for is not logged as lost
 
