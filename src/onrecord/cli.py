@@ -26,7 +26,7 @@ from onrecord.analyse import timeline as timelines
 from onrecord.config import SETTINGS, setting
 from onrecord.errors import InputError, OnrecordError, StoreError, printable
 from onrecord.ingest import expand
-from onrecord.model import KINDS, Document, Role, Statement, StoredStatement
+from onrecord.model import ACTS, KINDS, Document, Role, Statement, StoredStatement, parse_acts, visible
 from onrecord.pipeline import budget_seconds, default_extractor, process, read_paths
 from onrecord.store import Query, Store, open_store, sqlite_file
 
@@ -76,6 +76,27 @@ DocTimeout = Annotated[
     float,
     typer.Option(
         "--doc-timeout", envvar="ONRECORD_DOC_TIMEOUT", help=SETTINGS["doc_timeout"].help, callback=_doc_timeout
+    ),
+]
+
+
+def _acts(value: str) -> str:
+    """--acts, checked once: an unknown act is a one-line error before any work. Commands turn it
+    into the library's filter with ``parse_acts``."""
+    try:
+        parse_acts(value)
+    except ValueError as exc:
+        raise fail(f"--acts {value!r}: {exc}", 2) from None
+    return value
+
+
+ActsOption = Annotated[
+    str,
+    typer.Option(
+        "--acts",
+        help=f"What the cues report, to show: {', '.join(ACTS)} (comma-separated) or all. The writer's "
+        "own voice always shows.",
+        callback=_acts,
     ),
 ]
 
@@ -156,10 +177,12 @@ def extract(
     outlet: Annotated[str | None, typer.Option(help="Outlet of the documents (overrides the files).")] = None,
     max_mb: MaxMb = float(SETTINGS["max_mb"].default),
     doc_timeout: DocTimeout = float(SETTINGS["doc_timeout"].default),
+    acts: ActsOption = "say",
 ) -> None:
     """Print the statements found in PATHS, without a database."""
     if format not in {"jsonl", "json", "table"}:
         raise fail(f"unknown --format {format!r}; choose jsonl, json or table", 2)
+    shown = parse_acts(acts)
     inputs = _Inputs(paths, _date(date, "--date"), outlet, max_mb)
     collected: list[dict[str, object]] = []
     try:
@@ -171,14 +194,15 @@ def extract(
             if show_text:
                 sys.stdout.write(item.document.text)
                 continue
-            rows = [{"source": source, **s.to_dict()} for s in item.statements]
+            kept = [s for s in item.statements if visible(s, shown)]
+            rows = [{"source": source, **s.to_dict()} for s in kept]
             if format == "jsonl":
                 for row in rows:
                     _write_json(row)
             elif format == "json":
                 collected += rows
             else:
-                _statement_table(printable(source), [(item.document, s) for s in item.statements])
+                _statement_table(printable(source), [(item.document, s) for s in kept])
     except OnrecordError as exc:
         raise fail(str(exc)) from None
     if format == "json" and not show_text:
@@ -339,7 +363,7 @@ def _statement_table(
             cells = [str(s.index)]
         if with_speaker:
             cells.append(s.speaker or (f"({s.speaker_mention})" if s.speaker_mention else "—"))
-        cells += [s.kind, s.cue or "", _shorten(s.content)]
+        cells += [s.kind if s.act == "say" else f"{s.kind} ({s.act})", s.cue or "", _shorten(s.content)]
         table.add_row(*(Text(c) for c in cells))
     out.print(table)
 
@@ -356,6 +380,7 @@ def statements(
     by_speaker: Annotated[bool, typer.Option("--by-speaker", help="One table per speaker (across documents).")] = False,
     format: Annotated[str, typer.Option("--format", "-f", help="table | jsonl")] = "table",
     limit: Annotated[int | None, typer.Option(help="At most this many statements.")] = None,
+    acts: ActsOption = "say",
 ) -> None:
     """List stored statements, filtered."""
     if kind and kind not in KINDS:
@@ -367,6 +392,7 @@ def statements(
         search=search,
         kind=kind,
         outlet=outlet,
+        acts=parse_acts(acts),
         limit=limit,
     )
     store = _store(db)
@@ -626,12 +652,13 @@ def export_(
     since: Annotated[str | None, typer.Option(help="Documents dated on or after.")] = None,
     until: Annotated[str | None, typer.Option(help="Documents dated on or before.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite OUT if it exists.")] = False,
+    acts: ActsOption = "say",
 ) -> None:
     """Write stored statements to a JSON Lines, CSV or Parquet file (never over the database; an
     existing file only with --force; written in full to a temporary file, then renamed)."""
     if format not in exporting.FORMATS:
         raise fail(f"unknown --format {format!r}; choose one of {', '.join(exporting.FORMATS)}", 2)
-    query = Query(speaker=speaker, since=_date(since, "--since"), until=_date(until, "--until"))
+    query = Query(speaker=speaker, since=_date(since, "--since"), until=_date(until, "--until"), acts=parse_acts(acts))
     try:
         # checked before the database is opened, so nothing can touch it
         exporting.check_target(out_path, force=force, protect=sqlite_file(db))
@@ -700,12 +727,15 @@ def timeline(
     until: Annotated[str | None, typer.Option(help="Up to this date (YYYY-MM-DD).")] = None,
     plot: Annotated[Path | None, typer.Option(help="Also draw statements per topic per month (.svg or .png).")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table | jsonl")] = "table",
+    acts: ActsOption = "say",
 ) -> None:
     """A speaker's dated statements grouped by topic, with outlet and document; optionally a chart."""
     if plot is not None and plot.suffix.lower() not in {".svg", ".png"}:
         raise fail(f"--plot {plot}: the chart is written as .svg or .png", 2)
     store = _store(db)
-    line = timelines.timeline(store, speaker, topic=topic, since=_date(since, "--since"), until=_date(until, "--until"))
+    line = timelines.timeline(
+        store, speaker, topic=topic, since=_date(since, "--since"), until=_date(until, "--until"), acts=parse_acts(acts)
+    )
     if not line.by_topic:
         raise fail(f"no statements by {speaker!r}; `onrecord speakers` lists the names")
     if format == "jsonl":
@@ -732,6 +762,7 @@ def shifts(
     since: Annotated[str | None, typer.Option(help="Shifts from this date on (YYYY-MM-DD).")] = None,
     search: Annotated[str | None, typer.Option(help="Only statements with these words (e.g. Russia).")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table | jsonl")] = "table",
+    acts: ActsOption = "say",
 ) -> None:
     """Where a speaker's new statement departs from what they said before: reversals, new claims,
     dropped lines, each with the dated statements that show it."""
@@ -741,7 +772,7 @@ def shifts(
         (name, shift)
         for name in names
         for shift in position_shifts.speaker_shifts(
-            store, name, topic=topic, since=_date(since, "--since"), search=search
+            store, name, topic=topic, since=_date(since, "--since"), search=search, acts=parse_acts(acts)
         )
     ]
     if format == "jsonl":
@@ -775,6 +806,7 @@ def brief(
     since: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Up to this date (YYYY-MM-DD).")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="md | html")] = "md",
+    acts: ActsOption = "say",
 ) -> None:
     """The analyst's brief: where and when, what was said per topic, what is new, and writers' own
     claims apart. Every line cites a stored statement (#id)."""
@@ -783,7 +815,12 @@ def brief(
     store = _store(db)
     try:
         made = briefs.brief(
-            store, speaker=speaker, document=doc, since=_date(since, "--since"), until=_date(until, "--until")
+            store,
+            speaker=speaker,
+            document=doc,
+            since=_date(since, "--since"),
+            until=_date(until, "--until"),
+            acts=parse_acts(acts),
         )
     except OnrecordError as exc:
         raise fail(str(exc)) from None
@@ -894,6 +931,7 @@ def trace(
     ] = None,
     db: DbOption = DEFAULT_DB,
     format: Annotated[str, typer.Option("--format", "-f", help="table | json | html")] = "table",
+    acts: ActsOption = "say",
 ) -> None:
     """Trace each statement an article attributes back to the speaker's own words: verbatim,
     trimmed, altered (with a word diff), paraphrase, or unsupported (saying what was searched)."""
@@ -914,7 +952,7 @@ def trace(
         primaries = [d for d in read_paths(against or []) if not isinstance(d, InputError)]
         if against and not primaries:
             raise fail("--against: no readable documents")
-        traces = tracing.trace_document(store, document, found, primaries)
+        traces = tracing.trace_document(store, document, found, primaries, acts=parse_acts(acts))
     except OnrecordError as exc:
         raise fail(str(exc)) from None
     if format == "json":
