@@ -55,6 +55,7 @@ INGEST_BUDGET = 60.0  # seconds of extraction for one document over HTTP (the CL
 HEAVY_AT_ONCE = 2  # heavy computations at once (the machine's cores); more wait in line, then 503
 LIGHT_AT_ONCE = 4  # light ones (searches, the home page), on their own line: never behind a heavy one
 STALE_PATIENCE = 0.25  # seconds a reader waits for a page a write made stale, then gets it as it was
+REDO_EVERY = 5.0  # seconds: while writes keep coming, a page is recomputed at most this often
 SHIFT_WINDOW = 400  # the speaker page looks for shifts in the latest statements only
 log = logging.getLogger("onrecord.web")
 
@@ -110,13 +111,17 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(colour_of=colour_of, safe_url=safe_url)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    cache = PageCache(_version_of(store), 128_000_000, kept_error=NotFoundError, patience=STALE_PATIENCE)
+    cache = PageCache(
+        _version_of(store), 128_000_000, kept_error=NotFoundError, patience=STALE_PATIENCE, fresh_for=REDO_EVERY
+    )
     heavy = Gate(HEAVY_AT_ONCE, waiting=64, wait=20.0)
     # light work (a search, the home page) is quick but not free: a few at a time, so that twenty
     # at once neither starve the event loop of the interpreter lock nor drain the connection pool
     light = Gate(LIGHT_AT_ONCE, waiting=128, wait=20.0)
+    documents = Gate(HEAVY_AT_ONCE, waiting=128, wait=20.0)  # a line of their own: many, each its size
     ingesting = Gate(1, waiting=4, wait=60.0)  # one extraction at a time: CPU and the spaCy pipeline
     app.state.cache, app.state.heavy, app.state.light, app.state.ingesting = cache, heavy, light, ingesting
+    app.state.documents = documents
 
     @lru_cache(maxsize=1)
     def taxonomy() -> topics.Taxonomy:
@@ -130,12 +135,14 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
     def render(name: str, **context: Any) -> str:
         return templates.get_template(name).render(context)
 
-    async def cached_page(key: tuple[Any, ...], compute: Callable[[], str], *, is_heavy: bool = True) -> HTMLResponse:
+    async def cached_page(
+        key: tuple[Any, ...], compute: Callable[[], str], *, gate: Gate | None = None
+    ) -> HTMLResponse:
         # kept as bytes: a hit is sent as it is, not encoded again
-        return HTMLResponse(await cache.get(key, lambda: compute().encode(), gate=heavy if is_heavy else light))
+        return HTMLResponse(await cache.get(key, lambda: compute().encode(), gate=gate or heavy))
 
-    async def cached_json(key: tuple[Any, ...], compute: Callable[[], Any], *, is_heavy: bool = True) -> Response:
-        body = await cache.get(key, lambda: _json(compute()), gate=heavy if is_heavy else light)
+    async def cached_json(key: tuple[Any, ...], compute: Callable[[], Any], *, gate: Gate | None = None) -> Response:
+        body = await cache.get(key, lambda: _json(compute()), gate=gate or heavy)
         return Response(body, media_type="application/json")
 
     # -- errors: one line, the right status, never a trace -------------------------------------
@@ -199,7 +206,7 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
                 speakers=store.speakers(limit=12),
                 topics=store.topic_counts()[:12],
             ),
-            is_heavy=False,
+            gate=light,
         )
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
@@ -240,7 +247,7 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
                 topics=[t.name for t in taxonomy().topics],
             )
 
-        return await cached_page(("search", *form.values(), page_number), compute, is_heavy=False)
+        return await cached_page(("search", *form.values(), page_number), compute, gate=light)
 
     @app.get("/speakers/{name}", response_class=HTMLResponse, include_in_schema=False)
     async def speaker_page(name: Annotated[str, Path(max_length=300)]) -> HTMLResponse:
@@ -318,7 +325,7 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
                 records=records,
             )
 
-        return await cached_page(("document", doc_id), compute, is_heavy=False)  # one document: bounded by its size
+        return await cached_page(("document", doc_id), compute, gate=documents)
 
     @app.get("/documents/{doc_id}/trace", response_class=HTMLResponse, include_in_schema=False)
     async def trace_page(doc_id: DocId) -> HTMLResponse:
@@ -421,7 +428,9 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
             search=q, speaker=speaker, topic=topic, kind=kind, outlet=outlet, since=since, until=until,
             limit=limit, offset=offset,
         )  # fmt: skip
-        return await cached_json(("api statements", query), lambda: [r.to_dict() for r in store.statements(query)])
+        return await cached_json(
+            ("api statements", query), lambda: [r.to_dict() for r in store.statements(query)], gate=light
+        )
 
     @app.get("/api/search", tags=["statements"], response_model=list[dict[str, Any]])
     async def api_search(
@@ -430,7 +439,9 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
     ) -> Response:
         """Full-text search over statements."""
         query = StatementQuery(search=q, limit=limit)
-        return await cached_json(("api statements", query), lambda: [r.to_dict() for r in store.statements(query)])
+        return await cached_json(
+            ("api statements", query), lambda: [r.to_dict() for r in store.statements(query)], gate=light
+        )
 
     @app.get("/api/speakers", tags=["speakers"])
     def api_speakers(limit: Annotated[int, Query(ge=1, le=10_000)] = 100) -> list[dict[str, Any]]:

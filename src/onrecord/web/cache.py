@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import time
 from collections import Counter, OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import anyio.to_thread
@@ -91,6 +92,7 @@ class _Entry:
     size: int
     version: int  # the store's data version it was computed at
     error: str | None = None  # a kept "not found": its message
+    made: float = field(default_factory=time.monotonic)
 
 
 class PageCache:
@@ -102,7 +104,9 @@ class PageCache:
     waits for it at most ``patience`` seconds, then gets the value of the earlier version; the
     requests that come while the recomputation runs get the earlier value at once, and no second
     recomputation starts (so while an ingest writes, a page seconds in the making neither stalls
-    its readers nor is computed once per write). ``patience=None``: always wait for the current value."""
+    its readers nor is computed once per write). A value younger than ``fresh_for`` seconds is
+    served without a recomputation: while an ingest writes every second, each page is redone at
+    most that often. ``patience=None``: always wait for the current value."""
 
     def __init__(
         self,
@@ -110,11 +114,13 @@ class PageCache:
         max_bytes: int = 64_000_000,
         kept_error: type[Exception] | None = None,
         patience: float | None = None,
+        fresh_for: float = 0.0,
     ) -> None:
         self.version = version
         self.max_bytes = max_bytes
         self.kept_error = kept_error  # kept like a value (a page of a name nobody has is asked again)
         self.patience = patience
+        self.fresh_for = fresh_for
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._bytes = 0
         self._flights: dict[tuple[int, Hashable], asyncio.Future[Any]] = {}
@@ -159,8 +165,10 @@ class PageCache:
             # nothing we may serve instead: wait for the current value (shielded: a client that
             # leaves does not cancel the work others wait for)
             return await asyncio.shield(flight or self._start(version, key, compute, gate, size))  # type: ignore[no-any-return]
-        if flight is not None or self._refreshing[key]:
-            self.stale += 1  # a recomputation is under way, started by an earlier reader: not another
+        if flight is not None or self._refreshing[key] or time.monotonic() - entry.made < self.fresh_for:
+            # a recomputation is under way, started by an earlier reader (not another), or the
+            # value is younger than fresh_for: while writes keep coming, a page is redone at that pace
+            self.stale += 1
             return self._unwrap(entry)
         try:  # the first reader since the write waits a little for the new value
             flight = self._start(version, key, compute, gate, size)
