@@ -332,6 +332,18 @@ def test_while_writes_keep_coming_a_page_is_redone_at_most_every_so_often():
     asyncio.run(scenario())
 
 
+def test_a_reader_does_not_wait_for_a_page_that_took_longer_than_its_patience():
+    version = [1]
+    cache = PageCache(lambda: version[0], patience=0.05)
+
+    async def scenario():
+        assert await cache.get("k", lambda: (time.sleep(0.2), "old")[1]) == "old"
+        version[0] = 2
+        return await cache.get("k", lambda: "new")  # would be ready at once, but nobody waits for it
+
+    assert asyncio.run(scenario()) == "old"
+
+
 def test_after_its_own_write_the_server_serves_nothing_older():
     version = [1]
     cache = PageCache(lambda: version[0], patience=0.05)

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import anyio.to_thread
 
 T = TypeVar("T")
+REDO_FACTOR = 10  # a kept value is redone after at least ten times what it took to compute
 
 
 class Busy(Exception):
@@ -92,6 +93,7 @@ class _Entry:
     size: int
     version: int  # the store's data version it was computed at
     error: str | None = None  # a kept "not found": its message
+    took: float = 0.0  # seconds its computation took
     made: float = field(default_factory=time.monotonic)
 
 
@@ -165,13 +167,18 @@ class PageCache:
             # nothing we may serve instead: wait for the current value (shielded: a client that
             # leaves does not cancel the work others wait for)
             return await asyncio.shield(flight or self._start(version, key, compute, gate, size))  # type: ignore[no-any-return]
-        if flight is not None or self._refreshing[key] or time.monotonic() - entry.made < self.fresh_for:
-            # a recomputation is under way, started by an earlier reader (not another), or the
-            # value is younger than fresh_for: while writes keep coming, a page is redone at that pace
+        redo_after = max(self.fresh_for, REDO_FACTOR * entry.took)
+        if flight is not None or self._refreshing[key] or time.monotonic() - entry.made < redo_after:
+            # a recomputation is under way, started by an earlier reader (not another), or the value
+            # is young: while writes keep coming, a page is redone every fresh_for seconds at most,
+            # and one that takes long, at most a tenth of the time
+            self.stale += 1
+            return self._unwrap(entry)
+        flight = self._start(version, key, compute, gate, size)
+        if entry.took > self.patience:  # it will not be ready in time: not worth waiting for
             self.stale += 1
             return self._unwrap(entry)
         try:  # the first reader since the write waits a little for the new value
-            flight = self._start(version, key, compute, gate, size)
             return await asyncio.wait_for(asyncio.shield(flight), self.patience)  # type: ignore[no-any-return]
         except (TimeoutError, Busy):
             self.stale += 1
@@ -203,13 +210,22 @@ class PageCache:
         self, version: int, key: Hashable, compute: Callable[[], T], gate: Gate | None, size: Callable[[T], int]
     ) -> T:
         self.computed += 1
+        took = [0.0]
+
+        def timed() -> T:
+            began = time.monotonic()
+            try:
+                return compute()
+            finally:
+                took[0] = time.monotonic() - began
+
         try:
-            value = await (gate.run(lambda: in_daemon_thread(compute)) if gate else in_daemon_thread(compute))
+            value = await (gate.run(lambda: in_daemon_thread(timed)) if gate else in_daemon_thread(timed))
         except Exception as exc:
             if self.kept_error is not None and isinstance(exc, self.kept_error):
-                self._put(key, _Entry(None, 200, version, str(exc)))
+                self._put(key, _Entry(None, 200, version, str(exc), took[0]))
             raise
-        self._put(key, _Entry(value, size(value), version))
+        self._put(key, _Entry(value, size(value), version, took=took[0]))
         return value
 
     def _put(self, key: Hashable, entry: _Entry) -> None:
