@@ -18,8 +18,20 @@ def test_read_brat_with_fragments_and_wrapped_text():
         'T5\tContent 37 44;45 51\t"We are\ndone,"\nE2\tAttribution:T4 Content:T5\n'
     )
     first, second = read_brat(TEXT, ann)
-    assert first == GoldStatement(content=((17, 35),), source=((0, 8),), cue=((9, 16),))
+    assert first == GoldStatement(content=((17, 35),), source=((0, 8),), cue=((9, 16),), act="say")
     assert second.content == ((37, 44), (45, 51)) and second.source == ()
+
+
+def test_read_brat_gives_each_attribution_its_act():
+    text = "A new poll shows Kallas ahead. Petrova plans to run. Kallas believes she will lose. Jones said so."
+    spans = [("Source", 0, 10), ("Cue", 11, 16), ("Content", 17, 29), ("Source", 31, 38), ("Cue", 39, 44),
+             ("Content", 45, 51), ("Source", 53, 59), ("Cue", 60, 68), ("Content", 69, 82), ("Source", 84, 89),
+             ("Cue", 90, 94), ("Content", 95, 97)]  # fmt: skip
+    lines = [f"T{n}\t{label} {a} {b}\t{text[a:b]}" for n, (label, a, b) in enumerate(spans, 1)]
+    lines += [
+        f"E{k}\tAttribution:T{3 * k - 1} Content:T{3 * k} Cue:T{3 * k - 1} Source:T{3 * k - 2}" for k in range(1, 5)
+    ]
+    assert [g.act for g in read_brat(text, "\n".join(lines))] == ["show", "intend", "think", "say"]
 
 
 def statement(start: int, end: int, speaker: tuple[int, int] | None = None) -> Statement:
@@ -64,3 +76,17 @@ def test_jsonl_gold(tmp_path):
     path.write_text('{"text": "Petrova said so.", "statements": [{"content_span": [13, 15], "speaker": "Petrova"}]}\n')
     (doc,) = read_gold(path)
     assert doc.statements[0].content == ((13, 15),) and doc.statements[0].speaker == "Petrova"
+
+
+def test_evaluate_acts_scores_say_apart():
+    from onrecord.evaluate import GoldDocument, evaluate_acts
+
+    text = "Anna Petrova said the talks had stalled. Jonas Kallas believes that the talks will resume."
+    gold = (
+        GoldStatement(content=((18, 39),), cue=((12, 17),), act="say"),
+        GoldStatement(content=((63, 89),), cue=((54, 62),), act="think"),
+    )
+    scores = evaluate_acts([GoldDocument("d", text, gold)])
+    assert (scores["all"]["overlap30"].gold, scores["say"]["overlap30"].gold) == (2, 1)
+    # the extractor gives every statement ``say`` until it tells acts apart
+    assert scores["say"]["overlap30"].predicted == scores["all"]["overlap30"].predicted == 2
