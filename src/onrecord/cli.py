@@ -342,6 +342,11 @@ def _shorten(text: str, width: int = 160) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _kind(s: Statement) -> str:
+    """The kind, with the act beside it when the cue reports no speech: ``indirect (think)``."""
+    return s.kind if s.act == "say" else f"{s.kind} ({s.act})"
+
+
 def _statement_table(
     title: str, rows: list[tuple[object, Statement]], with_meta: bool = False, with_speaker: bool = True
 ) -> None:
@@ -363,7 +368,7 @@ def _statement_table(
             cells = [str(s.index)]
         if with_speaker:
             cells.append(s.speaker or (f"({s.speaker_mention})" if s.speaker_mention else "—"))
-        cells += [s.kind if s.act == "say" else f"{s.kind} ({s.act})", s.cue or "", _shorten(s.content)]
+        cells += [_kind(s), s.cue or "", _shorten(s.content)]
         table.add_row(*(Text(c) for c in cells))
     out.print(table)
 
@@ -605,7 +610,7 @@ def show(
         nested = f" (inside [{s.nested_in}])" if s.nested_in is not None else ""
         out.print(
             Text(
-                f"[{s.index}] {s.speaker or s.speaker_mention or '?'} — {s.kind}"
+                f"[{s.index}] {s.speaker or s.speaker_mention or '?'} — {_kind(s)}"
                 f"{' — ' + s.cue if s.cue else ''}{nested}"
             )
         )

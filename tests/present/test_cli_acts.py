@@ -97,3 +97,10 @@ def test_trace(db):
 
     assert traced() == ["talks stalled"]
     assert traced("--acts", "all") == ["talks stalled", "they resume"]
+
+
+def test_show_and_tables_name_a_non_say_act(db):
+    shown = runner.invoke(app, ["show", "acts.txt", "--db", db], terminal_width=200)
+    assert shown.exit_code == 0 and "[1] Anna Petrova — indirect (think)" in shown.stdout
+    table = runner.invoke(app, ["statements", "--db", db, "--acts", "all"], terminal_width=200)
+    assert "indirect (think)" in table.stdout and "author (think)" in table.stdout
