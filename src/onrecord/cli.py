@@ -917,15 +917,19 @@ def eval_(
         table.add_column(column, justify="right")
     for name, s in scores.items():
         table.add_row(name, *cells(s))
-    table.columns[0].no_wrap = bool(by_act)  # "say: overlap30" on one line
-    for act, group in by_act.items():  # the same rows for what users see by default
-        for name, s in group.items():
-            table.add_row(f"{act}: {name}", *cells(s), end_section=False)
     out.print(table)
-    for act, group in by_act.items():
-        s = next(iter(group.values()))
-        out.print(f"{act}: {s.gold} gold statements whose cue reports {act} (extract/data/acts.yaml), "
-                  f"{s.predicted} predicted with act {act}")  # fmt: skip
+    for act, group in by_act.items():  # the same table for what users see by default, after the one of all acts
+        first = next(iter(group.values()))
+        table = Table(
+            title=f"{act} alone: {first.gold} gold statements whose cue reports {act} (acts.yaml), "
+            f"{first.predicted} predicted",
+            title_justify="left",
+        )
+        for column in columns:
+            table.add_column(column, justify="right")
+        for name, s in group.items():
+            table.add_row(name, *cells(s))
+        out.print(table)
 
 
 @app.command()

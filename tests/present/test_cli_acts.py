@@ -104,3 +104,22 @@ def test_show_and_tables_name_a_non_say_act(db):
     assert shown.exit_code == 0 and "[1] Anna Petrova — indirect (think)" in shown.stdout
     table = runner.invoke(app, ["statements", "--db", db, "--acts", "all"], terminal_width=200)
     assert "indirect (think)" in table.stdout and "author (think)" in table.stdout
+
+
+def test_eval_polnear_scores_say_apart(tmp_path):
+    text = "Anna Petrova said the talks had stalled. Jonas Kallas believes that the talks will resume."
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    (tmp_path / "text" / "a.txt").write_text(text, encoding="utf-8")
+    spans = [("Source", 0, 12), ("Cue", 13, 17), ("Content", 18, 39), ("Source", 41, 53), ("Cue", 54, 62),
+             ("Content", 63, 89)]  # fmt: skip
+    lines = [f"T{n}\t{label} {a} {b}\t{text[a:b]}" for n, (label, a, b) in enumerate(spans, 1)]
+    lines += ["E1\tAttribution:T2 Content:T3 Cue:T2 Source:T1", "E2\tAttribution:T5 Content:T6 Cue:T5 Source:T4"]
+    (tmp_path / "attributions" / "a_1.ann").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", "polnear", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert list(scores) == ["exact", "overlap30", "both50", "say:exact", "say:overlap30", "say:both50"]
+    assert (scores["both50"]["gold"], scores["say:both50"]["gold"]) == (2, 1)
+    table = runner.invoke(app, ["eval", "polnear", str(tmp_path)], terminal_width=200)
+    assert "say alone: 1 gold statements whose cue reports say" in table.stdout
