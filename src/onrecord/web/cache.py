@@ -117,12 +117,14 @@ class PageCache:
         kept_error: type[Exception] | None = None,
         patience: float | None = None,
         fresh_for: float = 0.0,
+        refresh_gate: Gate | None = None,
     ) -> None:
         self.version = version
         self.max_bytes = max_bytes
         self.kept_error = kept_error  # kept like a value (a page of a name nobody has is asked again)
         self.patience = patience
         self.fresh_for = fresh_for
+        self.refresh_gate = refresh_gate or Gate(1, waiting=0, wait=0.0)
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._bytes = 0
         self._flights: dict[tuple[int, Hashable], asyncio.Future[Any]] = {}
@@ -174,7 +176,9 @@ class PageCache:
             # and one that takes long, at most a tenth of the time
             self.stale += 1
             return self._unwrap(entry)
-        flight = self._start(version, key, compute, gate, size)
+        # one refresh at a time (a busy refresh line means: the page as it was, and retry later),
+        # so refreshes in threads never crowd out the event loop's share of the interpreter lock
+        flight = self._start(version, key, compute, self.refresh_gate, size)
         if entry.took > self.patience:  # it will not be ready in time: not worth waiting for
             self.stale += 1
             return self._unwrap(entry)
