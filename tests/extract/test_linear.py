@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from onrecord.extract import Extractor, find_quotes, sections_of
 from onrecord.extract.extractor import LONG_PIECE_CHARS
+from onrecord.extract.nlp import MAX_UNBROKEN_TOKENS
 from onrecord.ingest import from_text
 from tests.extract.work import calls_in_onrecord
 
@@ -75,3 +76,22 @@ def test_a_huge_section_is_cut_at_paragraphs_sentences_or_spaces_never_inside_a_
 def test_an_ordinary_article_is_one_section():
     text = "Anna Petrova said the talks had stalled.\n\n" * 2000  # 84,000 characters
     assert len(sections_of(from_text(text))) == 1
+
+
+def test_unpunctuated_text_is_cut_into_sentences_of_bounded_length(extractor):
+    doc = extractor.nlp("the minister said the foreign minister " * 200)
+    assert max(len(sentence) for sentence in doc.sents) <= MAX_UNBROKEN_TOKENS
+    ordinary = "Anna Petrova, who met reporters in Valdor on Monday, said the talks had stalled. " * 5
+    assert len(list(extractor.nlp(ordinary).sents)) == 5  # punctuated text is left to the parser
+
+
+def test_what_is_reported_in_run_on_text_grows_with_the_text(extractor):
+    # regression: "the minister said the foreign minister said …" without punctuation was one
+    # sentence, each report holding all the rest: the contents (and the work) grew with its square
+    def reported(n: int) -> int:
+        return sum(
+            len(s.content)
+            for s in extractor.extract(from_text("the minister said the foreign minister " * n)).statements
+        )
+
+    assert reported(800) <= 5 * reported(200)

@@ -17,6 +17,7 @@ Stages, in order, for each document (``Extractor.pipe`` batches them through spa
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -364,13 +365,13 @@ class Extractor:
                 or not c.asserted
             )
 
-        around = _enclosing([c.content for c in candidates], [c.cue or c.content for c in candidates])
-        return [
-            cand
-            for cand, outer in zip(candidates, around, strict=True)
-            # inside a longer content (a longer one is never the candidate itself)
-            if not (any(len(candidates[o].content) > len(cand.content) for o in outer) and weak(cand))
-        ]
+        outer = _shortest_enclosing(
+            [c.content for c in candidates],
+            [c.cue or c.content for c in candidates],
+            [len(c.content) for c in candidates],
+        )
+        # inside a longer content (a longer one is never the candidate itself)
+        return [cand for cand, around in zip(candidates, outer, strict=True) if not (around is not None and weak(cand))]
 
     def _statement(self, cand: Candidate, quotes: QuoteIndex, document: Document) -> Statement | None:
         text = document.text
@@ -608,10 +609,17 @@ def _drop_crossed(candidates: list[Candidate]) -> list[Candidate]:
     both ways): keep the better-attested reading."""
     dropped: set[int] = set()
     cued = [c for c in candidates if c.cue]
-    # only a candidate whose content holds a's cue can cross a: ask for those, in order
-    holding = _enclosing([c.content for c in cued], [c.cue for c in cued if c.cue])
-    for a, around in zip(cued, holding, strict=True):
-        for b in (cued[j] for j in around):
+    # b can cross a only if b's cue lies in a's content and b's content starts by a's cue:
+    # candidates sorted by cue, and asked for the content starts at or before a point
+    order = sorted(range(len(cued)), key=lambda j: cued[j].cue.start if cued[j].cue else 0)
+    cue_starts = [cued[j].cue.start if cued[j].cue else 0 for j in order]
+    content_starts = _AtMost([cued[j].content.start for j in order])
+    for a in cued:
+        if a.cue is None:
+            continue
+        low = bisect.bisect_left(cue_starts, a.content.start)
+        high = bisect.bisect_right(cue_starts, a.content.end)
+        for b in (cued[j] for j in sorted(order[k] for k in content_starts.find(low, high, a.cue.start))):
             if a is b or id(a) in dropped or id(b) in dropped or not (a.cue and b.cue):
                 continue
             if a.content.contains(b.cue) and b.content.contains(a.cue):
@@ -620,23 +628,72 @@ def _drop_crossed(candidates: list[Candidate]) -> list[Candidate]:
     return [c for c in candidates if id(c) not in dropped]
 
 
-def _enclosing(spans: list[Span], anchors: list[Span]) -> list[list[int]]:
-    """For each anchor, the indices (ascending) of the spans that contain it.
+class _AtMost:
+    """Positions in a range whose value is at most a bound, found through a table of range
+    minima: the cost follows the number found, not the length of the range."""
 
-    One sweep by position: a span joins when the sweep reaches its start and leaves once the
-    sweep passes its end, so each anchor looks only at the spans open where it starts (how
-    deeply statements nest), never at all of them."""
+    def __init__(self, values: list[int]) -> None:
+        self.values = values
+        self.table = [list(range(len(values)))]  # table[k][i]: where the least of values[i : i + 2**k] is
+        step = 1
+        while 2 * step <= len(values):
+            last = self.table[-1]
+            self.table.append(
+                [
+                    last[i] if values[last[i]] <= values[last[i + step]] else last[i + step]
+                    for i in range(len(values) - 2 * step + 1)
+                ]
+            )
+            step *= 2
+
+    def _least(self, low: int, high: int) -> int:
+        k = (high - low).bit_length() - 1
+        a, b = self.table[k][low], self.table[k][high - (1 << k)]
+        return a if self.values[a] <= self.values[b] else b
+
+    def find(self, low: int, high: int, bound: int) -> list[int]:
+        """Positions in ``[low, high)`` whose value is at most ``bound``."""
+        found, todo = [], [(low, high)]
+        while todo:
+            low, high = todo.pop()
+            if low >= high:
+                continue
+            at = self._least(low, high)
+            if self.values[at] > bound:
+                continue
+            found.append(at)
+            todo += [(low, at), (at + 1, high)]
+        return found
+
+
+def _shortest_enclosing(spans: list[Span], anchors: list[Span], longer_than: list[int]) -> list[int | None]:
+    """For each anchor, the index of the shortest span (the first of equals) that contains it and
+    is longer than ``longer_than`` for it; None if there is none.
+
+    One sweep by position: a span opens when the sweep reaches its start and closes once the
+    sweep has passed its end; the open spans are kept sorted by length, so each anchor takes a
+    bisection and a short walk, however deeply statements nest ("A said B said C said …")."""
     by_start = sorted(range(len(spans)), key=lambda i: spans[i].start)
-    found: list[list[int]] = [[] for _ in anchors]
-    open_: list[int] = []
+    open_: list[tuple[int, int]] = []  # (length, index), sorted
+    closing: list[tuple[int, int, int]] = []  # heap of (end, length, index)
+    found: list[int | None] = [None] * len(anchors)
     k = 0
     for q in sorted(range(len(anchors)), key=lambda q: anchors[q].start):
         anchor = anchors[q]
         while k < len(by_start) and spans[by_start[k]].start <= anchor.start:
-            open_.append(by_start[k])
+            i = by_start[k]
             k += 1
-        open_ = [i for i in open_ if spans[i].end >= anchor.start]
-        found[q] = sorted(i for i in open_ if spans[i].end >= anchor.end)
+            bisect.insort(open_, (len(spans[i]), i))
+            heapq.heappush(closing, (spans[i].end, len(spans[i]), i))
+        while closing and closing[0][0] < anchor.start:
+            _, length, i = heapq.heappop(closing)
+            del open_[bisect.bisect_left(open_, (length, i))]
+        j = bisect.bisect_right(open_, (longer_than[q], len(spans)))
+        while j < len(open_):
+            if spans[open_[j][1]].end >= anchor.end:
+                found[q] = open_[j][1]
+                break
+            j += 1
     return found
 
 
@@ -809,10 +866,10 @@ def _nest(statements: list[Statement], text: str) -> list[Statement]:
 
     ordered = sorted(statements, key=start)
     result = [replace(s, index=i) for i, s in enumerate(ordered)]
-    around = _enclosing([s.content_span for s in result], [s.cue_span or s.content_span for s in result])
-    nested = []
-    for s, outer in zip(result, around, strict=True):
-        parents = [result[i] for i in outer if len(result[i].content_span) > len(s.content_span)]
-        parent = min(parents, key=lambda p: len(p.content_span)) if parents else None
-        nested.append(replace(s, nested_in=parent.index if parent else None))
-    return nested
+    # the parent is the shortest statement whose content holds this one's cue (or content) and is longer
+    parents = _shortest_enclosing(
+        [s.content_span for s in result],
+        [s.cue_span or s.content_span for s in result],
+        [len(s.content_span) for s in result],
+    )
+    return [replace(s, nested_in=parent) for s, parent in zip(result, parents, strict=True)]

@@ -32,10 +32,26 @@ def load_nlp(name: str | None = None) -> Language:
     )
 
 
+# No sentence in PolNeAR or the campaign transcripts runs past about 170 tokens without a full
+# stop, ! or ? or a line break; unpunctuated text can run on for thousands, and the work on a
+# sentence (and the length of what is reported in it) grows with the square of its length.
+MAX_UNBROKEN_TOKENS = 300
+
+
 @Language.component("onrecord_paragraph_breaks")
 def paragraph_breaks(doc):  # type: ignore[no-untyped-def]
-    """A line break ends a sentence: headlines, datelines and list items stand alone."""
+    """A line break ends a sentence: headlines, datelines and list items stand alone. So does a
+    run of :data:`MAX_UNBROKEN_TOKENS` tokens without ``.``, ``!``, ``?`` or a line break."""
+    run = 0
     for token in doc[1:]:
-        if "\n" in doc[token.i - 1].whitespace_ or doc[token.i - 1].is_space and "\n" in doc[token.i - 1].text:
+        before = doc[token.i - 1]
+        run += 1
+        if "\n" in before.whitespace_ or before.is_space and "\n" in before.text:
             token.is_sent_start = True
+            run = 0
+        elif any(mark in before.text for mark in ".!?"):
+            run = 0
+        elif run >= MAX_UNBROKEN_TOKENS:
+            token.is_sent_start = True
+            run = 0
     return doc
