@@ -1,6 +1,9 @@
 """Web load: `onrecord serve` on 127.0.0.1 under 20 concurrent clients, also while an ingest writes.
 
-    python benchmarks/bench_web.py [--corpus ../shared/data/trump-campaign/text] [--requests 3000]
+    python benchmarks/bench_web.py [--corpus ../shared/data/trump-campaign/text] [--requests 2000] [--via-run]
+
+(--via-run starts the server through onrecord.web.run, with the bounded uvicorn settings, as
+`onrecord serve` does once it calls that.)
 
 The database holds the demo corpus with its registry plus the first 200 transcripts of the
 corpus (built once, cached under build/bench-web/; without the corpus, the demo alone, said so).
@@ -262,7 +265,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared/data/trump-campaign/text"))
     parser.add_argument("--transcripts", type=int, default=200)
-    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--cache", default=str(ROOT / "build/bench-web"))
     parser.add_argument("--no-ingest", action="store_true", help="skip the run during an ingest")
