@@ -51,6 +51,8 @@ bench: install
 	$(BIN)/python benchmarks/bench_batch.py --corpus $(SHARED)/trump-campaign/text
 	$(BIN)/python benchmarks/bench_store.py --statements 1000000
 	$(BIN)/python benchmarks/bench_trace.py --corpus $(SHARED)/trump-campaign/text
+	$(BIN)/python benchmarks/bench_shapes.py --shared $(SHARED)
+	$(BIN)/python benchmarks/bench_web.py --corpus $(SHARED)/trump-campaign/text
 
 eval: install
 	$(BIN)/onrecord eval gold tests/gold/statements.yaml

@@ -1076,10 +1076,9 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Serve the web UI and the HTTP API (OpenAPI at /api/docs)."""
-    import uvicorn
-
-    from onrecord.web import create_app
+    """Serve the web UI and the HTTP API (OpenAPI schema at /api/openapi.json). SIGTERM or Ctrl-C
+    stops it within seconds."""
+    from onrecord.web import create_app, run
 
     try:
         web_app = create_app(db, token)
@@ -1087,7 +1086,7 @@ def serve(
         raise fail(str(exc)) from None
     mode = "read-write with a token" if token else "read-only"
     err.print(f"onrecord serving {db} at http://{host}:{port}/ ({mode}); Ctrl-C stops it", markup=False)
-    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    run(web_app, host=host, port=port)
 
 
 def main() -> None:
