@@ -6,6 +6,7 @@ the cosine similarity. The model files come from installed packages: nothing is 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -13,7 +14,7 @@ from importlib.resources import files
 
 import numpy as np
 
-from onrecord.errors import ModelNotFoundError
+from onrecord.errors import ModelNotFoundError, StoreError
 from onrecord.store import Store
 
 MODEL_ID = "all-MiniLM-L6-v2-int8-128"  # part of each cached vector's key
@@ -87,7 +88,9 @@ def embed_cached(store: Store, texts: Sequence[str], embed: Embed | None = None)
     if missing:
         computed = (embed or embedder())([t for _, t in missing])
         fresh = {k: v.astype("<f2").tobytes() for (k, _), v in zip(missing, computed, strict=True)}
-        store.save_vectors(fresh)
+        # the vectors are a cache: a database that cannot be written (read-only file) still answers
+        with contextlib.suppress(StoreError):
+            store.save_vectors(fresh)
         have.update(fresh)
     return (
         np.stack([np.frombuffer(have[k], dtype="<f2").astype(np.float32) for k in keys])

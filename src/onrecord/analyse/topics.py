@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -60,21 +61,28 @@ DEFAULT_TAXONOMY = files("onrecord.analyse") / "data" / "topics.yaml"
 
 
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
-    """The taxonomy in ``path`` (YAML: topic -> description, keywords, examples), or the default one."""
+    """The taxonomy in ``path`` (YAML: topic -> description, keywords, examples), or the default one.
+    Parsed once per version of the file: pages and shifts ask for it on every call."""
     source = Path(str(path)) if path else DEFAULT_TAXONOMY
     try:
         raw = source.read_text(encoding="utf-8")
-        data = safe_yaml.load(raw)
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(str(source), f"cannot read the taxonomy ({exc})") from exc
+    return _parse_taxonomy(raw, str(source))
+
+
+@lru_cache(maxsize=8)
+def _parse_taxonomy(raw: str, source: str) -> Taxonomy:
+    try:
+        data = safe_yaml.load(raw)
     except yaml.YAMLError as exc:
-        raise InputError(str(source), f"the taxonomy is not valid YAML ({str(exc).splitlines()[0]})") from exc
+        raise InputError(source, f"the taxonomy is not valid YAML ({str(exc).splitlines()[0]})") from exc
     if not isinstance(data, dict) or not data:
-        raise InputError(str(source), "a taxonomy maps each topic name to its description, keywords and examples")
+        raise InputError(source, "a taxonomy maps each topic name to its description, keywords and examples")
     topics = []
     for name, entry in data.items():
         if not isinstance(entry, dict) or not isinstance(entry.get("description"), str):
-            raise InputError(str(source), f"topic {name!r} needs a description")
+            raise InputError(source, f"topic {name!r} needs a description")
         topics.append(
             Topic(
                 str(name),

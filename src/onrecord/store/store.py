@@ -610,11 +610,14 @@ class Store:
     def save_vectors(self, vectors: dict[str, bytes]) -> None:
         if not vectors:
             return
-        with self.engine.begin() as conn:
-            conn.execute(
-                self._upsert(embeddings).on_conflict_do_nothing(index_elements=["key"]),
-                [{"key": k, "vector": v} for k, v in sorted(vectors.items())],
-            )
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    self._upsert(embeddings).on_conflict_do_nothing(index_elements=["key"]),
+                    [{"key": k, "vector": v} for k, v in sorted(vectors.items())],
+                )
+        except OperationalError as exc:  # a read-only file, a full disk, a locked database
+            raise StoreError(f"cannot write to the database: {exc.orig}") from exc
 
     def statements_for_topics(self, version: str) -> list[tuple[int, str]]:
         """(id, content) of statements whose topics did not come from taxonomy ``version``."""
