@@ -5,13 +5,18 @@ reading order so a pronoun can lean on the speakers resolved before it:
 
 1. a turn's speaker is its label; ``I``/``we`` inside a turn is that speaker;
 2. ``I``/``we`` inside someone's quotation is that someone; outside, the byline author;
-3. a name (``Petrova``, ``Ms. Petrova``) is the fullest form of that person in the document;
+3. a mention's name is the proper name at its head: never a possessor (``Campbell's partner,
+   Jason Louth``) nor a name in a dependent phrase (``an expert who writes about the Kremlin``),
+   without titles or descriptions (``Mathematician Hermann Weyl``);
+   a name (``Petrova``, ``Ms. Petrova``, a first name) is the fullest form of that person in the
+   document, and of two namesakes (``Erik Karlsson``, ``Melker Karlsson``) the one named last before;
 4. a relative pronoun (``who``) or a descriptor (``the foreign minister``) follows the
    appositive and title links the extractor found;
 5. ``he``/``she`` is the most recent person that does not clash in gender;
 6. an implicit continuation is spoken by the statement it continues;
 7. organisations and places (``the Kremlin``, ``Moscow``) speak under their own names;
-   anonymous sources (``officials``, ``a source``) stay unresolved (``None``).
+   anonymous sources (``officials``, ``a source``) stay unresolved (``None``);
+8. a credit line (``Karin Holm / Nordvale Herald``) names nobody in the story.
 
 The spaCy small model often tags a surname ORG or GPE, so an entity's type is voted
 across all of its mentions.
@@ -27,10 +32,15 @@ from dataclasses import dataclass, field, replace
 
 from onrecord.model import Document, Entity, Extraction, Span, Statement
 from onrecord.resolve.names import (
+    DEPENDENT,
     PRONOUNS,
     gender_of,
+    head_name,
+    is_credit,
+    is_first_name,
     is_proper,
     is_title,
+    proper_name,
     same_person,
     strip_name,
     surname,
@@ -50,19 +60,36 @@ class DocumentResolver:
         self.text = document.text
         self.extraction = extraction
         self.check = check or (lambda: None)  # raises when the document's time budget is spent
-        self.persons = self._vote_persons(extraction.entities)
+        # a credit line ("Karin Holm / Nordvale Herald") is nobody in the story: not a person, not an antecedent
+        self._credits = {e.span for e in extraction.entities if is_credit(self.text, e.span.start, e.span.end)}
+        named = [e for e in extraction.entities if e.span not in self._credits]
+        self.persons = self._vote_persons(named)
         # persons by surname, in the set's own order: a name is compared with its namesakes only
         self._namesakes: dict[str, list[str]] = defaultdict(list)
-        for person in self.persons:
+        # multi-word persons by given name, for a person called by the first name only ("Thomas" of "Thomas Sam")
+        self._by_given: dict[str, list[str]] = defaultdict(list)
+        for person in sorted(self.persons):
             self._namesakes[surname(person)].append(person)
-        self._fullest: dict[str, str] = {}
+            if len(tokens(person)) > 1:
+                self._by_given[tokens(person)[0].lower()].append(person)
+        # where each full form is written, so a shared surname goes to the namesake named last before it
+        self._written_at: dict[str, list[int]] = defaultdict(list)
+        for e in sorted(named, key=lambda e: e.span.start):
+            if (name := proper_name(e.text)) in self.persons and len(tokens(name)) > 1:
+                self._written_at[name].append(e.span.start)
+        self._fullest: dict[str, list[str]] = {}
         self.person_mentions = sorted(
-            (e.span.start, self.fullest(strip_name(e.text)))
-            for e in extraction.entities
-            if strip_name(e.text) in self.persons or surname(e.text) in self._surnames
+            (e.span.start, self.fullest(proper_name(e.text), e.span.start))
+            for e in named
+            if proper_name(e.text) in self.persons or surname(e.text) in self._surnames
         )
         self._resolved: list[tuple[int, str]] = []  # (position, name) of speakers resolved so far, kept sorted
         self.aliases = {(d.start, d.end): n for d, n in extraction.aliases}
+        for s in extraction.statements:
+            # "Solvik: Nordvale Stays in the Council": a name inside what someone said is not who they are
+            link = self.aliases.get((s.speaker_span.start, s.speaker_span.end)) if s.speaker_span else None
+            if link is not None and s.speaker_span is not None and s.content_span.contains(link):
+                del self.aliases[(s.speaker_span.start, s.speaker_span.end)]
         self.descriptors = [(d.of(self.text).lower(), n) for d, n in extraction.aliases]
         # descriptors by their last word: a mention can only match those ending in its own last word
         self._by_last_word: dict[str, list[tuple[str, Span]]] = defaultdict(list)
@@ -82,37 +109,55 @@ class DocumentResolver:
         self._last_speaker: dict[int | None, str] = {}  # at each nesting, for an implicit continuation
         self._across: dict[int, tuple[str | None, str | None]] | None = None  # "you" in each turn
         self.gender: dict[str, str] = {}
-        for entity in extraction.entities:
-            g = gender_of(entity.text) or gender_of(self.fullest(strip_name(entity.text)))
-            if g:
-                self.gender[self.fullest(strip_name(entity.text))] = g
+        for entity in named:
+            name = self.fullest(proper_name(entity.text), entity.span.start)
+            if g := gender_of(entity.text) or gender_of(name):
+                self.gender[name] = g
         self._index_genders()
 
     # -- names ---------------------------------------------------------------------------
-    def _vote_persons(self, entities: tuple[Entity, ...]) -> set[str]:
+    def _vote_persons(self, entities: list[Entity]) -> set[str]:
         votes: dict[str, Counter[str]] = defaultdict(Counter)
         for e in entities:
             if e.label != "PROPN":  # untyped proper nouns do not vote
-                votes[strip_name(e.text)][e.label] += 1
+                votes[proper_name(e.text)][e.label] += 1
         persons = {
             name
             for name, c in votes.items()
             if c["PERSON"] >= max(c["ORG"], c["GPE"], 1) or c["PERSON"] * 2 >= sum(c.values())
         }
-        # multi-word person names make their surnames persons, whatever the tagger said
+        # multi-word person names make their surnames persons, whatever the tagger said, and so
+        # their family ("Karl Vessel and his wife Marta Vessel": a given name and that surname)
         self._surnames = {surname(n) for n in persons if len(tokens(n)) > 1}
-        persons |= {n for n in votes if len(tokens(n)) == 1 and surname(n) in self._surnames}
+        persons |= {
+            n for n in votes if surname(n) in self._surnames and (len(tokens(n)) == 1 or is_first_name(tokens(n)[0]))
+        }
         return persons
 
     def is_person(self, name: str) -> bool:
         return name in self.persons or surname(name) in self._surnames or len(tokens(name)) > 1 and is_proper(name)
 
-    def fullest(self, name: str) -> str:
-        """The longest form of ``name`` the document gives: ``Petrova`` -> ``Anna Petrova``."""
+    def fullest(self, name: str, at: int | None = None) -> str:
+        """The longest form of ``name`` the document gives: ``Petrova`` -> ``Anna Petrova``. When
+        two people share it (``Erik Karlsson``, ``Melker Karlsson``), the one written last before
+        ``at`` (else first after it): the nearest antecedent, not the first namesake."""
         if name not in self._fullest:
-            candidates = [p for p in self._namesakes.get(surname(name), ()) if same_person(name, p)]
-            self._fullest[name] = max(candidates, key=lambda p: (len(tokens(p)), len(p))) if candidates else name
-        return self._fullest[name]
+            found = [p for p in self._namesakes.get(surname(name), ()) if same_person(name, p)]
+            if found in ([], [name]) and len(tokens(name)) == 1 and is_first_name(name):
+                # "Thomas" for "Thomas Sam", not his wife Manju Sam: a given name said alone
+                found = self._by_given.get(name.lower()) or found
+            # the longest forms only: "Anna Petrova" is one person with "Anna Maria Petrova"
+            self._fullest[name] = [p for p in found if not any(p != q and same_person(p, q) for q in found)]
+        forms = self._fullest[name]
+        if not forms:
+            return name
+        if len(forms) == 1 or at is None:
+            return max(forms, key=lambda p: (len(tokens(p)), len(p)))
+        before = [(w[i - 1], p) for p in forms if (w := self._written_at.get(p)) and (i := bisect.bisect_left(w, at))]
+        after = [(self._written_at[p][0], p) for p in forms if self._written_at.get(p)]
+        if before or after:
+            return max(before)[1] if before else min(after)[1]
+        return max(forms, key=lambda p: (len(tokens(p)), len(p)))
 
     def _entities_in(self, start: int, end: int) -> list[Entity]:
         """Entities that start in ``[start, end]``, in the extraction's order."""
@@ -150,31 +195,85 @@ class DocumentResolver:
         if linked is not None:
             return self._name_for(linked, call)
         inside = [e for e in self._entities_in(span.start, span.end) if span.contains(e.span)]
-        people = [e for e in inside if strip_name(e.text) in self.persons]
-        if people:
-            return self.fullest(strip_name(people[0].text)), True
+        if any(e.span in self._credits for e in inside):
+            return None, True
+        head, person = self._head(span, mention, inside)
+        if head and person:
+            return head, True
+        # a person who is not the head (a possessor, a name in a dependent phrase) does not speak;
+        # one the phrase's shape leaves undecided ("Oram himself") does
+        people = [e for e in inside if proper_name(e.text) in self.persons]
+        if people and not head and all(self._heads(span, e) for e in people):
+            return self.fullest(proper_name(people[0].text), span.start), True
         descriptor, pure = self._descriptor(mention, span.start, call)
         if descriptor:
             return descriptor, pure
         if is_title(mention):
             return self.recent_person(span.start, None, self._resolved, speakers_only=True), False
+        if head:
+            return head, pure
+        if people:
+            return None, pure
         if inside:
             # "the Nordmark government", "the Kremlin": the phrase names the body that speaks
             stripped = strip_name(mention)
             if stripped.lower().startswith("of "):  # "the foreign minister of Ruritania": an office, kept whole
                 return re.sub(r"^(?:the|a|an)\s+", "", mention.strip(), flags=re.IGNORECASE), pure
-            return (stripped if len(tokens(stripped)) <= 4 else strip_name(inside[0].text)), pure
+            if len(tokens(stripped)) <= 4:
+                return stripped, pure
+            # a long phrase speaks through the body that heads it, never one it only mentions
+            heads = [e for e in inside if self._heads(span, e)]
+            return (strip_name(heads[0].text) if heads else None), pure
         stripped = strip_name(mention)
         if is_proper(mention) and stripped.lower() not in PRONOUNS and self._written_as_name(stripped):
-            return self.fullest(stripped), pure
+            return self.fullest(stripped, span.start), pure
         return None, pure
 
+    def _head(self, span: Span, mention: str, inside: list[Entity]) -> tuple[str | None, bool]:
+        """The name at the head of the mention (see :func:`head_name`), and whether it is a person's."""
+        people = tuple(
+            (e.span.start - span.start, e.span.end - span.start)
+            for e in inside
+            if e.label == "PERSON" or proper_name(e.text) in self.persons
+        )
+        found = head_name(mention, people)
+        if found is None:
+            return None, False
+        start, end = span.start + found[0], span.start + found[1]
+        run = self.text[start:end]
+        # a person the tagger found ending the run gives the name's bounds ("Islamic Relations Alia Salem")
+        tagged = [e for e in inside if start <= e.span.start and e.span.end >= end - 2 and e.span.end <= end]
+        for e in tagged:
+            if e.label == "PERSON" or proper_name(e.text) in self.persons:
+                return self.fullest(proper_name(e.text), start), True
+        name = proper_name(run)
+        if not name or is_title(name) or name.lower() in PRONOUNS:
+            return None, False
+        known = any(e.label != "PROPN" or not is_title(e.text) for e in inside if e.span.overlaps(Span(start, end)))
+        if not (known or self._written_as_name(name)):
+            return None, False  # "Critics said": a capitalised word that is no name
+        person = self.is_person(name) or (len(tokens(name)) > 1 and is_first_name(tokens(name)[0]))
+        return self.fullest(name, start), person
+
+    def _heads(self, span: Span, entity: Entity) -> bool:
+        """Whether ``entity`` may head the mention: not a possessor ("Campbell's"), not after a word
+        that makes it a dependent ("about the Kremlin", "for Petrova")."""
+        after = self.text[entity.span.end : entity.span.end + 2]
+        if after[:1] in {"'", "’"}:
+            return False
+        before = tokens(self.text[span.start : entity.span.start].lower())
+        while before and before[-1] in {"the", "a", "an"}:
+            before.pop()
+        return not before or before[-1] not in DEPENDENT
+
     def _written_as_name(self, name: str) -> bool:
-        """A capitalised word is a name when it is capitalised mid-sentence too ("Critics said" is not)."""
+        """A capitalised word is a name when it is capitalised mid-sentence too ("Critics said" is
+        not), or labels a line ("Solvik: Nordvale stays")."""
         if len(tokens(name)) > 1:
             return True
         if name not in self._written:  # one search of the text per word, not per mention
-            self._written[name] = re.search(rf"[a-z,;] {re.escape(name)}\b", self.text) is not None
+            word = re.escape(name)
+            self._written[name] = re.search(rf"[a-z,;] {word}\b|^{word}:", self.text, re.MULTILINE) is not None
         return self._written[name]
 
     def _descriptor(self, mention: str, at: int, call: _Lookup) -> tuple[str | None, bool]:
@@ -304,7 +403,9 @@ class DocumentResolver:
         if mention in PRONOUNS:
             return None
         if " and " in mention and not self._inside_entity(s.speaker_span):
-            return self._joint(s.speaker_span, resolved_at)
+            joint, names = self._joint(s.speaker_span, resolved_at)
+            if joint:
+                return names
         return self.name_for(s.speaker_span)
 
     def _interlocutor(self, turn: Statement, by_index: dict[int, Statement]) -> str | None:
@@ -324,10 +425,12 @@ class DocumentResolver:
             if e.span.overlaps(span)
         )
 
-    def _joint(self, span: Span, resolved_at: list[tuple[int, str]]) -> str | None:
-        """``He and the minister`` -> ``Viktor Oram and Anna Petrova``; None unless every part resolves."""
+    def _joint(self, span: Span, resolved_at: list[tuple[int, str]]) -> tuple[bool, str | None]:
+        """``He and the minister`` -> ``Viktor Oram and Anna Petrova`` (None unless every part
+        resolves); first, whether the mention names several at all: each part a pronoun, a title
+        or a name. "Valeska Paris, an Australian woman and former Scientologist" is one person."""
         text = span.of(self.text)
-        names: list[str] = []
+        pieces: list[tuple[int, str]] = []
         start = span.start
         for part in text.split(" and "):
             for piece in part.split(", "):
@@ -336,14 +439,31 @@ class DocumentResolver:
                 words = piece.strip().lower()
                 if not words:
                     continue
-                if words in THIRD_PERSON:
-                    name = self.recent_person(piece_start, THIRD_PERSON[words], resolved_at)
-                else:
-                    name = self.name_for(Span(piece_start, piece_start + len(piece)))
-                if not name or name in names:
-                    return None
-                names.append(name)
-        return " and ".join(names) if len(names) > 1 else None
+                if words in PRONOUNS or is_title(piece) or self._names_someone(piece_start, piece):
+                    pieces.append((piece_start, piece))
+                elif not pieces:
+                    return False, None  # "American academic and professor Marc Lamont Hill": one person
+                # else a description of the one named before it ("James Baker, secretary of state")
+        if len(pieces) < 2:
+            return False, None
+        names: list[str] = []
+        for piece_start, piece in pieces:
+            words = piece.strip().lower()
+            if words in THIRD_PERSON:
+                name = self.recent_person(piece_start, THIRD_PERSON[words], resolved_at)
+            else:
+                name = self.name_for(Span(piece_start, piece_start + len(piece)))
+            if not name or name in names:
+                return True, None
+            names.append(name)
+        return True, (" and ".join(names) if len(names) > 1 else None)
+
+    def _names_someone(self, start: int, piece: str) -> bool:
+        """A conjunct that is a name, not a description ("American academic", "Director of the …",
+        "Oil" of "oil and gas worker Mike Wipf")."""
+        span = Span(start, start + len(piece))
+        inside = [e for e in self._entities_in(span.start, span.end) if span.contains(e.span)]
+        return self._head(span, piece, inside)[0] is not None
 
 
 @dataclass(slots=True)

@@ -12,6 +12,7 @@ HONORIFICS = {
     "miss",
     "dr",
     "prof",
+    "professor",
     "sir",
     "dame",
     "lord",
@@ -76,6 +77,18 @@ MALE = {"mr", "sir", "lord", "king", "prince", "he", "him", "his", "chairman", "
 FEMALE = {"mrs", "ms", "miss", "dame", "lady", "queen", "princess", "she", "her", "chairwoman", "spokeswoman"}
 PRONOUNS = {"he", "she", "him", "her", "his", "they", "them", "their", "it", "its", "i", "we", "me", "us", "my", "our"}
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+PARTICLES = {"de", "van", "von", "al", "bin", "la", "le", "der", "da", "di", "du", "del", "ben", "ibn"}
+# words after which a name is not the phrase's head: "a spokesman for Petrova", "an expert who writes
+# about the Kremlin", "Professor Kaur of Valdor University"
+DEPENDENT = {
+    "of", "at", "for", "about", "from", "in", "with", "to", "on", "by", "into", "over", "under", "against",
+    "between", "among", "near", "like", "than", "as", "who", "whom", "whose", "which", "that", "when", "where",
+    "while", "after", "before", "since", "says", "said", "told",
+}  # fmt: skip
+_WORD = re.compile(r"\S+")
+_PARENTHESIS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_CREDIT = re.compile(r"\s*/\s*[A-Z]")  # "Karin Holm / Nordvale Herald", "(Karin Holm/Reuters)"
+_CREDIT_LEAD = re.compile(r"(?i)\b(?:photo(?:graph)?s?|image|picture|video|credit)\s*(?:by|:)\s*$")
 
 
 def tokens(name: str) -> list[str]:
@@ -144,3 +157,113 @@ def is_title(mention: str) -> bool:
     """A mention made only of titles: ``Minister``, ``the foreign minister``."""
     words = [w.lower().rstrip(".") for w in tokens(mention) if w.lower() not in {"the", "a", "an"}]
     return bool(words) and all(w in HONORIFICS for w in words)
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() or (word[:1].isdigit() and any(c.isupper() for c in word))
+
+
+def _possessive(word: str) -> bool:
+    return len(word) > 2 and _POSSESSIVE.search(word) is not None
+
+
+@lru_cache(maxsize=4096)
+def head_name(mention: str, people: tuple[tuple[int, int], ...] = ()) -> tuple[int, int] | None:
+    """Where, in ``mention``, the proper name at the head of the phrase is, or None.
+
+    A phrase's head is its name, never a possessor or a name inside a dependent phrase: in
+    "Campbell's partner, Jason Louth" it is the appositive "Jason Louth"; in "oil and gas worker
+    Mike Wipf" the name that ends the phrase; in "Lorne Fitch, a retired biologist" the name
+    that starts it; in "Tatiana Stanovaya, an expert who writes about the Kremlin" not the
+    Kremlin. The first comma-separated part is read first, an appositive only when the first
+    part names nobody ("the minister's aide, Karin Holm"). ``people`` are where the tagger found
+    persons in the mention: one that ends the phrase is its head even after a preposition
+    ("Ambassador to the United States Hamdullah Mohib")."""
+    # parentheses ("(WHO)", "[sic]") are blanked, not removed, so offsets stay those of the mention
+    plain = _PARENTHESIS.sub(lambda m: " " * len(m.group(0)), mention)
+    start = 0
+    for part in plain.split(","):
+        inside = tuple((a - start, b - start) for a, b in people if start <= a and b <= start + len(part))
+        found = _part_head(part, inside)
+        if found is not None:
+            return found[0] + start, found[1] + start
+        start += len(part) + 1
+    return None
+
+
+def _part_head(part: str, people: tuple[tuple[int, int], ...]) -> tuple[int, int] | None:
+    words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(part)]
+    while words and words[0][2].lower() in {"the", "a", "an"}:
+        words = words[1:]
+    if not words:
+        return None
+    runs: list[list[tuple[int, int, str]]] = []  # maximal runs of capitalised words, a possessive ending one
+    current: list[tuple[int, int, str]] = []
+    for word in words:
+        w = word[2]
+        if _capitalised(w) or (current and w.lower() in PARTICLES):
+            current.append(word)
+            if _possessive(w):
+                runs.append(current)
+                current = []
+        else:
+            if current:
+                runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    runs = [r for r in runs if not _possessive(r[-1][2])]
+    if not runs:
+        return None
+
+    def dependent(run: list[tuple[int, int, str]]) -> bool:
+        before = [w for w in words if w[1] <= run[0][0]]
+        while before and before[-1][2].lower() in {"the", "a", "an"}:
+            before.pop()
+        return bool(before) and before[-1][2].lower().rstrip(",") in DEPENDENT
+
+    last, first = runs[-1], runs[0]
+    if last[-1] is words[-1] and not dependent(last):
+        return last[0][0], last[-1][1]  # head-final: "oil and gas worker Mike Wipf"
+    if last[-1] is words[-1]:
+        # "director of the Council of Lake Fishermen Ines Albrecht", "Undersecretary for Education
+        # Mr. Toccafondi": a person's name (a tagged one, a given name, an honorific) ends the phrase
+        for i in range(1, len(last)):
+            word = last[i][2].lower().rstrip(".")
+            if any(a == last[i][0] and b == last[-1][1] for a, b in people) or (
+                i < len(last) - 1 and (is_first_name(last[i][2]) or word in MALE | FEMALE | {"dr", "prof"})
+            ):
+                return last[i][0], last[-1][1]
+    if first[0] is words[0] and first[-1][2].lower().rstrip(".") not in HONORIFICS:
+        # a run ending in a title is an office ("Afghan Ambassador to the United States"), not a name
+        after = [w for w in words if w[0] >= first[-1][1]]
+        if not after or after[0][2].lower() in DEPENDENT:
+            return first[0][0], first[-1][1]  # "Anna Petrova of Ruritania", "Petrova"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def proper_name(mention: str) -> str:
+    """The proper name only: ``Mathematician Hermann Weyl`` and ``Valdor Governor Ilse Varga`` ->
+    the person's name; ``World Health Organisation (WHO)`` -> ``World Health Organisation``;
+    titles and possessives off as in :func:`strip_name`. Words before a given name are a
+    description when none of them is a given name (or the last is a title) and a surname follows."""
+    words = tokens(strip_name(_PARENTHESIS.sub(" ", mention)))
+    for i in range(1, len(words) - 1):
+        if is_first_name(words[i]) and (
+            not any(is_first_name(w) for w in words[:i]) or words[i - 1].lower().rstrip(".") in HONORIFICS
+        ):
+            words = words[i:]
+            break
+    return " ".join(words).strip(" ,;:")
+
+
+def is_credit(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``text[start:end]`` is a picture or story credit, not someone in the story:
+    ``Karin Holm / Nordvale Herald``, ``Photo: Karin Holm``."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return (
+        "/" in text[start:end]
+        or _CREDIT.match(text, end) is not None
+        or _CREDIT_LEAD.search(text, line_start, start) is not None
+    )
