@@ -120,7 +120,7 @@ class DocumentResolver:
         votes: dict[str, Counter[str]] = defaultdict(Counter)
         for e in entities:
             if e.label != "PROPN":  # untyped proper nouns do not vote
-                votes[proper_name(e.text)][e.label] += 1
+                votes[proper_name(e.text, person=e.label == "PERSON")][e.label] += 1
         persons = {
             name
             for name, c in votes.items()
@@ -246,10 +246,13 @@ class DocumentResolver:
         for e in tagged:
             if e.label == "PERSON" or proper_name(e.text) in self.persons:
                 return self.fullest(proper_name(e.text), start), True
-        name = proper_name(run)
+        overlapping = [e for e in inside if e.span.overlaps(Span(start, end))]
+        # a body the tagger found keeps every word of its name ("Lake Valdor Commission")
+        body = any(e.label not in {"PERSON", "PROPN"} for e in overlapping)
+        name = proper_name(run, person=not body)
         if not name or is_title(name) or name.lower() in PRONOUNS:
             return None, False
-        known = any(e.label != "PROPN" or not is_title(e.text) for e in inside if e.span.overlaps(Span(start, end)))
+        known = any(e.label != "PROPN" or not is_title(e.text) for e in overlapping)
         if not (known or self._written_as_name(name)):
             return None, False  # "Critics said": a capitalised word that is no name
         person = self.is_person(name) or (len(tokens(name)) > 1 and is_first_name(tokens(name)[0]))
@@ -432,18 +435,26 @@ class DocumentResolver:
         text = span.of(self.text)
         pieces: list[tuple[int, str]] = []
         start = span.start
+        described = False  # the piece before was a description: "a fisher and former mayor" goes on with it
         for part in text.split(" and "):
-            for piece in part.split(", "):
+            for k, piece in enumerate(part.split(", ")):
                 piece_start = self.text.index(piece, start)
                 start = piece_start + len(piece)
                 words = piece.strip().lower()
                 if not words:
                     continue
-                if words in PRONOUNS or is_title(piece) or self._names_someone(piece_start, piece):
+                title = is_title(piece)
+                if (
+                    words in PRONOUNS
+                    or (title and k == 0 and not described)
+                    or (not title and self._names_someone(piece_start, piece))
+                ):
                     pieces.append((piece_start, piece))
+                    described = False
                 elif not pieces:
                     return False, None  # "American academic and professor Marc Lamont Hill": one person
-                # else a description of the one named before it ("James Baker, secretary of state")
+                else:  # a description of the one named before it ("James Baker, secretary of state")
+                    described = True
         if len(pieces) < 2:
             return False, None
         names: list[str] = []

@@ -85,6 +85,7 @@ DEPENDENT = {
     "between", "among", "near", "like", "than", "as", "who", "whom", "whose", "which", "that", "when", "where",
     "while", "after", "before", "since", "says", "said", "told",
 }  # fmt: skip
+_OCCUPATION = re.compile(r"(?:er|or|ist|ian|ant|ent|ic|ect|ot)$")  # "Astronomer", "Economist", "Historian"
 _WORD = re.compile(r"\S+")
 _PARENTHESIS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _CREDIT = re.compile(r"\s*/\s*[A-Z]")  # "Karin Holm / Nordvale Herald", "(Karin Holm/Reuters)"
@@ -243,15 +244,19 @@ def _part_head(part: str, people: tuple[tuple[int, int], ...]) -> tuple[int, int
 
 
 @lru_cache(maxsize=4096)
-def proper_name(mention: str) -> str:
+def proper_name(mention: str, person: bool = True) -> str:
     """The proper name only: ``Mathematician Hermann Weyl`` and ``Valdor Governor Ilse Varga`` ->
     the person's name; ``World Health Organisation (WHO)`` -> ``World Health Organisation``;
     titles and possessives off as in :func:`strip_name`. Words before a given name are a
-    description when none of them is a given name (or the last is a title) and a surname follows."""
+    description when none of them is a given name (or the last is a title) and a surname follows;
+    in what the tagger took for a body (``person=False``) only when they name an occupation
+    ("Astronomer Lena Sorvik"), so "Lake Valdor Commission" keeps its words."""
     words = tokens(strip_name(_PARENTHESIS.sub(" ", mention)))
     for i in range(1, len(words) - 1):
         if is_first_name(words[i]) and (
-            not any(is_first_name(w) for w in words[:i]) or words[i - 1].lower().rstrip(".") in HONORIFICS
+            (person and not any(is_first_name(w) for w in words[:i]))
+            or words[i - 1].lower().rstrip(".") in HONORIFICS
+            or (i == 1 and _OCCUPATION.search(words[0]) is not None)
         ):
             words = words[i:]
             break
