@@ -107,3 +107,36 @@ def test_resolution_checks_its_budget_between_statements():
     with pytest.raises(Spent):
         resolve_document(from_text(text), extraction, check=check)
     assert checks == 3  # stopped at the third statement, not after all five
+
+
+def _namesakes(n: int) -> tuple[str, Extraction]:
+    """``n`` families, each a father and son of one surname, then "<Surname> said" and "Anna said":
+    a shared surname goes to the nearest namesake, a shared given name to nobody in particular."""
+    text = ""
+    entities, statements = [], []
+    for i in range(n):
+        start = len(text)
+        family = _surname(i)
+        text += f"Erik {family} and Anna {family} met. {family} said talks stalled. Anna said so too.\n\n"
+        for name in (f"Erik {family}", f"Anna {family}"):
+            at = text.index(name, start)
+            entities.append(Entity(name, Span(at, at + len(name)), "PERSON"))
+        for mention, content in ((family, "talks stalled"), ("Anna", "so too")):
+            at = text.index(f"{mention} said", start)
+            c = text.index(content, at)
+            statements.append(
+                Statement(len(statements), "indirect", content, Span(c, c + len(content)), speaker_mention=mention,
+                          speaker_span=Span(at, at + len(mention)))
+            )  # fmt: skip
+    return text, Extraction(tuple(statements), tuple(entities))
+
+
+def test_namesakes_and_given_names_are_looked_up_not_scanned():
+    # issue 13: the nearest namesake and a given name said alone are found through indexes
+    small, large = (_namesakes(n) for n in (20, 200))
+    speakers = [s.speaker for s in resolve_document(from_text(small[0]), small[1])]
+    # the surname: the namesake named last before it; "Anna": one of twenty, so no one's full name
+    assert speakers == [name for i in range(20) for name in (f"Anna {_surname(i)}", "Anna")]
+    calls_small = calls_in_onrecord(lambda: resolve_document(from_text(small[0]), small[1]))
+    calls_large = calls_in_onrecord(lambda: resolve_document(from_text(large[0]), large[1]))
+    assert calls_large <= 12 * calls_small

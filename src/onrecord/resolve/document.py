@@ -143,9 +143,10 @@ class DocumentResolver:
         ``at`` (else first after it): the nearest antecedent, not the first namesake."""
         if name not in self._fullest:
             found = [p for p in self._namesakes.get(surname(name), ()) if same_person(name, p)]
-            if found in ([], [name]) and len(tokens(name)) == 1 and is_first_name(name):
-                # "Thomas" for "Thomas Sam", not his wife Manju Sam: a given name said alone
-                found = self._by_given.get(name.lower()) or found
+            given = self._by_given.get(name.lower(), [])
+            if found in ([], [name]) and len(given) == 1 and len(tokens(name)) == 1 and is_first_name(name):
+                # "Thomas" for "Thomas Sam", not his wife Manju Sam: a given name only one person has
+                found = given
             # the longest forms only: "Anna Petrova" is one person with "Anna Maria Petrova"
             self._fullest[name] = [p for p in found if not any(p != q and same_person(p, q) for q in found)]
         forms = self._fullest[name]
