@@ -144,6 +144,24 @@ ONE_MENTION = [
         [("The Lake Valdor Commission", "ORG"), ("LVC", "ORG")],
         "Lake Valdor Commission",
     ),
+    (
+        "Ilse Varga, curator and director of exhibits at the University of Valdor, Nordvale, said the treaty failed.",
+        "Ilse Varga, curator and director of exhibits at the University of Valdor, Nordvale",
+        [("Ilse Varga", "PERSON"), ("the University of Valdor", "ORG"), ("Nordvale", "GPE")],
+        "Ilse Varga",
+    ),
+    (
+        "Nora Kell, a Ruritanian woman and former Unionist, said the treaty failed.",
+        "Nora Kell, a Ruritanian woman and former Unionist",
+        [("Nora", "GPE"), ("Kell", "GPE"), ("Ruritanian", "NORP"), ("Unionist", "NORP")],
+        "Nora Kell",
+    ),
+    (
+        "Director of the Valdor chapter of the Council on Lake - Fishing Rights Ines Albrecht said the treaty failed.",
+        "Director of the Valdor chapter of the Council on Lake - Fishing Rights Ines Albrecht",
+        [("Valdor", "GPE"), ("the Council on Lake - Fishing Rights Ines Albrecht", "ORG")],
+        "Ines Albrecht",
+    ),
     # unchanged: a body speaks under its name, several people jointly
     (
         "The Nordmark government said the treaty failed.",

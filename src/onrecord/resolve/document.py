@@ -248,8 +248,12 @@ class DocumentResolver:
             if e.label == "PERSON" or proper_name(e.text) in self.persons:
                 return self.fullest(proper_name(e.text), start), True
         overlapping = [e for e in inside if e.span.overlaps(Span(start, end))]
-        # a body the tagger found keeps every word of its name ("Lake Valdor Commission")
-        body = any(e.label not in {"PERSON", "PROPN"} for e in overlapping)
+        # a body the tagger found keeps every word of its name ("Lake Valdor Commission"); one that
+        # starts before the name ("the Council on … Relations Alia Salem") was cut wrong
+        body = any(
+            e.label not in {"PERSON", "PROPN"} and e.span.start + len(e.text) - len(strip_name(e.text)) >= start
+            for e in overlapping
+        )
         name = proper_name(run, person=not body)
         if not name or is_title(name) or name.lower() in PRONOUNS:
             return None, False
@@ -445,11 +449,10 @@ class DocumentResolver:
                 if not words:
                     continue
                 title = is_title(piece)
-                if (
-                    words in PRONOUNS
-                    or (title and k == 0 and not described)
-                    or (not title and self._names_someone(piece_start, piece))
-                ):
+                # after a description only a person starts a new conjunct ("…, an Australian woman
+                # and former Scientologist", "…, curator at the University of Arkansas, Fayetteville")
+                named = not title and self._names_someone(piece_start, piece, person=described)
+                if words in PRONOUNS or (title and k == 0 and not described) or named:
                     pieces.append((piece_start, piece))
                     described = False
                 elif not pieces:
@@ -470,12 +473,13 @@ class DocumentResolver:
             names.append(name)
         return True, (" and ".join(names) if len(names) > 1 else None)
 
-    def _names_someone(self, start: int, piece: str) -> bool:
-        """A conjunct that is a name, not a description ("American academic", "Director of the …",
-        "Oil" of "oil and gas worker Mike Wipf")."""
+    def _names_someone(self, start: int, piece: str, person: bool = False) -> bool:
+        """A conjunct that is a name (a person's, if ``person``), not a description ("American
+        academic", "Director of the …", "Oil" of "oil and gas worker Mike Wipf")."""
         span = Span(start, start + len(piece))
         inside = [e for e in self._entities_in(span.start, span.end) if span.contains(e.span)]
-        return self._head(span, piece, inside)[0] is not None
+        name, is_person = self._head(span, piece, inside)
+        return name is not None and (is_person or not person)
 
 
 @dataclass(slots=True)
