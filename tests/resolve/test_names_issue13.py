@@ -311,3 +311,11 @@ def test_the_speaker_of_a_sentence(extractor, text, speaker):
     document = from_text(text)
     statements = resolve_document(document, extractor.extract(document))
     assert statements and statements[0].speaker == speaker
+
+
+def test_he_is_a_person_not_the_title_of_a_work():
+    # a statement "by" a book ("Lake Songs says …") is resolved, but the book is no antecedent of "he"
+    text = "Viktor Oram wrote Lake Songs in 1990. Lake Songs says the valley is dying. He wrote that the poems were old."
+    entities = [("Viktor Oram", "PERSON"), ("Lake Songs", "WORK_OF_ART")]
+    said = [("Lake Songs", "the valley is dying"), ("He", "that the poems were old")]
+    assert _resolve(text, said, entities) == ["Lake Songs", "Viktor Oram"]

@@ -135,7 +135,14 @@ class DocumentResolver:
         return persons
 
     def is_person(self, name: str) -> bool:
-        return name in self.persons or surname(name) in self._surnames or len(tokens(name)) > 1 and is_proper(name)
+        """A person the tagger voted for, one of their family, or an untagged name led by a given
+        name: "Childish Recollections" (a poem) or "Saudi Interior Ministry" is no "he"."""
+        words = tokens(name)
+        return (
+            name in self.persons
+            or surname(name) in self._surnames
+            or (len(words) > 1 and is_proper(name) and is_first_name(words[0].rstrip(".")))
+        )
 
     def fullest(self, name: str, at: int | None = None) -> str:
         """The longest form of ``name`` the document gives: ``Petrova`` -> ``Anna Petrova``. When
