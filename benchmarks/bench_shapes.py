@@ -142,6 +142,7 @@ def child(shape: str, size: int, shared: Path) -> None:
             {
                 "chars": chars,
                 "seconds": seconds,
+                "cpu": cpu,
                 "peak": _peak_mb(),
                 "base": base,
                 "statements": statements,
