@@ -162,6 +162,37 @@ ONE_MENTION = [
         [("Valdor", "GPE"), ("the Council on Lake - Fishing Rights Ines Albrecht", "ORG")],
         "Ines Albrecht",
     ),
+    (
+        "Lukas Brenner -- co-author of Lake Songs, a book about Viktor Oram -- said the treaty failed.",
+        "Lukas Brenner -- co-author of Lake Songs, a book about Viktor Oram",
+        [("Lukas Brenner", "ORG"), ("Lake Songs", "WORK_OF_ART"), ("Viktor Oram", "PERSON")],
+        "Lukas Brenner",
+    ),
+    (
+        "The Valdor Bureau of Fisheries said the treaty failed.",
+        "The Valdor Bureau of Fisheries",
+        [("The Valdor Bureau of Fisheries", "ORG")],
+        "Valdor Bureau of Fisheries",
+    ),  # fmt: skip
+    (
+        "Aung San Suu Kyi said the treaty failed.",
+        "Aung San Suu Kyi",
+        [("Aung San Suu Kyi", "PERSON")],
+        "Aung San Suu Kyi",
+    ),  # fmt: skip
+    # a group named with "and" is nobody in particular, not the one name in it
+    (
+        "Anna Petrova and her aides said the treaty failed.",
+        "Anna Petrova and her aides",
+        [("Anna Petrova", "PERSON")],
+        None,
+    ),  # fmt: skip
+    (
+        "Polls in Valdor and Nordmark said the treaty failed.",
+        "Polls in Valdor and Nordmark",
+        [("Valdor", "GPE"), ("Nordmark", "GPE")],
+        None,
+    ),  # fmt: skip
     # unchanged: a body speaks under its name, several people jointly
     (
         "The Nordmark government said the treaty failed.",
@@ -315,7 +346,26 @@ def test_the_speaker_of_a_sentence(extractor, text, speaker):
 
 def test_he_is_a_person_not_the_title_of_a_work():
     # a statement "by" a book ("Lake Songs says …") is resolved, but the book is no antecedent of "he"
-    text = "Viktor Oram wrote Lake Songs in 1990. Lake Songs says the valley is dying. He wrote that the poems were old."
+    text = (
+        "Viktor Oram wrote Lake Songs in 1990. Lake Songs says the valley is dying. He wrote that the poems were old."
+    )
     entities = [("Viktor Oram", "PERSON"), ("Lake Songs", "WORK_OF_ART")]
     said = [("Lake Songs", "the valley is dying"), ("He", "that the poems were old")]
     assert _resolve(text, said, entities) == ["Lake Songs", "Viktor Oram"]
+
+
+def test_namesakes_of_another_gender_and_described_names():
+    text = (
+        "Karl Vessel opened the clinic. Marta Vessel ran it. Karl Vessel said it would close. "
+        "Mrs. Vessel said she would stay. Rival Anna Petrova said the plan was wrong. "
+        "Anna Petrova added that it was costly."
+    )
+    entities = [("Karl Vessel", "PERSON"), ("Marta Vessel", "PERSON"), ("Anna Petrova", "PERSON")]
+    said = [
+        ("Karl Vessel", "it would close"),
+        ("Mrs. Vessel", "she would stay"),
+        ("Rival Anna Petrova", "the plan was wrong"),
+        ("Anna Petrova", "that it was costly"),
+    ]
+    entities.append(("Rival Anna Petrova", "PERSON"))
+    assert _resolve(text, said, entities) == ["Karl Vessel", "Marta Vessel", "Anna Petrova", "Anna Petrova"]

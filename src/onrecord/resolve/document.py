@@ -75,13 +75,13 @@ class DocumentResolver:
         # where each full form is written, so a shared surname goes to the namesake named last before it
         self._written_at: dict[str, list[int]] = defaultdict(list)
         for e in sorted(named, key=lambda e: e.span.start):
-            if (name := proper_name(e.text)) in self.persons and len(tokens(name)) > 1:
+            if (name := self._proper(e.text)) in self.persons and len(tokens(name)) > 1:
                 self._written_at[name].append(e.span.start)
         self._fullest: dict[str, list[str]] = {}
         self.person_mentions = sorted(
-            (e.span.start, self.fullest(proper_name(e.text), e.span.start))
+            (e.span.start, self.fullest(self._proper(e.text), e.span.start))
             for e in named
-            if proper_name(e.text) in self.persons or surname(e.text) in self._surnames
+            if self._proper(e.text) in self.persons or surname(e.text) in self._surnames
         )
         self._resolved: list[tuple[int, str]] = []  # (position, name) of speakers resolved so far, kept sorted
         self.aliases = {(d.start, d.end): n for d, n in extraction.aliases}
@@ -110,7 +110,7 @@ class DocumentResolver:
         self._across: dict[int, tuple[str | None, str | None]] | None = None  # "you" in each turn
         self.gender: dict[str, str] = {}
         for entity in named:
-            name = self.fullest(proper_name(entity.text), entity.span.start)
+            name = self.fullest(self._proper(entity.text), entity.span.start)
             if g := gender_of(entity.text) or gender_of(name):
                 self.gender[name] = g
         self._index_genders()
@@ -120,7 +120,7 @@ class DocumentResolver:
         votes: dict[str, Counter[str]] = defaultdict(Counter)
         for e in entities:
             if e.label != "PROPN":  # untyped proper nouns do not vote
-                votes[proper_name(e.text, person=e.label == "PERSON")][e.label] += 1
+                votes[proper_name(e.text)][e.label] += 1
         persons = {
             name
             for name, c in votes.items()
@@ -132,7 +132,21 @@ class DocumentResolver:
         persons |= {
             n for n in votes if surname(n) in self._surnames and (len(tokens(n)) == 1 or is_first_name(tokens(n)[0]))
         }
-        return persons
+        # "Crooked Hillary Clinton", "Rival Hillary Clinton": words before a person's own name are
+        # a description of them, whatever the words
+        self._tails: dict[str, str] = {}
+        for name in persons:
+            words = tokens(name)
+            for i in range(1, len(words) - 1):
+                if (tail := " ".join(words[i:])) in persons and is_first_name(words[i]):
+                    self._tails[name] = tail
+                    break
+        return persons - set(self._tails)
+
+    def _proper(self, mention: str) -> str:
+        """The proper name of a mention (:func:`proper_name`), the person's own name for a described one."""
+        name = proper_name(mention)
+        return self._tails.get(name, name)
 
     def is_person(self, name: str) -> bool:
         """A person the tagger voted for, one of their family, or an untagged name led by a given
@@ -144,10 +158,11 @@ class DocumentResolver:
             or (len(words) > 1 and is_proper(name) and is_first_name(words[0].rstrip(".")))
         )
 
-    def fullest(self, name: str, at: int | None = None) -> str:
+    def fullest(self, name: str, at: int | None = None, gender: str | None = None) -> str:
         """The longest form of ``name`` the document gives: ``Petrova`` -> ``Anna Petrova``. When
-        two people share it (``Erik Karlsson``, ``Melker Karlsson``), the one written last before
-        ``at`` (else first after it): the nearest antecedent, not the first namesake."""
+        two people share it (``Erik Karlsson``, ``Melker Karlsson``), the one of ``gender`` ("Mrs.
+        Clinton") written last before ``at`` (else first after it): the nearest compatible
+        antecedent, not the first or the longest namesake."""
         if name not in self._fullest:
             found = [p for p in self._namesakes.get(surname(name), ()) if same_person(name, p)]
             given = self._by_given.get(name.lower(), [])
@@ -159,6 +174,8 @@ class DocumentResolver:
         forms = self._fullest[name]
         if not forms:
             return name
+        if len(forms) > 1 and gender:
+            forms = [p for p in forms if gender_of(p) in (None, gender)] or forms
         if len(forms) == 1 or at is None:
             return max(forms, key=lambda p: (len(tokens(p)), len(p)))
         before = [(w[i - 1], p) for p in forms if (w := self._written_at.get(p)) and (i := bisect.bisect_left(w, at))]
@@ -210,9 +227,9 @@ class DocumentResolver:
             return head, True
         # a person who is not the head (a possessor, a name in a dependent phrase) does not speak;
         # one the phrase's shape leaves undecided ("Oram himself") does
-        people = [e for e in inside if proper_name(e.text) in self.persons]
-        if people and not head and all(self._heads(span, e) for e in people):
-            return self.fullest(proper_name(people[0].text), span.start), True
+        people = [e for e in inside if self._proper(e.text) in self.persons]
+        if people and not head and " and " not in mention and all(self._heads(span, e) for e in people):
+            return self.fullest(self._proper(people[0].text), span.start), True
         descriptor, pure = self._descriptor(mention, span.start, call)
         if descriptor:
             return descriptor, pure
@@ -242,7 +259,7 @@ class DocumentResolver:
         people = tuple(
             (e.span.start - span.start, e.span.end - span.start)
             for e in inside
-            if e.label == "PERSON" or proper_name(e.text) in self.persons
+            if e.label == "PERSON" or self._proper(e.text) in self.persons
         )
         found = head_name(mention, people)
         if found is None:
@@ -252,23 +269,25 @@ class DocumentResolver:
         # a person the tagger found ending the run gives the name's bounds ("Islamic Relations Alia Salem")
         tagged = [e for e in inside if start <= e.span.start and e.span.end >= end - 2 and e.span.end <= end]
         for e in tagged:
-            if e.label == "PERSON" or proper_name(e.text) in self.persons:
-                return self.fullest(proper_name(e.text), start), True
+            if e.label == "PERSON" or self._proper(e.text) in self.persons:
+                return self.fullest(self._proper(e.text), start, gender_of(run)), True
         overlapping = [e for e in inside if e.span.overlaps(Span(start, end))]
-        # a body the tagger found keeps every word of its name ("Lake Valdor Commission"); one that
-        # starts before the name ("the Council on … Relations Alia Salem") was cut wrong
-        body = any(
-            e.label not in {"PERSON", "PROPN"} and e.span.start + len(e.text) - len(strip_name(e.text)) >= start
-            for e in overlapping
-        )
-        name = proper_name(run, person=not body)
+        for e in overlapping:
+            # a body the tagger found from the name on keeps its words: "the Federal Bureau of Prisons"
+            if (
+                e.label not in {"PERSON", "PROPN"}
+                and e.span.end > end
+                and self.text.startswith(strip_name(e.text), start)
+            ):
+                return strip_name(e.text), False
+        name = self._proper(run)
         if not name or is_title(name) or name.lower() in PRONOUNS:
             return None, False
         known = any(e.label != "PROPN" or not is_title(e.text) for e in overlapping)
         if not (known or self._written_as_name(name)):
             return None, False  # "Critics said": a capitalised word that is no name
         person = self.is_person(name) or (len(tokens(name)) > 1 and is_first_name(tokens(name)[0]))
-        return self.fullest(name, start), person
+        return self.fullest(name, start, gender_of(run)), person
 
     def _heads(self, span: Span, entity: Entity) -> bool:
         """Whether ``entity`` may head the mention: not a possessor ("Campbell's"), not after a word
@@ -421,6 +440,9 @@ class DocumentResolver:
             joint, names = self._joint(s.speaker_span, resolved_at)
             if joint:
                 return names
+            # one described with "and" ("oil and gas worker Mike Wipf") is the name at its head, if any:
+            # a group ("Cruz and his aides", "polls in Ohio and Iowa") is nobody in particular
+            return self._head_of(s.speaker_span)
         return self.name_for(s.speaker_span)
 
     def _interlocutor(self, turn: Statement, by_index: dict[int, Statement]) -> str | None:
@@ -458,7 +480,7 @@ class DocumentResolver:
                 title = is_title(piece)
                 # after a description only a person starts a new conjunct ("…, an Australian woman
                 # and former Scientologist", "…, curator at the University of Arkansas, Fayetteville")
-                named = not title and self._names_someone(piece_start, piece, person=described)
+                named = not title and self._names_someone(piece_start, piece, person=described or k > 0)
                 if words in PRONOUNS or (title and k == 0 and not described) or named:
                     pieces.append((piece_start, piece))
                     described = False
@@ -483,10 +505,17 @@ class DocumentResolver:
     def _names_someone(self, start: int, piece: str, person: bool = False) -> bool:
         """A conjunct that is a name (a person's, if ``person``), not a description ("American
         academic", "Director of the …", "Oil" of "oil and gas worker Mike Wipf")."""
-        span = Span(start, start + len(piece))
-        inside = [e for e in self._entities_in(span.start, span.end) if span.contains(e.span)]
-        name, is_person = self._head(span, piece, inside)
+        name, is_person = self._head_at(Span(start, start + len(piece)))
         return name is not None and (is_person or not person)
+
+    def _head_of(self, span: Span) -> str | None:
+        return self._head_at(span)[0]
+
+    def _head_at(self, span: Span) -> tuple[str | None, bool]:
+        inside = [e for e in self._entities_in(span.start, span.end) if span.contains(e.span)]
+        if any(e.span in self._credits for e in inside):
+            return None, False
+        return self._head(span, span.of(self.text), inside)
 
 
 @dataclass(slots=True)

@@ -86,6 +86,7 @@ DEPENDENT = {
     "while", "after", "before", "since", "says", "said", "told",
 }  # fmt: skip
 _OCCUPATION = re.compile(r"(?:er|or|ist|ian|ant|ent|ic|ect|ot)$")  # "Astronomer", "Economist", "Historian"
+_APPOSITION = re.compile(r"(,|\s+(?:--|—|–)\s*)")  # "Kall -- co-editor of …", "Lorne Fitch, a …"
 _WORD = re.compile(r"\S+")
 _PARENTHESIS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _CREDIT = re.compile(r"\s*/\s*[A-Z]")  # "Karin Holm / Nordvale Herald", "(Karin Holm/Reuters)"
@@ -176,23 +177,26 @@ def head_name(mention: str, people: tuple[tuple[int, int], ...] = ()) -> tuple[i
     "Campbell's partner, Jason Louth" it is the appositive "Jason Louth"; in "oil and gas worker
     Mike Wipf" the name that ends the phrase; in "Lorne Fitch, a retired biologist" the name
     that starts it; in "Tatiana Stanovaya, an expert who writes about the Kremlin" not the
-    Kremlin. The first comma-separated part is read first, an appositive only when the first
-    part names nobody ("the minister's aide, Karin Holm"). ``people`` are where the tagger found
+    Kremlin. The first part (up to a comma or a dash) is read first, an appositive only when the first
+    part names nobody, and only a name that starts it ("the minister's aide, Karin Holm"). ``people`` are where the tagger found
     persons in the mention: one that ends the phrase is its head even after a preposition
     ("Ambassador to the United States Hamdullah Mohib")."""
     # parentheses ("(WHO)", "[sic]") are blanked, not removed, so offsets stay those of the mention
     plain = _PARENTHESIS.sub(lambda m: " " * len(m.group(0)), mention)
     start = 0
-    for part in plain.split(","):
+    for n, part in enumerate(_APPOSITION.split(plain)):
+        if n % 2:  # a separator
+            start += len(part)
+            continue
         inside = tuple((a - start, b - start) for a, b in people if start <= a and b <= start + len(part))
-        found = _part_head(part, inside)
+        found = _part_head(part, inside, appositive=n > 0)
         if found is not None:
             return found[0] + start, found[1] + start
-        start += len(part) + 1
+        start += len(part)
     return None
 
 
-def _part_head(part: str, people: tuple[tuple[int, int], ...]) -> tuple[int, int] | None:
+def _part_head(part: str, people: tuple[tuple[int, int], ...], appositive: bool) -> tuple[int, int] | None:
     words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(part)]
     while words and words[0][2].lower() in {"the", "a", "an"}:
         words = words[1:]
@@ -202,7 +206,8 @@ def _part_head(part: str, people: tuple[tuple[int, int], ...]) -> tuple[int, int
     current: list[tuple[int, int, str]] = []
     for word in words:
         w = word[2]
-        if _capitalised(w) or (current and w.lower() in PARTICLES):
+        # "Council on American - Islamic Relations": a spaced hyphen or "&" joins one name
+        if _capitalised(w) or (current and (w.lower() in PARTICLES or w in {"-", "–", "&"})):
             current.append(word)
             if _possessive(w):
                 runs.append(current)
@@ -221,12 +226,14 @@ def _part_head(part: str, people: tuple[tuple[int, int], ...]) -> tuple[int, int
         before = [w for w in words if w[1] <= run[0][0]]
         while before and before[-1][2].lower() in {"the", "a", "an"}:
             before.pop()
-        return bool(before) and before[-1][2].lower().rstrip(",") in DEPENDENT
+        return bool(before) and before[-1][2].lower().rstrip(",") in DEPENDENT | {"and", "or", "&"}
 
     last, first = runs[-1], runs[0]
+    if appositive:
+        last = first  # "…, Jason Louth": an appositive names someone at its start, if at all
     if last[-1] is words[-1] and not dependent(last):
         return last[0][0], last[-1][1]  # head-final: "oil and gas worker Mike Wipf"
-    if last[-1] is words[-1]:
+    if last[-1] is words[-1] and not appositive:
         # "director of the Council of Lake Fishermen Ines Albrecht", "Undersecretary for Education
         # Mr. Toccafondi": a person's name (a tagged one, a given name, an honorific) ends the phrase
         for i in range(1, len(last)):
@@ -244,19 +251,17 @@ def _part_head(part: str, people: tuple[tuple[int, int], ...]) -> tuple[int, int
 
 
 @lru_cache(maxsize=4096)
-def proper_name(mention: str, person: bool = True) -> str:
+def proper_name(mention: str) -> str:
     """The proper name only: ``Mathematician Hermann Weyl`` and ``Valdor Governor Ilse Varga`` ->
     the person's name; ``World Health Organisation (WHO)`` -> ``World Health Organisation``;
-    titles and possessives off as in :func:`strip_name`. Words before a given name are a
-    description when none of them is a given name (or the last is a title) and a surname follows;
-    in what the tagger took for a body (``person=False``) only when they name an occupation
-    ("Astronomer Lena Sorvik"), so "Lake Valdor Commission" keeps its words."""
+    titles and possessives off as in :func:`strip_name`. Words before a given name and a surname
+    are a description when the last is a title, or the one is an occupation ("Astronomer"); not
+    otherwise ("Aung San Suu Kyi", "Lake Valdor Commission")."""
     words = tokens(strip_name(_PARENTHESIS.sub(" ", mention)))
     for i in range(1, len(words) - 1):
         if is_first_name(words[i]) and (
-            (person and not any(is_first_name(w) for w in words[:i]))
-            or words[i - 1].lower().rstrip(".") in HONORIFICS
-            or (i == 1 and _OCCUPATION.search(words[0]) is not None)
+            words[i - 1].lower().rstrip(".") in HONORIFICS
+            or (i == 1 and _OCCUPATION.search(words[0]) is not None and not is_first_name(words[0]))
         ):
             words = words[i:]
             break
