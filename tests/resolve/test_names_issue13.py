@@ -369,3 +369,25 @@ def test_namesakes_of_another_gender_and_described_names():
     ]
     entities.append(("Rival Anna Petrova", "PERSON"))
     assert _resolve(text, said, entities) == ["Karl Vessel", "Marta Vessel", "Anna Petrova", "Anna Petrova"]
+
+
+def test_a_surname_goes_to_the_namesake_who_spoke_not_one_named_in_passing():
+    text = (
+        "Jonas Kallas spoke in Valdor. Kallas said the talks had stalled. His wife Marta Kallas sat in the front row. "
+        "Kallas said he would return. Marta Kallas said the trip was long. Kallas said she was right."
+    )
+    entities = [("Jonas Kallas", "PERSON"), ("Marta Kallas", "PERSON")]
+    said = [
+        ("Kallas", "the talks had stalled"),
+        ("Kallas", "he would return"),
+        ("Marta Kallas", "the trip was long"),
+        ("Kallas", "she was right"),
+    ]
+    # the last "Kallas" follows Marta Kallas's own words: the nearest speaker of that name is hers
+    assert _resolve(text, said, entities) == ["Jonas Kallas", "Jonas Kallas", "Marta Kallas", "Marta Kallas"]
+
+
+def test_a_dateline_before_a_dash_is_not_the_speaker():
+    text = "VALDOR -- President Anna Petrova said the treaty failed."
+    entities = [("VALDOR", "GPE"), ("Anna Petrova", "PERSON")]
+    assert _resolve(text, [("VALDOR -- President Anna Petrova", "the treaty failed")], entities) == ["Anna Petrova"]

@@ -84,6 +84,7 @@ class DocumentResolver:
             if self._proper(e.text) in self.persons or surname(e.text) in self._surnames
         )
         self._resolved: list[tuple[int, str]] = []  # (position, name) of speakers resolved so far, kept sorted
+        self._spoke_at: dict[str, list[int]] = defaultdict(list)  # the same, by name
         self.aliases = {(d.start, d.end): n for d, n in extraction.aliases}
         for s in extraction.statements:
             # "Solvik: Nordvale Stays in the Council": a name inside what someone said is not who they are
@@ -138,8 +139,9 @@ class DocumentResolver:
         for name in persons:
             words = tokens(name)
             for i in range(1, len(words) - 1):
-                if (tail := " ".join(words[i:])) in persons and is_first_name(words[i]):
-                    self._tails[name] = tail
+                if is_first_name(words[i]) and (tail := " ".join(words[i:])) in persons:
+                    if not any(is_first_name(w) for w in words[:i]):  # "Aung San Suu Kyi" is all name
+                        self._tails[name] = tail
                     break
         return persons - set(self._tails)
 
@@ -404,7 +406,9 @@ class DocumentResolver:
             if speaker and s.kind not in {"turn", "author"}:
                 self._last_speaker[s.nested_in] = speaker
                 if s.nested_in is None:
-                    bisect.insort(resolved_at, ((s.speaker_span or s.content_span).start, speaker))
+                    at = (s.speaker_span or s.content_span).start
+                    bisect.insort(resolved_at, (at, speaker))
+                    bisect.insort(self._spoke_at[speaker], at)
             s = replace(s, speaker=speaker)
             by_index[s.index] = s
             out.append(s)
@@ -443,7 +447,23 @@ class DocumentResolver:
             # one described with "and" ("oil and gas worker Mike Wipf") is the name at its head, if any:
             # a group ("Cruz and his aides", "polls in Ohio and Iowa") is nobody in particular
             return self._head_of(s.speaker_span)
-        return self.name_for(s.speaker_span)
+        return self._namesake_who_spoke(self.name_for(s.speaker_span), s.speaker_span)
+
+    def _namesake_who_spoke(self, name: str | None, span: Span) -> str | None:
+        """A surname two people share ("Cruz" of Ted and Heidi Cruz) is the one who spoke last, when
+        either has: a namesake named in passing does not take the surname from the one quoted."""
+        run = span.of(self.text)
+        forms = self._fullest.get(self._proper(run))
+        if name is None or not forms or len(forms) < 2 or name not in forms:
+            return name
+        gender = gender_of(run)
+        spoke = [
+            (said[i - 1], p)
+            for p in forms
+            if (said := self._spoke_at.get(p)) and (i := bisect.bisect_left(said, span.start))
+            if not gender or gender_of(p) in (None, gender)
+        ]
+        return max(spoke)[1] if spoke else name
 
     def _interlocutor(self, turn: Statement, by_index: dict[int, Statement]) -> str | None:
         """Who "you" is in a turn: the nearest turn by someone else, before it, else after it."""

@@ -188,6 +188,9 @@ def head_name(mention: str, people: tuple[tuple[int, int], ...] = ()) -> tuple[i
         if n % 2:  # a separator
             start += len(part)
             continue
+        if n == 0 and part.strip().isupper() and len(part.split()) == 1 and len(plain) > len(part):
+            start += len(part)  # a dateline: "WASHINGTON -- President Obama"
+            continue
         inside = tuple((a - start, b - start) for a, b in people if start <= a and b <= start + len(part))
         found = _part_head(part, inside, appositive=n > 0)
         if found is not None:
