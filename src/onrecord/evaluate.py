@@ -28,7 +28,7 @@ from onrecord.errors import EvaluationError
 from onrecord.extract.acts import act_of_phrase
 from onrecord.extract.quotes import outer
 from onrecord.ingest import from_text
-from onrecord.model import DEFAULT_ACTS, Statement
+from onrecord.model import ACTS, DEFAULT_ACTS, Statement
 from onrecord.pipeline import process
 
 Ranges = tuple[tuple[int, int], ...]
@@ -74,6 +74,8 @@ class Score:
     name_agreed: int = 0
     kind_checked: int = 0
     kind_agreed: int = 0
+    act_checked: int = 0
+    act_agreed: int = 0
 
     @property
     def precision(self) -> float:
@@ -95,6 +97,11 @@ class Score:
     @property
     def cue_agreement(self) -> float:
         return _ratio(self.cue_agreed, self.cue_checked) or 0.0
+
+    @property
+    def act_accuracy(self) -> float | None:
+        """Matched pairs whose gold names an act (say/think/intend/show) and whose prediction has it."""
+        return _ratio(self.act_agreed, self.act_checked)
 
     @property
     def name_accuracy(self) -> float | None:
@@ -212,7 +219,10 @@ def read_gold_yaml(path: Path) -> Iterator[GoldDocument]:
                     if "cue_at" in s
                     else (_find(text, s["cue"], near=anchor) if s.get("cue") else ())
                 )
-                gold.append(GoldStatement(content, mention, cue, s.get("speaker"), s.get("kind")))
+                act = s.get("act")  # optional: what the cue reports (say, think, intend, show)
+                if act is not None and act not in ACTS:
+                    raise ValueError(f"unknown act {act!r}")
+                gold.append(GoldStatement(content, mention, cue, s.get("speaker"), s.get("kind"), act=act))
         except (KeyError, ValueError) as exc:
             raise EvaluationError(f"{path}: record {name!r}: {exc}") from exc
         meta = {k: v for k, v in record.items() if k in {"author", "date", "title", "outlet"}}
@@ -683,6 +693,9 @@ def score_document(
             if g.kind is not None:
                 score.kind_checked += 1
                 score.kind_agreed += p.kind == g.kind
+            if g.act is not None:
+                score.act_checked += 1
+                score.act_agreed += p.act == g.act
 
 
 def evaluate_groups(

@@ -57,6 +57,15 @@ def act_of_cue(lemma: str | None, source: str | None = None) -> Act:
     return lexicon.by_lemma.get(lemma.lower(), "say")
 
 
+def act_of_candidate(cue_lemma: str | None, source_head: str | None, quoted: bool) -> Act:
+    """The act of a statement the extractor found: a thing as source shows whatever its cue ("the
+    report said", "according to the data"); else any quotation says ("I hope," she said "…"); else
+    the cue's own act (``wants`` thinks, ``his plan to`` intends, ``according to`` says)."""
+    if source_head and source_head.lower() in act_lexicon().thing_sources:
+        return "show"
+    return "say" if quoted else act_of_cue(cue_lemma)
+
+
 def lemma_of(word: str) -> str:
     """A word's lemma as far as the act lists need it: irregular forms, then suffixes
     (``believes``, ``worried``, ``planning``, ``hoped``) undone towards a listed lemma; else the word."""

@@ -29,12 +29,13 @@ from spacy.tokens import Doc, Token
 
 from onrecord.errors import ExtractionError
 from onrecord.extract import budget as doc_budget  # its clock, looked up at each call (tests replace it)
+from onrecord.extract.acts import act_of_candidate
 from onrecord.extract.budget import Deadline, OverBudget
 from onrecord.extract.lexicon import Lexicon, lexicon
 from onrecord.extract.nlp import load_nlp
 from onrecord.extract.quotes import QuoteIndex, find_quotes, inner, looks_like_title
 from onrecord.extract.rules import Candidate, SentenceRules, char_span, subtree
-from onrecord.model import Document, Entity, Extraction, Span, Statement
+from onrecord.model import Act, Document, Entity, Extraction, Span, Statement
 
 VERSION = "onrecord.quotes.v3"
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
@@ -405,6 +406,7 @@ class Extractor:
             "mixed": max(cand.confidence, self.lex.confidence["mixed"]),
             "author": self.lex.confidence["author"],
         }
+        act = act_of_candidate(cand.lemma or cand.cue_lemma, cand.head, bool(quoted) and kind != "indirect")
         return _statement_at(
             text,
             kind,
@@ -413,6 +415,7 @@ class Extractor:
             cue=cand.cue,
             quotes=quoted,
             confidence=confidence.get(kind, cand.confidence),
+            act=act,
         )
 
     def _unclaimed_quotes(
@@ -809,6 +812,7 @@ def _statement_at(
     quotes: tuple[Span, ...] = (),
     confidence: float,
     speaker: str | None = None,
+    act: Act = "say",  # bare quotations, headlines and transcript turns are speech
 ) -> Statement:
     """A statement whose text fields are read off ``text`` at its spans, so the two always agree."""
     return Statement(
@@ -823,6 +827,7 @@ def _statement_at(
         cue_span=cue,
         quotes=quotes,
         confidence=confidence,
+        act=act,
     )
 
 

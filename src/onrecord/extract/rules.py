@@ -54,6 +54,8 @@ class Candidate:
     confidence: float = 0.5
     lemma: str = ""  # the cue's lemma, for verb cues
     asserted: bool = True  # False for "would say", "refused to say", "no one is saying"
+    cue_lemma: str = ""  # a noun cue's lemma ("plan", "hope"), for its act only
+    head: str = ""  # the lemma of the source's head word ("readings", "poll"): a thing shows, never says
 
 
 def char_span(tokens: Sequence[Token], offset: int, text: str) -> Span | None:
@@ -137,6 +139,14 @@ def asserted(verb: Token) -> bool:
     if subject is not None and (subject.lower_ in NO_ONE or any(c.lower_ in NO_ONE for c in subject.children)):
         return False
     return not (verb.dep_ == "xcomp" and verb.head.pos_ == "VERB")  # "refused to say", "forcing her to explain"
+
+
+def source_head(subject: Token) -> str:
+    """The lemma of the word a source stands on: the noun a relative pronoun stands for ("a report
+    that found" -> report), else the subject's own lemma ("Readings above 50" -> reading)."""
+    if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl":
+        subject = subject.head.head
+    return subject.lemma_.lower()
 
 
 def without_trailing_aside(tokens: list[Token]) -> list[Token]:
@@ -370,8 +380,11 @@ class SentenceRules:
     def verb_cues(self, verb: Token, lemma: str, sentence: Span, ceiling: float) -> Iterator[Candidate]:
         """:meth:`verb_cue`'s candidates, marked with the verb's lemma and whether it asserts."""
         said = asserted(verb)
+        subject = self.subject_of(verb)
+        head = source_head(subject) if subject is not None else ""
         for cand in self.verb_cue(verb, lemma, sentence):
             cand.lemma, cand.asserted = lemma, said
+            cand.head = cand.head or head
             cand.confidence = min(cand.confidence, ceiling)
             if not said:  # "would say", "refused to say" are right about half the time
                 cand.confidence = round(cand.confidence * self.lex.confidence["hedged"], 3)
@@ -505,7 +518,11 @@ class SentenceRules:
         source = self.span(subtree(speaker))
         content = self.span(subtree(subject, frozenset({"relcl", "acl", "punct", "appos"})))
         if source and content:
-            yield Candidate(self.cue_span(verb), source, content, "object", False, None, self.lex.confidence["generic"])
+            cand = Candidate(
+                self.cue_span(verb), source, content, "object", False, None, self.lex.confidence["generic"]
+            )
+            cand.head = source_head(speaker)
+            yield cand
 
     def as_clause(self, verb: Token) -> Iterator[Candidate]:
         """``As the Times noted, Clinton raised …``: the main clause is what was noted."""
@@ -617,7 +634,10 @@ class SentenceRules:
         content = self.span(rest_of_clause(head, subtree(prep)))
         if source is None or content is None:
             return
-        yield Candidate(self.token_span(prep), source, content, "according", False, None, self.lex.confidence["clause"])
+        yield Candidate(
+            self.token_span(prep), source, content, "according", False, None, self.lex.confidence["clause"],
+            head=source_head(pobj),
+        )  # fmt: skip
 
     def according_to(self, according: Token) -> Iterator[Candidate]:
         to = next((c for c in according.children if c.lower_ == "to"), None)
@@ -631,7 +651,9 @@ class SentenceRules:
         if source is None or content is None:
             return
         cue = Span(according.idx + self.offset, to.idx + len(to) + self.offset)
-        yield Candidate(cue, source, content, "according", False, None, self.lex.confidence["clause"])
+        yield Candidate(
+            cue, source, content, "according", False, None, self.lex.confidence["clause"], head=source_head(pobj)
+        )
 
     def noun_cue(self, noun: Token) -> Iterator[Candidate]:
         holder = next((c for c in noun.children if c.dep_ == "poss"), None)
@@ -669,4 +691,7 @@ class SentenceRules:
             return
         if source is None or content is None:
             return
-        yield Candidate(self.token_span(noun), source, content, "noun", first_person, None, self.lex.confidence["noun"])
+        yield Candidate(
+            self.token_span(noun), source, content, "noun", first_person, None, self.lex.confidence["noun"],
+            cue_lemma=noun.lemma_.lower(), head=source_head(holder),
+        )  # fmt: skip
