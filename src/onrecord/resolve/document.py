@@ -278,7 +278,7 @@ class DocumentResolver:
             # a body the tagger found from the name on keeps its words: "the Federal Bureau of Prisons"
             if (
                 e.label not in {"PERSON", "PROPN"}
-                and e.span.end > end
+                and re.match(r" (?:of|for|on|and) ", self.text[end : e.span.end])
                 and self.text.startswith(strip_name(e.text), start)
             ):
                 return strip_name(e.text), False
