@@ -180,6 +180,12 @@ ONE_MENTION = [
         [("Aung San Suu Kyi", "PERSON")],
         "Aung San Suu Kyi",
     ),  # fmt: skip
+    (
+        "Anna Petrova left. The language from Ms. Petrova said the treaty failed.",
+        "The language from Ms. Petrova",
+        [("Anna Petrova", "PERSON"), ("Petrova", "PERSON")],
+        None,
+    ),  # fmt: skip
     # a group named with "and" is nobody in particular, not the one name in it
     (
         "Anna Petrova and her aides said the treaty failed.",

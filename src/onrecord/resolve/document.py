@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from onrecord.model import Document, Entity, Extraction, Span, Statement
 from onrecord.resolve.names import (
     DEPENDENT,
+    HONORIFICS,
     PRONOUNS,
     gender_of,
     head_name,
@@ -298,7 +299,7 @@ class DocumentResolver:
         if after[:1] in {"'", "’"}:
             return False
         before = tokens(self.text[span.start : entity.span.start].lower())
-        while before and before[-1] in {"the", "a", "an"}:
+        while before and (before[-1] in {"the", "a", "an"} or before[-1].rstrip(".") in HONORIFICS):
             before.pop()
         return not before or before[-1] not in DEPENDENT
 

@@ -241,6 +241,8 @@ def _part_head(part: str, people: tuple[tuple[int, int], ...], appositive: bool)
         # Mr. Toccafondi": a person's name (a tagged one, a given name, an honorific) ends the phrase
         for i in range(1, len(last)):
             word = last[i][2].lower().rstrip(".")
+            if all(w[2].lower().rstrip(".") in HONORIFICS for w in last[:i]):
+                continue  # "language from Mr. Obama": a title does not free the name from "from"
             if any(a == last[i][0] and b == last[-1][1] for a, b in people) or (
                 i < len(last) - 1 and (is_first_name(last[i][2]) or word in MALE | FEMALE | {"dr", "prof"})
             ):
