@@ -9,7 +9,11 @@ reading order so a pronoun can lean on the speakers resolved before it:
    Jason Louth``) nor a name in a dependent phrase (``an expert who writes about the Kremlin``),
    without titles or descriptions (``Mathematician Hermann Weyl``);
    a name (``Petrova``, ``Ms. Petrova``, a first name) is the fullest form of that person in the
-   document, and of two namesakes (``Erik Karlsson``, ``Melker Karlsson``) the one named last before;
+   document, and of two namesakes (``Erik Karlsson``, ``Melker Karlsson``) the compatible one
+   (``Mrs.``) who spoke last, else who was named last before;
+   ``A and B`` is both when each is a name, pronoun or title; a group (``Cruz and his aides``)
+   is nobody in particular, and one described with "and" (``oil and gas worker Mike Wipf``)
+   is the name at its head;
 4. a relative pronoun (``who``) or a descriptor (``the foreign minister``) follows the
    appositive and title links the extractor found;
 5. ``he``/``she`` is the most recent person that does not clash in gender;
