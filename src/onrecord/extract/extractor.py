@@ -48,8 +48,10 @@ _HEADLINE_SOURCE = re.compile(
     r"\A\s*(?P<name>[A-Z][\w.'’\-]*(?: [\w.'’\-]+){0,3})(?P<colon>:)[ \t]+(?P<content>[^\n]{8,}?)[ \t]*$",
     re.MULTILINE,
 )
+# a hyphen between letters joins a word ("US-Ruritania relations"): a dateline's dash is a dash, or spaced
 _DATELINE = re.compile(
-    r"[A-Z][A-Z .'-]+(?:, [A-Z][\w.]*\.?)*(?:, [A-Z][a-z]{2}\.? \d{1,2})? *(?:\([\w ]+\))? *[—–-]+ *"
+    r"[A-Z][A-Z .'-]+(?:, [A-Z][\w.]*\.?)*(?:, [A-Z][a-z]{2}\.? \d{1,2})? *(?:\([\w ]+\))?"
+    r"(?: *[—–]+ *| +-+ *|-+ +|--+ *)"
 )
 _PRONOUNS = {"i", "we", "you", "they", "he", "she", "it", "people"}
 _SPOKEN_ASIDES = frozenset({"mean", "see", "understand", "guess", "know", "think"})

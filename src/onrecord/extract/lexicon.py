@@ -27,6 +27,11 @@ class Lexicon:
     evidence_nouns: frozenset[str]
     evidence_verbs: frozenset[str]
     author_verbs: frozenset[str]
+    production_verbs: frozenset[str]
+    word_nouns: frozenset[str]
+    naming_verbs: frozenset[str]
+    object_needs_preposition: frozenset[str]
+    intent_nouns: frozenset[str]
     author_phrases: tuple[str, ...]
     scare_quote_cues: tuple[str, ...]
     confidence: dict[str, float]
@@ -51,6 +56,11 @@ def lexicon() -> Lexicon:
         evidence_nouns=frozenset(raw["evidence_nouns"]),
         evidence_verbs=frozenset(raw["evidence_verbs"]),
         author_verbs=frozenset(raw["author_verbs"]),
+        production_verbs=frozenset(raw["production_verbs"]),
+        word_nouns=frozenset(raw["word_nouns"]),
+        naming_verbs=frozenset(raw["naming_verbs"]),
+        object_needs_preposition=frozenset(raw["object_needs_preposition"]),
+        intent_nouns=frozenset(raw["intent_nouns"]),
         author_phrases=tuple(raw["author_phrases"]),
         scare_quote_cues=tuple(raw["scare_quote_cues"]),
         confidence={k: float(v) for k, v in raw["confidence"].items()},

@@ -149,6 +149,41 @@ def source_head(subject: Token) -> str:
     return subject.lemma_.lower()
 
 
+# a clause the parser hangs on the cue that goes on with what was said: "stressed X while maintaining Y"
+CONTINUING_MARKS = {"while", "whilst"}
+# words a noun phrase's pre-modifiers are made of: "the treaty's February 5, 2026, expiration"
+_MODIFIER_POS = {"NUM", "PROPN", "ADJ", "PUNCT", "DET", "NOUN", "ADV"}
+
+
+def whole_phrase_tail(verb: Token, last: Token) -> list[Token]:
+    """What an object content ending at ``last`` still runs on to, when the parser hangs it elsewhere:
+    the possessed noun after a dangling "'s" (dates and numbers between), a parenthesis the cue's own
+    clause opens and the phrase after it, a "while …" clause right after (no comma). Each part is
+    the verb's or the next few words', so the look stays within the phrase."""
+    doc = verb.doc
+    tail: list[Token] = []
+    end = last.i
+    if last.tag_ == "POS":  # "the treaty's" + "February 5, 2026, expiration"
+        for token in doc[end + 1 : min(len(doc), end + 9)]:
+            if token.pos_ not in _MODIFIER_POS or token.is_sent_start:
+                break
+            if token.pos_ == "NOUN":
+                tail += list(doc[end + 1 : token.i + 1])
+                end = token.i
+                break
+    for child in verb.children:
+        if child.i <= end or child.dep_ not in {"ccomp", "advcl", "acl", "xcomp"}:
+            continue
+        opens = doc[child.left_edge.i]
+        gap = doc[end + 1 : child.left_edge.i]
+        parenthesis = opens.text == "(" and not len(gap)
+        continuing = marked(child, *CONTINUING_MARKS) and child.tag_ == "VBG" and not len(gap)
+        if parenthesis or continuing:
+            tail += subtree(child)
+            end = child.right_edge.i
+    return tail
+
+
 def without_trailing_aside(tokens: list[Token]) -> list[Token]:
     """Cut a comma-set aside that closes the content: "…pneumonia, which forced her to leave",
     "…Mr. Trump, the presumed favorite", "…in 2012, arguing that …". It is the writer's
@@ -163,7 +198,14 @@ def without_trailing_aside(tokens: list[Token]) -> list[Token]:
             continue
         relative = token.dep_ == "relcl" and token.left_edge.lower_ in {"which", "who", "whom", "whose"}
         participle = token.dep_ in {"advcl", "acl"} and token.tag_ == "VBG"
-        if relative or participle or token.dep_ == "appos":
+        # "the treaty's March 3, 2027, expiration": a date before its noun, which the parser makes an apposition
+        dated = (
+            token.dep_ == "appos"
+            and token.head.ent_type_ == "DATE"
+            and token.pos_ == "NOUN"
+            and not any(c.dep_ == "det" for c in token.children)  # "…, a milestone" is an aside
+        )
+        if relative or participle or token.dep_ == "appos" and not dated:
             return [t for t in tokens if t.i < edge - 1]
     return tokens
 
@@ -374,12 +416,16 @@ class SentenceRules:
                 yield from self.according_to(token)
             elif token.lower_ == "in" and token.dep_ == "prep":
                 yield from self.in_evidence(token)
-            elif token.pos_ == "NOUN" and (lemma in self.lex.speech_nouns or lemma in self.lex.noun_prepositions):
+            elif token.pos_ == "NOUN" and (
+                lemma in self.lex.speech_nouns or lemma in self.lex.noun_prepositions or lemma in self.lex.intent_nouns
+            ):
                 yield from self.noun_cue(token)
 
     def verb_cues(self, verb: Token, lemma: str, sentence: Span, ceiling: float) -> Iterator[Candidate]:
         """:meth:`verb_cue`'s candidates, marked with the verb's lemma and whether it asserts."""
         said = asserted(verb)
+        if verb.dep_ == "xcomp" and any(c.lower_ == "yet" for c in verb.head.children):
+            return  # "has yet to issue any response": nothing has been said
         subject = self.subject_of(verb)
         head = source_head(subject) if subject is not None else ""
         for cand in self.verb_cue(verb, lemma, sentence):
@@ -463,7 +509,8 @@ class SentenceRules:
                     self.lex.confidence["clause"],
                 )
             return
-        evidence = lemma in self.lex.evidence_verbs and subject.lemma_.lower() in self.lex.evidence_nouns
+        # "a report that found …": a relative pronoun stands for its noun
+        evidence = lemma in self.lex.evidence_verbs and source_head(subject) in self.lex.evidence_nouns
         if lemma in self.lex.clause_only_verbs and not (evidence or own_content):
             return  # "he knows Paris", but "the poll shows Sanders leading", "she sees him as a threat"
         yield from self.object_content(verb, lemma, source, first_person, antecedent)
@@ -475,6 +522,8 @@ class SentenceRules:
             c
             for c in verb.children
             if c.dep_ in {"ccomp", "xcomp"}
+            # "emphasizing the shift … (built on tolls) toward …": an aside within the object, not a report
+            and not (doc[c.left_edge.i].text == "(" and any(o.dep_ == "dobj" for o in verb.children))
             # a clause before the cue is its content when set off by a comma ("Talks stalled, she
             # said"), not across a colon ("… from all sides: Howard Stern questioned …")
             and not (c.i < verb.i and c.right_edge.i + 1 < len(doc) and doc[c.right_edge.i + 1].text in {":", ";"})
@@ -566,7 +615,9 @@ class SentenceRules:
     ) -> Iterator[Candidate]:
         objects = [c for c in verb.children if c.dep_ in {"dobj", "attr"}]
         obj = objects[0] if objects else None
-        preps = [c for c in verb.children if c.dep_ in {"prep", "oprd"}]
+        wanted = self.lex.object_prepositions.get(lemma)
+        # "described the talks as stalled": the parser makes "as stalled" a clause
+        preps = [c for c in verb.children if c.dep_ in {"prep", "oprd"} or self.as_clause_of(c, wanted)]
         if lemma in self.lex.stance_verbs and obj is not None and obj.lemma_.lower() in self.lex.stance_nouns:
             prep = next((c for c in obj.children if c.dep_ in {"prep", "acl"}), None)
             if prep is not None:
@@ -583,7 +634,23 @@ class SentenceRules:
                         self.lex.confidence["object"],
                     )
                 return
-        wanted = self.lex.object_prepositions.get(lemma)
+        if lemma in self.lex.production_verbs and not (obj is not None and self.words(obj)):
+            return  # "wrote a book", "released a report", "issued a permit": a thing made, not words said
+        given = [c for c in verb.children if c.dep_ in {"oprd", "dobj"} and c.i > verb.i]
+        if (
+            lemma in self.lex.naming_verbs
+            and len(given) > 1
+            and given[-1].pos_ == "PROPN"
+            and not self.quoted_within(given[-1])
+        ):
+            return  # "they call him The Birdman": a name given, not "called Clinton a “champion”"
+        if lemma in self.lex.object_needs_preposition and not any(
+            c.dep_ == "oprd"
+            or c.i > verb.i
+            and (c.dep_ == "prep" and c.lower_ == wanted or self.as_clause_of(c, wanted))
+            for c in verb.children
+        ):
+            return  # "described the talks in detail": a topic, not what was said of it
         # "called it a disgrace", "called for talks"; a bare "called the minister" is not speech
         if (
             lemma == "call"
@@ -602,17 +669,35 @@ class SentenceRules:
         for prep in preps:
             # what follows the verb ("the deal as a failure"), not a time before it ("on Sunday tweeted")
             if prep.i > verb.i and (
-                prep.dep_ == "oprd" or wanted is None or prep.lower_ in {wanted, "against", "about", "as"}
+                prep.dep_ == "oprd"
+                or wanted is None
+                or prep.lower_ in {wanted, "against", "about", "as"}
+                or self.as_clause_of(prep, wanted)
             ):
                 pieces += subtree(prep)
         if not pieces:
             return
         pieces.sort(key=lambda t: t.i)
+        pieces += whole_phrase_tail(verb, pieces[-1])
         content = self.span(without_trailing_aside(list(verb.doc[pieces[0].i : pieces[-1].i + 1])))
         if content is not None:
             yield Candidate(
                 self.cue_span(verb), source, content, "object", first_person, antecedent, self.lex.confidence["object"]
             )
+
+    @staticmethod
+    def as_clause_of(child: Token, wanted: str | None) -> bool:
+        """A clause marked by the verb's own preposition ("described the talks as stalled")."""
+        return wanted is not None and child.dep_ == "advcl" and marked(child, wanted)
+
+    def words(self, obj: Token) -> bool:
+        """Whether an object is words someone said: a speech, stance or word noun, a quotation, or a
+        noun with a "that" clause ("offered no proof that …")."""
+        if any(c.dep_ in {"acl", "ccomp"} and marked(c, "that") for c in obj.children):
+            return True
+        lemma = obj.lemma_.lower()
+        nouns = (self.lex.word_nouns, self.lex.speech_nouns, self.lex.stance_nouns)
+        return any(lemma in n or obj.lower_ in n for n in nouns) or self.quoted_within(obj)
 
     def in_evidence(self, prep: Token) -> Iterator[Candidate]:
         """``In a CNN poll released Monday, 50 percent chose Clinton``: the poll, set before the
@@ -671,6 +756,16 @@ class SentenceRules:
             (c for c in noun.children if c.dep_ in {"acl", "ccomp", "relcl"} and marked(c, "that")),
             None,
         )
+        if clause is None and noun.lemma_.lower() in self.lex.intent_nouns:
+            # "his plan to close the border": the infinitive is what is intended
+            clause = next(
+                (
+                    c
+                    for c in noun.children
+                    if c.dep_ == "acl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+                ),
+                None,
+            )
         if clause is not None:
             content = self.span(subtree(clause))
         elif wanted := next(
