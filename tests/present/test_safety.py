@@ -24,7 +24,7 @@ def db(tmp_path, demo_dir):
 
 @pytest.mark.parametrize("target", ["same", "relative", "symlink", "hardlink", "wal"])
 def test_export_refuses_the_database_itself(db, tmp_path, monkeypatch, target):
-    size = db.stat().st_size
+    size, stored = db.stat().st_size, len(open_store(f"sqlite:///{db}").statements())
     out = {
         "same": db,
         "relative": "onrecord.db",
@@ -41,7 +41,7 @@ def test_export_refuses_the_database_itself(db, tmp_path, monkeypatch, target):
     assert result.exit_code == 1
     assert "is the database" in result.output and "Traceback" not in result.output
     assert db.stat().st_size == size
-    assert runner.invoke(app, ["statements", "--db", str(db), "--format", "jsonl"]).output.count("\n") == 84
+    assert len(open_store(f"sqlite:///{db}").statements()) == stored
 
 
 def test_export_with_the_default_database_next_to_it(db, tmp_path, monkeypatch):
@@ -58,9 +58,9 @@ def test_export_overwrites_only_with_force(db, tmp_path):
     result = runner.invoke(app, ["export", str(out), "--db", str(db)])
     assert result.exit_code == 1 and "--force" in result.output
     assert out.read_text() == "keep me\n"
-    result = runner.invoke(app, ["export", str(out), "--db", str(db), "--force"])
+    result = runner.invoke(app, ["export", str(out), "--db", str(db), "--force", "--acts", "all"])
     assert result.exit_code == 0, result.output
-    assert len(out.read_text().splitlines()) == 84
+    assert len(out.read_text().splitlines()) == len(open_store(f"sqlite:///{db}").statements()) > 0
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
 
 
