@@ -88,6 +88,13 @@ DEPENDENT = {
 _OCCUPATION = re.compile(r"(?:er|or|ist|ian|ant|ent|ic|ect|ot)$")  # "Astronomer", "Economist", "Historian"
 _APPOSITION = re.compile(r"(,|\s+(?:--|—|–)\s*)")  # "Kall -- co-editor of …", "Lorne Fitch, a …"
 _WORD = re.compile(r"\S+")
+# Capitalised, but a date, not a name: "a poll released Monday", "a report in March" ("May" is
+# left out: it is a surname as often as a month).
+_CALENDAR = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "june", "july", "august", "september",
+    "october", "november", "december", "today", "yesterday", "tomorrow",
+}  # fmt: skip
 _PARENTHESIS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _CREDIT = re.compile(r"\s*/\s*[A-Z]")  # "Karin Holm / Nordvale Herald", "(Karin Holm/Reuters)"
 _CREDIT_LEAD = re.compile(r"(?i)\b(?:photo(?:graph)?s?|image|picture|video|credit)\s*(?:by|:)\s*$")
@@ -221,7 +228,9 @@ def _part_head(part: str, people: tuple[tuple[int, int], ...], appositive: bool)
             current = []
     if current:
         runs.append(current)
-    runs = [r for r in runs if not _possessive(r[-1][2])]
+    runs = [
+        r for r in runs if not _possessive(r[-1][2]) and not all(w.lower().strip(".,") in _CALENDAR for _, _, w in r)
+    ]
     if not runs:
         return None
 
