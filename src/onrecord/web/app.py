@@ -39,7 +39,7 @@ from onrecord.analyse import shifts as position_shifts
 from onrecord.analyse import timeline as timelines
 from onrecord.analyse import trace as tracing
 from onrecord.errors import InputError, NotFoundError, OnrecordError
-from onrecord.model import StoredStatement
+from onrecord.model import ACTS, DEFAULT_ACTS, StoredStatement, parse_acts
 from onrecord.pipeline import default_extractor, process
 from onrecord.store import Query as StatementQuery
 from onrecord.store import Store, open_store
@@ -87,6 +87,26 @@ class Problem(BaseModel):
 
 
 DocId = Annotated[int, Path(ge=1, le=2**62, description="A document's id")]
+Acts = Annotated[
+    str,
+    Query(
+        max_length=60,
+        # in the schema too, so a client (and a schema-driven test) knows which values are valid
+        pattern=f"^(?:{'|'.join(('all', *ACTS))})(?:,(?:{'|'.join(('all', *ACTS))}))*$",
+        description="What the cues report: say (the default), think, intend, show, several comma-separated, "
+        "or all. The writer's own voice (kind author) is always included.",
+    ),
+]
+
+
+def _acts(value: str) -> tuple[str, ...] | None:
+    """The ``acts`` parameter as the library's filter; an unknown act is a 422 like any bad parameter."""
+    try:
+        return parse_acts(value)
+    except ValueError as exc:
+        raise RequestValidationError([{"loc": ("query", "acts"), "msg": str(exc), "type": "value_error"}]) from None
+
+
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "Not found"}}
 
 
@@ -219,7 +239,9 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
         since: Annotated[str, Query(max_length=10)] = "",
         until: Annotated[str, Query(max_length=10)] = "",
         page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+        acts: Acts = "say",
     ) -> HTMLResponse:
+        chosen = _acts(acts)
         form = {
             "q": q,
             "speaker": speaker,
@@ -228,12 +250,14 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
             "outlet": outlet,
             "since": since,
             "until": until,
+            "acts": "all" if chosen is None else ",".join(chosen),
         }
 
         def compute() -> str:
             query = StatementQuery(
-                **{k: v or None for k, v in form.items() if k != "q"},
+                **{k: v or None for k, v in form.items() if k not in {"q", "acts"}},
                 search=q or None,
+                acts=chosen,
                 limit=PAGE_SIZE + 1,
                 offset=(page_number - 1) * PAGE_SIZE,
             )
@@ -264,10 +288,10 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
     async def speaker_statements(name: str) -> _ReadOnce:
         """The store, with a speaker's statements read once for the page, its chart and its shifts
         (reading a busy speaker's thousands of statements is the slow part of all three)."""
-        query = StatementQuery(identity=name)  # what the timeline and the shifts ask for
+        query = StatementQuery(identity=name, acts=DEFAULT_ACTS)  # what the timeline and the shifts ask for
 
         def compute() -> list[StoredStatement]:
-            return store.statements(StatementQuery(identity=_speaker(store, name).name))
+            return store.statements(StatementQuery(identity=_speaker(store, name).name, acts=DEFAULT_ACTS))
 
         records = await cache.get(("statements of", name), compute, gate=heavy, size=lambda r: 2000 * len(r) + 100)
         return _ReadOnce(store, {query: records})
@@ -289,7 +313,7 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
     @app.get("/topics/{name}", response_class=HTMLResponse, include_in_schema=False)
     async def topic_page(name: Annotated[str, Path(max_length=100)]) -> HTMLResponse:
         def compute() -> str:
-            records = store.statements(StatementQuery(topic=name))
+            records = store.statements(StatementQuery(topic=name, acts=DEFAULT_ACTS))
             if not records:
                 raise NotFoundError(f"no statements on the topic {name!r}")
             by_speaker: dict[str, Counter[str]] = defaultdict(Counter)
@@ -401,15 +425,16 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
         return JSONResponse(result, 201)
 
     @app.get("/api/documents/{doc_id}/trace", responses=NOT_FOUND, tags=["documents"], response_model=dict[str, Any])
-    async def api_trace(doc_id: DocId) -> Response:
+    async def api_trace(doc_id: DocId, acts: Acts = "say") -> Response:
         """Each attributed statement traced to the speaker's own words in the stored transcripts."""
+        chosen = _acts(acts)
 
         def compute() -> dict[str, Any]:
             document, info, found = store.document(doc_id)
-            traces = tracing.trace_document(store, document, found)
+            traces = tracing.trace_document(store, document, found, acts=chosen)
             return {"document_id": info.id, "traces": [t.to_dict() for t in traces]}
 
-        return await cached_json(("api trace", doc_id), compute)
+        return await cached_json(("api trace", doc_id, chosen), compute)
 
     @app.get("/api/statements", tags=["statements"], response_model=list[dict[str, Any]])
     async def api_statements(
@@ -422,11 +447,12 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
         until: Annotated[str | None, Query(max_length=10)] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+        acts: Acts = "say",
     ) -> Response:
         """Statements with their document's metadata, speaker identity and topics."""
         query = StatementQuery(
             search=q, speaker=speaker, topic=topic, kind=kind, outlet=outlet, since=since, until=until,
-            limit=limit, offset=offset,
+            acts=_acts(acts), limit=limit, offset=offset,
         )  # fmt: skip
         return await cached_json(
             ("api statements", query), lambda: [r.to_dict() for r in store.statements(query)], gate=light
@@ -436,9 +462,10 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
     async def api_search(
         q: Annotated[str, Query(min_length=1, max_length=500)],
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        acts: Acts = "say",
     ) -> Response:
         """Full-text search over statements."""
-        query = StatementQuery(search=q, limit=limit)
+        query = StatementQuery(search=q, acts=_acts(acts), limit=limit)
         return await cached_json(
             ("api statements", query), lambda: [r.to_dict() for r in store.statements(query)], gate=light
         )
@@ -466,12 +493,14 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
     async def api_timeline(
         name: Annotated[str, Path(max_length=300)],
         topic: Annotated[str | None, Query(max_length=100)] = None,
+        acts: Acts = "say",
     ) -> Response:
         """A speaker's statements grouped by topic, and counts per topic per month."""
+        chosen = _acts(acts)
 
         def compute() -> dict[str, Any]:
             info = _speaker(store, name)
-            line = timelines.timeline(store, info.name, topic=topic)
+            line = timelines.timeline(store, info.name, topic=topic, acts=chosen)
             months, series = line.monthly(top=50)
             return {
                 "speaker": info.name,
@@ -480,22 +509,26 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
                 "topics": {t: [r.to_dict() for r in records] for t, records in line.by_topic.items()},
             }
 
-        return await cached_json(("api timeline", name, topic), compute)
+        return await cached_json(("api timeline", name, topic, chosen), compute)
 
     @app.get("/api/shifts", responses=NOT_FOUND, tags=["speakers"], response_model=list[dict[str, Any]])
     async def api_shifts(
         speaker: Annotated[str, Query(min_length=1, max_length=300)],
         topic: Annotated[str | None, Query(max_length=100)] = None,
         since: Annotated[str | None, Query(max_length=10)] = None,
+        acts: Acts = "say",
     ) -> Response:
         """Shifts in a speaker's positions, each with its evidence."""
+        chosen = _acts(acts)
 
         def compute() -> list[dict[str, Any]]:
             info = _speaker(store, speaker)
-            found = position_shifts.speaker_shifts(store, info.name, topic=topic, since=since, latest=SHIFT_WINDOW)
+            found = position_shifts.speaker_shifts(
+                store, info.name, topic=topic, since=since, latest=SHIFT_WINDOW, acts=chosen
+            )
             return [s.to_dict() for s in found]
 
-        return await cached_json(("api shifts", speaker, topic, since), compute)
+        return await cached_json(("api shifts", speaker, topic, since, chosen), compute)
 
     return app
 

@@ -30,13 +30,14 @@ def _marks(found: list[tuple[Statement, str | None]]) -> list[_Mark]:
     marks = []
     for statement, identity in found:
         who = identity or statement.speaker or statement.speaker_mention or "unattributed"
-        title = f"{who} — {statement.kind}" + (f" — cue: {statement.cue}" if statement.cue else "")
+        act = "" if statement.act == "say" else f" — {statement.act}"  # a belief, plan or finding, not speech
+        title = f"{who} — {statement.kind}{act}" + (f" — cue: {statement.cue}" if statement.cue else "")
         classes = f"st k-{statement.kind} c{colour_of(identity or statement.speaker)}"
         marks.append(
             _Mark(
                 statement.content_span,
                 f'<mark class="{classes}" id="s{statement.index}" data-speaker="{html.escape(who)}" '
-                f'data-kind="{statement.kind}" title="{html.escape(title)}">'
+                f'data-kind="{statement.kind}" data-act="{statement.act}" title="{html.escape(title)}">'
                 f'<sup class="n">{statement.index}</sup>',
                 0,
             )
