@@ -40,7 +40,8 @@ def test_export_refuses_the_database_itself(db, tmp_path, monkeypatch, target):
     result = runner.invoke(app, ["export", str(out), "--db", str(db), "--force"])
     assert result.exit_code == 1
     assert "is the database" in result.output and "Traceback" not in result.output
-    assert db.stat().st_size == size
+    # not truncated (a WAL checkpoint of an earlier connection may still grow it)
+    assert db.stat().st_size >= size > 0
     assert len(open_store(f"sqlite:///{db}").statements()) == stored
 
 
