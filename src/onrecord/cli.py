@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -25,7 +25,7 @@ from onrecord.analyse import shifts as position_shifts
 from onrecord.analyse import timeline as timelines
 from onrecord.config import SETTINGS, setting
 from onrecord.errors import InputError, OnrecordError, StoreError, printable
-from onrecord.ingest import expand
+from onrecord.ingest import expand, limit_bytes
 from onrecord.model import ACTS, KINDS, Document, Role, Statement, StoredStatement, parse_acts, visible
 from onrecord.pipeline import budget_seconds, default_extractor, process, read_paths
 from onrecord.store import Query, Store, open_store, sqlite_file
@@ -45,49 +45,41 @@ DbOption = Annotated[str, typer.Option("--db", envvar="ONRECORD_DB", help=SETTIN
 DEFAULT_DB = SETTINGS["db"].default
 
 
-def _max_mb(value: float) -> float:
-    """--max-mb (or ONRECORD_MAX_MB), checked once for every command that reads files: nan, inf
-    and sizes of 0 or less would refuse every file or fail deep inside."""
-    from onrecord.ingest import limit_bytes
+def _checked(flag: str, parse: Callable[[Any], object]) -> Callable[[T], T]:
+    """A Typer callback that checks a flag's value (also from its environment variable) once, with the
+    library's own ``parse``, before any work: a value it refuses is a one-line error and exit 2."""
 
-    try:
-        limit_bytes(value)
-    except ValueError as exc:
-        raise fail(f"--max-mb {value:g} {exc}", 2) from None
-    return value
+    def check(value: T) -> T:
+        try:
+            parse(value)
+        except ValueError as exc:
+            shown = f"{value:g}" if isinstance(value, float) else repr(value)
+            raise fail(f"{flag} {shown}: {exc}", 2) from None
+        return value
+
+    return check
 
 
 MaxMb = Annotated[
     float,
-    typer.Option("--max-mb", envvar="ONRECORD_MAX_MB", help=SETTINGS["max_mb"].help, callback=_max_mb),
+    typer.Option(
+        "--max-mb",
+        envvar="ONRECORD_MAX_MB",
+        help=SETTINGS["max_mb"].help,
+        callback=_checked("--max-mb", limit_bytes),
+    ),
 ]
-
-
-def _doc_timeout(value: float) -> float:
-    """--doc-timeout (or ONRECORD_DOC_TIMEOUT): a finite number of seconds, 0 for no limit."""
-    try:
-        budget_seconds(value)
-    except ValueError as exc:
-        raise fail(f"--doc-timeout {value:g} {exc}", 2) from None
-    return value
 
 
 DocTimeout = Annotated[
     float,
     typer.Option(
-        "--doc-timeout", envvar="ONRECORD_DOC_TIMEOUT", help=SETTINGS["doc_timeout"].help, callback=_doc_timeout
+        "--doc-timeout",
+        envvar="ONRECORD_DOC_TIMEOUT",
+        help=SETTINGS["doc_timeout"].help,
+        callback=_checked("--doc-timeout", budget_seconds),
     ),
 ]
-
-
-def _acts(value: str) -> str:
-    """--acts, checked once: an unknown act is a one-line error before any work. Commands turn it
-    into the library's filter with ``parse_acts``."""
-    try:
-        parse_acts(value)
-    except ValueError as exc:
-        raise fail(f"--acts {value!r}: {exc}", 2) from None
-    return value
 
 
 ActsOption = Annotated[
@@ -96,7 +88,7 @@ ActsOption = Annotated[
         "--acts",
         help=f"What the cues report, to show: {', '.join(ACTS)} (comma-separated) or all. The writer's "
         "own voice always shows.",
-        callback=_acts,
+        callback=_checked("--acts", parse_acts),
     ),
 ]
 
@@ -129,7 +121,6 @@ class _Inputs:
     """Documents from paths, counting failures and showing progress over files."""
 
     def __init__(self, paths: list[str], date: str | None, outlet: str | None, max_mb: float) -> None:
-        from onrecord.ingest import limit_bytes
 
         self.files = list(expand(paths))
         self.failures: list[InputError] = [f for f in self.files if isinstance(f, InputError)]
@@ -1011,7 +1002,6 @@ def batch(
     """Extract a large corpus on Dask: statements as Parquet partitioned by month, documents'
     metadata and text beside them; shards already done (same input, same extractor) are skipped."""
     from onrecord.batch import load_into, run_batch
-    from onrecord.ingest import limit_bytes
 
     # the workers read these settings from the environment: check them here, once, not in each worker
     for name, check in (("max_mb", limit_bytes), ("doc_timeout", budget_seconds)):
