@@ -4,15 +4,7 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-
 import pytest
-
-from .test_browser import ARGS, CHROMIUM, pytestmark  # noqa: F401 - the same skip without Chromium
 
 PAGES = [
     "/",
@@ -24,35 +16,6 @@ PAGES = [
     "/brief?speaker=Anna%20Petrova",
     "/no/such/page",
 ]
-
-
-@pytest.fixture(scope="module")
-def server(web_db):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    code = f"from onrecord.web import create_app, run; run(create_app({web_db!r}), port={port})"
-    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(url + "/api/topics", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.parametrize("path", PAGES)
