@@ -397,3 +397,14 @@ def test_crossing_parse_keeps_the_clause():
     (item,) = process([from_text("But they voted for me that I won and won easily.")])
     assert item.error is None
     assert all(s.content for s in item.statements)
+
+
+def test_an_inflected_verb_is_read_by_its_own_ending():
+    # "saved" is not "say" with its last letters cut; "replied", "retweeted", "quoting" are cues
+    assert onrecord.extract("Goalkeeper Lena Sorvik saved the penalty in the 54th minute.") == []
+    for text, cue in [
+        ("Lena Sorvik replied that the team was tired.", "replied"),
+        ("Lena Sorvik retweeted that the team was tired.", "retweeted"),
+        ("Lena Sorvik was quoting the coach, who said the team was tired.", "said"),
+    ]:
+        assert cue in {s.cue for s in onrecord.extract(text)}, text

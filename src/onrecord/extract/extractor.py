@@ -37,7 +37,7 @@ from onrecord.extract.quotes import QuoteIndex, find_quotes, inner, looks_like_t
 from onrecord.extract.rules import Candidate, SentenceRules, char_span, subtree
 from onrecord.model import Act, Document, Entity, Extraction, Span, Statement
 
-VERSION = "onrecord.quotes.v4"  # v4: acts, things nobody said dropped, whole contents (issue 13)
+VERSION = "onrecord.quotes.v5"  # v5: a verb read by its own ending, the nearer of two subjects (issue 13)
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 MAX_SECTION_CHARS = 100_000  # a section up to this long is parsed whole (every ordinary article is)
 # a longer one is parsed in pieces about this long, side by side: spaCy parses one huge Doc

@@ -31,6 +31,7 @@ from onrecord.extract.quotes import QuoteIndex, inner, looks_like_title
 from onrecord.model import Span
 
 SUBJECTS = {"nsubj", "nsubjpass"}
+BREAKS = {":", ";", "—", "–", "--", "\n"}  # marks that end a phrase: a headline's "Name:", a dash
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 OBJECT_PRONOUNS = RELATIVE_PRONOUNS | {"what"}
 # verbs whose "that" clause is not what someone said: "make sure that", "turn out that"
@@ -39,6 +40,38 @@ FIRST_PERSON = {"i", "we"}
 _EDGE_PUNCT = " \t\r\n,;:—–-"
 _GAP_BEFORE_FRAME = re.compile(r"^[\s,;:—–-]*$")
 _GAP_AFTER_FRAME = re.compile(r"^[^.!?\"“”]{0,60}?[,:—–-]?\s*$")
+
+
+def _stems(word: str) -> tuple[str, ...]:
+    """The stems an inflected verb may have, by its ending only: "hopes" -> "hope", "tweeted" ->
+    "tweet", "quoting" -> "quote", "replied" -> "reply". Each ending has its own stems, so
+    "saved" is never read as "say"."""
+    if word.endswith(("ied", "ies")):
+        return (word[:-3] + "y",)
+    if word.endswith("ing"):
+        return (word[:-3], word[:-3] + "e", word[:-4])  # "tweeting", "quoting", "chatting"
+    if word.endswith(("ed", "es")):
+        return (word[:-2], word[:-1], word[:-3])  # "tweeted", "hoped", "slammed"
+    if word.endswith("s"):
+        return (word[:-1],)
+    return ()
+
+
+def _nearest_subject(subjects: list[Token], verb: Token) -> Token:
+    """Of the subjects the small model may give one verb, the one that speaks: the nearest before
+    the verb when only a break ("Larry Johnson: Foreign Minister Lavrov Says …") or nothing (the
+    pieces of "Nordlink co-founder Mira Castell") separates it from the others; else the first
+    ("Paul Ryan, …, the victims … said" keeps Ryan). A subject after the verb ("…, said Petrova")
+    counts when none comes before."""
+    before = [child for child in subjects if child.i < verb.i]
+    if not before:
+        return subjects[0]
+    nearest = before[-1]
+    for earlier in before[:-1]:
+        gap = verb.doc[earlier.right_edge.i + 1 : nearest.left_edge.i]
+        if any(t.text not in BREAKS and t.dep_ not in SUBJECTS for t in gap):
+            return before[0]
+    return nearest
 
 
 @dataclass(slots=True)
@@ -278,9 +311,8 @@ class SentenceRules:
         """The verb's subject, or the subject it shares with the verb it hangs from."""
         seen = 0
         while verb is not None and seen < 4:
-            for child in verb.children:
-                if child.dep_ in SUBJECTS:
-                    return child
+            if subjects := [child for child in verb.children if child.dep_ in SUBJECTS]:
+                return _nearest_subject(subjects, verb)
             before = verb.doc[verb.i - 1] if verb.i > verb.sent.start else None
             if seen == 0 and before is not None and before.ent_type_ == "PERSON" and before.dep_ in {"appos", "pobj"}:
                 # "In her interview on Radio Valdor, Anna Petrova said": the small model hangs the
@@ -330,6 +362,14 @@ class SentenceRules:
         words = subtree(subject)
         if words[0].i <= cue.i <= words[-1].i:
             words = [t for t in words if t.i < cue.left_edge.i]
+        # the other "subjects" the small model splits a hyphenated title into ("co", "-" of
+        # "Nordlink co-founder Mira Castell") belong to the phrase when nothing breaks it in between
+        doc = subject.doc
+        while words and words[0].i > subject.sent.start:
+            before = doc[words[0].i - 1]
+            if before.head.i != subject.head.i or before.dep_ not in SUBJECTS or before.text in BREAKS:
+                break
+            words = subtree(before) + words
         # a quotation mark hung on the subject is not part of it ("“…,” Sarandon, 69, told MSNBC")
         marks = [t.i for t in words if t.is_quote and t.dep_ == "punct"]
         start = max((i + 1 for i in marks if i < subject.i), default=0)
@@ -394,8 +434,7 @@ class SentenceRules:
         lemma = token.lemma_.lower()
         if token.pos_ != "VERB" or lemma in self.lex.speech_verbs:
             return lemma
-        word = token.lower_
-        for stem in (word[:-1], word[:-2], word[:-3] + "e", word[:-3], word[:-3] + "y"):
+        for stem in _stems(token.lower_):
             if len(stem) > 2 and stem in self.lex.speech_verbs:
                 return stem
         return lemma

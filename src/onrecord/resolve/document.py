@@ -29,6 +29,7 @@ across all of its mentions.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -361,21 +362,47 @@ class DocumentResolver:
 
     # -- pronouns ------------------------------------------------------------------------
     def recent_person(
-        self, before: int, gender: str | None, resolved: list[tuple[int, str]], speakers_only: bool = False
+        self,
+        before: int,
+        gender: str | None,
+        resolved: list[tuple[int, str]],
+        speakers_only: bool = False,
+        besides: frozenset[str] = frozenset(),
     ) -> str | None:
-        """The most recent compatible speaker in the last paragraphs, else the most recent person named.
+        """The most recent compatible speaker in the last paragraphs, else the most recent person
+        named; never one of ``besides`` (the persons a statement talks about by name).
 
         ``resolved`` is sorted, so the last paragraphs are a slice of it, not a scan of every speaker."""
         window = resolved[bisect.bisect_left(resolved, (before - 800,)) : bisect.bisect_left(resolved, (before,))]
         for _, name in reversed(window):
-            if name and self.is_person(name) and (gender is None or self.gender.get(name, gender) == gender):
+            if (
+                name
+                and name not in besides
+                and self.is_person(name)
+                and (gender is None or self.gender.get(name, gender) == gender)
+            ):
                 return name
         if speakers_only:
             return None
         # the latest mention before ``before`` of a person of this gender, or of one not known yet
         pools = [self._ungendered, *(self._gendered.values() if gender is None else [self._gendered.get(gender, [])])]
-        latest = [pool[i - 1] for pool in pools if (i := bisect.bisect_left(pool, (before,)))]
+        latest = []
+        for pool in pools:
+            i = bisect.bisect_left(pool, (before,))
+            # ``besides`` holds the few names of one statement, so this walks back a step or two
+            while i and pool[i - 1][1] in besides:
+                i -= 1
+            if i:
+                latest.append(pool[i - 1])
         return max(latest)[1] if latest else None
+
+    def named_in(self, span: Span) -> frozenset[str]:
+        """The persons named (not by pronoun) inside ``span``: "He said, 'Andy Warhol was the center
+        of the Zeitgeist'" is not Warhol speaking of himself."""
+        mentions = self.person_mentions
+        i = bisect.bisect_left(mentions, (span.start,))
+        j = bisect.bisect_left(mentions, (span.end,))
+        return frozenset(name for _, name in mentions[i:j] if name)
 
     def _index_genders(self) -> None:
         """Mentions of persons split by what is known of their gender, each list sorted, so the
@@ -405,9 +432,19 @@ class DocumentResolver:
         by_index = {s.index: s for s in statements}
         resolved_at = self._resolved
         out: list[Statement] = []
+        interview = qa_interview(self.text, self.document.title, self.person_mentions)
         for s in statements:
             self.check()
             speaker = self._speaker(s, by_index, out, resolved_at)
+            if interview and s.nested_in is None:
+                at = s.content_span.start
+                if s.kind == "author" and _inside(interview.answers, at):
+                    # an answer in a question-and-answer interview is the interviewee's own words
+                    s, speaker = replace(s, kind="direct"), interview.interviewee
+                elif (
+                    speaker is None and (s.speaker_mention or "").lower() == "you" and _inside(interview.questions, at)
+                ):
+                    speaker = interview.interviewee  # "Do you think …?" asks the interviewee
             if speaker and s.kind not in {"turn", "author"}:
                 self._last_speaker[s.nested_in] = speaker
                 if s.nested_in is None:
@@ -439,7 +476,9 @@ class DocumentResolver:
                 return parent.speaker
             return self.document.author if s.kind == "author" else None
         if mention in THIRD_PERSON:
-            name = self.recent_person(s.speaker_span.start, THIRD_PERSON[mention], resolved_at)
+            name = self.recent_person(
+                s.speaker_span.start, THIRD_PERSON[mention], resolved_at, besides=self.named_in(s.content_span)
+            )
             if name and name not in self.gender:
                 self._learn_gender(name, THIRD_PERSON[mention])
             return name
@@ -550,6 +589,60 @@ class _Lookup:
     names: dict[Span, str | None] = field(default_factory=dict)
     phrases: dict[str, tuple[str | None, int]] = field(default_factory=dict)
     path: set[Span | str] = field(default_factory=set)  # spans and descriptor phrases being followed
+
+
+# An interview's introduction says who was interviewed: "Wikinews interviews Marymegan Daly",
+# "an interview with Noam Chomsky", "Wikinews spoke with William Evans", "Nick Bos tells Wikinews".
+_INTERVIEW_WORDS = re.compile(
+    r"\binterview|\b(?:spoke|speaks|talked|talks) (?:with|to)\b|\bsat down with\b|\btells\b|\bQ ?& ?A\b",
+    re.IGNORECASE,
+)
+_QUESTION_LINE = re.compile(r"[^\n]*\?[\"'”’)]*[ \t]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class QaInterview:
+    """A question-and-answer interview printed without speaker labels: who was interviewed, and
+    where the questions and the answers are (sorted character ranges)."""
+
+    interviewee: str
+    questions: list[tuple[int, int]]
+    answers: list[tuple[int, int]]
+
+
+def qa_interview(text: str, title: str | None, person_mentions: list[tuple[int, str]]) -> QaInterview | None:
+    """The document as a question-and-answer interview: at least two questions, each a paragraph
+    of its own ending in "?" and followed by an answer, after an introduction (or title) that
+    speaks of an interview and names one person. None for any other document, and when the
+    introduction names several."""
+    lines = [m for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+    questions = [i for i, m in enumerate(lines) if _QUESTION_LINE.fullmatch(m.group())]
+    asked = set(questions)
+    answered = [i for i in questions if i + 1 < len(lines) and i + 1 not in asked]
+    if len(answered) < 2:
+        return None
+    intro_end = lines[questions[0]].start()
+    if not _INTERVIEW_WORDS.search(f"{title or ''}\n{text[:intro_end]}"):
+        return None
+    named = [name for at, name in person_mentions if at < intro_end and name]
+    in_title = {name for name in named if title and name in title}
+    first_line = {name for at, name in person_mentions if lines[0].start() <= at < lines[0].end() and name}
+    candidates = in_title or first_line or set(named)
+    if len(candidates) != 1:
+        return None
+    answers = []
+    for i in answered:
+        j = i + 1
+        while j + 1 < len(lines) and j + 1 not in asked:
+            j += 1
+        answers.append((lines[i].end(), lines[j].end()))
+    return QaInterview(candidates.pop(), [(lines[i].start(), lines[i].end()) for i in questions], answers)
+
+
+def _inside(ranges: list[tuple[int, int]], at: int) -> bool:
+    """Whether ``at`` falls in one of the sorted, disjoint ``ranges``."""
+    i = bisect.bisect_right(ranges, (at, math.inf))
+    return bool(i) and ranges[i - 1][0] <= at < ranges[i - 1][1]
 
 
 def _across_turns(turns: list[Statement]) -> dict[int, tuple[str | None, str | None]]:
