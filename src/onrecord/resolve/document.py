@@ -16,11 +16,15 @@ reading order so a pronoun can lean on the speakers resolved before it:
    is the name at its head;
 4. a relative pronoun (``who``) or a descriptor (``the foreign minister``) follows the
    appositive and title links the extractor found;
-5. ``he``/``she`` is the most recent person that does not clash in gender;
+5. ``he``/``she`` is the most recent person that does not clash in gender and is not named in
+   the statement itself ("He said, 'Andy Warhol was a legend'" is not Warhol);
 6. an implicit continuation is spoken by the statement it continues;
 7. organisations and places (``the Kremlin``, ``Moscow``) speak under their own names;
    anonymous sources (``officials``, ``a source``) stay unresolved (``None``);
-8. a credit line (``Karin Holm / Nordvale Herald``) names nobody in the story.
+8. a credit line (``Karin Holm / Nordvale Herald``) names nobody in the story;
+9. in a question-and-answer interview printed without speaker labels (:func:`qa_interview`),
+   the first person in an answer is the interviewee, in their own words (``direct``), and
+   ``you`` in a question is the interviewee too.
 
 The spaCy small model often tags a surname ORG or GPE, so an entity's type is voted
 across all of its mentions.
