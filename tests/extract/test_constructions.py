@@ -408,3 +408,13 @@ def test_an_inflected_verb_is_read_by_its_own_ending():
         ("Lena Sorvik was quoting the coach, who said the team was tired.", "said"),
     ]:
         assert cue in {s.cue for s in onrecord.extract(text)}, text
+
+
+def test_where_when_or_how_alone_is_not_what_was_said():
+    # a cue with no object whose only phrase says where, when or how reports nothing
+    assert onrecord.extract("The referee gave the penalty after confirming with the video assistant.") == []
+    assert onrecord.extract("Lena Sorvik said in a phone interview.") == []
+    # a phrase of topic still is: "spoke against the plan"
+    assert [s.content for s in onrecord.extract("Lena Sorvik spoke against the plan on Monday.")] == [
+        "against the plan"
+    ]

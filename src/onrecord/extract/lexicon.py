@@ -20,6 +20,7 @@ class Lexicon:
     clause_only_verbs: frozenset[str]
     belief_verbs: frozenset[str]
     object_prepositions: dict[str, str]
+    topic_prepositions: frozenset[str]
     stance_nouns: frozenset[str]
     stance_verbs: frozenset[str]
     speech_nouns: frozenset[str]
@@ -49,6 +50,7 @@ def lexicon() -> Lexicon:
         clause_only_verbs=frozenset(raw["clause_only_verbs"]),
         belief_verbs=frozenset(raw["belief_verbs"]),
         object_prepositions=dict(raw["object_prepositions"]),
+        topic_prepositions=frozenset(raw["topic_prepositions"]),
         stance_nouns=frozenset(raw["stance_nouns"]),
         stance_verbs=frozenset(raw["stance_verbs"]),
         speech_nouns=frozenset(raw["speech_nouns"]),

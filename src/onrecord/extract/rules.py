@@ -716,6 +716,8 @@ class SentenceRules:
                 pieces += subtree(prep)
         if not pieces:
             return
+        if not objects and wanted is None and not any(p.lower_ in self.lex.topic_prepositions for p in preps):
+            return  # only where, when or how ("confirming with the referee"): nothing was said
         pieces.sort(key=lambda t: t.i)
         pieces += whole_phrase_tail(verb, pieces[-1])
         content = self.span(without_trailing_aside(list(verb.doc[pieces[0].i : pieces[-1].i + 1])))
