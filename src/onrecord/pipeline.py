@@ -6,17 +6,26 @@ loader and batch jobs all go through here, so the steps are composed once.
 
 from __future__ import annotations
 
+import itertools
 import math
+import multiprocessing
+import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import lru_cache
+from multiprocessing.context import BaseContext
 
 from onrecord import ingest
 from onrecord.errors import ExtractionError, InputError
 from onrecord.extract import Extractor, OverBudget
 from onrecord.model import Document, Statement
 from onrecord.resolve import resolve_document
+
+# what stored statements record as their extractor, known without loading the spaCy pipeline
+EXTRACTOR_VERSION = Extractor.version
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +49,16 @@ def budget_seconds(value: float | str) -> float | None:
     return seconds or None
 
 
+def worker_count(value: int | str) -> int:
+    """The worker processes for ``process`` from a ``--workers`` value: 0 is one per core (at most
+    4: each holds its own spaCy pipeline), 1 parses in this process. Raises ValueError for a value
+    that is not a whole number of 0 or more."""
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit():
+        raise ValueError("must be a whole number of worker processes, 0 or more (0: one per core)")
+    return int(text) or min(4, os.cpu_count() or 1)
+
+
 @lru_cache(maxsize=1)
 def default_extractor() -> Extractor:
     """One extractor (one loaded spaCy pipeline) per process."""
@@ -47,14 +66,27 @@ def default_extractor() -> Extractor:
 
 
 def process(
-    documents: Iterable[Document], extractor: Extractor | None = None, *, budget: float | None = None
+    documents: Iterable[Document],
+    extractor: Extractor | None = None,
+    *,
+    budget: float | None = None,
+    workers: int = 1,
 ) -> Iterator[Processed]:
-    """Extract and resolve the statements of each document, streaming.
+    """Extract and resolve the statements of each document, streaming, in input order.
 
     A document whose extraction and resolution take longer than ``budget`` seconds (None: no
     limit) comes back with no statements and a one-line ``error``; the others go on. The
     budget is checked between units of work, so it holds in any thread.
+
+    With ``workers`` > 1 (and the default extractor), documents are parsed in that many worker
+    processes, each loading the spaCy pipeline once, a few batches ahead of the caller, who
+    still receives them one at a time and in order (so a store writes each in its own
+    transaction). A worker that dies fails the documents it held, with one line each; the
+    others go on in a new pool. Fewer documents than one batch stay in this process.
     """
+    if workers > 1 and extractor is None:
+        yield from _process_in_workers(documents, workers, budget)
+        return
     extractor = extractor or default_extractor()
     pending: deque[Document] = deque()
 
@@ -80,6 +112,83 @@ def process(
             )
             continue
         yield Processed(document, statements)
+
+
+# A worker's share of the work: a batch as large as one parse batch (``Extractor.pipe``), so a
+# worker parses as efficiently as one process does.
+_BATCH_DOCUMENTS = 16
+_BATCH_CHARS = 200_000
+
+
+def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    size = 0
+    for document in documents:
+        batch.append(document)
+        size += len(document.text)
+        if len(batch) >= _BATCH_DOCUMENTS or size >= _BATCH_CHARS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _process_batch(batch: list[Document], budget: float | None) -> list[Processed]:
+    """In a worker: one batch, with the worker's own extractor (loaded on its first batch)."""
+    return list(process(batch, budget=budget))
+
+
+def _process_in_workers(
+    documents: Iterable[Document],
+    workers: int,
+    budget: float | None,
+    task: Callable[[list[Document], float | None], list[Processed]] = _process_batch,
+) -> Iterator[Processed]:
+    batches = _batches(documents)
+    head = list(itertools.islice(batches, 2))
+    if len(head) < 2:  # one batch: starting workers would cost more than it saves
+        for batch in head:
+            yield from process(batch, budget=budget)
+        return
+    # "spawn": a fresh interpreter per worker, inheriting no threads or locks from this process
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, mp_context=context)
+    pending = itertools.chain(head, batches)
+    window: deque[tuple[list[Document], Future[list[Processed]]]] = deque()
+    try:
+        while True:
+            # a few batches ahead of the caller, so no worker waits and memory stays bounded
+            while len(window) < 2 * workers and (batch := next(pending, None)) is not None:
+                window.append((batch, pool.submit(task, batch, budget)))
+            if not window:
+                return
+            batch, future = window.popleft()
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                # a worker died (killed, out of memory) and the pool failed every batch it held:
+                # this one is tried again alone, the rest go to a new pool
+                pool.shutdown(cancel_futures=True)
+                results = _alone(batch, task, budget, context)
+                pool = ProcessPoolExecutor(workers, mp_context=context)
+                window = deque((b, pool.submit(task, b, budget)) for b, _ in window)
+            yield from results
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _alone(
+    batch: list[Document],
+    task: Callable[[list[Document], float | None], list[Processed]],
+    budget: float | None,
+    context: BaseContext,
+) -> list[Processed]:
+    """A batch whose pool broke, run in a worker of its own: it fails only if it kills that one too."""
+    with ProcessPoolExecutor(1, mp_context=context) as single:
+        try:
+            return single.submit(task, batch, budget).result()
+        except BrokenProcessPool:
+            return [Processed(d, (), "a worker process died while extracting it") for d in batch]
 
 
 def read_paths(

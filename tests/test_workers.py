@@ -1,0 +1,68 @@
+"""Parsing in worker processes (``process(..., workers=N)``, ``--workers``): the same statements
+in the same order as one process, and a worker that dies fails only the documents it held."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from onrecord.cli import app
+from onrecord.ingest import from_text
+from onrecord.pipeline import _process_in_workers, process, worker_count
+from tests.workers_task import die_on_marker
+
+NAMES = ["Anna Petrova", "Karin Solvik", "Jonas Kallas", "Lena Sorvik", "Viktor Oram"]
+
+
+def _documents(count: int, die_at: int | None = None) -> list:
+    documents = []
+    for i in range(count):
+        name = NAMES[i % len(NAMES)]
+        text = (
+            f'"The harbour will reopen in week {i}," {name} said on Monday. '
+            f"{name.split()[-1]} added that the ferry would run twice a day. She warned of delays."
+        )
+        if i == die_at:
+            text = "DIE " + text
+        documents.append(from_text(text, source=f"doc-{i}.txt"))
+    return documents
+
+
+def _plain(items) -> list:
+    return [(p.document.source, p.error, [s.to_dict() for s in p.statements]) for p in items]
+
+
+def test_workers_give_what_one_process_gives_in_order():
+    documents = _documents(40)  # more than two batches of 16
+    alone = _plain(process(documents))
+    assert _plain(process(documents, workers=2)) == alone
+    assert [source for source, _, _ in alone] == [d.source for d in documents]
+    assert all(statements for _, _, statements in alone)
+
+
+def test_a_dead_worker_fails_its_batch_and_the_rest_go_on():
+    documents = _documents(40, die_at=20)  # the second batch (documents 16 to 31) kills its worker
+    items = list(_process_in_workers(documents, 2, None, task=die_on_marker))
+    assert [p.document.source for p in items] == [d.source for d in documents]
+    failed = [i for i, p in enumerate(items) if p.error]
+    assert failed == list(range(16, 32))
+    assert all("worker process died" in items[i].error for i in failed)
+    assert all(p.statements for i, p in enumerate(items) if i not in failed)
+
+
+@pytest.mark.parametrize(("value", "count"), [("1", 1), (3, 3), ("2", 2)])
+def test_worker_count(value, count):
+    assert worker_count(value) == count
+    assert worker_count(0) >= 1
+
+
+@pytest.mark.parametrize("value", ["-1", "two", "1.5", ""])
+def test_worker_count_refuses(value):
+    with pytest.raises(ValueError, match="whole number"):
+        worker_count(value)
+
+
+def test_cli_refuses_a_bad_workers_value_before_any_work(tmp_path):
+    result = CliRunner().invoke(app, ["extract", str(tmp_path), "--workers", "-1"])
+    assert result.exit_code == 2
+    assert "--workers" in result.output and "whole number" in result.output
