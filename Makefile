@@ -49,6 +49,7 @@ lint: install
 bench: install
 	$(BIN)/python benchmarks/bench_extract.py --shared $(SHARED)
 	$(BIN)/python benchmarks/bench_batch.py --corpus $(SHARED)/trump-campaign/text
+	$(BIN)/python benchmarks/bench_workers.py --corpus $(SHARED)/trump-campaign/text
 	$(BIN)/python benchmarks/bench_store.py --statements 1000000
 	$(BIN)/python benchmarks/bench_trace.py --corpus $(SHARED)/trump-campaign/text
 	$(BIN)/python benchmarks/bench_shapes.py --shared $(SHARED)

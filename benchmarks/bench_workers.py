@@ -1,0 +1,60 @@
+"""Ingest with worker processes: `onrecord ingest` of a corpus with --workers 1 and 2.
+
+    python benchmarks/bench_workers.py [--corpus ../shared/data/trump-campaign/text] [--limit N]
+
+Each run ingests into a fresh SQLite database (`--no-topics`: topic scoring runs once after the
+documents and is the same for both), timed from the command's start to its exit. Reports
+documents/s for each worker count, the speed-up over one process, and the peak memory of the
+whole run (the command and its workers, sampled every 0.2 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_batch import PeakMemory  # the same sampler (this folder is on sys.path when run)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--corpus", default=str(Path(__file__).resolve().parents[2] / "shared/data/trump-campaign/text")
+    )
+    parser.add_argument("--limit", type=int, default=None, help="only the first N files (for a quick run)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+    files = sorted(Path(args.corpus).glob("*.txt"))[: args.limit]
+    if not files:
+        sys.exit(f"no .txt files in {args.corpus}; pass --corpus")
+    onrecord = Path(sys.executable).with_name("onrecord")
+    rates: dict[int, float] = {}
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        for path in files:  # links, not copies: the data stays where it is
+            (corpus / path.name).symlink_to(path.resolve())
+        for workers in args.workers:
+            db = f"sqlite:///{Path(tmp) / f'w{workers}.db'}"
+            command = [str(onrecord), "ingest", str(corpus), "--db", db, "--no-topics", "--workers", str(workers)]
+            with PeakMemory() as memory:
+                began = time.perf_counter()
+                subprocess.run(command, check=True, capture_output=True)
+                seconds = time.perf_counter() - began
+            rates[workers] = len(files) / seconds
+            rows.append((workers, seconds, rates[workers], memory.peak))
+    print(f"{len(files)} documents from {args.corpus}")
+    print("| workers | seconds | documents/s | speed-up | peak memory (all processes) |")
+    print("|---|---|---|---|---|")
+    for workers, seconds, rate, peak in rows:
+        speedup = rate / rates[args.workers[0]]
+        print(f"| {workers} | {seconds:.1f} | {rate:.2f} | {speedup:.2f}× | {peak / 2**20:,.0f} MB |")
+
+
+if __name__ == "__main__":
+    main()
