@@ -22,6 +22,7 @@ from onrecord.errors import NotFoundError, StoreError
 from onrecord.model import Document, DocumentInfo, Link, Span, SpeakerInfo, Statement, StoredStatement, Turn
 from onrecord.store.schema import (
     LATEST,
+    document_copies,
     documents,
     embeddings,
     identities,
@@ -35,6 +36,7 @@ from onrecord.store.schema import (
     statements,
     store_state,
 )
+from onrecord.store.watching import WatchRecords
 
 _DOC_INFO = [
     documents.c.id,
@@ -67,6 +69,9 @@ class Query:
     # what the cues report (``say``, ``think``, …); None: every act. The writer's own voice (kind
     # ``author``) is kept whatever its act, as ``model.visible`` says.
     acts: tuple[str, ...] | None = None
+    # statements of documents stored as syndicated copies of another (one story, counted once) are
+    # left out unless asked for; a query of one document (``document_id``) always has them
+    copies: bool = False
     limit: int | None = None
     offset: int = 0
 
@@ -97,7 +102,7 @@ def _fts_query(search: str) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
-class Store:
+class Store(WatchRecords):
     """A database of documents and statements. Open with :func:`open_store`."""
 
     def __init__(self, engine: Engine) -> None:
@@ -353,6 +358,8 @@ class Store:
             conditions.append(or_(statements.c.act.in_(list(query.acts)), statements.c.kind == "author"))
         if query.document_id is not None:
             conditions.append(statements.c.document_id == query.document_id)
+        elif not query.copies:
+            conditions.append(~statements.c.document_id.in_(select(document_copies.c.document_id)))
         if query.outlet:
             conditions.append(documents.c.outlet.ilike(f"%{query.outlet}%"))
         if query.search:
