@@ -1186,7 +1186,7 @@ def watch(
     if once and every:
         raise fail("--once and --every: choose one", 2)
     try:
-        wanted = load_watchlist(watchlist)
+        wanted = load_watchlist(watchlist, secrets=not status)
         interval = parse_every(every) if every else wanted.every or 900.0
     except InputError as exc:
         raise fail(str(exc)) from None

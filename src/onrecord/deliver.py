@@ -29,6 +29,7 @@ from onrecord.store import Store
 SIGNATURE_HEADER = "X-Onrecord-Signature"
 EVENT_HEADER = "X-Onrecord-Event"
 MAX_ROUNDS = 5  # rounds of a watch that try an alert before it is given up
+ATTEMPTS = 4  # tries in one round, with back-off 1 s, 2 s, 4 s between them
 DIGEST_EVERY = timedelta(days=1)
 
 
@@ -36,7 +37,7 @@ DIGEST_EVERY = timedelta(days=1)
 class Webhook:
     url: str
     secret: str
-    attempts: int = 4  # per round, with back-off 1 s, 2 s, 4 s between them
+    attempts: int = ATTEMPTS
     backoff: float = 1.0
     timeout: float = 10.0
 

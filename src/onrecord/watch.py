@@ -26,7 +26,7 @@ import os
 import re
 import smtplib
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,10 +78,11 @@ class Watchlist:
 _TOP = {"sources", "follow", "alert_on", "webhook", "digest", "site", "every"}
 
 
-def load_watchlist(path: str | Path, environ: dict[str, str] | None = None) -> Watchlist:
-    """Read and check a watchlist (YAML, no aliases). InputError names the file and the problem."""
+def load_watchlist(path: str | Path, environ: Mapping[str, str] | None = None, secrets: bool = True) -> Watchlist:
+    """Read and check a watchlist (YAML, no aliases). InputError names the file and the problem.
+    Without ``secrets`` (for ``watch --status``) the webhook's secret need not be set."""
     where = str(path)
-    env = os.environ if environ is None else environ
+    env: Mapping[str, str] = os.environ if environ is None else environ
     try:
         raw = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -103,7 +104,7 @@ def load_watchlist(path: str | Path, environ: dict[str, str] | None = None) -> W
         raise InputError(where, f"unknown field {unknown[0]!r}; expected {', '.join(sorted(_TOP))}")
     sources = _sources(where, data.get("sources"))
     follow = _follow(where, data.get("follow"), data.get("alert_on"))
-    webhook = _webhook(where, data.get("webhook"), env)
+    webhook = _webhook(where, data.get("webhook"), env, secrets)
     digest = _digest(where, data.get("digest"))
     site = data.get("site", "http://127.0.0.1:8000")
     if not isinstance(site, str) or not site.startswith(("http://", "https://")):
@@ -164,7 +165,7 @@ def _follow(where: str, value: object, alert_on: object) -> alerting.Follow:
     )
 
 
-def _webhook(where: str, value: object, env: dict[str, str]) -> deliver.Webhook | None:
+def _webhook(where: str, value: object, env: Mapping[str, str], secrets: bool) -> deliver.Webhook | None:
     if value is None:
         return None
     if not isinstance(value, dict) or not isinstance(value.get("url"), str):
@@ -174,12 +175,12 @@ def _webhook(where: str, value: object, env: dict[str, str]) -> deliver.Webhook 
         raise InputError(where, "webhook.url: must be an http(s) URL")
     secret = value.get("secret")
     if name := value.get("secret_env"):
-        secret = env.get(str(name))
+        secret = env.get(str(name)) or (None if secrets else "(not needed)")
         if not secret:
             raise InputError(where, f"webhook.secret_env: the environment variable {name} is not set")
     if not isinstance(secret, str) or not secret:
         raise InputError(where, "webhook: needs a shared secret (secret_env: NAME of an environment variable)")
-    attempts = value.get("attempts", deliver.Webhook.attempts)
+    attempts = value.get("attempts", deliver.ATTEMPTS)
     if not isinstance(attempts, int) or attempts < 1:
         raise InputError(where, "webhook.attempts: must be a whole number, 1 or more")
     return deliver.Webhook(url, secret, attempts)

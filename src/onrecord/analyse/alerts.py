@@ -14,6 +14,7 @@ A syndicated copy (:mod:`.syndication`) raises nothing: its story did already.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ from onrecord.model import DEFAULT_ACTS, Alert, Evidence, StoredStatement
 from onrecord.store import Query, Store
 
 KINDS = ("statement", "shift", "trace")
+_COMPARED = re.compile(r"(\d+) shared enough words to compare")
 VERSION = "onrecord.alerts.v1"
 
 
@@ -150,6 +152,14 @@ def _shift_alerts(
     return found
 
 
+def _compared(searched: str) -> bool:
+    """Whether a trace compared the statement with any of the speaker's own words. ``unsupported``
+    alone says nothing when none were close enough to compare (most new statements were never
+    transcribed); it is worth an alert when their words on the matter were there and differ."""
+    found = _COMPARED.search(searched)
+    return found is not None and int(found[1]) > 0
+
+
 def _trace_alerts(
     store: Store, doc_id: int, records: Sequence[StoredStatement], acts: tuple[str, ...] | None
 ) -> list[Alert]:
@@ -160,8 +170,7 @@ def _trace_alerts(
     found: list[Alert] = []
     for t in tracing.trace_document(store, document, [s for s in statements if s.index in wanted], acts=acts):
         record = wanted[t.statement.index]
-        searched_nothing = t.searched.startswith("0 passages")
-        if t.verdict not in {"altered", "unsupported"} or (t.verdict == "unsupported" and searched_nothing):
+        if t.verdict not in {"altered", "unsupported"} or (t.verdict == "unsupported" and not _compared(t.searched)):
             continue
         evidence = [_said(record, "reported")]
         if t.passage is not None:
