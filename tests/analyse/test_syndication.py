@@ -43,7 +43,11 @@ def add(store, text: str, **meta) -> int:
     "a, b, copy",
     [
         (STORY, STORY, True),
-        (STORY, "LAKE TREATY TALKS ON HOLD\n\nBy Ida Brenn, Valdor Post\n\n" + STORY, True),  # another headline and byline
+        (
+            STORY,
+            "LAKE TREATY TALKS ON HOLD\n\nBy Ida Brenn, Valdor Post\n\n" + STORY,
+            True,
+        ),  # another headline and byline
         (STORY, STORY.replace("on Monday", "on Monday morning").replace("for months", "for many months"), True),
         (STORY, OTHER, False),
         (STORY, STORY[: len(STORY) // 2] + OTHER, False),  # half the story: not a copy of it

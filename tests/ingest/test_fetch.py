@@ -50,6 +50,10 @@ def fetcher(**kwargs) -> Fetcher:
         ("::ffff:127.0.0.1", True),
         ("::ffff:93.184.216.34", False),
         ("fd00:ec2::254", True),
+        ("64:ff9b::a00:1", True),  # NAT64 of 10.0.0.1
+        ("2002:a00:1::", True),  # 6to4 of 10.0.0.1
+        ("2002:5db8:d822::", False),  # 6to4 of 93.184.216.34
+        ("fe80::1%eth0", True),  # a scope does not hide it
     ],
 )
 def test_the_guard_refuses_internal_addresses(address, refused):

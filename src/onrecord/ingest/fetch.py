@@ -57,6 +57,7 @@ DEFAULT_MAX_REDIRECTS = 5
 DEFAULT_PER_HOST = 1.0  # seconds between two requests to one host
 _CHUNK = 65_536
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
 # Cloud metadata services: refused even under allow_private, unless a network names them.
 METADATA = tuple(
     ipaddress.ip_network(n)
@@ -89,8 +90,14 @@ class Guard:
     def refusal(self, address: str) -> str | None:
         """Why ``address`` may not be reached, or None when it may."""
         ip = ipaddress.ip_address(address.split("%", 1)[0])
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-            ip = ip.ipv4_mapped  # ::ffff:10.0.0.1 is 10.0.0.1
+        if isinstance(ip, ipaddress.IPv6Address):
+            # an IPv4 address inside IPv6 is judged as itself: ::ffff:10.0.0.1 (mapped), 64:ff9b::a00:1
+            # (NAT64), 2002:a00:1:: (6to4) and Teredo all reach 10.0.0.1 or its like
+            inner = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+            if inner is None and ip in _NAT64:
+                inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+            if inner is not None:
+                ip = inner
         if any(ip in net for net in self.allow):
             return None
         if any(ip in net for net in METADATA):

@@ -321,7 +321,8 @@ class WatchRecords:
             ).scalar()
             if inserted is None:  # another process signed it first
                 return
-            conn.execute(insert(minhash_bands), [{"band": b, "document_id": doc_id} for b in bands])
+            if bands:
+                conn.execute(insert(minhash_bands), [{"band": b, "document_id": doc_id} for b in bands])
             if copy_of is not None:
                 story, similarity = copy_of
                 story = (
