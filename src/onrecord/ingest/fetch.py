@@ -381,16 +381,22 @@ class Entry:
 
 
 def feed_entries(fetched: Fetched) -> list[Entry]:
-    """The items of a fetched feed, in feed order; InputError when it is not a feed."""
+    """The items of a fetched feed, in feed order; FetchError when it is not a feed. An item's link
+    (made absolute) is what a watch fetches; its own content serves only an item without a link."""
+    import feedparser
+
     try:
         results = list(read_feed(fetched.body, fetched.url, _given(fetched)))
     except InputError as exc:
         raise FetchError(fetched.url, f"not a feed: {exc.problem}") from None
+    # read_feed yields one result per entry, in order; the links and ids come from the entries
+    # themselves, so that an item with a link but no summary is still fetched
+    parsed = feedparser.parse(fetched.body).entries
     entries = []
-    for number, result in enumerate(results, start=1):
-        link = result.url if not isinstance(result, InputError) else None
+    for number, (raw, result) in enumerate(zip(parsed, results, strict=False), start=1):
+        link = raw.get("link")
         link = urljoin(fetched.url, link) if link else None
-        key = (None if isinstance(result, InputError) else result.key) or link or f"{fetched.url}#{number}"
+        key = raw.get("id") or link or f"{fetched.url}#{number}"
         if link and not isinstance(result, InputError):
             result = replace(result, source=link, url=link)
         entries.append(Entry(link, key, result))
