@@ -346,7 +346,7 @@ class Watcher:
             entry = entries.get(item.item)
             try:
                 if item.link:
-                    doc_id = self._fetch_page(item.link, report)
+                    doc_id = self._fetch_page(item.link, report, _date_of(entry))
                 elif entry is not None:
                     doc_id = self._entry(entry, report)
                 else:
@@ -360,7 +360,7 @@ class Watcher:
     def _entry(self, entry: Entry, report: RoundReport) -> int | None:
         if entry.link:
             try:
-                return self._fetch_page(entry.link, report)
+                return self._fetch_page(entry.link, report, _date_of(entry))
             except InputError as exc:
                 report.failures.append(exc)
                 return None
@@ -368,17 +368,18 @@ class Watcher:
             raise entry.document
         return self._store_documents([entry.document], report)
 
-    def _fetch_page(self, url: str, report: RoundReport) -> int | None:
+    def _fetch_page(self, url: str, report: RoundReport, date: str | None = None) -> int | None:
+        """Fetch and store one page; ``date`` (the feed item's) serves when the page states none."""
         record = self.store.fetch_record(url)
         fetched = self.fetcher.fetch(url, *_validators(record))
         if fetched.unchanged:
             report.unchanged += 1
             return record.document_id if record else None
         report.fetched += 1
-        return self._store_page(fetched, report)
+        return self._store_page(fetched, report, date)
 
-    def _store_page(self, fetched: Fetched, report: RoundReport) -> int | None:
-        documents = list(_documents(fetched, report))
+    def _store_page(self, fetched: Fetched, report: RoundReport, date: str | None = None) -> int | None:
+        documents = list(_documents(fetched, report, date))
         doc_id = self._store_documents(documents, report)
         content_hash = documents[0].content_hash if len(documents) == 1 else None
         for url in {fetched.url, fetched.requested}:
@@ -422,10 +423,14 @@ def _validators(record: FetchRecord | None) -> tuple[str | None, str | None]:
     return record.etag, record.last_modified
 
 
-def _documents(fetched: Fetched, report: RoundReport) -> Iterator[Document]:
+def _date_of(entry: Entry | None) -> str | None:
+    return entry.date if entry is not None else None
+
+
+def _documents(fetched: Fetched, report: RoundReport, date: str | None = None) -> Iterator[Document]:
     from onrecord.ingest import NOTES
 
-    for result in documents_of(fetched):
+    for result in documents_of(fetched, date):
         if isinstance(result, InputError):
             report.failures.append(result)
             continue

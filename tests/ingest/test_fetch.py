@@ -264,3 +264,11 @@ def test_a_page_that_is_not_a_feed_says_so(web_server):
     assert not is_feed(got)
     with pytest.raises(FetchError, match="not a feed"):
         feed_entries(got)
+
+
+def test_a_robots_txt_that_cannot_be_read_keeps_the_host_out_for_now(web_server):
+    # RFC 9309: a server error on robots.txt means the site may not want to be crawled
+    web_server.expect_request("/robots.txt").respond_with_data("oops", status=503)
+    web_server.expect_request("/page").respond_with_data(PAGE, content_type="text/html")
+    with fetcher() as f, pytest.raises(FetchError, match="robots.txt"):
+        f.fetch(web_server.url_for("/page"))

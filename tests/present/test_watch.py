@@ -434,3 +434,21 @@ def test_every(text, seconds):
 def test_every_refuses(text):
     with pytest.raises(ValueError):
         parse_every(text)
+
+
+def test_a_page_without_a_date_takes_its_feed_items(db, web_server):
+    undated = (
+        "<html><body><article><p>"
+        + "Anna Petrova said the talks on the lake would resume in June. " * 3
+        + "</p></article></body></html>"
+    )
+    web_server.expect_request("/undated").respond_with_data(undated, content_type="text/html")
+    rss = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><item><title>t</title>'
+        f"<link>{web_server.url_for('/undated')}</link><pubDate>Wed, 06 May 2026 10:00:00 GMT</pubDate></item></channel></rss>"
+    )
+    web_server.expect_request("/wire.xml").respond_with_data(rss, content_type="application/rss+xml")
+    result = runner.invoke(app, ["fetch", web_server.url_for("/wire.xml"), *ALLOW, "--db", db, "--no-topics"])
+    assert result.exit_code == 0, result.output
+    (doc,) = [d for d in open_store(db).documents() if d.source == web_server.url_for("/undated")]
+    assert doc.date == "2026-05-06"

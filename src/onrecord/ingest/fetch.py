@@ -37,7 +37,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from onrecord.errors import FetchError, InputError
-from onrecord.ingest.readers import Given, Result, read_feed, read_html, read_text, sniff_reader
+from onrecord.ingest.readers import Given, Result, normalise_date, read_feed, read_html, read_text, sniff_reader
 
 __all__ = [
     "DEFAULT_USER_AGENT",
@@ -378,6 +378,7 @@ class Entry:
     link: str | None
     key: str
     document: Result
+    date: str | None = None  # the item's date, for a page that states none
 
 
 def feed_entries(fetched: Fetched) -> list[Entry]:
@@ -399,7 +400,8 @@ def feed_entries(fetched: Fetched) -> list[Entry]:
         key = raw.get("id") or link or f"{fetched.url}#{number}"
         if link and not isinstance(result, InputError):
             result = replace(result, source=link, url=link)
-        entries.append(Entry(link, key, result))
+        when = normalise_date(raw.get("published") or raw.get("updated"))
+        entries.append(Entry(link, key, result, when))
     return entries
 
 
