@@ -452,3 +452,53 @@ def test_a_page_without_a_date_takes_its_feed_items(db, web_server):
     assert result.exit_code == 0, result.output
     (doc,) = [d for d in open_store(db).documents() if d.source == web_server.url_for("/undated")]
     assert doc.date == "2026-05-06"
+
+
+def test_a_watch_killed_with_sigkill_resumes(db, web_server, tmp_path):
+    """A real kill: the watch process is SIGKILLed while it waits for the second item's page
+    (the first one stored), then a new watch finishes the round, storing and sending nothing twice."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import threading
+
+    entered, release, first = threading.Event(), threading.Event(), [True]
+
+    def held(request: Request) -> Response:
+        if first[0]:
+            first[0] = False
+            entered.set()
+            release.wait(60)
+        return Response((SITE / "talks-on-hold.html").read_bytes(), content_type="text/html")
+
+    web_server.expect_request("/talks-on-hold.html").respond_with_handler(held)  # before the site's own
+    site = Site(web_server)
+    path = watchlist(tmp_path, site)
+    command = [str(Path(sys.executable).parent / "onrecord"), "watch", str(path), "--once", *ALLOW, "--db", db]
+    process = subprocess.Popen(
+        command, env={**os.environ, "TEST_HOOK_SECRET": SECRET}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        assert entered.wait(180), process.stderr.read().decode() if process.poll() is not None else "no request came"
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+    finally:
+        release.set()
+        if process.poll() is None:
+            process.kill()
+        process.stderr.close()
+    store = open_store(db)
+    assert site.url("petrova-not-ready.html") in {d.source for d in store.documents()}  # stored before the kill
+    assert not site.hooks
+
+    again = watch(path, db)
+    assert again.exit_code == 0, again.output
+    sources = [d.source for d in store.documents()]
+    for name in ("petrova-not-ready.html", "talks-on-hold.html", "coast-guard.html"):
+        assert sources.count(site.url(name)) == 1
+    assert {i.state for i in store.items(site.url("feed.xml"))} == {"done"}
+    alerts = store.alerts(limit=None)
+    assert {"statement", "shift", "trace"} == {a.kind for a in alerts}
+    assert sorted(json.loads(b)["alert"]["key"] for _, b in site.hooks) == sorted(a.key for a in alerts)
+    store.close()
