@@ -272,3 +272,45 @@ def test_a_robots_txt_that_cannot_be_read_keeps_the_host_out_for_now(web_server)
     web_server.expect_request("/page").respond_with_data(PAGE, content_type="text/html")
     with fetcher() as f, pytest.raises(FetchError, match="robots.txt"):
         f.fetch(web_server.url_for("/page"))
+
+
+def test_https_is_verified_against_the_host_name_while_connecting_to_the_checked_address(tmp_path):
+    """The request goes to the address the guard checked, yet TLS checks the certificate against
+    the name in the URL: a certificate for another name is refused."""
+    import ipaddress
+    import shutil
+    import ssl
+    import subprocess
+
+    from pytest_httpserver import HTTPServer
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "2", "-subj", "/CN=onrecord.test", "-addext", "subjectAltName=DNS:onrecord.test"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    served = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    served.load_cert_chain(cert, key)
+    server = HTTPServer(host="127.0.0.1", port=0, ssl_context=served, threaded=True)
+    server.no_handler_status_code = 404
+    server.start()
+    try:
+        server.expect_request("/page").respond_with_data(PAGE, content_type="text/html")
+        resolved = []
+        guard = Guard(
+            allow=(ipaddress.ip_network("127.0.0.1/32"),),
+            resolve=lambda host, port: resolved.append(host) or ["127.0.0.1"],
+        )
+        trusted = ssl.create_default_context(cafile=str(cert))
+        with Fetcher(guard=guard, per_host_seconds=0, verify=trusted) as f:
+            got = f.fetch(f"https://onrecord.test:{server.port}/page")
+            assert got.status == 200 and b"Anna Petrova" in got.body and "onrecord.test" in resolved
+            with pytest.raises(FetchError, match="CERTIFICATE_VERIFY_FAILED|certificate verify failed") as caught:
+                f.fetch(f"https://impostor.test:{server.port}/page")
+            assert str(caught.value).startswith("https://impostor.test:")
+    finally:
+        server.clear()
+        server.stop()

@@ -13,7 +13,7 @@ def test_schema_has_the_watch_tables(store):
 
     tables = set(inspect(store.engine).get_table_names())
     assert {"fetched_urls", "watch_sources", "watch_items", "alerts", "document_copies"} <= tables
-    assert LATEST == len(MIGRATIONS)
+    assert len(MIGRATIONS) == LATEST
 
 
 def test_fetch_records_keep_the_last_validators(store):
@@ -50,7 +50,9 @@ def test_items_are_recorded_once_and_resumed_until_done(store):
 
 def test_an_alert_is_raised_once_and_its_delivery_tracked(store):
     evidence = (Evidence("said", "We will not leave the talks.", None, 2, "2026-03-08", "Radio Valdor"),)
-    alert = Alert("statement:1", "statement", "Anna Petrova: talks", "summary", "Anna Petrova", "2026-03-08", evidence=evidence)
+    alert = Alert(
+        "statement:1", "statement", "Anna Petrova: talks", "summary", "Anna Petrova", "2026-03-08", evidence=evidence
+    )
     (first,) = store.add_alerts([alert], webhook=True)
     assert store.add_alerts([alert], webhook=True) == []
     (stored,) = store.alerts()

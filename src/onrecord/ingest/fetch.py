@@ -28,6 +28,7 @@ from __future__ import annotations
 import codecs
 import ipaddress
 import socket
+import ssl
 import time
 import urllib.robotparser
 from collections.abc import Callable, Iterable, Iterator
@@ -179,6 +180,7 @@ class Fetcher:
     max_redirects: int = DEFAULT_MAX_REDIRECTS
     per_host_seconds: float = DEFAULT_PER_HOST
     robots: bool = True
+    verify: ssl.SSLContext | bool = True  # TLS certificates are checked against the host's name
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     _client: httpx.Client | None = field(default=None, repr=False)
@@ -191,6 +193,7 @@ class Fetcher:
                 follow_redirects=False,  # by hand: each hop is checked
                 trust_env=False,  # no proxy from the environment: it would connect where we did not check
                 timeout=httpx.Timeout(self.timeout),
+                verify=self.verify,
                 headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
             )
 
@@ -303,30 +306,31 @@ class Fetcher:
         self._last[host] = self.clock()
 
     def _allowed(self, url: str) -> bool:
-        """Whether robots.txt lets our User-Agent fetch ``url``. No robots.txt (4xx) allows all;
-        one that cannot be read (5xx, timeout) disallows the host for now, as RFC 9309 says."""
+        """Whether robots.txt lets our User-Agent fetch ``url``. No robots.txt (4xx) allows all; one
+        that cannot be read (5xx, timeout, TLS failure) keeps the host out for now, as RFC 9309 says:
+        FetchError says why."""
         parts = urlsplit(url)
         key = f"{parts.scheme}://{parts.netloc}"
         if key not in self._robots:
             robots_url = f"{key}/robots.txt"
             try:
                 status, _, body = self._get(robots_url, {}, limit=500_000)
-            except FetchError:
-                status, body = 503, b""
-            if status >= 500:
-                self._robots[key] = "unreachable"
-            elif status != 200:
-                self._robots[key] = "none"
+            except FetchError as exc:
+                self._robots[key] = f"its robots.txt could not be read ({exc.problem}); the host is left alone for now"
             else:
-                parser = urllib.robotparser.RobotFileParser()
-                parser.parse(body.decode("utf-8", "replace").splitlines())
-                self._robots[key] = parser
+                if status >= 500:
+                    self._robots[key] = f"its robots.txt answered {status}; the host is left alone for now"
+                elif status != 200:
+                    self._robots[key] = "none"
+                else:
+                    parser = urllib.robotparser.RobotFileParser()
+                    parser.parse(body.decode("utf-8", "replace").splitlines())
+                    self._robots[key] = parser
         rules = self._robots[key]
-        if rules == "unreachable":
-            return False
-        if rules == "none":
-            return True
-        assert isinstance(rules, urllib.robotparser.RobotFileParser)
+        if isinstance(rules, str):
+            if rules == "none":
+                return True
+            raise FetchError(url, rules)
         return rules.can_fetch(self.user_agent, url)
 
 
