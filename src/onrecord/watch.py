@@ -26,7 +26,7 @@ import os
 import re
 import smtplib
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -348,25 +348,29 @@ class Watcher:
                 if item.link:
                     doc_id = self._fetch_page(item.link, report, _date_of(entry))
                 elif entry is not None:
-                    doc_id = self._entry(entry, report)
+                    doc_id = self._entry_itself(entry, report)
                 else:
                     raise InputError(f"{source} ({item.item})", "the item left the feed before it was read")
-            except InputError as exc:
+            except InputError as exc:  # tried again next round, up to its attempts
                 report.failures.append(exc)
                 self.store.item_failed(source, item.item, exc.problem)
                 continue
             self.store.item_done(source, item.item, doc_id)
 
     def _entry(self, entry: Entry, report: RoundReport) -> int | None:
-        if entry.link:
-            try:
+        """One feed item for ``fetch``: its page, else itself; a failure is reported and the next goes on."""
+        try:
+            if entry.link:
                 return self._fetch_page(entry.link, report, _date_of(entry))
-            except InputError as exc:
-                report.failures.append(exc)
-                return None
+            return self._entry_itself(entry, report)
+        except InputError as exc:
+            report.failures.append(exc)
+            return None
+
+    def _entry_itself(self, entry: Entry, report: RoundReport) -> int | None:
         if isinstance(entry.document, InputError):
             raise entry.document
-        return self._store_documents([entry.document], report)
+        return self._store_one(entry.document, report)
 
     def _fetch_page(self, url: str, report: RoundReport, date: str | None = None) -> int | None:
         """Fetch and store one page; ``date`` (the feed item's) serves when the page states none."""
@@ -379,41 +383,44 @@ class Watcher:
         return self._store_page(fetched, report, date)
 
     def _store_page(self, fetched: Fetched, report: RoundReport, date: str | None = None) -> int | None:
+        """Store what a page holds (one document, or several for a JSONL or a feed fetched as a page);
+        FetchError when its one document could not be stored, so a watched item is tried again."""
         documents = list(_documents(fetched, report, date))
-        doc_id = self._store_documents(documents, report)
+        doc_id = None
+        for document in documents:
+            try:
+                doc_id = self._store_one(document, report)
+            except FetchError as exc:
+                if len(documents) == 1:
+                    raise
+                report.failures.append(exc)
         content_hash = documents[0].content_hash if len(documents) == 1 else None
         for url in {fetched.url, fetched.requested}:
             self.store.save_fetch(FetchRecord(url, 200, fetched.etag, fetched.last_modified, content_hash, doc_id))
         return doc_id
 
-    def _store_documents(self, documents: Iterable[Document], report: RoundReport) -> int | None:
-        """Store the new ones among ``documents``; the id of the last one (new or already stored)."""
-        last: int | None = None
-        fresh = []
-        for doc in documents:
-            if (known := self.store.document_id_of(doc.content_hash)) is not None:
-                report.unchanged += 1
-                last = known
-            else:
-                fresh.append(doc)
-        for item in process(fresh, self.extractor, budget=self.budget):
-            if item.error:
-                report.failures.append(FetchError(item.document.source, item.error))
-                continue
-            try:
-                doc_id = self.store.add(item.document, item.statements, self.extractor.version)
-            except OnrecordError as exc:
-                report.failures.append(FetchError(item.document.source, str(exc)))
-                continue
-            if doc_id is None:  # stored by another process meanwhile
-                report.unchanged += 1
-                last = self.store.document_id_of(item.document.content_hash)
-                continue
-            report.added += 1
-            report.statements += len(item.statements)
-            report.document_ids.append(doc_id)
-            last = doc_id
-        return last
+    def _store_one(self, document: Document, report: RoundReport) -> int:
+        """Store ``document`` unless its text is stored already; its id. FetchError when extraction
+        failed (over its time budget) or the store refused it."""
+        if (known := self.store.document_id_of(document.content_hash)) is not None:
+            report.unchanged += 1
+            return known
+        item = next(process([document], self.extractor, budget=self.budget))
+        if item.error:
+            raise FetchError(document.source, item.error)
+        try:
+            doc_id = self.store.add(item.document, item.statements, self.extractor.version)
+        except OnrecordError as exc:
+            raise FetchError(document.source, str(exc)) from None
+        if doc_id is None:  # stored by another process meanwhile
+            report.unchanged += 1
+            known = self.store.document_id_of(document.content_hash)
+            assert known is not None
+            return known
+        report.added += 1
+        report.statements += len(item.statements)
+        report.document_ids.append(doc_id)
+        return doc_id
 
 
 def _validators(record: FetchRecord | None) -> tuple[str | None, str | None]:

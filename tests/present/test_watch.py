@@ -502,3 +502,16 @@ def test_a_watch_killed_with_sigkill_resumes(db, web_server, tmp_path):
     assert {"statement", "shift", "trace"} == {a.kind for a in alerts}
     assert sorted(json.loads(b)["alert"]["key"] for _, b in site.hooks) == sorted(a.key for a in alerts)
     store.close()
+
+
+def test_an_item_that_fails_is_tried_again_next_round(db, site, tmp_path):
+    wanted = load_watchlist(watchlist(tmp_path, site), environ={"TEST_HOOK_SECRET": SECRET})
+    store = open_store(db)
+    with Fetcher(guard=Guard.of(allow=["127.0.0.1/32"]), per_host_seconds=0) as fetcher:
+        first = Watcher(store, fetcher, budget=1e-9).poll(wanted)  # every extraction over its budget
+        assert first.added == 0 and len(first.failures) == 3
+        assert {i.state for i in store.items(site.url("feed.xml"))} == {"failed"}
+        second = Watcher(store, fetcher).poll(wanted)
+    assert second.added == 3 and not second.failures
+    assert {(i.state, i.attempts) for i in store.items(site.url("feed.xml"))} == {("done", 2)}
+    store.close()
