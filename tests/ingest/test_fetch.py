@@ -314,3 +314,18 @@ def test_https_is_verified_against_the_host_name_while_connecting_to_the_checked
     finally:
         server.clear()
         server.stop()
+
+
+def test_a_host_name_in_another_script_is_sent_as_idna(web_server):
+    hosts = []
+
+    def page(request: Request) -> Response:
+        hosts.append(request.headers["Host"])
+        return Response(PAGE, content_type="text/html")
+
+    web_server.expect_request("/page").respond_with_handler(page)
+    guard = Guard.of(allow=LOCAL)
+    guard = Guard(guard.allow_private, guard.allow, resolve=lambda host, port: ["127.0.0.1"])
+    with fetcher(guard=guard) as f:
+        assert f.fetch(f"http://bücher.test:{web_server.port}/page").status == 200
+    assert hosts == [f"xn--bcher-kva.test:{web_server.port}"]

@@ -264,8 +264,16 @@ class Fetcher:
         literal = f"[{address}]" if ":" in address else address
         netloc = f"{literal}:{parts.port}" if parts.port else literal
         target = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
-        host_header = parts.netloc.rsplit("@", 1)[-1]  # never send credentials from the URL
-        return target, host_header, host
+        # the name as sent (Host, TLS): IDNA for a name in another script; never credentials from the URL
+        if ":" in host:
+            name = f"[{host}]"
+        else:
+            try:
+                name = host.encode("idna").decode("ascii")
+            except UnicodeError:
+                raise FetchError(url, f"{host!r} is not a valid host name") from None
+        host_header = f"{name}:{parts.port}" if parts.port else name
+        return target, host_header, name.strip("[]")
 
     def _get(self, url: str, headers: dict[str, str], limit: int | None = None) -> tuple[int, httpx.Headers, bytes]:
         """One GET without following redirects, to an address the guard checked."""
