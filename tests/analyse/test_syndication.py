@@ -83,6 +83,7 @@ def test_a_copy_is_one_story_counted_once(store):
     assert len(store.statements(Query(speaker="Petrova", copies=True))) == 2
     assert [r.document.id for r in store.statements(Query(document_id=copy))] == [copy]
     assert timelines.timeline(store, "Anna Petrova").statements == 1
+    assert [(s.statements, s.documents) for s in store.speakers() if s.name == "Anna Petrova"] == [(1, 1)]
     # idempotent: a second refresh signs nothing again
     assert syndication.mark_copies(store) == []
 

@@ -92,6 +92,11 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def _not_a_copy():  # type: ignore[no-untyped-def]
+    """The condition that a statement's document is no syndicated copy: a story's statements count once."""
+    return ~statements.c.document_id.in_(select(document_copies.c.document_id))
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -359,7 +364,7 @@ class Store(WatchRecords):
         if query.document_id is not None:
             conditions.append(statements.c.document_id == query.document_id)
         elif not query.copies:
-            conditions.append(~statements.c.document_id.in_(select(document_copies.c.document_id)))
+            conditions.append(_not_a_copy())
         if query.outlet:
             conditions.append(documents.c.outlet.ilike(f"%{query.outlet}%"))
         if query.search:
@@ -433,7 +438,7 @@ class Store(WatchRecords):
                 func.count(func.distinct(statements.c.document_id)).label("docs"),
             )
             .select_from(statements.outerjoin(identities, identities.c.id == statements.c.identity_id))
-            .where(key.is_not(None))
+            .where(key.is_not(None), _not_a_copy())
             .group_by(key)
             .order_by(func.count().desc(), key)
             .limit(limit)
@@ -665,6 +670,7 @@ class Store(WatchRecords):
                 func.count(func.distinct(statements.c.identity_id)),
             )
             .join(statements, statements.c.id == statement_topics.c.statement_id)
+            .where(_not_a_copy())
             .group_by(statement_topics.c.topic)
             .order_by(func.count().desc(), statement_topics.c.topic)
         )
