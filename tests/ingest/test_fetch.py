@@ -329,3 +329,19 @@ def test_a_host_name_in_another_script_is_sent_as_idna(web_server):
     with fetcher(guard=guard) as f:
         assert f.fetch(f"http://bücher.test:{web_server.port}/page").status == 200
     assert hosts == [f"xn--bcher-kva.test:{web_server.port}"]
+
+
+def test_robots_txt_is_read_again_after_a_day(web_server):
+    rules = ["User-agent: *\nDisallow: /\n"]
+    web_server.expect_request("/robots.txt").respond_with_handler(lambda request: Response(rules[0]))
+    web_server.expect_request("/page").respond_with_data(PAGE, content_type="text/html")
+    now = [0.0]
+    with fetcher(clock=lambda: now[0]) as f:
+        with pytest.raises(FetchError, match="disallows"):
+            f.fetch(web_server.url_for("/page"))
+        rules[0] = "User-agent: *\nAllow: /\n"
+        now[0] = 3600.0  # an hour on: the rules read before still hold
+        with pytest.raises(FetchError, match="disallows"):
+            f.fetch(web_server.url_for("/page"))
+        now[0] = 90_000.0  # a day on: read again
+        assert f.fetch(web_server.url_for("/page")).status == 200

@@ -56,6 +56,7 @@ DEFAULT_DEADLINE = 60.0  # seconds for a whole answer, however slowly it drips
 DEFAULT_MAX_BYTES = 20_000_000
 DEFAULT_MAX_REDIRECTS = 5
 DEFAULT_PER_HOST = 1.0  # seconds between two requests to one host
+ROBOTS_TTL = 86_400.0  # seconds a host's robots.txt is trusted before it is read again
 _CHUNK = 65_536
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
@@ -186,6 +187,7 @@ class Fetcher:
     _client: httpx.Client | None = field(default=None, repr=False)
     _last: dict[str, float] = field(default_factory=dict, repr=False)
     _robots: dict[str, urllib.robotparser.RobotFileParser | str] = field(default_factory=dict, repr=False)
+    _robots_at: dict[str, float] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self._client is None:
@@ -319,7 +321,10 @@ class Fetcher:
         FetchError says why."""
         parts = urlsplit(url)
         key = f"{parts.scheme}://{parts.netloc}"
+        if key in self._robots and self.clock() - self._robots_at.get(key, 0.0) > ROBOTS_TTL:
+            del self._robots[key]  # a long watch reads it again once a day
         if key not in self._robots:
+            self._robots_at[key] = self.clock()
             robots_url = f"{key}/robots.txt"
             try:
                 status, _, body = self._get(robots_url, {}, limit=500_000)
