@@ -26,6 +26,7 @@ from onrecord.store import Query, Store
 KINDS = ("statement", "shift", "trace")
 _COMPARED = re.compile(r"(\d+) shared enough words to compare")
 VERSION = "onrecord.alerts.v1"
+SHIFT_WINDOW = 400  # a new statement is compared with the speaker's latest statements, as the speaker page does
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +132,7 @@ def _shift_alerts(
     for identity, new in by_speaker.items():
         new_ids = {r.id: r for r in new}
         everything = {r.id: r for r in store.statements(Query(identity=identity, acts=acts))}
-        for shift in position_shifts.speaker_shifts(store, identity, acts=acts):
+        for shift in position_shifts.speaker_shifts(store, identity, acts=acts, latest=SHIFT_WINDOW):
             record = new_ids.get(shift.statement.id)
             if record is None:
                 continue
