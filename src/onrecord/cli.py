@@ -1181,6 +1181,7 @@ def watch(
     a watch that is stopped or killed resumes where it was."""
     import time
 
+    from onrecord import watch as watching
     from onrecord.watch import Watcher, load_watchlist, parse_every
 
     if once and every:
@@ -1194,7 +1195,7 @@ def watch(
         raise fail(f"--every {every!r}: {exc}", 2) from None
     store = _store(db)
     if status:
-        _source_table(Watcher(store, None).status(wanted))  # type: ignore[arg-type]
+        _source_table(watching.status(store, wanted))
         return
     try:
         with _fetcher(allow_private, allow_net, timeout, per_host, max_mb) as fetcher:

@@ -42,7 +42,7 @@ from onrecord.model import DEFAULT_ACTS, Document, FetchRecord, SourceStatus
 from onrecord.pipeline import default_extractor, process
 from onrecord.store import Store
 
-__all__ = ["RoundReport", "Source", "Watcher", "Watchlist", "load_watchlist", "parse_every"]
+__all__ = ["RoundReport", "Source", "Watcher", "Watchlist", "load_watchlist", "parse_every", "status"]
 
 _EVERY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 60}
@@ -228,6 +228,12 @@ class RoundReport:
         )
 
 
+def status(store: Store, watchlist: Watchlist) -> list[SourceStatus]:
+    """The watchlist's sources as the store knows them (a source never polled shows as such)."""
+    known = {s.url: s for s in store.sources([s.url for s in watchlist.sources])}
+    return [known.get(s.url) or SourceStatus(s.url, s.kind) for s in watchlist.sources]
+
+
 class Watcher:
     """Fetches into a store; one object per command. ``extractor`` and ``budget`` go to the pipeline."""
 
@@ -301,9 +307,7 @@ class Watcher:
         return report
 
     def status(self, watchlist: Watchlist) -> list[SourceStatus]:
-        """The watchlist's sources as the store knows them (a source never polled shows as such)."""
-        known = {s.url: s for s in self.store.sources([s.url for s in watchlist.sources])}
-        return [known.get(s.url) or SourceStatus(s.url, s.kind) for s in watchlist.sources]
+        return status(self.store, watchlist)
 
     def _alerts(self, watchlist: Watchlist, report: RoundReport) -> None:
         checked = self.store.alerted_through() or 0
