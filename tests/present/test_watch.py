@@ -515,3 +515,22 @@ def test_an_item_that_fails_is_tried_again_next_round(db, site, tmp_path):
     assert second.added == 3 and not second.failures
     assert {(i.state, i.attempts) for i in store.items(site.url("feed.xml"))} == {("done", 2)}
     store.close()
+
+
+@pytest.mark.parametrize(
+    "args, problem",
+    [
+        (
+            ["fetch", "http://a.test/", "--allow-net", "localhost"],
+            "--allow-net 'localhost' is not an address or network",
+        ),
+        (["watch", "WATCHLIST", "--once", "--every", "15m"], "--once and --every: choose one"),
+        (["watch", "WATCHLIST", "--every", "soon"], "--every 'soon': must be a duration"),
+    ],
+)
+def test_bad_flags_exit_2_with_one_line(db, tmp_path, args, problem):
+    path = tmp_path / "w.yaml"
+    path.write_text("sources: [http://a.test/feed]\n")
+    result = runner.invoke(app, [str(path) if a == "WATCHLIST" else a for a in args] + ["--db", db])
+    (line,) = result.output.strip().splitlines()
+    assert result.exit_code == 2 and line.startswith("error: ") and problem in line, result.output
