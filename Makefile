@@ -54,6 +54,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_trace.py --corpus $(SHARED)/trump-campaign/text
 	$(BIN)/python benchmarks/bench_shapes.py --shared $(SHARED)
 	$(BIN)/python benchmarks/bench_web.py --corpus $(SHARED)/trump-campaign/text
+	$(BIN)/python benchmarks/bench_watch.py --shared $(SHARED)
 
 eval: install
 	$(BIN)/onrecord eval gold tests/gold/statements.yaml

@@ -71,3 +71,18 @@ def pg_url(pg_server):
     yield admin.rsplit("/", 1)[0] + "/" + name
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# -- a local HTTP server for the fetch and watch tests (issue 16): nothing leaves the machine -----
+@pytest.fixture()
+def web_server():
+    """A threaded HTTP server on 127.0.0.1 (a slow handler cannot block the next request); paths
+    with no handler answer 404, as a site without robots.txt would."""
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.no_handler_status_code = 404
+    server.start()
+    yield server
+    server.clear()
+    server.stop()

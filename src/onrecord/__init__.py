@@ -10,6 +10,7 @@ The flow, one package per layer: ``ingest`` -> ``extract`` -> ``resolve`` -> ``s
 
 from onrecord.errors import (
     EvaluationError,
+    FetchError,
     InputError,
     ModelNotFoundError,
     NotFoundError,
@@ -26,6 +27,7 @@ __all__ = [
     "Document",
     "DocumentInfo",
     "EvaluationError",
+    "FetchError",
     "InputError",
     "ModelNotFoundError",
     "NotFoundError",

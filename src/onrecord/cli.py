@@ -339,8 +339,11 @@ _TASKS = {"link": "linking speakers across documents", "topics": "scoring topics
 def _refresh(store: Store, left_over: frozenset[str], with_topics: bool = True) -> None:
     """Finish the work the stored statements need (``analyse.refresh``); say so when some of it was
     ``left_over`` by an earlier run that was killed before it finished."""
-    ran = refresh(store, with_topics)
-    if finished := sorted(ran & left_over):
+    _say_finished(refresh(store, with_topics) & left_over)
+
+
+def _say_finished(tasks: frozenset[str]) -> None:
+    if finished := sorted(tasks):
         err.print(
             "finished what an interrupted run left undone: " + ", ".join(_TASKS.get(t, t) for t in finished),
             markup=False,
@@ -1096,6 +1099,155 @@ def serve(
     mode = "read-write with a token" if token else "read-only"
     err.print(f"onrecord serving {db} at http://{host}:{port}/ ({mode}); Ctrl-C stops it", markup=False)
     run(web_app, host=host, port=port)
+
+
+# -- the network: fetch pages and feeds, watch sources ------------------------------------------------
+AllowPrivate = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private",
+        help="Let URLs (and redirects) reach loopback, private and link-local addresses; cloud metadata "
+        "addresses stay refused unless --allow-net names them.",
+    ),
+]
+AllowNet = Annotated[
+    list[str] | None,
+    typer.Option("--allow-net", help="A network (CIDR, e.g. 127.0.0.1/32) URLs may reach whatever it is; repeatable."),
+]
+FetchTimeout = Annotated[
+    float, typer.Option("--timeout", help="Seconds to connect and between two reads of an answer.", min=0.1)
+]
+PerHost = Annotated[
+    float, typer.Option("--per-host", help="Seconds between two requests to one host (0: no limit).", min=0)
+]
+
+
+def _fetcher(allow_private: bool, allow_net: list[str] | None, timeout: float, per_host: float, max_mb: float):  # type: ignore[no-untyped-def]
+    from onrecord.ingest.fetch import Fetcher, Guard
+
+    try:
+        guard = Guard.of(allow_private, allow_net or ())
+    except ValueError as exc:
+        raise fail(f"--allow-net {exc}", 2) from None
+    return Fetcher(guard=guard, timeout=timeout, per_host_seconds=per_host, max_bytes=limit_bytes(max_mb))
+
+
+def _report(report) -> None:  # type: ignore[no-untyped-def]
+    for note in report.notes:
+        err.print(f"note: {printable(note)}", markup=False)
+    _report_failures(report.failures)
+
+
+@app.command()
+def fetch(
+    urls: Annotated[list[str], typer.Argument(help="Pages or feeds (http, https); a feed brings every item.")],
+    db: DbOption = DEFAULT_DB,
+    allow_private: AllowPrivate = False,
+    allow_net: AllowNet = None,
+    timeout: FetchTimeout = 15.0,
+    per_host: PerHost = 1.0,
+    max_mb: MaxMb = float(SETTINGS["max_mb"].default),
+    with_topics: Annotated[
+        bool, typer.Option("--topics/--no-topics", help="Score new statements against the topic taxonomy.")
+    ] = True,
+    doc_timeout: DocTimeout = float(SETTINGS["doc_timeout"].default),
+) -> None:
+    """Download pages and feeds, extract their main text and metadata, and store them with the URL as
+    the source. A URL fetched before is asked for conditionally (ETag, Last-Modified) and an unchanged
+    text is not stored twice; robots.txt is honoured; private addresses are refused unless allowed."""
+    from onrecord.watch import Watcher
+
+    store = _store(db)
+    left_over = store.pending()
+    try:
+        with _fetcher(allow_private, allow_net, timeout, per_host, max_mb) as fetcher:
+            watcher = Watcher(
+                store, fetcher, default_extractor(), budget=budget_seconds(doc_timeout), with_topics=with_topics
+            )
+            report = watcher.fetch_urls(urls)
+    except OnrecordError as exc:
+        raise fail(str(exc)) from None
+    _say_finished(report.finished & left_over)
+    _report(report)
+    err.print(report.line(), markup=False)
+    if report.failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def watch(
+    watchlist: Annotated[
+        Path, typer.Argument(help="The watchlist (YAML): sources, follow, alert_on, webhook, digest.")
+    ],
+    db: DbOption = DEFAULT_DB,
+    once: Annotated[bool, typer.Option("--once", help="One round, then exit (for cron).")] = False,
+    every: Annotated[
+        str | None, typer.Option("--every", help="Poll every so often until stopped: 30s, 15m, 1h (default 15m).")
+    ] = None,
+    status: Annotated[
+        bool, typer.Option("--status", help="Show each source's last poll and error, then exit.")
+    ] = False,
+    allow_private: AllowPrivate = False,
+    allow_net: AllowNet = None,
+    timeout: FetchTimeout = 15.0,
+    per_host: PerHost = 1.0,
+    max_mb: MaxMb = float(SETTINGS["max_mb"].default),
+    doc_timeout: DocTimeout = float(SETTINGS["doc_timeout"].default),
+) -> None:
+    """Poll a watchlist's feeds and pages, store what is new, and raise alerts (a new statement by a
+    followed speaker, a new shift, a quotation traced as altered or unsupported) to the web UI's
+    /alerts and /alerts.atom, a signed webhook and an e-mail digest. State lives in the database:
+    a watch that is stopped or killed resumes where it was."""
+    import time
+
+    from onrecord import watch as watching
+    from onrecord.watch import Watcher, load_watchlist, parse_every
+
+    if once and every:
+        raise fail("--once and --every: choose one", 2)
+    try:
+        wanted = load_watchlist(watchlist, secrets=not status)
+        interval = parse_every(every) if every else wanted.every or 900.0
+    except InputError as exc:
+        raise fail(str(exc)) from None
+    except ValueError as exc:
+        raise fail(f"--every {every!r}: {exc}", 2) from None
+    store = _store(db)
+    if status:
+        _source_table(watching.status(store, wanted))
+        return
+    try:
+        with _fetcher(allow_private, allow_net, timeout, per_host, max_mb) as fetcher:
+            watcher = Watcher(store, fetcher, default_extractor(), budget=budget_seconds(doc_timeout))
+            while True:
+                started = time.monotonic()
+                report = watcher.poll(
+                    wanted, progress=None if once else lambda url: err.print(f"polling {printable(url)}", markup=False)
+                )
+                _report(report)
+                extra = f", {report.delivered} delivered to the webhook" if report.delivered else ""
+                extra += ", digest sent" if report.digest_sent else ""
+                err.print(report.line() + extra, markup=False)
+                if once:
+                    break
+                time.sleep(max(0.0, interval - (time.monotonic() - started)))
+    except OnrecordError as exc:
+        raise fail(str(exc)) from None
+    except KeyboardInterrupt:
+        err.print("stopped; the next watch resumes where this one was", markup=False)
+        raise typer.Exit(130) from None
+    if report.failures:
+        raise typer.Exit(1)
+
+
+def _source_table(sources) -> None:  # type: ignore[no-untyped-def]
+    table = Table("source", "kind", "last poll", "last success", "documents", "pending", "error")
+    for s in sources:
+        error = f"{s.error} ({s.failures} in a row since {s.error_at})" if s.error else ""
+        table.add_row(
+            Text(s.url), s.kind, s.polled_at or "never", s.ok_at or "—", str(s.documents), str(s.pending), Text(error)
+        )
+    out.print(table)
 
 
 def main() -> None:

@@ -2,7 +2,9 @@
 
 OnrecordError
  ├── InputError            a file or record that cannot be read as a document
- │    (``path`` names it; the rest of a batch still goes in)
+ │    │ (``path`` names it; the rest of a batch still goes in)
+ │    └── FetchError       a URL that cannot be fetched or is refused (SSRF guard, robots.txt,
+ │                         timeout, 4xx/5xx, too large); ``path`` is the URL
  ├── ModelNotFoundError    no English spaCy pipeline is installed
  ├── OutputError           a file onrecord was asked to write and will not (exists, is the database)
  ├── StoreError            the database cannot be opened or written
@@ -55,6 +57,10 @@ class InputError(OnrecordError):
 
 class ExtractionError(InputError):
     """The extractor failed on one document; the others are unaffected."""
+
+
+class FetchError(InputError):
+    """A URL that was refused or could not be fetched; the other URLs of a run still go in."""
 
 
 class ModelNotFoundError(OnrecordError):

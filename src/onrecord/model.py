@@ -322,3 +322,114 @@ class StoredStatement:
             "identity": self.identity,
             "topics": [{"topic": t, "score": round(score, 3)} for t, score in self.topics],
         }
+
+
+# -- watching sources: what the store keeps about fetches, sources and alerts -----------------------
+@dataclass(frozen=True, slots=True)
+class FetchRecord:
+    """The last fetch of a URL: its validators for a conditional request, and what it stored."""
+
+    url: str
+    status: int
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
+    document_id: int | None = None
+    fetched_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStatus:
+    """A watched source and how its last poll went (``error`` None: it went well)."""
+
+    url: str
+    kind: str  # feed | page
+    polled_at: str | None = None
+    ok_at: str | None = None
+    error: str | None = None
+    error_at: str | None = None
+    failures: int = 0  # failed polls in a row
+    documents: int = 0  # added from it, all told
+    pending: int = 0  # items listed but not yet fetched
+
+
+@dataclass(frozen=True, slots=True)
+class WatchItem:
+    """An item a feed listed: recorded before it is fetched, so a killed watch loses none."""
+
+    source: str
+    item: str
+    link: str | None
+    state: str  # pending | done | failed
+    attempts: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What an alert rests on: a statement (or passage) in a stored document."""
+
+    label: str  # "said", "before", "source", "transcript"
+    text: str
+    document_id: int | None = None
+    statement_index: int | None = None
+    date: str | None = None
+    outlet: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """Something a watch found worth telling: a new statement by a followed speaker, a shift, or
+    a quotation the speaker's own words do not support. ``key`` makes raising it twice a no-op."""
+
+    key: str
+    kind: str  # statement | shift | trace
+    title: str
+    summary: str
+    speaker: str | None = None
+    date: str | None = None
+    statement_id: int | None = None
+    document_id: int | None = None
+    statement_index: int | None = None
+    evidence: tuple[Evidence, ...] = ()
+    id: int | None = None
+    created_at: str | None = None
+    webhook_state: str = "none"
+
+    @property
+    def path(self) -> str:
+        """Where the statement is shown in the web UI (relative to the site's root)."""
+        if self.document_id is None:
+            return "/alerts"
+        anchor = f"#s{self.statement_index}" if self.statement_index is not None else ""
+        return f"/documents/{self.document_id}{anchor}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "key": self.key,
+            "kind": self.kind,
+            "title": self.title,
+            "summary": self.summary,
+            "speaker": self.speaker,
+            "date": self.date,
+            "created_at": self.created_at,
+            "statement_id": self.statement_id,
+            "document_id": self.document_id,
+            "path": self.path,
+            "evidence": [
+                {
+                    "label": e.label,
+                    "text": e.text,
+                    "document_id": e.document_id,
+                    "statement_index": e.statement_index,
+                    "date": e.date,
+                    "outlet": e.outlet,
+                    "path": f"/documents/{e.document_id}"
+                    + (f"#s{e.statement_index}" if e.statement_index is not None else "")
+                    if e.document_id is not None
+                    else None,
+                }
+                for e in self.evidence
+            ],
+        }

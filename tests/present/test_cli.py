@@ -34,6 +34,8 @@ COMMANDS = [
     "show",
     "export",
     "eval",
+    "fetch",
+    "watch",
 ]
 
 

@@ -4,7 +4,7 @@ never parses documents itself."""
 
 from __future__ import annotations
 
-from onrecord.analyse import identities, topics
+from onrecord.analyse import identities, syndication, topics
 from onrecord.store import Store
 
 
@@ -12,7 +12,9 @@ def refresh(store: Store, with_topics: bool = True) -> frozenset[str]:
     """Finish the work stored statements still need: link speakers across documents, then give the
     statements without topics theirs. The store records that work as pending in the same transaction
     that stores the statements, so what a killed process left undone is finished here by the next
-    one. Returns the tasks that ran."""
+    one. Documents not yet compared for syndication are compared first (each is signed once), so a
+    copy of a stored story counts once wherever statements are counted. Returns the tasks that ran."""
+    syndication.mark_copies(store)
     pending = store.pending()
     if "link" in pending:
         identities.relink(store)

@@ -164,6 +164,97 @@ store_state = Table(
     Column("value", Integer, nullable=False),
 )
 
+# -- schema 5: watching sources, alerts, syndicated copies ---------------------------------------
+# The last fetch of each URL: its validators (ETag, Last-Modified) make the next one conditional,
+# its content hash says whether a 200 brought anything new.
+fetched_urls = Table(
+    "fetched_urls",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("content_hash", String(64)),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="SET NULL")),
+    Column("status", Integer, nullable=False),
+    Column("fetched_at", String(32), nullable=False),
+)
+
+# The sources a watch polls, with the outcome of the last poll: one failing source never stops the others.
+watch_sources = Table(
+    "watch_sources",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("kind", String(10), nullable=False),  # feed | page
+    Column("polled_at", String(32)),
+    Column("ok_at", String(32)),
+    Column("error", Text),
+    Column("error_at", String(32)),
+    Column("failures", Integer, nullable=False, default=0),  # in a row
+    Column("documents", Integer, nullable=False, default=0),  # added from it, all told
+)
+
+# Every item a feed listed, recorded (as ``pending``) before it is fetched and marked ``done`` (or
+# ``failed``) after: a watch killed mid-round finds its pending items and loses none; the content
+# hash keeps a document that was stored just before the kill from being stored twice.
+watch_items = Table(
+    "watch_items",
+    metadata,
+    Column("source", Text, nullable=False),
+    Column("item", Text, nullable=False),  # the entry's id, else its link
+    Column("link", Text),
+    Column("state", String(10), nullable=False),  # pending | done | failed
+    Column("error", Text),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="SET NULL")),
+    Column("seen_at", String(32), nullable=False),
+    UniqueConstraint("source", "item"),
+    Index("ix_watch_items_state", "state"),
+)
+
+# What a watch found worth telling; ``key`` (kind + statement) makes raising one twice a no-op.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(120), nullable=False, unique=True),
+    Column("kind", String(20), nullable=False),  # statement | shift | trace
+    Column("created_at", String(32), nullable=False),
+    Column("date", String(10)),
+    Column("speaker", Text),
+    Column("title", Text, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("statement_id", Integer, ForeignKey("statements.id", ondelete="SET NULL")),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="SET NULL")),
+    Column("evidence", Text, nullable=False, default="[]"),  # JSON: [{label, document_id, statement_id, text}]
+    Column("webhook_state", String(10), nullable=False, server_default="none"),  # none | pending | sent | failed
+    Column("webhook_attempts", Integer, nullable=False, server_default="0"),
+    Column("webhook_error", Text),
+    Column("digested_at", String(32)),
+)
+
+# Syndication: a MinHash signature per document, its LSH bands (to find candidates by index), and
+# each copy's story (the first document of the text it repeats).
+document_minhash = Table(
+    "document_minhash",
+    metadata,
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("signature", LargeBinary, nullable=False),
+)
+minhash_bands = Table(
+    "minhash_bands",
+    metadata,
+    Column("band", String(40), nullable=False),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Index("ix_minhash_bands_band", "band"),
+)
+document_copies = Table(
+    "document_copies",
+    metadata,
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("similarity", Float, nullable=False),
+)
+
 
 def _v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[documents, speakers, speaker_mentions, identities, statements])
@@ -212,8 +303,23 @@ def _v4(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE statements ADD COLUMN act VARCHAR(8) NOT NULL DEFAULT 'say'"))
 
 
+def _v5(conn: Connection) -> None:
+    metadata.create_all(
+        conn,
+        tables=[
+            fetched_urls,
+            watch_sources,
+            watch_items,
+            alerts,
+            document_minhash,
+            minhash_bands,
+            document_copies,
+        ],
+    )
+
+
 # Append-only: each entry moves a database from version i to i + 1.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
 LATEST = len(MIGRATIONS)
 
 

@@ -22,6 +22,7 @@ from onrecord.errors import NotFoundError, StoreError
 from onrecord.model import Document, DocumentInfo, Link, Span, SpeakerInfo, Statement, StoredStatement, Turn
 from onrecord.store.schema import (
     LATEST,
+    document_copies,
     documents,
     embeddings,
     identities,
@@ -35,6 +36,7 @@ from onrecord.store.schema import (
     statements,
     store_state,
 )
+from onrecord.store.watching import WatchRecords
 
 _DOC_INFO = [
     documents.c.id,
@@ -67,6 +69,9 @@ class Query:
     # what the cues report (``say``, ``think``, …); None: every act. The writer's own voice (kind
     # ``author``) is kept whatever its act, as ``model.visible`` says.
     acts: tuple[str, ...] | None = None
+    # statements of documents stored as syndicated copies of another (one story, counted once) are
+    # left out unless asked for; a query of one document (``document_id``) always has them
+    copies: bool = False
     limit: int | None = None
     offset: int = 0
 
@@ -87,6 +92,11 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def _not_a_copy():  # type: ignore[no-untyped-def]
+    """The condition that a statement's document is no syndicated copy: a story's statements count once."""
+    return ~statements.c.document_id.in_(select(document_copies.c.document_id))
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -97,7 +107,7 @@ def _fts_query(search: str) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
-class Store:
+class Store(WatchRecords):
     """A database of documents and statements. Open with :func:`open_store`."""
 
     def __init__(self, engine: Engine) -> None:
@@ -353,6 +363,8 @@ class Store:
             conditions.append(or_(statements.c.act.in_(list(query.acts)), statements.c.kind == "author"))
         if query.document_id is not None:
             conditions.append(statements.c.document_id == query.document_id)
+        elif not query.copies:
+            conditions.append(_not_a_copy())
         if query.outlet:
             conditions.append(documents.c.outlet.ilike(f"%{query.outlet}%"))
         if query.search:
@@ -426,7 +438,7 @@ class Store:
                 func.count(func.distinct(statements.c.document_id)).label("docs"),
             )
             .select_from(statements.outerjoin(identities, identities.c.id == statements.c.identity_id))
-            .where(key.is_not(None))
+            .where(key.is_not(None), _not_a_copy())
             .group_by(key)
             .order_by(func.count().desc(), key)
             .limit(limit)
@@ -658,6 +670,7 @@ class Store:
                 func.count(func.distinct(statements.c.identity_id)),
             )
             .join(statements, statements.c.id == statement_topics.c.statement_id)
+            .where(_not_a_copy())
             .group_by(statement_topics.c.topic)
             .order_by(func.count().desc(), statement_topics.c.topic)
         )

@@ -43,6 +43,7 @@ from onrecord.model import ACTS, DEFAULT_ACTS, StoredStatement, parse_acts
 from onrecord.pipeline import default_extractor, process
 from onrecord.store import Query as StatementQuery
 from onrecord.store import Store, open_store
+from onrecord.web.alerts import router as alerts_router
 from onrecord.web.cache import Busy, Gate, PageCache, in_daemon_thread
 from onrecord.web.guard import Hardening
 from onrecord.web.highlight import colour_of, highlight
@@ -131,6 +132,7 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(colour_of=colour_of, safe_url=safe_url)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(alerts_router)  # /alerts, /alerts.atom, /api/alerts, /api/sources
     cache = PageCache(
         _version_of(store), 128_000_000, kept_error=NotFoundError, patience=STALE_PATIENCE, fresh_for=REDO_EVERY
     )
@@ -347,6 +349,7 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
                 body=highlight(document.text, pairs),
                 statements=pairs,
                 records=records,
+                appearances=store.appearances(info.id),  # a syndicated story: every site it appeared on
             )
 
         return await cached_page(("document", doc_id), compute, gate=documents)

@@ -1,0 +1,97 @@
+"""Syndication (issue 16): the same wire story on several sites is one story, its statements
+counted once; the document lists where it appeared. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from onrecord.analyse import refresh, syndication
+from onrecord.analyse import timeline as timelines
+from onrecord.ingest import from_text
+from onrecord.model import Span, Statement
+from onrecord.store import Query
+
+STORY = (
+    "Ruritania is not ready to resume talks on the Lake Treaty, Anna Petrova said on Monday, after Nordmark's "
+    "navy held exercises near the northern shore over the weekend. Nobody negotiates while warships sail past "
+    "their villages, she told reporters in Valdor, and when the exercises stop the two sides can talk again. "
+    "Jonas Kallas said the exercises had been planned for months and were no threat to anyone. The two "
+    "ministers had agreed in April to meet in May, and diplomats said no date had been set for the meeting."
+)
+OTHER = (
+    "Grain prices rose in June as the harvest in the south came in late, traders in Valdor said, and the port "
+    "authority warned that queues of ships at the northern terminals could last into August. Farmers asked the "
+    "government for help with storage, while millers said the price of flour would follow the grain within weeks. "
+    "The central bank expects inflation to ease in the autumn once the new harvest reaches the market."
+)
+
+
+def said(text: str) -> list[Statement]:
+    start = text.index("Ruritania is not ready")
+    end = text.index(", Anna Petrova said")
+    return [Statement(0, "indirect", text[start:end], Span(start, end), speaker="Anna Petrova", cue="said")]
+
+
+def add(store, text: str, **meta) -> int:
+    doc = from_text(text, **meta)
+    return store.add(doc, said(text) if "Anna Petrova said" in text else [], "test")
+
+
+@pytest.mark.parametrize(
+    "a, b, copy",
+    [
+        (STORY, STORY, True),
+        (
+            STORY,
+            "LAKE TREATY TALKS ON HOLD\n\nBy Ida Brenn, Valdor Post\n\n" + STORY,
+            True,
+        ),  # another headline and byline
+        (STORY, STORY.replace("on Monday", "on Monday morning").replace("for months", "for many months"), True),
+        (STORY, OTHER, False),
+        (STORY, STORY[: len(STORY) // 2] + OTHER, False),  # half the story: not a copy of it
+    ],
+    ids=["same", "headline", "edited", "other", "half"],
+)
+def test_copies_are_told_from_other_stories(a, b, copy):
+    score = syndication.similarity(syndication.signature(a), syndication.signature(b))
+    assert (score >= syndication.THRESHOLD) == copy
+
+
+def test_a_short_text_is_never_called_a_copy():
+    assert syndication.signature("Anna Petrova said the talks would resume.") is None
+
+
+def test_a_copy_is_one_story_counted_once(store):
+    first = add(store, STORY, title="Petrova: not ready to resume talks", outlet="Harbour Times", date="2026-05-04")
+    copy = add(
+        store,
+        "Lake Treaty talks on hold as navies exercise\n\n" + STORY,
+        title="Lake Treaty talks on hold as navies exercise",
+        outlet="Valdor Post",
+        date="2026-05-04",
+    )
+    other = add(store, OTHER, title="Grain", outlet="Harbour Times", date="2026-06-01")
+    refresh(store, with_topics=False)
+
+    assert store.story_of(copy) == first and store.story_of(first) == first and store.story_of(other) == other
+    assert [d.id for d in store.appearances(copy)] == [first, copy] == [d.id for d in store.appearances(first)]
+    assert store.appearances(other) == []
+    # counted once wherever statements are counted; the copy's own page still has them
+    assert [r.document.id for r in store.statements(Query(speaker="Petrova"))] == [first]
+    assert len(store.statements(Query(speaker="Petrova", copies=True))) == 2
+    assert [r.document.id for r in store.statements(Query(document_id=copy))] == [copy]
+    assert timelines.timeline(store, "Anna Petrova").statements == 1
+    assert [(s.statements, s.documents) for s in store.speakers() if s.name == "Anna Petrova"] == [(1, 1)]
+    # idempotent: a second refresh signs nothing again
+    assert syndication.mark_copies(store) == []
+
+
+def test_a_copy_of_a_copy_belongs_to_the_first_story(store):
+    first = add(store, STORY, date="2026-05-04")
+    second = add(store, "Headline one\n\n" + STORY, date="2026-05-04")
+    third = add(store, "Headline two\n\n" + replace(from_text(STORY), text=STORY).text + " End.", date="2026-05-05")
+    refresh(store, with_topics=False)
+    assert store.story_of(second) == store.story_of(third) == first
+    assert [d.id for d in store.appearances(third)] == [first, second, third]
