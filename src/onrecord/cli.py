@@ -1161,9 +1161,7 @@ def fetch(
     left_over = store.pending()
     try:
         with _fetcher(allow_private, allow_net, timeout, per_host, max_mb) as fetcher:
-            watcher = Watcher(
-                store, fetcher, default_extractor(), budget=budget_seconds(doc_timeout), with_topics=with_topics
-            )
+            watcher = Watcher(store, fetcher, budget=budget_seconds(doc_timeout), with_topics=with_topics)
             report = watcher.fetch_urls(urls)
     except OnrecordError as exc:
         raise fail(str(exc)) from None
@@ -1218,7 +1216,7 @@ def watch(
         return
     try:
         with _fetcher(allow_private, allow_net, timeout, per_host, max_mb) as fetcher:
-            watcher = Watcher(store, fetcher, default_extractor(), budget=budget_seconds(doc_timeout))
+            watcher = Watcher(store, fetcher, budget=budget_seconds(doc_timeout))
             while True:
                 started = time.monotonic()
                 report = watcher.poll(
