@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, insert, select, update
@@ -198,7 +199,7 @@ class WatchRecords:
                         summary=alert.summary,
                         statement_id=alert.statement_id,
                         document_id=alert.document_id,
-                        evidence=json.dumps([_evidence_dict(e) for e in alert.evidence]),
+                        evidence=json.dumps([asdict(e) for e in alert.evidence]),
                         webhook_state="pending" if webhook else "none",
                         webhook_attempts=0,
                     )
@@ -361,17 +362,6 @@ class WatchRecords:
 
 def _item(r) -> WatchItem:  # type: ignore[no-untyped-def]
     return WatchItem(r["source"], r["item"], r["link"], r["state"], r["attempts"], r["error"])
-
-
-def _evidence_dict(e: Evidence) -> dict[str, object]:
-    return {
-        "label": e.label,
-        "text": e.text,
-        "document_id": e.document_id,
-        "statement_index": e.statement_index,
-        "date": e.date,
-        "outlet": e.outlet,
-    }
 
 
 def _alert(r) -> Alert:  # type: ignore[no-untyped-def]
