@@ -7,7 +7,14 @@ Three kinds, each with the dated statements that show it:
 - ``new claim``: after a record on the topic, a statement unlike any earlier one;
 - ``dropped``: a line repeated earlier that the speaker's later statements on the topic no longer carry.
 
-Nothing is flagged without evidence: every shift names the statements it rests on.
+Nothing is flagged without evidence: every shift names the statements it rests on. A shift
+needs two occasions: statements of one document (one article, one interview) are never compared
+with one another, so two sentences of one paragraph are not a reversal and an article's later
+paragraphs are not "new" against its first; two interviews on the same day can be. Statements are
+compared within a topic and within a subject (:mod:`.subjects`), so a statement outside every
+topic is compared too. Stance is read from opposite frames (``leave`` / ``stay in``, ``will never
+X`` / ``is ready to X``; :mod:`.stance`) before negators, and the conditions a statement states
+(``if the dispute is not settled``) are shown with its shift.
 """
 
 from __future__ import annotations
@@ -15,10 +22,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from onrecord.analyse import stance
 from onrecord.analyse.embed import Embed, embed_cached
 from onrecord.analyse.sentences import sentences, words
 from onrecord.analyse.topics import Taxonomy, load_taxonomy
@@ -26,12 +34,14 @@ from onrecord.model import DEFAULT_ACTS, StoredStatement
 from onrecord.store import Query, Store
 
 SAME_SUBJECT = 0.55  # similarity at which two statements speak of the same thing
+SAME_POINT = 0.60  # ... at which a negation alone (no stance frame) can flip one into the other
 REPEATED = 0.70  # ... at which the second repeats the first
 SAME_CLAIM = 0.75  # a change of modality alone ("will" / "might") counts only this close
 NEW_CLAIM = 0.35  # below this against every earlier statement, a statement is new
 MIN_RECORD = 3  # earlier statements on a topic before "new" or "dropped" means anything
 MIN_REPEATS = 2  # occurrences that make a line
 MIN_AFTER = 3  # later statements on the topic without the line before it counts as dropped
+MIN_OCCASIONS = 2  # occasions (documents) a record, or what follows a line, must span
 LONG = 300  # characters: a statement longer than this is compared sentence by sentence
 
 # A negator makes a statement negative ("no intention", "refuse to", "rule out" read as "will not");
@@ -41,6 +51,8 @@ _NEGATORS = re.compile(
     r"reject(?:s|ed)?|oppose[sd]?|without)\b|n't\b",
     re.IGNORECASE,
 )
+# "They must pay" and "they are not paying" are one view (a demand and a complaint), not a flip.
+_DEONTIC = re.compile(r"\b(?:must|have to|has to|had to|need to|needs to|should|ought to|want|wants)\b", re.IGNORECASE)
 _NO_LONGER = re.compile(r"\b(?:no longer|not any ?more|any longer)\b", re.IGNORECASE)
 _CERTAIN = re.compile(r"\b(?:will|must|shall|definitely|certainly|always|ready|determined|insist)\b", re.IGNORECASE)
 _TENTATIVE = re.compile(
@@ -57,6 +69,13 @@ class Said:
     text: str
     topics: tuple[str, ...] = ()
     source: str | None = None  # outlet or document, for showing the evidence
+    occasion: int | None = None  # the document it was said in (None: a statement of its own)
+    subject: str | None = None  # the subject it belongs to (see :mod:`.subjects`)
+
+    @property
+    def on(self) -> int | tuple[str, int]:
+        """What tells occasions apart: the document, else the statement itself."""
+        return self.occasion if self.occasion is not None else ("statement", self.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +87,8 @@ class Shift:
     score: float
     why: str
     later: tuple[Said, ...] = field(default=())  # for "dropped": the later statements without the line
+    subject: str | None = None  # the subject the statements share, when they were compared in one
+    condition: str | None = None  # what the new statement makes its position depend on ("if …")
 
     def to_dict(self) -> dict[str, object]:
         def said(s: Said) -> dict[str, object]:
@@ -76,6 +97,8 @@ class Shift:
         return {
             "kind": self.kind,
             "topic": self.topic,
+            "subject": self.subject,
+            "condition": self.condition,
             "score": round(self.score, 3),
             "why": self.why,
             "statement": said(self.statement),
@@ -100,9 +123,10 @@ def _polarity_flip(before: str, now: str) -> bool:
     for n, (tag, a1, a2, b1, b2) in enumerate(opcodes):
         inside = 0 < n < len(opcodes) - 1  # an equal block on both sides
         if tag != "equal" and inside:
-            negated_before = bool(_NEGATORS.search(" ".join(a[a1:a2])))
-            negated_now = bool(_NEGATORS.search(" ".join(b[b1:b2])))
-            if negated_before != negated_now:
+            block_before, block_now = " ".join(a[a1:a2]), " ".join(b[b1:b2])
+            negated_before = bool(_NEGATORS.search(block_before))
+            negated_now = bool(_NEGATORS.search(block_now))
+            if negated_before != negated_now and not _DEONTIC.search(block_now if negated_before else block_before):
                 return True
     return False
 
@@ -113,21 +137,27 @@ def modality(text: str) -> str:
     return "certain" if _CERTAIN.search(text) else "plain"
 
 
-def find_shifts(said: Sequence[Said], embed: Embed, topic: str | None = None) -> list[Shift]:
-    """Shifts in one speaker's statements on one topic (or all given, when ``topic`` is None)."""
-    ordered = sorted((s for s in said if topic is None or topic in s.topics), key=lambda s: (s.date, s.id))
-    if len(ordered) < 2:
+def find_shifts(
+    said: Sequence[Said], embed: Embed, topic: str | None = None, *, subject: str | None = None
+) -> list[Shift]:
+    """Shifts in one speaker's statements on one topic (or all given, when ``topic`` is None); ``subject``
+    names the group the statements were given as (it is put on each shift). Statements of one
+    occasion (``Said.occasion``) are never compared with one another."""
+    ordered = sorted((s for s in said if topic is None or topic in s.topics), key=lambda s: (s.date, str(s.on), s.id))
+    if len({s.on for s in ordered}) < 2:
         return []
     vectors = embed([s.text for s in ordered])
     similarity = vectors @ vectors.T
     found: list[Shift] = []
     for j in range(1, len(ordered)):
-        earlier = list(range(j))
+        earlier = [i for i in range(j) if ordered[i].on != ordered[j].on]  # before it, on another occasion
+        if not earlier:
+            continue
         reversal = _reversal(ordered, similarity, earlier, j, topic)
         if reversal:
-            found.append(reversal)
+            found.append(replace(reversal, subject=subject))
             continue
-        if len(earlier) >= MIN_RECORD:
+        if len(earlier) >= MIN_RECORD and len({ordered[i].on for i in earlier}) >= MIN_OCCASIONS:
             closest = max(earlier, key=lambda i: similarity[i, j])
             if similarity[closest, j] < NEW_CLAIM:
                 nearest = sorted(earlier, key=lambda i: -similarity[i, j])[:2]
@@ -138,45 +168,62 @@ def find_shifts(said: Sequence[Said], embed: Embed, topic: str | None = None) ->
                         ordered[j],
                         tuple(ordered[i] for i in nearest),
                         float(1 - similarity[closest, j]),
-                        f"unlike all {len(earlier)} earlier statements on the topic "
+                        f"unlike all {len(earlier)} earlier statements on the {'topic' if topic else 'subject'} "
                         f"(closest similarity {similarity[closest, j]:.2f})",
+                        subject=subject,
                     )
                 )
-    found.extend(_dropped(ordered, similarity, topic))
+    found.extend(replace(shift, subject=subject) for shift in _dropped(ordered, similarity, topic))
     return found
+
+
+def _flip(before: str, now: str, similarity: float) -> str | None:
+    """How ``now`` turns against ``before`` (two statements on the same subject), or None.
+
+    Opposite sides of a stance frame first (``ready to leave`` / ``will stay in``); then, unless the
+    two take the same side of a frame (``will never leave`` / ``will stay in``), a negation inside
+    what they share; then a change of modality alone, between near-identical statements."""
+    frame = stance.opposed(before, now)
+    if frame:
+        return f"stance ({frame})"
+    if similarity >= SAME_POINT and not stance.agreed(before, now) and _polarity_flip(before, now):
+        return "polarity"
+    if _modal_flip(before, now) and similarity >= SAME_CLAIM:
+        return "modality"
+    return None
 
 
 def _reversal(
     ordered: Sequence[Said], similarity: np.ndarray, earlier: list[int], j: int, topic: str | None
 ) -> Shift | None:
     now = ordered[j].text
-    flipped = [
-        i
-        for i in earlier
-        if similarity[i, j] >= SAME_SUBJECT
-        and (
-            _polarity_flip(ordered[i].text, now)
-            or (_modal_flip(ordered[i].text, now) and similarity[i, j] >= SAME_CLAIM)
-        )
-    ]
+    same = [i for i in earlier if similarity[i, j] >= SAME_SUBJECT]
+    if not same:
+        return None
+    how = {i: _flip(ordered[i].text, now, float(similarity[i, j])) for i in same}
+    flipped = [i for i in same if how[i]]
     if not flipped:
         return None
-    # The latest earlier statement decides: a speaker who already changed back is not shifting again.
-    same = [i for i in earlier if similarity[i, j] >= SAME_SUBJECT]
-    latest = max(same, key=lambda i: (ordered[i].date, i))
-    if latest not in flipped:
+    # The latest earlier occasion decides: a speaker who already changed back is not shifting again.
+    last = max(same, key=lambda i: (ordered[i].date, str(ordered[i].on), i))
+    latest = [i for i in same if ordered[i].on == ordered[last].on]
+    if not any(how[i] for i in latest):
         return None
+    decisive = max((i for i in latest if how[i]), key=lambda i: similarity[i, j])
     evidence = sorted(flipped, key=lambda i: -similarity[i, j])[:3]
-    before = ordered[latest].text
-    how = "polarity" if _polarity_flip(before, now) else "modality"
+    if decisive not in evidence:
+        evidence = [decisive, *evidence[:2]]
+    conditions = stance.conditions(now)
+    condition = "; ".join(conditions) if conditions else None
     return Shift(
         "reversal",
         topic,
         ordered[j],
         tuple(ordered[i] for i in evidence),
-        float(similarity[latest, j]),
-        f"{how} flips against a statement of {ordered[latest].date} on the same subject "
-        f"(similarity {similarity[latest, j]:.2f})",
+        float(similarity[decisive, j]),
+        f"{how[decisive]} flips against a statement of {ordered[decisive].date} on the same subject "
+        f"(similarity {similarity[decisive, j]:.2f})" + (f"; on condition: {condition}" if condition else ""),
+        condition=condition,
     )
 
 
@@ -185,17 +232,20 @@ def _modal_flip(before: str, now: str) -> bool:
 
 
 def _dropped(ordered: Sequence[Said], similarity: np.ndarray, topic: str | None) -> list[Shift]:
+    """Lines said on at least ``MIN_REPEATS`` occasions, then absent from ``MIN_AFTER`` later statements
+    of later occasions (at least ``MIN_OCCASIONS``)."""
     found: list[Shift] = []
     used: set[int] = set()
     for i in range(len(ordered)):
         if i in used:
             continue
         line = [k for k in range(i, len(ordered)) if similarity[i, k] >= REPEATED]
-        if len(line) < MIN_REPEATS:
+        occasions = {ordered[k].on for k in line}
+        if len(occasions) < MIN_REPEATS:
             continue
         used.update(line)
-        after = list(range(line[-1] + 1, len(ordered)))
-        if len(after) < MIN_AFTER:
+        after = [a for a in range(line[-1] + 1, len(ordered)) if ordered[a].on not in occasions]
+        if len(after) < MIN_AFTER or len({ordered[a].on for a in after}) < MIN_OCCASIONS:
             continue
         if max(similarity[k, a] for k in line for a in after) >= REPEATED:
             continue
@@ -205,9 +255,9 @@ def _dropped(ordered: Sequence[Said], similarity: np.ndarray, topic: str | None)
                 topic,
                 ordered[after[0]],
                 tuple(ordered[k] for k in line),
-                float(len(line) / (len(line) + 1)),
-                f"said {len(line)} times until {ordered[line[-1]].date}, "
-                f"absent from the {len(after)} statements on the topic since",
+                float(len(occasions) / (len(occasions) + 1)),
+                f"said on {len(occasions)} occasions until {ordered[line[-1]].date}, "
+                f"absent from the {len(after)} statements on the {'topic' if topic else 'subject'} since",
                 tuple(ordered[a] for a in after),
             )
         )
