@@ -314,7 +314,11 @@ def reextract(
         raise typer.Exit(1)
 
 
-_TASKS = {"link": "linking speakers across documents", "topics": "scoring topics"}
+_TASKS = {
+    "link": "linking speakers across documents",
+    "topics": "scoring topics",
+    "subjects": "placing statements in subjects",
+}
 
 
 def _refresh(store: Store, left_over: frozenset[str], with_topics: bool = True) -> None:

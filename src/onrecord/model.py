@@ -322,3 +322,44 @@ class StoredStatement:
             "identity": self.identity,
             "topics": [{"topic": t, "score": round(score, 3)} for t, score in self.topics],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectState:
+    """What the store keeps of a subject to place new statements in it (see ``analyse.subjects``):
+    ``id`` None for a subject not stored yet; ``centroid`` the mean of its statements' unit vectors
+    (float32 bytes) over ``size`` statements; ``phrases`` the phrases its statements share, with counts."""
+
+    id: int | None
+    speaker: str
+    name: str
+    centroid: bytes
+    size: int
+    phrases: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectInfo:
+    """A subject of one speaker as listed: its name, how many of the speaker's statements are on it,
+    when it first and last came up, and the topics those statements fall under (with counts)."""
+
+    id: int
+    speaker: str
+    name: str
+    statements: int
+    first: str | None
+    last: str | None
+    topics: tuple[tuple[str, int], ...] = ()
+    phrases: tuple[str, ...] = ()  # its most frequent phrases, the name first
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "speaker": self.speaker,
+            "name": self.name,
+            "statements": self.statements,
+            "first": self.first,
+            "last": self.last,
+            "topics": [{"topic": t, "statements": n} for t, n in self.topics],
+            "phrases": list(self.phrases),
+        }

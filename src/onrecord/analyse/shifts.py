@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -34,10 +35,12 @@ from onrecord.model import DEFAULT_ACTS, StoredStatement
 from onrecord.store import Query, Store
 
 SAME_SUBJECT = 0.55  # similarity at which two statements speak of the same thing
+IN_SUBJECT = 0.45  # ... within one subject's statements, which share what they are about by construction
 SAME_POINT = 0.60  # ... at which a negation alone (no stance frame) can flip one into the other
 REPEATED = 0.70  # ... at which the second repeats the first
 SAME_CLAIM = 0.75  # a change of modality alone ("will" / "might") counts only this close
 NEW_CLAIM = 0.35  # below this against every earlier statement, a statement is new
+RECORD = 0.35  # median similarity of the earlier statements that makes them a record (a line held)
 MIN_RECORD = 3  # earlier statements on a topic before "new" or "dropped" means anything
 MIN_REPEATS = 2  # occurrences that make a line
 MIN_AFTER = 3  # later statements on the topic without the line before it counts as dropped
@@ -52,7 +55,7 @@ _NEGATORS = re.compile(
     re.IGNORECASE,
 )
 # "They must pay" and "they are not paying" are one view (a demand and a complaint), not a flip.
-_DEONTIC = re.compile(r"\b(?:must|have to|has to|had to|need to|needs to|should|ought to|want|wants)\b", re.IGNORECASE)
+_DEONTIC = re.compile(r"\b(?:must|have to|has to|had to|need|needs|should|ought to|want|wants)\b", re.IGNORECASE)
 _NO_LONGER = re.compile(r"\b(?:no longer|not any ?more|any longer)\b", re.IGNORECASE)
 _CERTAIN = re.compile(r"\b(?:will|must|shall|definitely|certainly|always|ready|determined|insist)\b", re.IGNORECASE)
 _TENTATIVE = re.compile(
@@ -138,43 +141,83 @@ def modality(text: str) -> str:
 
 
 def find_shifts(
-    said: Sequence[Said], embed: Embed, topic: str | None = None, *, subject: str | None = None
+    said: Sequence[Said],
+    embed: Embed,
+    topic: str | None = None,
+    *,
+    subject: str | None = None,
+    in_subject: bool = False,
 ) -> list[Shift]:
     """Shifts in one speaker's statements on one topic (or all given, when ``topic`` is None); ``subject``
     names the group the statements were given as (it is put on each shift). Statements of one
-    occasion (``Said.occasion``) are never compared with one another."""
+    occasion (``Said.occasion``) are never compared with one another.
+
+    ``in_subject``: the statements are one subject's (:mod:`.subjects`), so they share what they are
+    about by construction. Opposite stances count from ``IN_SUBJECT`` similarity on, and what is
+    new or repeated is judged on what they say about it: the phrases most of them share (``the
+    regional council``) are taken out before the comparison."""
     ordered = sorted((s for s in said if topic is None or topic in s.topics), key=lambda s: (s.date, str(s.on), s.id))
     if len({s.on for s in ordered}) < 2:
         return []
     vectors = embed([s.text for s in ordered])
     similarity = vectors @ vectors.T
+    said_about = similarity
+    if in_subject:
+        residual = embed(_without_shared([s.text for s in ordered]))
+        said_about = residual @ residual.T
+    same_subject = IN_SUBJECT if in_subject else SAME_SUBJECT
     found: list[Shift] = []
     for j in range(1, len(ordered)):
         earlier = [i for i in range(j) if ordered[i].on != ordered[j].on]  # before it, on another occasion
         if not earlier:
             continue
-        reversal = _reversal(ordered, similarity, earlier, j, topic)
+        reversal = _reversal(ordered, similarity, earlier, j, topic, same_subject)
         if reversal:
             found.append(replace(reversal, subject=subject))
             continue
-        if len(earlier) >= MIN_RECORD and len({ordered[i].on for i in earlier}) >= MIN_OCCASIONS:
-            closest = max(earlier, key=lambda i: similarity[i, j])
-            if similarity[closest, j] < NEW_CLAIM:
-                nearest = sorted(earlier, key=lambda i: -similarity[i, j])[:2]
+        if (
+            len(earlier) >= MIN_RECORD
+            and len({ordered[i].on for i in earlier}) >= MIN_OCCASIONS
+            and _coherent(said_about, earlier)
+        ):
+            closest = max(earlier, key=lambda i: said_about[i, j])
+            if said_about[closest, j] < NEW_CLAIM:
+                nearest = sorted(earlier, key=lambda i: -said_about[i, j])[:2]
                 found.append(
                     Shift(
                         "new claim",
                         topic,
                         ordered[j],
                         tuple(ordered[i] for i in nearest),
-                        float(1 - similarity[closest, j]),
+                        float(1 - said_about[closest, j]),
                         f"unlike all {len(earlier)} earlier statements on the {'topic' if topic else 'subject'} "
-                        f"(closest similarity {similarity[closest, j]:.2f})",
+                        f"(closest similarity {said_about[closest, j]:.2f})",
                         subject=subject,
                     )
                 )
-    found.extend(replace(shift, subject=subject) for shift in _dropped(ordered, similarity, topic))
+    found.extend(replace(shift, subject=subject) for shift in _dropped(ordered, said_about, topic))
     return found
+
+
+def _coherent(similarity: np.ndarray, earlier: list[int]) -> bool:
+    """The earlier statements make a record: what they say agrees (the median of their pairwise
+    similarities reaches ``RECORD``), so that a statement unlike all of them is a new line and not
+    one more of a speaker's many remarks."""
+    pairs = [similarity[a, b] for n, a in enumerate(earlier) for b in earlier[n + 1 :]]
+    return bool(pairs) and float(np.median(pairs)) >= RECORD
+
+
+def _without_shared(texts: list[str]) -> list[str]:
+    """The texts without the phrases at least half of them (and two) share: what each says about
+    the subject rather than the subject's name."""
+    from onrecord.analyse.subjects import phrases  # a sibling that itself needs no shifts
+
+    counts = Counter(p.lower() for t in texts for p in dict.fromkeys(q.lower() for q in phrases(t)))
+    shared = sorted((p for p, n in counts.items() if n >= max(2, len(texts) / 2)), key=len, reverse=True)
+    if not shared:
+        return texts
+    pattern = re.compile("|".join(rf"\b{re.escape(p)}\b" for p in shared), re.IGNORECASE)
+    return [pattern.sub(" ", t) for t in texts]
 
 
 def _flip(before: str, now: str, similarity: float) -> str | None:
@@ -194,10 +237,15 @@ def _flip(before: str, now: str, similarity: float) -> str | None:
 
 
 def _reversal(
-    ordered: Sequence[Said], similarity: np.ndarray, earlier: list[int], j: int, topic: str | None
+    ordered: Sequence[Said],
+    similarity: np.ndarray,
+    earlier: list[int],
+    j: int,
+    topic: str | None,
+    same_subject: float = SAME_SUBJECT,
 ) -> Shift | None:
     now = ordered[j].text
-    same = [i for i in earlier if similarity[i, j] >= SAME_SUBJECT]
+    same = [i for i in earlier if similarity[i, j] >= same_subject]
     if not same:
         return None
     how = {i: _flip(ordered[i].text, now, float(similarity[i, j])) for i in same}
@@ -265,35 +313,45 @@ def _dropped(ordered: Sequence[Said], similarity: np.ndarray, topic: str | None)
 
 
 def said_of(
-    records: Sequence[StoredStatement], taxonomy: Taxonomy | None = None, search: str | None = None
+    records: Sequence[StoredStatement],
+    taxonomy: Taxonomy | None = None,
+    search: str | None = None,
+    subjects: dict[int, tuple[str, re.Pattern[str] | None]] | None = None,
 ) -> list[Said]:
-    """The dated statements of stored records (undated ones cannot be placed in time and are left out).
+    """The dated statements of stored records (undated ones cannot be placed in time and are left out),
+    each with its document as its occasion and, from ``subjects`` (statement id -> subject name and
+    the pattern of its leading phrases), its subject.
 
     A long statement (a whole answer or speech) is cut into its sentences on the subject: those
-    with the ``search`` words, or those with a keyword of one of its topics. Comparing a rally
-    speech with another as wholes says little; its sentences on NATO say what was said on NATO.
+    with the ``search`` words, or those with a keyword of one of its topics or a phrase of its
+    subject. Comparing a rally speech with another as wholes says little; its sentences on NATO say
+    what was said on NATO.
     """
     wanted = re.compile("|".join(rf"\b{re.escape(w)}" for w in search.split()), re.IGNORECASE) if search else None
     patterns = (
         {t.name: t.pattern for t in taxonomy.topics} if taxonomy else {}
     )  # a topic of an earlier taxonomy has none
+    subjects = subjects or {}
     found = []
     for r in records:
         if not r.document.date:
             continue
         text, topics = r.statement.content, tuple(t for t, _ in r.topics)
         source = r.document.outlet or r.document.source
+        subject, phrase = subjects.get(r.id, (None, None))
         if len(text) <= LONG:
-            found.append(Said(r.id, r.document.date, text, topics, source))
+            found.append(Said(r.id, r.document.date, text, topics, source, r.document.id, subject))
             continue
         for a, b in sentences(text):
             piece = text[a:b]
+            on_subject = subject if phrase is not None and phrase.search(piece) else None
             if wanted is not None:
-                kept = topics if wanted.search(piece) else ()
-            else:
-                kept = tuple(t for t in topics if (pattern := patterns.get(t)) and pattern.search(piece))
-            if kept:
-                found.append(Said(r.id, r.document.date, piece, kept, source))
+                if wanted.search(piece):
+                    found.append(Said(r.id, r.document.date, piece, topics, source, r.document.id, on_subject))
+                continue
+            kept = tuple(t for t in topics if (pattern := patterns.get(t)) and pattern.search(piece))
+            if kept or on_subject:
+                found.append(Said(r.id, r.document.date, piece, kept, source, r.document.id, on_subject))
     return found
 
 
@@ -302,31 +360,64 @@ def speaker_shifts(
     speaker: str,
     *,
     topic: str | None = None,
+    subject: str | None = None,
     since: str | None = None,
     search: str | None = None,
     latest: int | None = None,
     embed: Embed | None = None,
     acts: tuple[str, ...] | None = DEFAULT_ACTS,
 ) -> list[Shift]:
-    """Shifts of one speaker (an identity), per topic, newest first; ``since`` keeps shifts from that date
-    on (earlier statements still count as what was said before); ``latest`` looks only at the
-    speaker's latest statements (for pages that must answer fast); ``acts``: the acts compared
-    (None: all), so a change of plan or belief is a shift only when asked for."""
+    """Shifts of one speaker (an identity), newest first. Statements are compared within each topic
+    and within each subject (:mod:`.subjects`), so a statement outside every topic is compared with
+    the others on its subject; with ``search``, all statements with the words are compared with one
+    another, whatever their topic. ``topic``, ``subject``: only that topic or subject (by name);
+    ``since`` keeps shifts from that date on (earlier statements still count as what was said
+    before); ``latest`` looks only at the speaker's latest statements (for pages that must answer
+    fast); ``acts``: the acts compared (None: all), so a change of plan or belief is a shift only
+    when asked for."""
     records = store.statements(Query(identity=speaker, topic=topic, search=search, acts=acts))
     if latest is not None:
         records = records[-latest:]
     own = [r for r in records if r.statement.kind != "author" or r.document.author == speaker]
-    said = said_of(own, load_taxonomy(), search)
-    topics = [topic] if topic else sorted({t for s in said for t in s.topics})
+    said = said_of(own, load_taxonomy(), search, _subjects_of(store, speaker, [r.id for r in own]))
     vectors = _cached(store, embed)
-    best: dict[tuple[int, str], Shift] = {}  # one shift per statement and kind, from its best topic
-    for t in topics:
-        for shift in find_shifts(said, vectors, t):
+    groups: list[tuple[str | None, str | None, list[Said]]] = []
+    if search:
+        groups.append((None, search, said))
+    else:
+        if subject is None:
+            topics = [topic] if topic else sorted({t for s in said for t in s.topics})
+            groups += [(t, None, said) for t in topics]
+        by_subject: dict[str, list[Said]] = {}
+        for s in said:
+            if s.subject is not None and (subject is None or s.subject == subject):
+                by_subject.setdefault(s.subject, []).append(s)
+        groups += [(None, name, members) for name, members in by_subject.items() if len({m.on for m in members}) > 1]
+    in_subject = not search
+    best: dict[tuple[int, str], Shift] = {}  # one shift per statement and kind, from its best comparison
+    for t, name, members in groups:
+        for shift in find_shifts(members, vectors, t, subject=name, in_subject=in_subject and t is None):
             key = (shift.statement.id, shift.kind)
             if key not in best or shift.score > best[key].score:
                 best[key] = shift
     found = [s for s in best.values() if not since or s.statement.date >= since]
     return sorted(found, key=lambda s: (s.statement.date, s.score), reverse=True)
+
+
+def _subjects_of(store: Store, speaker: str, ids: list[int]) -> dict[int, tuple[str, re.Pattern[str] | None]]:
+    """Statement id -> (subject name, pattern of the subject's leading phrases), for ``said_of``."""
+    placed = getattr(store, "subject_of", None)
+    if placed is None or not ids:
+        return {}
+    of = placed(ids)
+    if not of:
+        return {}
+    phrases = {info.id: info.phrases for info in store.subjects(speaker)}
+    patterns = {
+        sid: re.compile("|".join(rf"\b{re.escape(p)}\b" for p in found), re.IGNORECASE) if found else None
+        for sid, found in phrases.items()
+    }
+    return {i: (name, patterns.get(sid)) for i, (sid, name) in of.items()}
 
 
 def _cached(store: Store, embed: Embed | None) -> Embed:

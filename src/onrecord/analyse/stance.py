@@ -31,6 +31,7 @@ _CONDITION = re.compile(
     r"\b(?:if|unless|as long as|provided(?: that)?|until|once|so long as)\b[^.;!?,]*(?:,[^.;!?,]*(?=\bthen\b))?",
     re.IGNORECASE,
 )
+_YET = re.compile(r"\W+(?:\w+\W+)?yet\b")
 NEGATION_REACH = 4  # words before a frame's word that a negator may stand in
 
 
@@ -93,7 +94,10 @@ def stance(text: str) -> dict[str, int]:
             t_frame = t
         for side, pattern in ((1, frame.a), (-1, frame.b)):
             for m in pattern.finditer(t_frame):
-                sides.add(-side if _negated(t_frame, m.start()) else side)
+                if not _negated(t_frame, m.start()):
+                    sides.add(side)
+                elif not _YET.match(t_frame, m.end()):  # "has not been built yet": not done, not refused
+                    sides.add(-side)
         if len(sides) == 1:
             found[frame.name] = sides.pop()
     return found

@@ -1,0 +1,253 @@
+"""Subjects: what a speaker's statements are about, open-vocabulary, kept current as documents arrive.
+
+Topics are a fixed, coarse taxonomy; a subject is whatever a speaker keeps talking about ("the
+regional council", "New START"). A statement is placed in one of its speaker's subjects, or opens
+a new one, from two things it shares with the subject's earlier statements:
+
+1. the phrases it is about (names and the noun phrases after a determiner, read without a parser:
+   :func:`phrases`), which hold together statements that put the same thing in other words;
+2. its sentence embedding, close to the subject's centroid (the mean of its statements' vectors).
+
+Placing is online: each new statement is compared with the speaker's existing subjects only, so an
+ingest never re-clusters the store. It runs as the pending task ``subjects`` of
+:func:`onrecord.analyse.refresh`, after linking (a subject belongs to an identity), so work an
+interrupted run left undone is finished by the next. A subject is named by its most telling phrase:
+the one most of its statements share, longer phrases winning ties. A statement that names nothing
+(``Thank you.``) is placed in no subject.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from onrecord.analyse.embed import DIMENSIONS, Embed, embed_cached, embedder
+from onrecord.analyse.sentences import normal
+from onrecord.model import SubjectInfo, SubjectState
+from onrecord.store import Store
+
+VERSION = "onrecord.subjects.v1"
+JOIN = 0.60  # cosine to a subject's centroid at which a statement joins it on meaning alone
+JOIN_SHARED = 0.20  # ... when it also shares one of the subject's leading phrases that is a name or several words
+JOIN_WORD = 0.40  # ... when the phrase it shares is one common word ("tariffs")
+LEADING = 6  # a subject's phrases that count as leading (most frequent)
+MIN_WORDS = 3  # a statement shorter than this is placed in no subject
+
+_DETERMINER = {
+    "the", "a", "an", "our", "their", "its", "this", "that", "these", "those", "his", "her", "my", "your",
+    "any", "every", "each", "no", "some",
+}  # fmt: skip
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words that end a noun phrase, or are no phrase by themselves.
+_FUNCTION = _wordset(
+    """
+    a an the and or but if unless then than so as at by for from in into of off on onto out over to up with
+    without about after against before between during through under until upon within is are was were be been
+    being am do does did done have has had having will would shall should may might must can could not no
+    never very too also just only even still already again now then here there when where why how what which
+    who whom whose this that these those it its they them their we us our i me my you your he him his she her
+    all any some each every more most much many such other another own same first last next one two three
+    because while whether whatever whoever really quite rather lot lots way thing things time times people
+    kind sort part fact case point today yesterday tomorrow week month year years ago yes okay well going
+    said says say saying told tell think believe know want get got make made take took see seen let go went
+    come came give gave put keep kept ready able sure right
+    """
+)
+_PRAISE = _wordset("good great bad big little very whole real true huge tremendous beautiful terrible so")
+_CALENDAR = _wordset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december mr mrs ms dr"
+)
+_OPENERS = {"the", "a", "an", "we", "our", "they", "their", "this", "that", "it", "i", "he", "she", "you", "my",
+            "his", "her", "its", "and", "but", "if", "so", "in", "on", "at", "for", "of", "to", "yes", "no",
+            "mr", "mrs", "ms", "dr", "president", "minister", "senator", "governor"}  # fmt: skip
+_TOKEN = re.compile(r"[A-Za-z][\w'-]*|[.!?;:,\"“”]")
+
+
+def phrases(text: str) -> list[str]:
+    """The phrases a statement is about: names (runs of capitalised words, ``New START``,
+    ``Nordvale``, without an opening ``The`` or ``We``, days or months) and noun phrases after a
+    determiner (``the regional council`` gives ``regional council``)."""
+    tokens = _TOKEN.findall(normal(text))
+    found: list[str] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        words = list(run)
+        while words and words[0].lower() in _OPENERS:
+            words.pop(0)
+        words = [w for w in words if w.lower() not in _CALENDAR]
+        if words and (len(words) > 1 or words[0].lower() not in _FUNCTION):
+            found.append(" ".join(words))
+        run.clear()
+
+    for n, token in enumerate(tokens):
+        if not token[0].isalpha():
+            close_run()
+            continue
+        capital = token[0].isupper() and token != "I" and token.lower() not in _DETERMINER
+        if capital:
+            run.append(token)
+        else:
+            close_run()
+            if token.lower() in _DETERMINER:
+                phrase: list[str] = []
+                for following in tokens[n + 1 : n + 5]:
+                    low = following.lower()
+                    if not phrase and low in _PRAISE:  # "a great deal": the deal
+                        continue
+                    if not following[0].isalpha() or low in _FUNCTION or following[0].isupper():
+                        break
+                    if low.endswith("'s"):  # "the harbour stadium's roof": the harbour stadium
+                        phrase.append(low[:-2])
+                        break
+                    phrase.append(low)
+                    if len(phrase) == 3:
+                        break
+                if phrase:
+                    found.append(" ".join(phrase))
+    close_run()
+    return [p for p in dict.fromkeys(found) if p.lower() not in _FUNCTION and len(p) > 2]
+
+
+def _shared(found: Sequence[str], leading: set[str]) -> str | None:
+    """A phrase of ``found`` that is, or sits inside, or holds, one of a subject's ``leading`` phrases
+    (``census`` and ``census forms``), as written in ``found``."""
+    for phrase in found:
+        words = f" {phrase.lower()} "
+        for other in leading:
+            if f" {other} " in words or words in f" {other} ":
+                return phrase
+    return None
+
+
+def _specific(phrase: str) -> bool:
+    """A name or a phrase of several words, not one common word."""
+    return " " in phrase or any(c.isupper() for c in phrase)
+
+
+def name_of(counts: Counter[str]) -> str:
+    """The most telling phrase: the one most statements share; a longer phrase wins a tie."""
+    if not counts:
+        return "(unnamed)"
+    phrase = max(counts, key=lambda p: (counts[p], len(p.split()), -len(p), p))
+    return phrase if any(c.isupper() for c in phrase) else f"the {phrase}"
+
+
+@dataclass(slots=True)
+class _Subject:
+    """A subject while statements are being placed (the stored form is :class:`SubjectState`)."""
+
+    id: int | None
+    speaker: str
+    total: np.ndarray  # the sum of its statements' vectors
+    size: int
+    counts: Counter[str] = field(default_factory=Counter)
+    display: dict[str, str] = field(default_factory=dict)
+    changed: bool = False
+
+    @property
+    def leading(self) -> set[str]:
+        return {p.lower() for p, _ in self.counts.most_common(LEADING)}
+
+    def add(self, vector: np.ndarray, found: Sequence[str]) -> None:
+        self.total = self.total + vector
+        self.size += 1
+        self.counts.update(found)
+        self.changed = True
+
+    def state(self) -> SubjectState:
+        return SubjectState(
+            self.id,
+            self.speaker,
+            name_of(self.counts),
+            self.total.astype("<f4").tobytes(),
+            self.size,
+            tuple(sorted(self.counts.items(), key=lambda p: (-p[1], p[0]))[:50]),
+        )
+
+    @classmethod
+    def from_state(cls, state: SubjectState) -> _Subject:
+        total = np.frombuffer(state.centroid, dtype="<f4").astype(np.float32)
+        return cls(state.id, state.speaker, total, state.size, Counter(dict(state.phrases)))
+
+
+class Placer:
+    """Places one speaker's statements, in the order they were said, in the speaker's subjects."""
+
+    def __init__(self, speaker: str, known: Sequence[SubjectState] = ()) -> None:
+        self.speaker = speaker
+        self.subjects = [_Subject.from_state(s) for s in known]
+
+    def place(self, text: str, vector: np.ndarray) -> int | None:
+        """The index (into ``self.subjects``) of the subject the statement joins or opens; None when
+        it names nothing to group it by."""
+        found = phrases(text)
+        if not found or len(text.split()) < MIN_WORDS:
+            return None
+        best, best_score = None, -1.0
+        if self.subjects:
+            totals = np.stack([s.total for s in self.subjects])
+            centroids = totals / np.clip(np.linalg.norm(totals, axis=1, keepdims=True), 1e-9, None)
+            similarity = centroids @ vector
+            for k, subject in enumerate(self.subjects):
+                shared = _shared(found, subject.leading)
+                score = float(similarity[k])
+                floor = JOIN if shared is None else JOIN_SHARED if _specific(shared) else JOIN_WORD
+                if score >= floor and score + 0.2 * (shared is not None) > best_score:
+                    best, best_score = k, score + 0.2 * (shared is not None)
+        if best is None:
+            self.subjects.append(_Subject(None, self.speaker, np.zeros(DIMENSIONS, dtype=np.float32), 0))
+            best = len(self.subjects) - 1
+        self.subjects[best].add(vector, found)
+        return best
+
+
+def group(texts: Sequence[str], embed: Embed | None = None, speaker: str = "") -> list[int | None]:
+    """Place texts (one speaker's, in the order said) in subjects from scratch: each text's subject
+    number, or None. What :func:`apply` does for the store, for a list in memory (the evaluation)."""
+    vectors = (embed or embedder())(list(texts))
+    placer = Placer(speaker)
+    return [placer.place(t, v) for t, v in zip(texts, vectors, strict=True)]
+
+
+def apply(store: Store, embed: Embed | None = None, progress: Callable[[int, int], None] | None = None) -> int:
+    """Place every statement not yet placed (new, or whose speaker changed) in its speaker's subjects;
+    returns how many were placed. Existing subjects are extended, never rebuilt."""
+    as_of = store.data_version()
+    todo = store.statements_for_subjects()
+    done = 0
+    by_speaker: dict[str, list[tuple[int, int, str, str, str | None, int]]] = {}
+    for row in todo:
+        by_speaker.setdefault(row[2], []).append(row)
+    for speaker, rows in by_speaker.items():
+        placer = Placer(speaker, store.subject_states(speaker))
+        vectors = embed_cached(store, [r[3] for r in rows], embed)
+        placed = [(r[0], r[1], placer.place(r[3], v)) for r, v in zip(rows, vectors, strict=True)]
+        changed = [k for k, s in enumerate(placer.subjects) if s.changed]
+        index = {k: n for n, k in enumerate(changed)}
+        store.save_subjects(
+            [placer.subjects[k].state() for k in changed],
+            [(sid, iid, None if k is None else index[k]) for sid, iid, k in placed],
+        )
+        done += len(rows)
+        if progress:
+            progress(done, len(todo))
+    store.finished("subjects", as_of)
+    return done
+
+
+def speaker_subjects(
+    store: Store, speaker: str, *, since: str | None = None, acts: tuple[str, ...] | None = None
+) -> list[SubjectInfo]:
+    """A speaker's subjects, busiest first, with counts, first and last dates and topics."""
+    return store.subjects(speaker, since=since, acts=acts)
