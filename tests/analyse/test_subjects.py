@@ -190,3 +190,24 @@ def test_shift_finding_on_the_topic_set_meets_the_issue14_target():
 def test_the_subjects_migration_is_appended():
     assert len(schema.MIGRATIONS) == schema.LATEST
     assert {"subjects", "statement_subjects"} <= set(schema.metadata.tables)
+
+
+def test_issue14_brief_groups_by_subject_under_topics_changed_first(council):
+    made = brief.brief(council, speaker="Maren Solvik")
+    text = brief.to_markdown(made)
+    assert "the regional council" in made.changed
+    first_topic = next(iter(made.subjects))
+    assert next(iter(made.subjects[first_topic])) == "the regional council"  # the changed subject leads
+    assert text.index("## What is new") < text.index("### the regional council — changed")
+    assert "North Post, “Nordvale ready to walk out”" in text  # each source by outlet and title
+    assert "untitled" not in text
+
+
+def test_a_text_without_a_title_is_named_by_its_first_line(store, extractor):
+    body = "Council vote delayed again\n\nMaren Solvik said the regional council will vote in May."
+    (item,) = process([from_text(body, date="2026-04-01", outlet="North Post")], extractor)
+    store.add(item.document, item.statements, extractor.version)
+    refresh(store)
+    made = brief.brief(store, speaker="Maren Solvik")
+    assert [a.title for a in made.appearances] == ["Council vote delayed again"]
+    assert "Council vote delayed again" in brief.to_markdown(made)
