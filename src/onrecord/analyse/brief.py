@@ -13,6 +13,7 @@ import html
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from onrecord.analyse.sentences import sentences
 from onrecord.analyse.shifts import Shift, speaker_shifts
 from onrecord.analyse.timeline import UNPLACED, UNTOPICAL
 from onrecord.model import DEFAULT_ACTS, StoredStatement
@@ -136,7 +137,7 @@ def _negated_date(date: str) -> tuple[int, ...]:
 
 
 def _title(store: Store, record: StoredStatement) -> str | None:
-    """The document's title; for a text without one, its first line (shortened)."""
+    """The document's title; for a text without one, its first line (its first sentence, shortened)."""
     if record.document.title:
         return record.document.title
     try:
@@ -146,7 +147,8 @@ def _title(store: Store, record: StoredStatement) -> str | None:
     for line in document.text.splitlines():
         line = " ".join(line.strip().lstrip("#").split())
         if line:
-            return _short(line, TITLE_WIDTH)
+            a, b = sentences(line)[0]
+            return _short(line[a:b], TITLE_WIDTH)
     return None
 
 

@@ -251,3 +251,23 @@ def speaker_subjects(
 ) -> list[SubjectInfo]:
     """A speaker's subjects, busiest first, with counts, first and last dates and topics."""
     return store.subjects(speaker, since=since, acts=acts)
+
+
+def monthly(
+    store: Store, speaker: str, *, top: int = 12, acts: tuple[str, ...] | None = None
+) -> tuple[list[str], list[tuple[SubjectInfo, list[int]]]]:
+    """Months (every month from the first to the last) and, for the speaker's ``top`` busiest
+    subjects, their statements per month: the small chart of each subject over time."""
+    from onrecord.analyse.timeline import months_between
+
+    shown = store.subjects(speaker, acts=acts)[:top]
+    wanted = {s.id for s in shown}
+    counts: dict[int, Counter[str]] = {s.id: Counter() for s in shown}
+    for sid, month, n in store.subject_months(speaker, acts):
+        if sid in wanted:
+            counts[sid][month] += n
+    seen = sorted({m for c in counts.values() for m in c})
+    if not seen:
+        return [], [(s, []) for s in shown]
+    months = months_between(seen[0], seen[-1])
+    return months, [(s, [counts[s.id].get(m, 0) for m in months]) for s in shown]

@@ -32,7 +32,7 @@ class Timeline:
         months = sorted({m for c in counts.values() for m in c})
         if not months:
             return [], {}
-        span = _months_between(months[0], months[-1])
+        span = months_between(months[0], months[-1])
         return span, {topic: [c.get(m, 0) for m in span] for topic, c in counts.items()}
 
 
@@ -63,7 +63,7 @@ def timeline(
     return Timeline(speaker, {t: grouped[t] for t in order})
 
 
-def _months_between(first: str, last: str) -> list[str]:
+def months_between(first: str, last: str) -> list[str]:
     year, month = int(first[:4]), int(first[5:7])
     months = []
     while f"{year:04d}-{month:02d}" <= last:

@@ -813,6 +813,23 @@ class Store:
             )
         return sorted(found, key=lambda s: (-s.statements, s.name, s.id))
 
+    def subject_months(self, speaker: str, acts: tuple[str, ...] | None = None) -> list[tuple[int, str, int]]:
+        """(subject id, month YYYY-MM, statements) of a speaker's dated statements (of ``acts``; None: all)."""
+        month = func.substr(documents.c.date, 1, 7)
+        conditions = [subjects.c.speaker == speaker, documents.c.date.is_not(None)]
+        if acts is not None:
+            conditions.append(or_(statements.c.act.in_(list(acts)), statements.c.kind == "author"))
+        query = (
+            select(subjects.c.id, month, func.count())
+            .join(statement_subjects, statement_subjects.c.subject_id == subjects.c.id)
+            .join(statements, statements.c.id == statement_subjects.c.statement_id)
+            .join(documents, documents.c.id == statements.c.document_id)
+            .where(*conditions)
+            .group_by(subjects.c.id, month)
+        )
+        with self.engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(query)]  # type: ignore[misc]
+
     def subject_of(self, ids: Sequence[int]) -> dict[int, tuple[int, str]]:
         """Statement id -> (subject id, subject name), for the statements placed in a subject."""
         found: dict[int, tuple[int, str]] = {}
