@@ -152,7 +152,6 @@ class _Subject:
     total: np.ndarray  # the sum of its statements' vectors
     size: int
     counts: Counter[str] = field(default_factory=Counter)
-    display: dict[str, str] = field(default_factory=dict)
     changed: bool = False
 
     @property
@@ -182,33 +181,85 @@ class _Subject:
 
 
 class Placer:
-    """Places one speaker's statements, in the order they were said, in the speaker's subjects."""
+    """Places one speaker's statements, in the order they were said, in the speaker's subjects.
+
+    The subjects' unit centroids are kept as one matrix, so a document's statements are scored
+    against all subjects in one product; an index from words to the subjects whose leading phrases
+    hold them finds the subjects a statement shares a phrase with."""
 
     def __init__(self, speaker: str, known: Sequence[SubjectState] = ()) -> None:
         self.speaker = speaker
-        self.subjects = [_Subject.from_state(s) for s in known]
+        self.subjects: list[_Subject] = []
+        self._matrix = np.zeros((max(64, 2 * len(known)), DIMENSIONS), dtype=np.float32)
+        self._leading: list[set[str]] = []
+        self._by_word: dict[str, set[int]] = {}
+        for state in known:
+            self._open(_Subject.from_state(state))
+
+    def _open(self, subject: _Subject) -> int:
+        k = len(self.subjects)
+        if k == len(self._matrix):
+            self._matrix = np.vstack([self._matrix, np.zeros_like(self._matrix)])
+        self.subjects.append(subject)
+        self._leading.append(set())
+        self._refresh(k)
+        return k
+
+    def _refresh(self, k: int) -> None:
+        subject = self.subjects[k]
+        norm = float(np.linalg.norm(subject.total))
+        self._matrix[k] = subject.total / norm if norm > 0 else 0.0
+        for phrase in self._leading[k]:
+            for word in phrase.split():
+                self._by_word.get(word, set()).discard(k)
+        self._leading[k] = subject.leading
+        for phrase in self._leading[k]:
+            for word in phrase.split():
+                self._by_word.setdefault(word, set()).add(k)
 
     def place(self, text: str, vector: np.ndarray) -> int | None:
         """The index (into ``self.subjects``) of the subject the statement joins or opens; None when
         it names nothing to group it by."""
-        found = phrases(text)
-        if not found or len(text.split()) < MIN_WORDS:
-            return None
-        best, best_score = None, -1.0
-        if self.subjects:
-            totals = np.stack([s.total for s in self.subjects])
-            centroids = totals / np.clip(np.linalg.norm(totals, axis=1, keepdims=True), 1e-9, None)
-            similarity = centroids @ vector
-            for k, subject in enumerate(self.subjects):
-                shared = _shared(found, subject.leading)
-                score = float(similarity[k])
-                floor = JOIN if shared is None else JOIN_SHARED if _specific(shared) else JOIN_WORD
-                if score >= floor and score + 0.2 * (shared is not None) > best_score:
-                    best, best_score = k, score + 0.2 * (shared is not None)
-        if best is None:
-            self.subjects.append(_Subject(None, self.speaker, np.zeros(DIMENSIONS, dtype=np.float32), 0))
-            best = len(self.subjects) - 1
-        self.subjects[best].add(vector, found)
+        return self.place_many([text], vector[None, :])[0]
+
+    def place_many(self, texts: Sequence[str], vectors: np.ndarray) -> list[int | None]:
+        """:meth:`place` for statements said in this order (one document's), scored in one product."""
+        before = len(self.subjects)
+        base = vectors @ self._matrix[:before].T if before else np.zeros((len(texts), 0), dtype=np.float32)
+        touched: set[int] = set()  # subjects changed or opened since ``base`` was computed
+        placed: list[int | None] = []
+        for n, (text, vector) in enumerate(zip(texts, vectors, strict=True)):
+            found = phrases(text)
+            if not found or len(text.split()) < MIN_WORDS:
+                placed.append(None)
+                continue
+            scores = np.empty(len(self.subjects), dtype=np.float32)
+            scores[:before] = base[n]
+            for k in touched:
+                scores[k] = self._matrix[k] @ vector
+            best = self._best(found, scores)
+            if best is None:
+                best = self._open(_Subject(None, self.speaker, np.zeros(DIMENSIONS, dtype=np.float32), 0))
+            self.subjects[best].add(vector, found)
+            self._refresh(best)
+            touched.add(best)
+            placed.append(best)
+        return placed
+
+    def _best(self, found: Sequence[str], scores: np.ndarray) -> int | None:
+        best, best_value = None, -1.0
+        if len(scores):
+            k = int(np.argmax(scores))
+            if scores[k] >= JOIN:
+                best, best_value = k, float(scores[k])
+        candidates = {k for p in found for word in p.lower().split() for k in self._by_word.get(word, ())}
+        for k in candidates:
+            score = float(scores[k])
+            if score + 0.2 <= best_value or score < JOIN_SHARED:
+                continue
+            shared = _shared(found, self._leading[k])
+            if shared is not None and score >= (JOIN_SHARED if _specific(shared) else JOIN_WORD):
+                best, best_value = k, score + 0.2
         return best
 
 
@@ -232,7 +283,15 @@ def apply(store: Store, embed: Embed | None = None, progress: Callable[[int, int
     for speaker, rows in by_speaker.items():
         placer = Placer(speaker, store.subject_states(speaker))
         vectors = embed_cached(store, [r[3] for r in rows], embed)
-        placed = [(r[0], r[1], placer.place(r[3], v)) for r, v in zip(rows, vectors, strict=True)]
+        placed: list[tuple[int, int, int | None]] = []
+        start = 0
+        while start < len(rows):  # one document at a time: its statements scored in one product
+            end = start
+            while end < len(rows) and rows[end][5] == rows[start][5]:
+                end += 1
+            found = placer.place_many([r[3] for r in rows[start:end]], vectors[start:end])
+            placed += [(r[0], r[1], k) for r, k in zip(rows[start:end], found, strict=True)]
+            start = end
         changed = [k for k, s in enumerate(placer.subjects) if s.changed]
         index = {k: n for n, k in enumerate(changed)}
         store.save_subjects(
