@@ -18,6 +18,7 @@ the one most of its statements share, longer phrases winning ties. A statement t
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -59,7 +60,10 @@ _FUNCTION = _wordset(
     because while whether whatever whoever really quite rather lot lots way thing things time times people
     kind sort part fact case point today yesterday tomorrow week month year years ago yes okay well going
     said says say saying told tell think believe know want get got make made take took see seen let go went
-    come came give gave put keep kept ready able sure right
+    come came give gave put keep kept ready able sure right cannot can't won't don't doesn't didn't isn't
+    aren't wasn't weren't long old start end beginning moment number issue question matter situation side
+    level place day days something anything everything nothing someone anyone everyone elsewhere abroad
+    anyway instead together
     """
 )
 _PRAISE = _wordset("good great bad big little very whole real true huge tremendous beautiful terrible so")
@@ -82,12 +86,19 @@ def phrases(text: str) -> list[str]:
     run: list[str] = []
 
     def close_run() -> None:
-        words = list(run)
-        while words and words[0].lower() in _OPENERS:
-            words.pop(0)
-        words = [w for w in words if w.lower() not in _CALENDAR]
-        if words and (len(words) > 1 or words[0].lower() not in _FUNCTION):
-            found.append(" ".join(words))
+        # a headline in title case ("Talks Are Moving") is cut at its function words
+        pieces: list[list[str]] = [[]]
+        for word in run:
+            if word.lower() in _FUNCTION and not word.isupper():
+                pieces.append([])
+            else:
+                pieces[-1].append(word)
+        for words in pieces:
+            while words and words[0].lower() in _OPENERS:
+                words.pop(0)
+            words = [w for w in words if w.lower() not in _CALENDAR]
+            if words:
+                found.append(" ".join(words))
         run.clear()
 
     for n, token in enumerate(tokens):
@@ -135,11 +146,19 @@ def _specific(phrase: str) -> bool:
     return " " in phrase or any(c.isupper() for c in phrase)
 
 
-def name_of(counts: Counter[str]) -> str:
-    """The most telling phrase: the one most statements share; a longer phrase wins a tie."""
+def name_of(counts: Counter[str], speaker: Counter[str] | None = None, statements: int = 0) -> str:
+    """The most telling phrase: the one most of the subject's statements share, weighed against how
+    many of all the speaker's statements (``speaker``: phrase counts over ``statements``) carry it,
+    so a minister's own country does not name every subject; a longer phrase wins a tie."""
     if not counts:
         return "(unnamed)"
-    phrase = max(counts, key=lambda p: (counts[p], len(p.split()), -len(p), p))
+
+    def telling(p: str) -> float:
+        if not speaker or statements <= 1:
+            return float(counts[p])
+        return counts[p] * math.log(1 + statements / max(speaker.get(p, 0), counts[p]))
+
+    phrase = max(counts, key=lambda p: (round(telling(p), 6), len(p.split()), -len(p), p))
     return phrase if any(c.isupper() for c in phrase) else f"the {phrase}"
 
 
@@ -164,11 +183,11 @@ class _Subject:
         self.counts.update(found)
         self.changed = True
 
-    def state(self) -> SubjectState:
+    def state(self, speaker: Counter[str] | None = None, statements: int = 0) -> SubjectState:
         return SubjectState(
             self.id,
             self.speaker,
-            name_of(self.counts),
+            name_of(self.counts, speaker, statements),
             self.total.astype("<f4").tobytes(),
             self.size,
             tuple(sorted(self.counts.items(), key=lambda p: (-p[1], p[0]))[:50]),
@@ -282,6 +301,7 @@ def apply(store: Store, embed: Embed | None = None, progress: Callable[[int, int
         by_speaker.setdefault(row[2], []).append(row)
     for speaker, rows in by_speaker.items():
         placer = Placer(speaker, store.subject_states(speaker))
+        statements = sum(s.size for s in placer.subjects) + len(rows)
         vectors = embed_cached(store, [r[3] for r in rows], embed)
         placed: list[tuple[int, int, int | None]] = []
         start = 0
@@ -294,8 +314,11 @@ def apply(store: Store, embed: Embed | None = None, progress: Callable[[int, int
             start = end
         changed = [k for k, s in enumerate(placer.subjects) if s.changed]
         index = {k: n for n, k in enumerate(changed)}
+        overall: Counter[str] = Counter()
+        for subject in placer.subjects:
+            overall.update(subject.counts)
         store.save_subjects(
-            [placer.subjects[k].state() for k in changed],
+            [placer.subjects[k].state(overall, statements) for k in changed],
             [(sid, iid, None if k is None else index[k]) for sid, iid, k in placed],
         )
         done += len(rows)
