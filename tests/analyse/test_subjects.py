@@ -211,3 +211,9 @@ def test_a_text_without_a_title_is_named_by_its_first_line(store, extractor):
     made = brief.brief(store, speaker="Maren Solvik")
     assert [a.title for a in made.appearances] == ["Council vote delayed again"]
     assert "Council vote delayed again" in brief.to_markdown(made)
+
+
+def test_each_subject_has_a_chart_over_time(council):
+    months, rows = subjects.monthly(council, "Maren Solvik")
+    assert months == ["2026-01", "2026-02", "2026-03"]
+    assert {s.name: counts for s, counts in rows}["the regional council"] == [1, 1, 1]

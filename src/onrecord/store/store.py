@@ -14,7 +14,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, and_, bindparam, create_engine, event, func, insert, or_, select, text, true, update
+from sqlalchemy import (
+    Engine,
+    and_,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
@@ -815,7 +829,8 @@ class Store:
 
     def subject_months(self, speaker: str, acts: tuple[str, ...] | None = None) -> list[tuple[int, str, int]]:
         """(subject id, month YYYY-MM, statements) of a speaker's dated statements (of ``acts``; None: all)."""
-        month = func.substr(documents.c.date, 1, 7)
+        # literal bounds: the same expression in SELECT and GROUP BY (bound parameters would differ on PostgreSQL)
+        month = func.substr(documents.c.date, literal_column("1"), literal_column("7"))
         conditions = [subjects.c.speaker == speaker, documents.c.date.is_not(None)]
         if acts is not None:
             conditions.append(or_(statements.c.act.in_(list(acts)), statements.c.kind == "author"))
