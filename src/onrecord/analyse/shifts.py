@@ -36,6 +36,7 @@ from onrecord.store import Query, Store
 
 SAME_SUBJECT = 0.55  # similarity at which two statements speak of the same thing
 IN_SUBJECT = 0.45  # ... within one subject's statements, which share what they are about by construction
+SHARED_WORDS = 0.50  # share of wording two statements need for a negation alone to flip one into the other
 SAME_POINT = 0.60  # ... at which a negation alone (no stance frame) can flip one into the other
 REPEATED = 0.70  # ... at which the second repeats the first
 SAME_CLAIM = 0.75  # a change of modality alone ("will" / "might") counts only this close
@@ -229,7 +230,12 @@ def _flip(before: str, now: str, similarity: float) -> str | None:
     frame = stance.opposed(before, now)
     if frame:
         return f"stance ({frame})"
-    if similarity >= SAME_POINT and not stance.agreed(before, now) and _polarity_flip(before, now):
+    if (
+        similarity >= SAME_POINT
+        and not stance.agreed(before, now)
+        and _overlap(before, now) >= SHARED_WORDS
+        and _polarity_flip(before, now)
+    ):
         return "polarity"
     if _modal_flip(before, now) and similarity >= SAME_CLAIM:
         return "modality"
@@ -273,6 +279,12 @@ def _reversal(
         f"(similarity {similarity[decisive, j]:.2f})" + (f"; on condition: {condition}" if condition else ""),
         condition=condition,
     )
+
+
+def _overlap(before: str, now: str) -> float:
+    """How much of their wording two statements share (difflib's ratio over words): a negation
+    flips one into the other only when it is most of what differs."""
+    return difflib.SequenceMatcher(None, words(before), words(now), autojunk=False).ratio()
 
 
 def _modal_flip(before: str, now: str) -> bool:

@@ -41,6 +41,7 @@ class Frame:
     a: re.Pattern[str]
     b: re.Pattern[str]
     b_fixed: re.Pattern[str] | None
+    a_fixed: re.Pattern[str] | None = None
 
 
 def _pattern(words: list[str]) -> re.Pattern[str]:
@@ -56,6 +57,7 @@ def frames() -> tuple[Frame, ...]:
             _pattern(entry["a"]),
             _pattern(entry["b"]),
             _pattern(entry["b_fixed"]) if entry.get("b_fixed") else None,
+            _pattern(entry["a_fixed"]) if entry.get("a_fixed") else None,
         )
         for name, entry in data.items()
     )
@@ -86,12 +88,12 @@ def stance(text: str) -> dict[str, int]:
     found: dict[str, int] = {}
     for frame in frames():
         sides: set[int] = set()
-        if frame.b_fixed is not None:
-            if frame.b_fixed.search(t):
-                sides.add(-1)
-            t_frame = frame.b_fixed.sub(lambda m: " " * len(m.group(0)), t)
-        else:
-            t_frame = t
+        t_frame = t
+        for side, fixed in ((1, frame.a_fixed), (-1, frame.b_fixed)):
+            if fixed is not None:
+                if fixed.search(t_frame):
+                    sides.add(side)
+                t_frame = fixed.sub(lambda m: " " * len(m.group(0)), t_frame)
         for side, pattern in ((1, frame.a), (-1, frame.b)):
             for m in pattern.finditer(t_frame):
                 if not _negated(t_frame, m.start()):
