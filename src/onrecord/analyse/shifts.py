@@ -37,6 +37,7 @@ from onrecord.store import Query, Store
 SAME_SUBJECT = 0.55  # similarity at which two statements speak of the same thing
 IN_SUBJECT = 0.45  # ... within one subject's statements, which share what they are about by construction
 SHARED_WORDS = 0.50  # share of wording two statements need for a negation alone to flip one into the other
+SHORT = 10  # words: in statements this short a negation is most of what they say, whatever they share
 SAME_POINT = 0.60  # ... at which a negation alone (no stance frame) can flip one into the other
 REPEATED = 0.70  # ... at which the second repeats the first
 SAME_CLAIM = 0.75  # a change of modality alone ("will" / "might") counts only this close
@@ -122,6 +123,9 @@ def _polarity_flip(before: str, now: str) -> bool:
     (``…, and Putin has no respect for her``) is not a flip."""
     if bool(_NO_LONGER.search(now)) != bool(_NO_LONGER.search(before)):
         return True
+    before, now = stance.without_fixed(before), stance.without_fixed(now)
+    if len(_NEGATORS.findall(before)) == len(_NEGATORS.findall(now)):
+        return False  # as many negations on both sides: one moved, none was added or taken away
     a, b = words(before), words(now)
     opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     for n, (tag, a1, a2, b1, b2) in enumerate(opcodes):
@@ -233,7 +237,7 @@ def _flip(before: str, now: str, similarity: float) -> str | None:
     if (
         similarity >= SAME_POINT
         and not stance.agreed(before, now)
-        and _overlap(before, now) >= SHARED_WORDS
+        and (_overlap(before, now) >= SHARED_WORDS or max(len(words(before)), len(words(now))) <= SHORT)
         and _polarity_flip(before, now)
     ):
         return "polarity"

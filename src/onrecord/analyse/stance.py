@@ -118,3 +118,14 @@ def agreed(before: str, now: str) -> bool:
     """Both statements take the same side of some frame (``will never leave`` / ``will stay in``)."""
     a, b = stance(before), stance(now)
     return any(a[name] == b[name] for name in a.keys() & b.keys())
+
+
+def without_fixed(text: str) -> str:
+    """The text with the frames' fixed expressions taken out: the negation in ``don't mind`` or
+    ``not going anywhere`` is part of a stance, not a negation of what is said."""
+    t = normal(text).lower()
+    for frame in frames():
+        for fixed in (frame.a_fixed, frame.b_fixed):
+            if fixed is not None:
+                t = fixed.sub(" ", t)
+    return t
