@@ -1,9 +1,9 @@
-"""Shifts in position: where a speaker's new statement on a topic departs from what they said before.
+"""Shifts in position: where a speaker's new statement on a topic or subject departs from what they said before.
 
 Three kinds, each with the dated statements that show it:
 
 - ``reversal``: a statement close in meaning to an earlier one (sentence embeddings) whose
-  polarity or modality flips (``will not leave`` / ``ready to leave``, ``no intention`` / ``ready to``);
+  stance, polarity or modality flips (``will not leave`` / ``ready to leave``, ``no intention`` / ``ready to``);
 - ``new claim``: after a record on the topic, a statement unlike any earlier one;
 - ``dropped``: a line repeated earlier that the speaker's later statements on the topic no longer carry.
 
@@ -36,8 +36,6 @@ from onrecord.store import Query, Store
 
 SAME_SUBJECT = 0.55  # similarity at which two statements speak of the same thing
 IN_SUBJECT = 0.45  # ... within one subject's statements, which share what they are about by construction
-SHARED_WORDS = 0.50  # share of wording two statements need for a negation alone to flip one into the other
-SHORT = 10  # words: in statements this short a negation is most of what they say, whatever they share
 SAME_POINT = 0.60  # ... at which a negation alone (no stance frame) can flip one into the other
 REPEATED = 0.70  # ... at which the second repeats the first
 SAME_CLAIM = 0.75  # a change of modality alone ("will" / "might") counts only this close
@@ -47,6 +45,8 @@ MIN_RECORD = 3  # earlier statements on a topic before "new" or "dropped" means 
 MIN_REPEATS = 2  # occurrences that make a line
 MIN_AFTER = 3  # later statements on the topic without the line before it counts as dropped
 MIN_OCCASIONS = 2  # occasions (documents) a record, or what follows a line, must span
+SHARED_WORDS = 0.50  # share of wording two statements need for a negation alone to flip one into the other
+SHORT = 10  # words: in statements this short a negation is most of what they say, whatever they share
 LONG = 300  # characters: a statement longer than this is compared sentence by sentence
 
 # A negator makes a statement negative ("no intention", "refuse to", "rule out" read as "will not");
