@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -41,6 +42,7 @@ REPEATED = 0.70  # ... at which the second repeats the first
 SAME_CLAIM = 0.75  # a change of modality alone ("will" / "might") counts only this close
 NEW_CLAIM = 0.35  # below this against every earlier statement, a statement is new
 RECORD = 0.35  # median similarity of the earlier statements that makes them a record (a line held)
+RECORD_WINDOW = 12  # the latest earlier statements that make the record
 MIN_RECORD = 3  # earlier statements on a topic before "new" or "dropped" means anything
 MIN_REPEATS = 2  # occurrences that make a line
 MIN_AFTER = 3  # later statements on the topic without the line before it counts as dropped
@@ -205,11 +207,14 @@ def find_shifts(
 
 
 def _coherent(similarity: np.ndarray, earlier: list[int]) -> bool:
-    """The earlier statements make a record: what they say agrees (the median of their pairwise
-    similarities reaches ``RECORD``), so that a statement unlike all of them is a new line and not
-    one more of a speaker's many remarks."""
-    pairs = [similarity[a, b] for n, a in enumerate(earlier) for b in earlier[n + 1 :]]
-    return bool(pairs) and float(np.median(pairs)) >= RECORD
+    """The earlier statements make a record: what they say agrees (the median of the pairwise
+    similarities of the latest ``RECORD_WINDOW`` of them reaches ``RECORD``), so that a statement
+    unlike all of them is a new line and not one more of a speaker's many remarks."""
+    latest = earlier[-RECORD_WINDOW:]
+    if len(latest) < 2:
+        return False
+    block = similarity[np.ix_(latest, latest)]
+    return float(np.median(block[np.triu_indices(len(latest), 1)])) >= RECORD
 
 
 def _without_shared(texts: list[str]) -> list[str]:
@@ -285,6 +290,7 @@ def _reversal(
     )
 
 
+@lru_cache(maxsize=65536)
 def _overlap(before: str, now: str) -> float:
     """How much of their wording two statements share (difflib's ratio over words): a negation
     flips one into the other only when it is most of what differs."""

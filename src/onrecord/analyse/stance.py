@@ -84,6 +84,11 @@ def _negated(text: str, at: int) -> bool:
 
 def stance(text: str) -> dict[str, int]:
     """Frame name -> side (+1 or -1) that the statement takes; a frame it takes both sides of is left out."""
+    return dict(_stance(text))
+
+
+@lru_cache(maxsize=65536)
+def _stance(text: str) -> tuple[tuple[str, int], ...]:  # a shift search asks about each text many times
     t = _without_conditions(normal(text).lower())
     found: dict[str, int] = {}
     for frame in frames():
@@ -102,7 +107,7 @@ def stance(text: str) -> dict[str, int]:
                     sides.add(-side)
         if len(sides) == 1:
             found[frame.name] = sides.pop()
-    return found
+    return tuple(found.items())
 
 
 def opposed(before: str, now: str) -> str | None:
@@ -120,6 +125,7 @@ def agreed(before: str, now: str) -> bool:
     return any(a[name] == b[name] for name in a.keys() & b.keys())
 
 
+@lru_cache(maxsize=65536)
 def without_fixed(text: str) -> str:
     """The text with the frames' fixed expressions taken out: the negation in ``don't mind`` or
     ``not going anywhere`` is part of a stance, not a negation of what is said."""
