@@ -112,10 +112,12 @@ async def speaker_statements(web: Web, name: str) -> ReadOnce:
 
 @router.get("/speakers/{name}", response_class=HTMLResponse)
 async def speaker_page(web: WebDep, name: Annotated[str, Path(max_length=300)]) -> HTMLResponse:
-    read = await speaker_statements(web, name)
-
     def compute() -> str:
         info = speaker_info(web.store, name)
+        # read inside the page's own computation: a kept page needs no statements at all (a busy
+        # speaker's statements are too large for the cache to keep between requests)
+        query = StatementQuery(identity=info.name, acts=DEFAULT_ACTS)
+        read = ReadOnce(web.store, {query: web.store.statements(query)})
         line = timelines.timeline(read, info.name)
         found = position_shifts.speaker_shifts(read, info.name, latest=SHIFT_WINDOW)
         months, rows = subjects.monthly(web.store, info.name, top=SUBJECTS_SHOWN, acts=DEFAULT_ACTS)
