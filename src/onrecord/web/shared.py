@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -69,7 +69,6 @@ class Web:
     ingesting: Gate
     ingest: Callable[[Store, NewDocument], dict[str, Any]]
     token: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def taxonomy(self) -> topics.Taxonomy:
