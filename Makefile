@@ -55,11 +55,14 @@ bench: install
 	$(BIN)/python benchmarks/bench_shapes.py --shared $(SHARED)
 	$(BIN)/python benchmarks/bench_web.py --corpus $(SHARED)/trump-campaign/text
 	$(BIN)/python benchmarks/bench_watch.py --shared $(SHARED)
+	# needs a database of the trump corpus: onrecord ingest $(SHARED)/trump-campaign/text --db sqlite:///trump.db
+	test -f trump.db && $(BIN)/python benchmarks/bench_subjects.py --db sqlite:///trump.db || echo "bench_subjects: no trump.db, skipped"
 
 eval: install
 	$(BIN)/onrecord eval gold tests/gold/statements.yaml
 	$(BIN)/onrecord eval topics tests/analyse/data/topics.yaml
 	$(BIN)/onrecord eval shifts tests/analyse/data/shifts.yaml
+	$(BIN)/onrecord eval shifts tests/analyse/data/subject_shifts.yaml
 	@if [ -d $(SHARED)/trump-campaign/text ]; then $(BIN)/onrecord eval trace tests/analyse/data/trace.yaml --corpus $(SHARED)/trump-campaign/text; fi
 	@if [ -d $(SHARED)/polnear/dev ]; then $(BIN)/onrecord eval polnear $(SHARED)/polnear/dev; \
 	else echo "PolNeAR not found under $(SHARED); skipping"; fi

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from onrecord import export as exporting
 from onrecord.analyse import brief as briefs
-from onrecord.analyse import identities, refresh, topics
+from onrecord.analyse import identities, refresh, subjects, topics
 from onrecord.analyse import shifts as position_shifts
 from onrecord.analyse import timeline as timelines
 from onrecord.config import SETTINGS, setting
@@ -333,7 +333,11 @@ def reextract(
         raise typer.Exit(1)
 
 
-_TASKS = {"link": "linking speakers across documents", "topics": "scoring topics"}
+_TASKS = {
+    "link": "linking speakers across documents",
+    "topics": "scoring topics",
+    "subjects": "placing statements in subjects",
+}
 
 
 def _refresh(store: Store, left_over: frozenset[str], with_topics: bool = True) -> None:
@@ -744,22 +748,31 @@ def timeline(
     since: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Up to this date (YYYY-MM-DD).")] = None,
     plot: Annotated[Path | None, typer.Option(help="Also draw statements per topic per month (.svg or .png).")] = None,
+    by: Annotated[str, typer.Option(help="Group by topic or by subject.")] = "topic",
     format: Annotated[str, typer.Option("--format", "-f", help="table | jsonl")] = "table",
     acts: ActsOption = "say",
 ) -> None:
-    """A speaker's dated statements grouped by topic, with outlet and document; optionally a chart."""
+    """A speaker's dated statements grouped by topic (or subject), with outlet and document; optionally a chart."""
     if plot is not None and plot.suffix.lower() not in {".svg", ".png"}:
         raise fail(f"--plot {plot}: the chart is written as .svg or .png", 2)
+    if by not in {"topic", "subject"}:
+        raise fail(f"--by {by!r}: choose topic or subject", 2)
     store = _store(db)
     line = timelines.timeline(
-        store, speaker, topic=topic, since=_date(since, "--since"), until=_date(until, "--until"), acts=parse_acts(acts)
+        store,
+        speaker,
+        topic=topic,
+        since=_date(since, "--since"),
+        until=_date(until, "--until"),
+        acts=parse_acts(acts),
+        by=by,
     )
     if not line.by_topic:
         raise fail(f"no statements by {speaker!r}; `onrecord speakers` lists the names")
     if format == "jsonl":
         for name, records in line.by_topic.items():
             for r in records:
-                _write_json({"topic": name, **r.to_dict()})
+                _write_json({by: name, **r.to_dict()})
     else:
         for name, records in line.by_topic.items():
             _statement_table(
@@ -772,13 +785,50 @@ def timeline(
         err.print(f"chart written to {timelines.plot(line, plot)}", markup=False)
 
 
+@app.command(name="subjects")
+def subjects_(
+    speaker: Annotated[str, typer.Argument(help="A speaker as `onrecord speakers` names them.")],
+    db: DbOption = DEFAULT_DB,
+    since: Annotated[str | None, typer.Option(help="Statements from this date on (YYYY-MM-DD).")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many subjects (0: all).")] = 30,
+    format: Annotated[str, typer.Option("--format", "-f", help="table | jsonl")] = "table",
+    acts: ActsOption = "say",
+) -> None:
+    """What a speaker talks about, open-vocabulary: their subjects (named by the most telling phrase)
+    with statement counts, first and last dates, and the topics they fall under."""
+    found = subjects.speaker_subjects(_store(db), speaker, since=_date(since, "--since"), acts=parse_acts(acts))
+    if not found:
+        raise fail(f"no subjects for {speaker!r}; `onrecord speakers` lists the names (subjects are placed at ingest)")
+    shown = found[:limit] if limit else found
+    if format == "jsonl":
+        for subject in shown:
+            _write_json(subject.to_dict())
+        return
+    table = Table(title=f"{speaker}: {len(found)} subjects", title_justify="left")
+    for column in ("subject", "statements", "first", "last", "topics", "also"):
+        table.add_column(column, justify="right" if column == "statements" else "left")
+    for subject in shown:
+        table.add_row(
+            Text(subject.name),
+            str(subject.statements),
+            subject.first or "",
+            subject.last or "",
+            Text(", ".join(f"{t} ({n})" for t, n in subject.topics[:3])),
+            Text(_shorten(", ".join(subject.phrases[1:4]), 60)),
+        )
+    out.print(table)
+
+
 @app.command()
 def shifts(
     db: DbOption = DEFAULT_DB,
     speaker: Annotated[str | None, typer.Option(help="Only this speaker (default: the 20 most active).")] = None,
     topic: Annotated[str | None, typer.Option(help="Only this topic.")] = None,
+    subject: Annotated[str | None, typer.Option(help="Only this subject (as `onrecord subjects` names it).")] = None,
     since: Annotated[str | None, typer.Option(help="Shifts from this date on (YYYY-MM-DD).")] = None,
-    search: Annotated[str | None, typer.Option(help="Only statements with these words (e.g. Russia).")] = None,
+    search: Annotated[
+        str | None, typer.Option(help="Compare all statements with these words (e.g. Russia), whatever their topic.")
+    ] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table | jsonl")] = "table",
     acts: ActsOption = "say",
 ) -> None:
@@ -790,7 +840,13 @@ def shifts(
         (name, shift)
         for name in names
         for shift in position_shifts.speaker_shifts(
-            store, name, topic=topic, since=_date(since, "--since"), search=search, acts=parse_acts(acts)
+            store,
+            name,
+            topic=topic,
+            subject=subject,
+            since=_date(since, "--since"),
+            search=search,
+            acts=parse_acts(acts),
         )
     ]
     if format == "jsonl":
@@ -801,14 +857,14 @@ def shifts(
         err.print("no shifts found", markup=False)
         return
     table = Table(title="shifts", title_justify="left", show_lines=True, expand=True)
-    table.add_column("speaker, date, topic", max_width=24)
+    table.add_column("speaker, date, topic or subject", max_width=24)
     table.add_column("kind", no_wrap=True)
     table.add_column("now", ratio=1)
     table.add_column("before", ratio=1)
     for name, shift in found:
         before = "\n".join(f"{s.date}: {_shorten(s.text, 90)} [#{s.id}]" for s in shift.evidence)
         table.add_row(
-            Text(f"{name}\n{shift.statement.date}\n{shift.topic or ''}"),
+            Text(f"{name}\n{shift.statement.date}\n{shift.topic or shift.subject or ''}"),
             shift.kind,
             Text(f"{_shorten(shift.statement.text, 140)} [#{shift.statement.id}]\n({shift.why})"),
             Text(before),

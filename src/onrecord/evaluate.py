@@ -849,16 +849,40 @@ def evaluate_topics(path: Path) -> dict[str, Tally]:
 
 
 def evaluate_shifts(path: Path) -> dict[str, Tally]:
-    """Shift finding against labelled sequences (``said``: "YYYY-MM-DD  text" lines, ``expect``: a kind or none).
-    A case's prediction is the set of shift kinds found anywhere in its sequence."""
+    """Shift finding against labelled sequences (``said``: "YYYY-MM-DD  text" lines, or
+    "YYYY-MM-DD @tag  text" for statements of one occasion; ``expect``: a kind or none). A case
+    with ``compare: subject`` is placed in subjects first and compared within each, as
+    ``onrecord shifts`` does; otherwise the sequence is one topic. A case's prediction is the set
+    of shift kinds found anywhere in its sequence."""
+    from onrecord.analyse import subjects
     from onrecord.analyse.embed import embedder
     from onrecord.analyse.shifts import Said, find_shifts
 
     cases = _labelled(path, {"said", "expect"})
 
+    def said_of(lines: list[str]) -> list[Said]:
+        tags: dict[str, int] = {}
+        found = []
+        for n, line in enumerate(lines):
+            date, rest = line[:10], line[10:].strip()
+            occasion = n
+            if rest.startswith("@"):
+                tag, rest = rest.split(None, 1)
+                occasion = tags.setdefault(tag, len(lines) + len(tags))
+            found.append(Said(n, date, rest, occasion=occasion))
+        return found
+
     def predicted(case: dict) -> set[str]:
-        said = [Said(n, line[:10], line[10:].strip()) for n, line in enumerate(case["said"])]
-        return {shift.kind for shift in find_shifts(said, embedder())}
+        said = said_of(case["said"])
+        if case.get("compare") != "subject":
+            return {shift.kind for shift in find_shifts(said, embedder())}
+        groups: dict[int, list[Said]] = {}
+        for s, k in zip(said, subjects.group([s.text for s in said]), strict=True):
+            if k is not None:
+                groups.setdefault(k, []).append(s)
+        return {
+            shift.kind for members in groups.values() for shift in find_shifts(members, embedder(), in_subject=True)
+        }
 
     return _tally((predicted(c), {c["expect"]} - {"none"}) for c in cases)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 Kind = Literal["direct", "indirect", "mixed", "implicit", "turn", "author"]
@@ -419,12 +419,7 @@ class Alert:
             "path": self.path,
             "evidence": [
                 {
-                    "label": e.label,
-                    "text": e.text,
-                    "document_id": e.document_id,
-                    "statement_index": e.statement_index,
-                    "date": e.date,
-                    "outlet": e.outlet,
+                    **asdict(e),
                     "path": f"/documents/{e.document_id}"
                     + (f"#s{e.statement_index}" if e.statement_index is not None else "")
                     if e.document_id is not None
@@ -432,4 +427,45 @@ class Alert:
                 }
                 for e in self.evidence
             ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectState:
+    """What the store keeps of a subject to place new statements in it (see ``analyse.subjects``):
+    ``id`` None for a subject not stored yet; ``centroid`` the mean of its statements' unit vectors
+    (float32 bytes) over ``size`` statements; ``phrases`` the phrases its statements share, with counts."""
+
+    id: int | None
+    speaker: str
+    name: str
+    centroid: bytes
+    size: int
+    phrases: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectInfo:
+    """A subject of one speaker as listed: its name, how many of the speaker's statements are on it,
+    when it first and last came up, and the topics those statements fall under (with counts)."""
+
+    id: int
+    speaker: str
+    name: str
+    statements: int
+    first: str | None
+    last: str | None
+    topics: tuple[tuple[str, int], ...] = ()
+    phrases: tuple[str, ...] = ()  # its most frequent phrases, the name first
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "speaker": self.speaker,
+            "name": self.name,
+            "statements": self.statements,
+            "first": self.first,
+            "last": self.last,
+            "topics": [{"topic": t, "statements": n} for t, n in self.topics],
+            "phrases": list(self.phrases),
         }

@@ -26,6 +26,7 @@ COMMANDS = [
     "topics apply",
     "topics list",
     "timeline",
+    "subjects",
     "shifts",
     "brief",
     "trace",
@@ -214,3 +215,31 @@ def test_record_commands_fail_cleanly(tmp_path, args, message):
     result = runner.invoke(app, [*args, "--db", f"sqlite:///{tmp_path / 'empty.db'}"])
     assert result.exit_code != 0 and message in result.output
     assert "Traceback" not in result.output
+
+
+def test_subjects_command(tmp_path, extractor):
+    """Issue 14: `onrecord subjects SPEAKER [--since]` lists subjects with counts, dates and topics."""
+    from onrecord import open_store
+    from onrecord.analyse import refresh
+    from onrecord.ingest import from_text
+    from onrecord.pipeline import process
+    from tests.analyse.test_subjects import COUNCIL
+
+    db = f"sqlite:///{tmp_path / 'council.db'}"
+    store = open_store(db)
+    documents = [from_text(text, date=date, outlet=outlet, title=title) for date, outlet, title, text in COUNCIL]
+    store.add_many([(i.document, i.statements) for i in process(documents, extractor)], extractor.version)
+    refresh(store)
+    store.close()
+    rows = [
+        json.loads(line)
+        for line in runner.invoke(app, ["subjects", "Maren Solvik", "--db", db, "-f", "jsonl"]).stdout.splitlines()
+    ]
+    council = next(r for r in rows if r["name"] == "the regional council")
+    assert (council["statements"], council["first"], council["last"]) == (3, "2026-01-12", "2026-03-16")
+    later = runner.invoke(app, ["subjects", "Maren Solvik", "--db", db, "--since", "2026-03-01", "-f", "jsonl"])
+    assert [json.loads(line)["statements"] for line in later.stdout.splitlines()] == [1]
+    missing = runner.invoke(app, ["subjects", "Nobody", "--db", db])
+    assert missing.exit_code == 1 and "onrecord speakers" in missing.output
+    table = runner.invoke(app, ["timeline", "Maren Solvik", "--db", db, "--by", "subject"])
+    assert table.exit_code == 0 and "the regional council" in table.output

@@ -59,7 +59,8 @@ def test_timeline_and_brief(db):
     brief = runner.invoke(app, ["brief", "--db", db, "--doc", "acts.txt"])
     assert "talks stalled" in brief.stdout and "they resume" not in brief.stdout and "she is right" in brief.stdout
     wide = runner.invoke(app, ["brief", "--db", db, "--doc", "acts.txt", "--acts", "think"])
-    assert "they resume" in wide.stdout and "talks stalled" not in wide.stdout
+    # the statement of another act is left out (the title, the text's first line since issue 14, may name it)
+    assert "they resume" in wide.stdout and "(said): talks stalled" not in wide.stdout
 
 
 @pytest.mark.parametrize("command", ["statements", "timeline", "shifts", "brief", "trace", "export", "extract"])

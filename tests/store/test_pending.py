@@ -18,12 +18,12 @@ def test_a_stored_document_leaves_its_linking_and_topics_pending(store, extracto
     assert store.pending() == frozenset()
     before = store.data_version()
     _add(store, extractor, "Anna Petrova said the talks had stalled.")
-    assert store.pending() == {"link", "topics"}
+    assert store.pending() == {"link", "topics", "subjects"}
     assert store.data_version() > before
     # killed here: nothing linked yet. The next refresh finds the marks and does the work.
     assert {r.identity for r in store.statements(Query())} == {None}
     assert refresh(store, with_topics=False) == {"link"}
-    assert store.pending() == {"topics"}
+    assert store.pending() == {"topics", "subjects"}
     assert {r.identity for r in store.statements(Query())} == {"Anna Petrova"}
 
 

@@ -11,12 +11,13 @@ from onrecord.model import DEFAULT_ACTS, StoredStatement
 from onrecord.store import Query, Store
 
 UNTOPICAL = "(no topic)"
+UNPLACED = "(no subject)"
 
 
 @dataclass(frozen=True, slots=True)
 class Timeline:
     speaker: str
-    by_topic: dict[str, list[StoredStatement]]  # topic -> statements in date order; busiest topic first
+    by_topic: dict[str, list[StoredStatement]]  # topic (or subject) -> statements in date order; busiest first
 
     @property
     def statements(self) -> int:
@@ -31,7 +32,7 @@ class Timeline:
         months = sorted({m for c in counts.values() for m in c})
         if not months:
             return [], {}
-        span = _months_between(months[0], months[-1])
+        span = months_between(months[0], months[-1])
         return span, {topic: [c.get(m, 0) for m in span] for topic, c in counts.items()}
 
 
@@ -43,19 +44,26 @@ def timeline(
     since: str | None = None,
     until: str | None = None,
     acts: tuple[str, ...] | None = DEFAULT_ACTS,
+    by: str = "topic",
 ) -> Timeline:
-    """A speaker's statements by topic; ``acts`` the acts shown (None: all; see ``model.visible``)."""
+    """A speaker's statements by topic, or (``by="subject"``) by subject (see ``analyse.subjects``);
+    ``acts`` the acts shown (None: all; see ``model.visible``)."""
     records = store.statements(Query(identity=speaker, topic=topic, since=since, until=until, acts=acts))
     grouped: dict[str, list[StoredStatement]] = defaultdict(list)
-    for record in records:
-        for name in [t for t, _ in record.topics] or [UNTOPICAL]:
-            if topic is None or name == topic:
-                grouped[name].append(record)
-    order = sorted(grouped, key=lambda t: (t == UNTOPICAL, -len(grouped[t]), t))
+    if by == "subject":
+        placed = store.subject_of([r.id for r in records])
+        for record in records:
+            grouped[placed[record.id][1] if record.id in placed else UNPLACED].append(record)
+    else:
+        for record in records:
+            for name in [t for t, _ in record.topics] or [UNTOPICAL]:
+                if topic is None or name == topic:
+                    grouped[name].append(record)
+    order = sorted(grouped, key=lambda t: (t in {UNTOPICAL, UNPLACED}, -len(grouped[t]), t))
     return Timeline(speaker, {t: grouped[t] for t in order})
 
 
-def _months_between(first: str, last: str) -> list[str]:
+def months_between(first: str, last: str) -> list[str]:
     year, month = int(first[:4]), int(first[5:7])
     months = []
     while f"{year:04d}-{month:02d}" <= last:

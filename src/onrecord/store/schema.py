@@ -256,6 +256,34 @@ document_copies = Table(
 )
 
 
+# -- schema 6: subjects, open-vocabulary groups of one speaker's statements -------------------
+# A subject belongs to one speaker (an identity, by name). ``centroid`` and ``phrases`` are what new
+# statements are compared with when they are placed (analyse.subjects); the counts and dates shown
+# are read from the statements themselves. A ``statement_subjects`` row marks a statement as placed,
+# under the identity it had then (a relink that changes it places it again); ``subject_id`` NULL:
+# the statement names nothing to group it by.
+subjects = Table(
+    "subjects",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("speaker", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("centroid", LargeBinary, nullable=False),
+    Column("size", Integer, nullable=False, default=0),
+    Column("phrases", Text, nullable=False, default="{}"),
+    Index("ix_subjects_speaker", "speaker"),
+)
+
+statement_subjects = Table(
+    "statement_subjects",
+    metadata,
+    Column("statement_id", Integer, ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True),
+    Column("subject_id", Integer, ForeignKey("subjects.id", ondelete="CASCADE")),
+    Column("identity_id", Integer),
+    Index("ix_statement_subjects_subject", "subject_id", "statement_id"),
+)
+
+
 def _v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[documents, speakers, speaker_mentions, identities, statements])
     if conn.dialect.name == "sqlite":
@@ -318,8 +346,17 @@ def _v5(conn: Connection) -> None:
     )
 
 
+def _v6(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[subjects, statement_subjects])
+    # statements stored before subjects existed are placed by the next ``refresh``
+    if conn.execute(select(statements.c.id).limit(1)).first() is not None:
+        existing = conn.execute(select(store_state.c.key).where(store_state.c.key == "pending:subjects")).first()
+        if existing is None:
+            conn.execute(store_state.insert().values(key="pending:subjects", value=0))
+
+
 # Append-only: each entry moves a database from version i to i + 1.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 LATEST = len(MIGRATIONS)
 
 

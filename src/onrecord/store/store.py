@@ -14,12 +14,37 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, and_, bindparam, create_engine, event, func, insert, or_, select, text, true, update
+from sqlalchemy import (
+    Engine,
+    and_,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from onrecord.errors import NotFoundError, StoreError
-from onrecord.model import Document, DocumentInfo, Link, Span, SpeakerInfo, Statement, StoredStatement, Turn
+from onrecord.model import (
+    Document,
+    DocumentInfo,
+    Link,
+    Span,
+    SpeakerInfo,
+    Statement,
+    StoredStatement,
+    SubjectInfo,
+    SubjectState,
+    Turn,
+)
 from onrecord.store.schema import (
     LATEST,
     document_copies,
@@ -32,9 +57,11 @@ from onrecord.store.schema import (
     speaker_edits,
     speaker_mentions,
     speakers,
+    statement_subjects,
     statement_topics,
     statements,
     store_state,
+    subjects,
 )
 from onrecord.store.watching import WatchRecords
 
@@ -134,7 +161,7 @@ class Store(WatchRecords):
                 fresh = [(doc_id, found) for doc_id, (_, found) in zip(ids, items, strict=True) if doc_id is not None]
                 self._write_statements(conn, fresh)
                 if fresh:
-                    self._changed(conn, "link", "topics")
+                    self._changed(conn, "link", "topics", "subjects")
                 return ids
         except IntegrityError as exc:
             source = items[0][0].source if len(items) == 1 else f"{len(items)} documents"
@@ -167,10 +194,11 @@ class Store(WatchRecords):
                     )
                 for chunk in _chunks([r.id for r in old]):
                     conn.execute(statement_topics.delete().where(statement_topics.c.statement_id.in_(chunk)))
+                    conn.execute(statement_subjects.delete().where(statement_subjects.c.statement_id.in_(chunk)))
                 conn.execute(statements.delete().where(statements.c.document_id == doc_id))
                 self._write_statements(conn, [(doc_id, found)])
                 conn.execute(update(documents).where(documents.c.id == doc_id).values(extractor=extractor))
-                self._changed(conn, "link", "topics")
+                self._changed(conn, "link", "topics", "subjects")
         except (IntegrityError, OperationalError) as exc:
             raise StoreError(f"document {doc_id}: cannot replace its statements ({exc.orig})") from exc
 
@@ -553,7 +581,7 @@ class Store(WatchRecords):
                 ),
             )
             conn.execute(identities.delete().where(identities.c.id.in_(unused)))
-            self._changed(conn)
+            self._changed(conn, "subjects")  # a statement whose speaker changed is placed again
 
     def ambiguous_names(self) -> list[tuple[str, int, tuple[str, ...]]]:
         """Speaker names that could be several people: (name, statements, candidates)."""
@@ -688,6 +716,160 @@ class Store(WatchRecords):
         )
         with self.engine.connect() as conn:
             return [(mention, n) for mention, n in conn.execute(query)]
+
+    # -- subjects ---------------------------------------------------------------------------------
+    def statements_for_subjects(self) -> list[tuple[int, int, str, str, str | None, int]]:
+        """(statement id, identity id, identity name, content, date, document id) of the statements
+        with a speaker identity that are not placed in a subject yet, or were placed under another
+        identity; in the order they were said."""
+        placed = select(statement_subjects.c.statement_id).where(
+            statement_subjects.c.statement_id == statements.c.id,
+            statement_subjects.c.identity_id == statements.c.identity_id,
+        )
+        query = (
+            select(
+                statements.c.id,
+                statements.c.identity_id,
+                identities.c.name,
+                statements.c.content,
+                documents.c.date,
+                documents.c.id,
+            )
+            .join(identities, identities.c.id == statements.c.identity_id)
+            .join(documents, documents.c.id == statements.c.document_id)
+            .where(~placed.exists())
+            .order_by(identities.c.name, documents.c.date, documents.c.id, statements.c.idx)
+        )
+        with self.engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(query)]  # type: ignore[misc]
+
+    def subject_states(self, speaker: str) -> list[SubjectState]:
+        """A speaker's subjects as the placing of new statements needs them."""
+        query = select(subjects).where(subjects.c.speaker == speaker).order_by(subjects.c.id)
+        with self.engine.connect() as conn:
+            return [
+                SubjectState(
+                    row.id, row.speaker, row.name, row.centroid, row.size, tuple(json.loads(row.phrases).items())
+                )
+                for row in conn.execute(query)
+            ]
+
+    def save_subjects(self, states: Sequence[SubjectState], placed: Sequence[tuple[int, int, int | None]]) -> None:
+        """Store subjects (insert those without an id, update the others) and place statements in
+        them, in one transaction: ``placed`` holds (statement id, identity id, index into ``states``
+        or None for a statement about nothing in particular)."""
+        try:
+            with self.engine.begin() as conn:
+                ids: list[int] = []
+                for state in states:
+                    values = {
+                        "speaker": state.speaker,
+                        "name": state.name,
+                        "centroid": state.centroid,
+                        "size": state.size,
+                        "phrases": json.dumps(dict(state.phrases)),
+                    }
+                    if state.id is None:
+                        ids.append(
+                            conn.execute(subjects.insert().values(**values).returning(subjects.c.id)).scalar_one()
+                        )
+                    else:
+                        conn.execute(subjects.update().where(subjects.c.id == state.id).values(**values))
+                        ids.append(state.id)
+                for chunk in _chunks([p[0] for p in placed]):
+                    conn.execute(statement_subjects.delete().where(statement_subjects.c.statement_id.in_(chunk)))
+                rows = [
+                    {"statement_id": sid, "identity_id": iid, "subject_id": None if k is None else ids[k]}
+                    for sid, iid, k in placed
+                ]
+                if rows:
+                    conn.execute(insert(statement_subjects), rows)
+                self._changed(conn)
+        except (IntegrityError, OperationalError) as exc:
+            raise StoreError(f"cannot store subjects: {exc.orig}") from exc
+
+    def subjects(
+        self, speaker: str, *, since: str | None = None, acts: tuple[str, ...] | None = None
+    ) -> list[SubjectInfo]:
+        """A speaker's subjects with their statements (of ``acts``; None: all) from ``since`` on,
+        first and last dates and topics; the busiest first."""
+        conditions = [subjects.c.speaker == speaker]
+        if since:
+            conditions.append(documents.c.date >= since)
+        if acts is not None:
+            conditions.append(or_(statements.c.act.in_(list(acts)), statements.c.kind == "author"))
+        base = (
+            select(subjects.c.id)
+            .join(statement_subjects, statement_subjects.c.subject_id == subjects.c.id)
+            .join(statements, statements.c.id == statement_subjects.c.statement_id)
+            .join(documents, documents.c.id == statements.c.document_id)
+            .where(*conditions)
+        )
+        counts = base.with_only_columns(
+            subjects.c.id,
+            subjects.c.name,
+            subjects.c.phrases,
+            func.count(),
+            func.min(documents.c.date),
+            func.max(documents.c.date),
+        ).group_by(subjects.c.id, subjects.c.name, subjects.c.phrases)
+        topics = (
+            base.with_only_columns(subjects.c.id, statement_topics.c.topic, func.count())
+            .join(statement_topics, statement_topics.c.statement_id == statements.c.id)
+            .group_by(subjects.c.id, statement_topics.c.topic)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(counts).all()
+            by_subject: dict[int, list[tuple[str, int]]] = {}
+            for sid, topic, n in conn.execute(topics):
+                by_subject.setdefault(sid, []).append((topic, n))
+        found = []
+        for sid, name, phrases, n, first, last in rows:
+            ranked = sorted(json.loads(phrases).items(), key=lambda p: (-p[1], p[0]))
+            found.append(
+                SubjectInfo(
+                    sid,
+                    speaker,
+                    name,
+                    n,
+                    first,
+                    last,
+                    tuple(sorted(by_subject.get(sid, []), key=lambda t: (-t[1], t[0]))),
+                    tuple(dict.fromkeys([name, *(p for p, _ in ranked[:5])])),
+                )
+            )
+        return sorted(found, key=lambda s: (-s.statements, s.name, s.id))
+
+    def subject_months(self, speaker: str, acts: tuple[str, ...] | None = None) -> list[tuple[int, str, int]]:
+        """(subject id, month YYYY-MM, statements) of a speaker's dated statements (of ``acts``; None: all)."""
+        # literal bounds: the same expression in SELECT and GROUP BY (bound parameters would differ on PostgreSQL)
+        month = func.substr(documents.c.date, literal_column("1"), literal_column("7"))
+        conditions = [subjects.c.speaker == speaker, documents.c.date.is_not(None)]
+        if acts is not None:
+            conditions.append(or_(statements.c.act.in_(list(acts)), statements.c.kind == "author"))
+        query = (
+            select(subjects.c.id, month, func.count())
+            .join(statement_subjects, statement_subjects.c.subject_id == subjects.c.id)
+            .join(statements, statements.c.id == statement_subjects.c.statement_id)
+            .join(documents, documents.c.id == statements.c.document_id)
+            .where(*conditions)
+            .group_by(subjects.c.id, month)
+        )
+        with self.engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(query)]  # type: ignore[misc]
+
+    def subject_of(self, ids: Sequence[int]) -> dict[int, tuple[int, str]]:
+        """Statement id -> (subject id, subject name), for the statements placed in a subject."""
+        found: dict[int, tuple[int, str]] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(ids)):
+                query = (
+                    select(statement_subjects.c.statement_id, subjects.c.id, subjects.c.name)
+                    .join(subjects, subjects.c.id == statement_subjects.c.subject_id)
+                    .where(statement_subjects.c.statement_id.in_(chunk))
+                )
+                found.update({sid: (subject, name) for sid, subject, name in conn.execute(query)})
+        return found
 
     # -- what changed, and the work left to do ----------------------------------------------
     def data_version(self) -> int:

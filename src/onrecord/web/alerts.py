@@ -12,26 +12,20 @@ from __future__ import annotations
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from importlib.resources import files
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from fastapi.templating import Jinja2Templates
 from markupsafe import escape
 
 from onrecord.model import Alert
-from onrecord.store import Store
+from onrecord.web.shared import get_store, get_web
 
 router = APIRouter()
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_templates = Jinja2Templates(directory=str(files("onrecord.web") / "templates"))
-
-
-def _store(request: Request) -> Store:
-    return request.app.state.store  # type: ignore[no-any-return]
 
 
 def _base(request: Request) -> str:
@@ -95,14 +89,14 @@ def atom(alerts: list[Alert], base: str) -> bytes:
 
 @router.get("/alerts.atom", include_in_schema=False)
 def alerts_feed(request: Request) -> Response:
-    body = atom(_store(request).alerts(limit=FEED_SIZE), _base(request))
+    body = atom(get_store(request).alerts(limit=FEED_SIZE), _base(request))
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 
 
 @router.get("/alerts", response_class=HTMLResponse, include_in_schema=False)
 def alerts_page(request: Request, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> HTMLResponse:
-    store = _store(request)
-    return _templates.TemplateResponse(
+    store = get_store(request)
+    return get_web(request).templates.TemplateResponse(
         request, "alerts.html", {"alerts": store.alerts(limit=limit), "sources": store.sources()}
     )
 
@@ -110,23 +104,10 @@ def alerts_page(request: Request, limit: Annotated[int, Query(ge=1, le=1000)] = 
 @router.get("/api/alerts", tags=["alerts"])
 def api_alerts(request: Request, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
     """Alerts raised by `onrecord watch`, newest first, each with links to its statement and evidence."""
-    return [a.to_dict() for a in _store(request).alerts(limit=limit)]
+    return [a.to_dict() for a in get_store(request).alerts(limit=limit)]
 
 
 @router.get("/api/sources", tags=["alerts"])
 def api_sources(request: Request) -> list[dict[str, Any]]:
     """Watched sources with their last poll, last success and last error."""
-    return [
-        {
-            "url": s.url,
-            "kind": s.kind,
-            "polled_at": s.polled_at,
-            "ok_at": s.ok_at,
-            "error": s.error,
-            "error_at": s.error_at,
-            "failures": s.failures,
-            "documents": s.documents,
-            "pending": s.pending,
-        }
-        for s in _store(request).sources()
-    ]
+    return [asdict(s) for s in get_store(request).sources()]
