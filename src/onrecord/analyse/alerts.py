@@ -132,10 +132,18 @@ def _shift_alerts(
     for identity, new in by_speaker.items():
         new_ids = {r.id: r for r in new}
         everything = {r.id: r for r in store.statements(Query(identity=identity, acts=acts))}
-        for shift in position_shifts.speaker_shifts(store, identity, acts=acts, latest=SHIFT_WINDOW):
+        told: set[tuple[int, str, tuple[int, ...]]] = set()
+        shifts = position_shifts.speaker_shifts(store, identity, acts=acts, latest=SHIFT_WINDOW)
+        for shift in sorted(shifts, key=lambda s: -s.score):
             record = new_ids.get(shift.statement.id)
             if record is None:
                 continue
+            # one change of position in one document is one alert: its headline and its body
+            # departing from the same earlier statements tell the same news twice
+            same = (record.document.id, shift.kind, tuple(sorted(e.id for e in shift.evidence)))
+            if same in told:
+                continue
+            told.add(same)
             evidence = [_said(record)] + [
                 _said(everything[e.id], "before") if e.id in everything else Evidence("before", e.text, date=e.date)
                 for e in shift.evidence
