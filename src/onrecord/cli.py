@@ -137,11 +137,13 @@ def _store(db: str) -> Store:
 class _Inputs:
     """Documents from paths, counting failures and showing progress over files."""
 
-    def __init__(self, paths: list[str], date: str | None, outlet: str | None, max_mb: float) -> None:
-
+    def __init__(
+        self, paths: list[str], date: str | None, outlet: str | None, max_mb: float, lang: str | None = None
+    ) -> None:
         self.files = list(expand(paths))
         self.failures: list[InputError] = [f for f in self.files if isinstance(f, InputError)]
         self.date, self.outlet, self.max_bytes = date, outlet, limit_bytes(max_mb)
+        self.lang = _lang(lang)
 
     def documents(self, progress: Progress | None = None) -> Iterator[Document]:
         from onrecord.ingest import NOTES
@@ -149,7 +151,9 @@ class _Inputs:
         task = progress.add_task("reading", total=len(self.files)) if progress else None
         for path in self.files:
             if isinstance(path, str):
-                for result in read_paths([path], date=self.date, outlet=self.outlet, max_bytes=self.max_bytes):
+                for result in read_paths(
+                    [path], date=self.date, outlet=self.outlet, max_bytes=self.max_bytes, lang=self.lang
+                ):
                     if isinstance(result, InputError):
                         self.failures.append(result)
                         continue
@@ -159,6 +163,22 @@ class _Inputs:
                     yield result
             if progress is not None and task is not None:
                 progress.advance(task)
+
+
+LangOption = Annotated[
+    str | None,
+    typer.Option("--lang", help="Language of the documents: en | ru (default: told from each one's script)."),
+]
+
+
+def _lang(value: str | None) -> str | None:
+    """A ``--lang`` value as a language code, or exit 2 with one line."""
+    from onrecord.ingest import language_code
+
+    try:
+        return language_code(value)
+    except ValueError as exc:
+        raise fail(f"--lang: {exc}", 2) from None
 
 
 def _progress(enabled: bool) -> Progress | None:
@@ -187,12 +207,13 @@ def extract(
     doc_timeout: DocTimeout = float(SETTINGS["doc_timeout"].default),
     workers: Workers = int(SETTINGS["workers"].default),
     acts: ActsOption = "say",
+    lang: LangOption = None,
 ) -> None:
     """Print the statements found in PATHS, without a database."""
     if format not in {"jsonl", "json", "table"}:
         raise fail(f"unknown --format {format!r}; choose jsonl, json or table", 2)
     shown = parse_acts(acts)
-    inputs = _Inputs(paths, _date(date, "--date"), outlet, max_mb)
+    inputs = _Inputs(paths, _date(date, "--date"), outlet, max_mb, lang)
     collected: list[dict[str, object]] = []
     try:
         for item in process(inputs.documents(), budget=budget_seconds(doc_timeout), workers=worker_count(workers)):
@@ -238,10 +259,11 @@ def ingest(
     ] = True,
     doc_timeout: DocTimeout = float(SETTINGS["doc_timeout"].default),
     workers: Workers = int(SETTINGS["workers"].default),
+    lang: LangOption = None,
 ) -> None:
     """Read, extract and store documents (already stored ones are skipped); then link speakers across
     documents and give the new statements their topics."""
-    inputs = _Inputs(paths, _date(date, "--date"), outlet, max_mb)
+    inputs = _Inputs(paths, _date(date, "--date"), outlet, max_mb, lang)
     store = _store(db)
     left_over = store.pending()
     added = skipped = found = 0
@@ -396,6 +418,7 @@ def statements(
     format: Annotated[str, typer.Option("--format", "-f", help="table | jsonl")] = "table",
     limit: Annotated[int | None, typer.Option(help="At most this many statements.")] = None,
     acts: ActsOption = "say",
+    lang: Annotated[str | None, typer.Option("--lang", help="Only documents in this language: en | ru.")] = None,
 ) -> None:
     """List stored statements, filtered."""
     if kind and kind not in KINDS:
@@ -407,6 +430,7 @@ def statements(
         search=search,
         kind=kind,
         outlet=outlet,
+        lang=_lang(lang),
         acts=parse_acts(acts),
         limit=limit,
     )
@@ -442,15 +466,19 @@ def documents(db: DbOption = DEFAULT_DB) -> None:
     """List stored documents."""
     store = _store(db)
     table = Table(title_justify="left")
-    for column in ("id", "date", "outlet", "format", "statements", "title / source"):
+    for column in ("id", "date", "outlet", "format", "lang", "statements", "title / source"):
         table.add_column(column)
     for d in store.documents():
-        table.add_row(
-            *(
-                Text(str(c))
-                for c in (d.id, d.date or "", d.outlet or "", d.format, d.statements, _shorten(d.title or d.source, 70))
-            )
+        cells = (
+            d.id,
+            d.date or "",
+            d.outlet or "",
+            d.format,
+            d.lang or "",
+            d.statements,
+            _shorten(d.title or d.source, 70),
         )
+        table.add_row(*(Text(str(c)) for c in cells))
     out.print(table)
 
 

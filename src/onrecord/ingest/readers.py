@@ -23,6 +23,7 @@ from onrecord import safe_yaml
 from onrecord.errors import InputError
 from onrecord.ingest.decode import bom_codec, decode, html_charset, is_blank
 from onrecord.ingest.filenames import parse_name
+from onrecord.ingest.language import language_code
 from onrecord.ingest.transcript import find_turns
 from onrecord.model import Document
 
@@ -158,6 +159,14 @@ def _with_turns(doc: Document) -> Document:
     return replace(doc, turns=turns, format="transcript" if doc.format == "text" else doc.format)
 
 
+def _stated_language(path: str, value: str | None) -> str | None:
+    """The language front matter names (``lang: ru``), checked; None when it names none."""
+    try:
+        return language_code(value)
+    except ValueError as exc:
+        raise InputError(path, f"front matter: {exc}") from None
+
+
 def _first_line_title(text: str) -> str | None:
     for line in text.splitlines():
         line = line.strip().lstrip("#").strip()
@@ -215,6 +224,7 @@ def read_text(data: bytes, path: str, given: Given, *, markdown: bool = False) -
         url=fields.get("url"),
         genre=fields.get("genre") or name.genre,
         key=str(meta["id"]) if meta.get("id") is not None else None,
+        lang=_stated_language(path, fields.get("lang") or fields.get("language")),
         meta={
             **({"participants": people} if (people := _people(meta.get("participants")) or name.participants) else {}),
             **_notes(note),

@@ -48,6 +48,7 @@ _DOC_INFO = [
     documents.c.genre,
     documents.c.key,
     documents.c.content_hash,
+    documents.c.lang,
 ]
 
 
@@ -64,6 +65,7 @@ class Query:
     kind: str | None = None
     document_id: int | None = None
     outlet: str | None = None
+    lang: str | None = None  # the document's language: "en", "ru"
     # what the cues report (``say``, ``think``, …); None: every act. The writer's own voice (kind
     # ``author``) is kept whatever its act, as ``model.visible`` says.
     acts: tuple[str, ...] | None = None
@@ -305,6 +307,7 @@ class Store:
             url=row["url"],
             genre=row["genre"],
             key=row["key"],
+            lang=row["lang"],
             # a transcript's turns are its turn statements: label, content and who the label names
             turns=tuple(
                 Turn(s.speaker_mention or "", s.speaker_span, s.content_span, s.speaker)
@@ -355,6 +358,8 @@ class Store:
             conditions.append(statements.c.document_id == query.document_id)
         if query.outlet:
             conditions.append(documents.c.outlet.ilike(f"%{query.outlet}%"))
+        if query.lang:
+            conditions.append(documents.c.lang == query.lang)
         if query.search:
             match = _fts_query(query.search)
             if not match:

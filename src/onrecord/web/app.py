@@ -107,6 +107,16 @@ def _acts(value: str) -> tuple[str, ...] | None:
         raise RequestValidationError([{"loc": ("query", "acts"), "msg": str(exc), "type": "value_error"}]) from None
 
 
+def _language(value: str | None) -> str | None:
+    """The ``lang`` parameter as a language code; an unknown one is a 422 like any bad parameter."""
+    from onrecord.ingest.language import language_code
+
+    try:
+        return language_code(value)
+    except ValueError as exc:
+        raise RequestValidationError([{"loc": ("query", "lang"), "msg": str(exc), "type": "value_error"}]) from None
+
+
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "Not found"}}
 
 
@@ -448,11 +458,12 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
         acts: Acts = "say",
+        lang: Annotated[str | None, Query(max_length=8, description="Document language: en | ru")] = None,
     ) -> Response:
         """Statements with their document's metadata, speaker identity and topics."""
         query = StatementQuery(
             search=q, speaker=speaker, topic=topic, kind=kind, outlet=outlet, since=since, until=until,
-            acts=_acts(acts), limit=limit, offset=offset,
+            acts=_acts(acts), limit=limit, offset=offset, lang=_language(lang),
         )  # fmt: skip
         return await cached_json(
             ("api statements", query), lambda: [r.to_dict() for r in store.statements(query)], gate=light
@@ -555,7 +566,7 @@ def _speaker(store: Store, name: str):  # type: ignore[no-untyped-def]
 def _document_dict(d) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     return {
         "id": d.id, "source": d.source, "title": d.title, "date": d.date, "outlet": d.outlet, "author": d.author,
-        "url": d.url, "genre": d.genre, "statements": d.statements,
+        "url": d.url, "genre": d.genre, "lang": d.lang, "statements": d.statements,
     }  # fmt: skip
 
 
