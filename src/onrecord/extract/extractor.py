@@ -214,6 +214,20 @@ class Extractor:
         *,
         budget: float | None = None,
     ) -> Iterator[tuple[Extraction | ExtractionError, Deadline]]:
+        """Extractions for ``documents``, in order: Russian ones by ``russian.RussianExtractor``
+        (issue 15), the others by :meth:`_pipe_spacy`."""
+        from onrecord.extract.russian import by_language  # issue 15: dispatch by Document.lang
+
+        yield from by_language(documents, lambda run: self._pipe_spacy(run, window, window_chars, budget=budget), budget)
+
+    def _pipe_spacy(
+        self,
+        documents: Iterable[Document],
+        window: int = 32,
+        window_chars: int = 200_000,
+        *,
+        budget: float | None = None,
+    ) -> Iterator[tuple[Extraction | ExtractionError, Deadline]]:
         """Extractions for ``documents``, in order, each with its document's running deadline.
 
         Up to ``window`` documents (and about ``window_chars`` characters) at a time are read;

@@ -1,6 +1,7 @@
 """Quotation marks -> quoted spans, on the raw text and before any parsing.
 
-Handles curly (“ ”), straight (") and doubled-apostrophe ('') marks, guillemets, and quotes
+Handles curly (“ ”), straight (") and doubled-apostrophe ('') marks, guillemets («ёлочки», with
+„лапки“ or other marks inside them read as part of the quotation), German and Russian „…“, and quotes
 running over several paragraphs (no closing mark at a paragraph's end, an opening mark at
 the next one's start). An opening mark that is never closed is dropped, so unbalanced input
 yields no span.
@@ -56,6 +57,12 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[Span]
             pos += 1
             continue
         kind, width = mark
+        if open_at is not None and text[open_at] == "«" and ch in "„“”\"":
+            # «… „…“ …»: quotation marks inside guillemets are a quotation within the quotation
+            pos += width
+            continue
+        if open_at is not None and text[open_at] == "„" and ch == "“":
+            kind = "close"  # „лапки“: the low opening mark closes with the high one
         if open_at is None:
             if kind != "close":
                 open_at = pos
