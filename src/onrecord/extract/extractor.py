@@ -218,7 +218,9 @@ class Extractor:
         (issue 15), the others by :meth:`_pipe_spacy`."""
         from onrecord.extract.russian import by_language  # issue 15: dispatch by Document.lang
 
-        yield from by_language(documents, lambda run: self._pipe_spacy(run, window, window_chars, budget=budget), budget)
+        yield from by_language(
+            documents, lambda run: self._pipe_spacy(run, window, window_chars, budget=budget), budget
+        )
 
     def _pipe_spacy(
         self,

@@ -57,7 +57,7 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[Span]
             pos += 1
             continue
         kind, width = mark
-        if open_at is not None and text[open_at] == "«" and ch in "„“”\"":
+        if open_at is not None and text[open_at] == "«" and ch in '„“”"':
             # «… „…“ …»: quotation marks inside guillemets are a quotation within the quotation
             pos += width
             continue

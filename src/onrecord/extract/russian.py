@@ -273,7 +273,9 @@ class _Rules:
     def _source_span(self, sentence: _Sentence, subject: _Token) -> Span | None:
         return sentence.span(sentence.subtree(subject.i, _NOT_IN_SOURCE), self.text)
 
-    def _candidate(self, verb: _Token, source: Span | None, content: Span, rule: str, subject: _Token | None) -> Candidate:
+    def _candidate(
+        self, verb: _Token, source: Span | None, content: Span, rule: str, subject: _Token | None
+    ) -> Candidate:
         first = subject is not None and subject.lemma in self.cues.first_person
         return Candidate(
             cue=Span(verb.start, verb.end),
@@ -339,9 +341,7 @@ class _Rules:
     def _is_complement(self, sentence: _Sentence, i: int) -> bool:
         """An instrumental noun after a naming verb is its complement ("назвал это ошибкой")."""
         token = sentence.tokens[i]
-        return token.feats.get("Case") == "Ins" and not any(
-            sentence.tokens[c].rel == "case" for c in token.children
-        )
+        return token.feats.get("Case") == "Ins" and not any(sentence.tokens[c].rel == "case" for c in token.children)
 
     def _adjacent_quote(self, frame: Span) -> Span | None:
         """A quotation that ends right before the frame («…», — сказал он) or opens right after it

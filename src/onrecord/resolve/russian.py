@@ -114,7 +114,7 @@ class RussianResolver:
     def _recent(self, at: int, wanted: str | None, spoke: list[tuple[int, str]]) -> str | None:
         """The most recent speaker, else person named, before ``at`` whose gender fits."""
         for pool in (spoke, self.persons_at):
-            for start, name in reversed(pool[: bisect.bisect_left(pool, (at, ""))]):
+            for _start, name in reversed(pool[: bisect.bisect_left(pool, (at, ""))]):
                 if wanted is None or gender(name) in (None, wanted):
                     return name
         return None
