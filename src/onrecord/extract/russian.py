@@ -48,7 +48,7 @@ _SUBJECTS = {"nsubj", "nsubj:pass"}
 _NOT_IN_SOURCE = {"acl:relcl", "acl", "parataxis", "punct", "conj", "cc"}
 # what may stand between a quotation and its frame: «…», — сказал он / «…» — сказал он
 _GAP_BEFORE_FRAME = re.compile(r"[\s,]*[—–-]+\s*|,\s*")
-_GAP_AFTER_FRAME = re.compile(r"\s*:\s*")
+_GAP_AFTER_FRAME = re.compile(r"[^.!?«»\"„“\n]{0,60}?:\s*")  # заявил журналистам: «…»
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,9 @@ class RussianCues:
     topic_prepositions: frozenset[str]
     according_nouns: dict[str, str]
     first_person: frozenset[str]
+    object_prepositions: dict[str, frozenset[str]]
+    infinitive_verbs: frozenset[str]
+    empty_contents: frozenset[str]
     lexicon: Lexicon
 
 
@@ -105,6 +108,9 @@ def cues_ru() -> RussianCues:
         topic_prepositions=words["topic_prepositions"],
         according_nouns={str(k): str(v) for k, v in raw["according_nouns"].items()},
         first_person=words["first_person"],
+        object_prepositions={str(k): frozenset(str(p) for p in v) for k, v in raw["object_prepositions"].items()},
+        infinitive_verbs=words["infinitive_verbs"],
+        empty_contents=words["empty_contents"],
         lexicon=lexicon,
     )
 
@@ -266,16 +272,37 @@ class _Rules:
         if not subjects and verb.rel == "conj" and verb.head >= 0:  # "Лавров заявил …, а затем добавил …"
             head = sentence.tokens[verb.head]
             subjects = [sentence.tokens[c] for c in head.children if sentence.tokens[c].rel in _SUBJECTS]
+        if not subjects and verb.feats.get("Number") == "Plur":
+            # "в Кремле заявили, что …", "в Вашингтоне говорят …": the place (or body) speaks
+            subjects = [sentence.tokens[c] for c in verb.children if self._speaking_place(sentence, c)]
         if not subjects:
             return None
         return min(subjects, key=lambda s: abs(s.i - verb.i))
 
+    @staticmethod
+    def _speaking_place(sentence: _Sentence, i: int) -> bool:
+        """``в Кремле``, ``в МИД Руритании`` before an impersonal plural verb: an obl named ``в`` X."""
+        token = sentence.tokens[i]
+        cases = {sentence.tokens[c].lemma for c in token.children if sentence.tokens[c].rel == "case"}
+        return (
+            token.rel == "obl"
+            and i < token.head
+            and cases <= {"в", "во"}
+            and bool(cases)
+            and (token.pos == "PROPN" or any(sentence.tokens[c].pos == "PROPN" for c in sentence.subtree(i)))
+        )
+
     def _source_span(self, sentence: _Sentence, subject: _Token) -> Span | None:
-        return sentence.span(sentence.subtree(subject.i, _NOT_IN_SOURCE), self.text)
+        ids = sentence.subtree(subject.i, _NOT_IN_SOURCE)
+        if subject.rel == "obl":  # "в Кремле": the place without its preposition
+            ids = [i for i in ids if not (sentence.tokens[i].rel == "case" and sentence.tokens[i].head == subject.i)]
+        return sentence.span(ids, self.text)
 
     def _candidate(
         self, verb: _Token, source: Span | None, content: Span, rule: str, subject: _Token | None
-    ) -> Candidate:
+    ) -> Candidate | None:
+        if content.of(self.text).strip().lower() in self.cues.empty_contents:
+            return None  # "сказала об этом": the words are elsewhere
         first = subject is not None and subject.lemma in self.cues.first_person
         return Candidate(
             cue=Span(verb.start, verb.end),
@@ -288,55 +315,75 @@ class _Rules:
         )
 
     def _verb(self, sentence: _Sentence, verb: _Token) -> Iterator[Candidate]:
+        found = self._verb_candidate(sentence, verb)
+        if found is not None:
+            yield found
+
+    def _children(self, sentence: _Sentence, verb: _Token, *rels: str) -> list[_Token]:
+        return [sentence.tokens[c] for c in verb.children if sentence.tokens[c].rel in rels]
+
+    def _verb_candidate(self, sentence: _Sentence, verb: _Token) -> Candidate | None:
         subject = self._source(sentence, verb)
         if subject is None:
-            return
+            return None
         source = self._source_span(sentence, subject)
         if source is None:
-            return
-        marks = {sentence.tokens[c].lemma for c in verb.children if sentence.tokens[c].rel == "mark"}
+            return None
+        marks = {t.lemma for t in self._children(sentence, verb, "mark")}
         if "как" in marks:  # "как заявил Лавров, …": the rest of the clause is what he said
             content = self._rest_of_clause(sentence, verb)
-            if content is not None:
-                yield self._candidate(verb, source, content, "clause", subject)
-            return
+            return self._candidate(verb, source, content, "clause", subject) if content else None
         frame = Span(min(verb.start, source.start), max(verb.end, source.end))
         quote = self._adjacent_quote(frame)
         if quote is not None:
-            yield self._candidate(verb, source, quote, "quote", subject)
-            return
-        clause = [sentence.tokens[c] for c in verb.children if sentence.tokens[c].rel == "ccomp"]
+            return self._candidate(verb, source, quote, "quote", subject)
+        clause = [t for t in self._children(sentence, verb, "ccomp") if t.i > verb.i]
+        if not clause and verb.rel == "ccomp" and verb.head >= 0:
+            # "сказала, что Макаров уверял её, что …": the parser hangs the second clause on the first verb
+            head = sentence.tokens[verb.head]
+            clause = [t for t in self._children(sentence, head, "ccomp") if t.i > verb.i]
         if clause:
-            content = sentence.span(sentence.subtree(clause[0].i), self.text)
+            # every clause after the verb: "сказала, что Макаров уверял её, что …" is hung on "сказала" twice
+            content = sentence.span([i for t in clause for i in sentence.subtree(t.i)], self.text)
             if content is not None and not content.overlaps(frame):
-                yield self._candidate(verb, source, content, "clause", subject)
-                return
+                return self._candidate(verb, source, content, "clause", subject)
+        after = [sentence.tokens[c] for c in verb.children if c > verb.i]
         if verb.lemma in self.cues.naming_verbs:  # "назвал переговоры ошибкой": object and complement
-            parts = [c for c in verb.children if sentence.tokens[c].rel in {"obj", "xcomp", "obl"} and c > verb.i]
-            parts = [c for c in parts if sentence.tokens[c].rel != "obl" or self._is_complement(sentence, c)]
+            parts = [
+                t
+                for t in after
+                if t.rel in {"obj", "xcomp"}
+                or (t.rel == "obl" and (self._is_complement(sentence, t.i) or self._preposition(sentence, t) == "как"))
+            ]
             if parts:
-                ids = [i for c in parts for i in sentence.subtree(c)]
-                content = sentence.span(ids, self.text)
+                content = sentence.span([i for t in parts for i in sentence.subtree(t.i)], self.text)
                 if content is not None:
-                    yield self._candidate(verb, source, content, "object", subject)
-                    return
-        if verb.lemma in self.cues.object_content_verbs:
-            objects = [c for c in verb.children if sentence.tokens[c].rel == "obj"]
-            if objects:
-                content = sentence.span(sentence.subtree(objects[0]), self.text)
+                    return self._candidate(verb, source, content, "object", subject)
+        if verb.lemma in self.cues.infinitive_verbs:  # "пообещал отвести войска"
+            infinitive = [t for t in after if t.rel == "xcomp" and t.feats.get("VerbForm") == "Inf"]
+            if infinitive:
+                content = sentence.span(sentence.subtree(infinitive[0].i), self.text)
+                if content is not None:  # a report of speech, kept inside another report like a clause
+                    return self._candidate(verb, source, content, "clause", subject)
+        prepositions = self.cues.object_prepositions.get(verb.lemma, frozenset())
+        objects = [t for t in after if t.rel == "obj"] if verb.lemma in self.cues.object_content_verbs else []
+        objects += [t for t in after if t.rel == "obl" and self._preposition(sentence, t) in prepositions]
+        if objects:
+            content = sentence.span([i for t in objects for i in sentence.subtree(t.i)], self.text)
+            if content is not None:  # "пожаловался на падение цен" says as much as a clause would
+                rule = "object" if any(t.rel == "obj" for t in objects) else "clause"
+                return self._candidate(verb, source, content, rule, subject)
+        for child in after:  # "заявил о готовности …": the topic is what was said
+            if child.rel == "obl" and self._preposition(sentence, child) in self.cues.topic_prepositions:
+                content = sentence.span(sentence.subtree(child.i), self.text)
                 if content is not None:
-                    yield self._candidate(verb, source, content, "object", subject)
-                    return
-        # "заявил о готовности …": the topic is what was said
-        for c in verb.children:
-            child = sentence.tokens[c]
-            if child.rel == "obl" and c > verb.i:
-                cases = {sentence.tokens[g].lemma for g in child.children if sentence.tokens[g].rel == "case"}
-                if cases & self.cues.topic_prepositions:
-                    content = sentence.span(sentence.subtree(c), self.text)
-                    if content is not None:
-                        yield self._candidate(verb, source, content, "object", subject)
-                        return
+                    return self._candidate(verb, source, content, "object", subject)
+        return None
+
+    @staticmethod
+    def _preposition(sentence: _Sentence, token: _Token) -> str | None:
+        cases = [sentence.tokens[c] for c in token.children if sentence.tokens[c].rel == "case"]
+        return min(cases, key=lambda c: c.i).lemma if cases else None
 
     def _is_complement(self, sentence: _Sentence, i: int) -> bool:
         """An instrumental noun after a naming verb is its complement ("назвал это ошибкой")."""

@@ -6,6 +6,7 @@ the plain data the extractor hands on: each named entity carries its nominative 
 morphology is needed here. Rules, in reading order:
 
 1. a turn's speaker is its label, at its fullest in the document (``С.В.Лавров`` -> ``Сергей Лавров``);
+   an answer (``Ответ:``) is by the person the heading above the turns names;
 2. ``я``/``мы`` inside a turn or a quotation is its speaker; ``вы`` in a turn is the other party;
 3. a mention holding a person's name is that name at its fullest (the longest name in the
    document with the same surname); an organisation or place speaks under its nominative name;
@@ -23,6 +24,7 @@ from dataclasses import replace
 
 from onrecord.model import Document, Entity, Extraction, Span, Statement
 
+ANSWER_LABELS = {"Ответ", "A", "Answer"}
 FIRST_PERSON = {"я", "мы", "меня", "нас", "мне", "нам"}
 SECOND_PERSON = {"вы", "ты", "вас", "вам"}
 THIRD_PERSON = {"он": "m", "она": "f", "его": "m", "её": "f", "ее": "f"}
@@ -63,6 +65,11 @@ class RussianResolver:
             known = self.fullest_by_surname.get(key)
             if known is None or len(name.split()) > len(known.split()):
                 self.fullest_by_surname[key] = name
+        # "Интервью министра … Анны Беловой" above the turns: who the answers (``Ответ:``) are by
+        first_turn = min((t.label_span.start for t in document.turns), default=0)
+        header = [e for e in self.entities if e.label == "PERSON" and e.span.end <= first_turn]
+        named = max(header, key=lambda e: len(self._normal(e).split()), default=None)  # a full name over a stray word
+        self.interviewee = self.fullest(self._normal(named)) if named else None
         self.persons_at = sorted(
             (e.span.start, self.fullest(self._normal(e))) for e in self.entities if e.label == "PERSON"
         )
@@ -90,9 +97,13 @@ class RussianResolver:
         others = [e for e in inside if e.label in {"ORG", "GPE"}]
         if others:
             entity = others[0]
-            # the whole mention when it is the organisation ("МИД России"), else the entity alone
-            whole = span.of(self.text).strip()
-            return whole if entity.span.start == span.start and len(whole) <= len(entity.text) + 12 else entity.normal
+            normal = self._normal(entity)
+            # "Национального банка Руритании" -> "Национальный банк Руритании": the entity in the
+            # nominative, and what follows it in the mention as written (its dependents keep their case)
+            rest = self.text[entity.span.end : span.end].rstrip()
+            if entity.span.start == span.start and len(rest) <= 20:
+                return normal + rest
+            return normal
         return None
 
     def _descriptor(self, span: Span) -> str | None:
@@ -146,7 +157,9 @@ class RussianResolver:
         turns: list[Statement],
     ) -> str | None:
         if s.kind == "turn":
-            return self.fullest(s.speaker) if s.speaker else None
+            if s.speaker:
+                return self.fullest(s.speaker)
+            return self.interviewee if (s.speaker_mention or "") in ANSWER_LABELS else None
         parent = by_index.get(s.nested_in) if s.nested_in is not None else None
         if s.speaker_span is None:
             if s.kind == "implicit":
