@@ -10,6 +10,7 @@ yields no span.
 from __future__ import annotations
 
 import bisect
+import re
 
 from onrecord.model import Span
 
@@ -73,7 +74,26 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[Span]
         else:  # a new opening mark: the previous one was never closed
             open_at = pos
         pos += width
-    return spans
+    return _split_inner_frames(text, spans)
+
+
+# «Мы готовы, — сказал Соколов, — но не на любых условиях»: a frame between dashes inside guillemets
+# splits the quotation in two, as "A," he said, "B." does in English (issue 15)
+_INNER_FRAME = re.compile(r"(?<=[,.!?…])[ \t]+[—–][ \t]+[^«»—–\n]{1,80}?[,.:][ \t]+(?=[—–][ \t])")
+
+
+def _split_inner_frames(text: str, spans: list[Span]) -> list[Span]:
+    out = []
+    for span in spans:
+        if text[span.start] != "«":
+            out.append(span)
+            continue
+        start = span.start
+        for frame in _INNER_FRAME.finditer(text, span.start + 1, span.end - 1):
+            out.append(Span(start, frame.start()))
+            start = frame.end()
+        out.append(Span(start, span.end))
+    return out
 
 
 def inner(span: Span, text: str) -> Span:

@@ -158,11 +158,12 @@ class _Sentence:
 
     def subtree(self, i: int, skip: frozenset[str] | set[str] = frozenset()) -> list[int]:
         """Indices of token ``i`` and its descendants, not descending into children of a skipped relation."""
-        found, todo = [], [i]
-        while todo:
+        found, todo = {i}, [i]
+        while todo:  # the parser may leave a cycle: each token is visited once
             j = todo.pop()
-            found.append(j)
-            todo += [c for c in self.tokens[j].children if self.tokens[c].rel not in skip]
+            fresh = [c for c in self.tokens[j].children if c not in found and self.tokens[c].rel not in skip]
+            found.update(fresh)
+            todo += fresh
         return sorted(found)
 
     def span(self, indices: Iterable[int], text: str) -> Span | None:
@@ -226,22 +227,34 @@ def _parse(text: str, offset: int) -> tuple[list[_Sentence], list[Entity], list[
         except Exception:  # noqa: BLE001 - a name natasha cannot inflect keeps its written form
             normal = span.text
         entities.append(Entity(span.text, Span(span.start + offset, span.stop + offset), label, normal=normal))
-    aliases = [link for sentence in sentences for link in _appositions(sentence)]
+    persons = [e.span for e in entities if e.label == "PERSON"]
+    aliases = [link for sentence in sentences for link in _appositions(sentence, persons)]
     return sentences, entities, aliases
 
 
-def _appositions(sentence: _Sentence) -> Iterator[tuple[Span, Span]]:
-    """Descriptor -> name links: ``министр иностранных дел России Сергей Лавров``, ``Лавров, глава МИД``."""
+def _appositions(sentence: _Sentence, persons: list[Span]) -> Iterator[tuple[Span, Span]]:
+    """Descriptor -> name links: ``министр иностранных дел России Сергей Лавров``, ``Лавров, глава МИД``.
+    Of an appositive pair in one case, the side a person's name covers is the name; the other, the
+    descriptor (a capitalised first word is often tagged a proper noun, so the tag cannot tell)."""
+
+    def named(token: _Token) -> bool:
+        return any(p.start <= token.start and token.end <= p.end for p in persons)
+
     for t in sentence.tokens:
         if t.rel != "appos" or t.head < 0:
             continue
         head = sentence.tokens[t.head]
-        name, descriptor = (t, head) if t.pos == "PROPN" and head.pos != "PROPN" else (head, t)
-        if name.pos != "PROPN" or descriptor.pos == "PROPN":
+        if named(t) == named(head):
+            continue
+        name, descriptor = (t, head) if named(t) else (head, t)
+        cases = {name.feats.get("Case"), descriptor.feats.get("Case")}
+        if len(cases - {None}) > 1:  # "представитель министерства Руритании": a genitive is no apposition
             continue
         name_ids = [i for i in sentence.subtree(name.i, {"punct", "appos", "acl", "acl:relcl"}) if i >= name.i]
-        desc_ids = sentence.subtree(descriptor.i, {"punct", "acl:relcl", "parataxis"})
-        desc_ids = [i for i in desc_ids if i not in set(sentence.subtree(name.i))]
+        inside_name = set(sentence.subtree(name.i))
+        desc_ids = [
+            i for i in sentence.subtree(descriptor.i, {"punct", "acl:relcl", "parataxis"}) if i not in inside_name
+        ]
         if not name_ids or not desc_ids:
             continue
         yield (
@@ -337,6 +350,15 @@ class _Rules:
         quote = self._adjacent_quote(frame)
         if quote is not None:
             return self._candidate(verb, source, quote, "quote", subject)
+        if (
+            subject.i > verb.i > 1
+            and sentence.tokens[verb.i - 1].text == ","
+            and not self._children(sentence, verb, "ccomp")
+        ):
+            # "Нордмарк готов вернуться к переговорам, сообщил МИД": the words before the inverted frame
+            content = sentence.span(range(verb.i - 1), self.text)
+            if content is not None:
+                return self._candidate(verb, source, content, "clause", subject)
         clause = [t for t in self._children(sentence, verb, "ccomp") if t.i > verb.i]
         if not clause and verb.rel == "ccomp" and verb.head >= 0:
             # "сказала, что Макаров уверял её, что …": the parser hangs the second clause on the first verb

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -56,7 +57,7 @@ class RussianResolver:
         self.document, self.extraction = document, extraction
         self.text = document.text
         self.check = check or (lambda: None)
-        self.entities = sorted(extraction.entities, key=lambda e: e.span.start)
+        self.entities = _voted(sorted(extraction.entities, key=lambda e: e.span.start))
         self.starts = [e.span.start for e in self.entities]
         persons = [self._normal(e) for e in self.entities if e.label == "PERSON"]
         self.fullest_by_surname: dict[str, str] = {}
@@ -91,7 +92,15 @@ class RussianResolver:
         """The name a mention holds: its last person (the name a title stands before), else its
         first organisation or place, nominative."""
         inside = self._inside(span)
-        persons = [e for e in inside if e.label == "PERSON"]
+        start = span.start + len(span.of(self.text)) - len(span.of(self.text).lstrip())
+        # a person named at the mention's start, or the name a title stands before (an appositive link);
+        # not one in a dependent phrase ("представитель министерства Руритании" is nobody named)
+        persons = [
+            e
+            for e in inside
+            if e.label == "PERSON"
+            and (e.span.start == start or any(name.overlaps(e.span) for _, name in self.extraction.aliases))
+        ]
         if persons:
             return self.fullest(self._normal(persons[-1]))
         others = [e for e in inside if e.label in {"ORG", "GPE"}]
@@ -103,7 +112,7 @@ class RussianResolver:
             rest = self.text[entity.span.end : span.end].rstrip()
             if entity.span.start == span.start and len(rest) <= 20:
                 return normal + rest
-            return normal
+            # "Представитель министерства обороны Руритании": someone unnamed of a place speaks, not the place
         return None
 
     def _descriptor(self, span: Span) -> str | None:
@@ -179,6 +188,22 @@ class RussianResolver:
         if mention in THIRD_PERSON:
             return self._recent(s.speaker_span.start, THIRD_PERSON[mention], spoke)
         return self._named(s.speaker_span) or self._descriptor(s.speaker_span)
+
+
+def _voted(entities: list[Entity]) -> list[Entity]:
+    """One-word entities typed by the vote of all their mentions (by the start of the word, so case
+    endings agree): the recogniser sometimes reads a place in the genitive (``Руритании``) as a person."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for e in entities:
+        if len(e.text.split()) == 1:
+            votes[e.text.lower()[:_STEM]][e.label] += 1
+    out = []
+    for e in entities:
+        tally = votes.get(e.text.lower()[:_STEM]) if len(e.text.split()) == 1 else None
+        if tally and e.label == "PERSON" and tally["GPE"] + tally["ORG"] > tally["PERSON"]:
+            e = replace(e, label="GPE")
+        out.append(e)
+    return out
 
 
 def _other_party(turn: Statement, turns: list[Statement], done: dict[int, Statement]) -> str | None:
