@@ -225,7 +225,7 @@ def read_gold_yaml(path: Path) -> Iterator[GoldDocument]:
                 gold.append(GoldStatement(content, mention, cue, s.get("speaker"), s.get("kind"), act=act))
         except (KeyError, ValueError) as exc:
             raise EvaluationError(f"{path}: record {name!r}: {exc}") from exc
-        meta = {k: v for k, v in record.items() if k in {"author", "date", "title", "outlet"}}
+        meta = {k: v for k, v in record.items() if k in {"author", "date", "title", "outlet", "lang"}}
         yield GoldDocument(name, text, tuple(gold), meta)
 
 
@@ -253,7 +253,7 @@ def read_gold_jsonl(path: Path) -> Iterator[GoldDocument]:
                 )
                 for s in record["statements"]
             )
-            meta = {k: v for k, v in record.items() if k in {"author", "date", "title", "outlet"}}
+            meta = {k: v for k, v in record.items() if k in {"author", "date", "title", "outlet", "lang"}}
             yield GoldDocument(str(record.get("id", number)), record["text"], statements, meta)
         except (KeyError, TypeError, ValueError) as exc:
             raise EvaluationError(f"{path}:{number}: not a gold record ({exc.__class__.__name__}: {exc})") from exc

@@ -217,15 +217,27 @@ def _parse(text: str, offset: int) -> tuple[list[_Sentence], list[Entity], list[
         if tokens:
             sentences.append(_Sentence(tokens, tokens[0].start, tokens[-1].end))
     entities = []
+    cases = {(t.start, t.stop): (t.feats or {}).get("Case") for t in doc.tokens}
+    # a subject is nominative whatever the tagger says (it reads "Миронова" as "Миронов"'s genitive)
+    by_id = {t.id: t for t in doc.tokens}
+    for t in doc.tokens:
+        head = by_id.get(t.head_id)
+        if t.rel in {"nsubj", "nsubj:pass"} or (
+            t.rel in {"flat:name", "appos"} and head is not None and head.rel in {"nsubj", "nsubj:pass"}
+        ):
+            cases[(t.start, t.stop)] = "Nom"
     for span in doc.spans:
         label = _NER_LABELS.get(span.type)
         if label is None:
             continue
-        try:
-            span.normalize(nat.vocab)
-            normal = span.normal or span.text
-        except Exception:  # noqa: BLE001 - a name natasha cannot inflect keeps its written form
-            normal = span.text
+        if all(cases.get((t.start, t.stop)) == "Nom" for t in span.tokens):
+            normal = span.text  # the tagger read it in context as nominative: "Миронова сказала" is no genitive
+        else:
+            try:
+                span.normalize(nat.vocab)
+                normal = span.normal or span.text
+            except Exception:  # noqa: BLE001 - a name natasha cannot inflect keeps its written form
+                normal = span.text
         entities.append(Entity(span.text, Span(span.start + offset, span.stop + offset), label, normal=normal))
     persons = [e.span for e in entities if e.label == "PERSON"]
     aliases = [link for sentence in sentences for link in _appositions(sentence, persons)]
