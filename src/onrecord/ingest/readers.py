@@ -30,7 +30,7 @@ from onrecord.model import Document
 Result = Document | InputError
 
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-_META_FIELDS = ("title", "outlet", "author", "url", "genre")
+_META_FIELDS = ("title", "outlet", "author", "url", "genre", "lang", "language")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?", re.DOTALL)
 _LONGEST_FREE_DATE = 64  # "Wednesday, 4 March 2026, 10:15 a.m. Eastern" fits; dateparser's cost grows with length
 _FIX_DATE = "correct it, or give the date with --date"
@@ -160,11 +160,11 @@ def _with_turns(doc: Document) -> Document:
 
 
 def _stated_language(path: str, value: str | None) -> str | None:
-    """The language front matter names (``lang: ru``), checked; None when it names none."""
+    """The language front matter or a JSONL record names (``lang: ru``), checked; None when it names none."""
     try:
         return language_code(value)
     except ValueError as exc:
-        raise InputError(path, f"front matter: {exc}") from None
+        raise InputError(path, f"lang: {exc}") from None
 
 
 def _first_line_title(text: str) -> str | None:
@@ -289,6 +289,14 @@ def read_jsonl(data: bytes, path: str, given: Given) -> Iterator[Result]:
             yield exc
             continue
         extra = {k: v for k, v in record.items() if k not in {"text", "id", "date", *_META_FIELDS}}
+        fields = _clean_meta(record)
+        stated = fields.pop("lang", None) or fields.pop("language", None)
+        fields.pop("language", None)
+        try:
+            lang = _stated_language(where, stated)
+        except InputError as exc:
+            yield exc
+            continue
         doc = Document(
             text=record["text"],
             source=f"{path}#{number}",
@@ -296,7 +304,8 @@ def read_jsonl(data: bytes, path: str, given: Given) -> Iterator[Result]:
             key=str(record["id"]) if record.get("id") is not None else None,
             date=when,
             meta={**extra, **_notes(note)},
-            **_clean_meta(record),  # type: ignore[arg-type]
+            lang=lang,
+            **fields,  # type: ignore[arg-type]
         )
         yield _with_turns(doc)
 
