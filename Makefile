@@ -54,9 +54,11 @@ bench: install
 	$(BIN)/python benchmarks/bench_trace.py --corpus $(SHARED)/trump-campaign/text
 	$(BIN)/python benchmarks/bench_shapes.py --shared $(SHARED)
 	$(BIN)/python benchmarks/bench_web.py --corpus $(SHARED)/trump-campaign/text
+	$(BIN)/python benchmarks/bench_russian.py
 
 eval: install
 	$(BIN)/onrecord eval gold tests/gold/statements.yaml
+	$(BIN)/onrecord eval gold tests/gold/ru_statements.yaml
 	$(BIN)/onrecord eval topics tests/analyse/data/topics.yaml
 	$(BIN)/onrecord eval shifts tests/analyse/data/shifts.yaml
 	@if [ -d $(SHARED)/trump-campaign/text ]; then $(BIN)/onrecord eval trace tests/analyse/data/trace.yaml --corpus $(SHARED)/trump-campaign/text; fi

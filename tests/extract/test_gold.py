@@ -36,6 +36,12 @@ FLOORS: dict[str, tuple[str, dict[str, float]]] = {
         "d58201054f9023be",
         {"statements": 80, "f1": 0.97, "speaker": 0.95, "name": 0.95, "kind": 0.97},
     ),
+    # issue 15, Russian, held out: written and annotated before the extractor ran on it, rules not tuned
+    # to it afterwards (measured P 1.00, R 0.923, F1 0.960, speaker 1.00, name 0.905, kind 1.00)
+    "ru_heldout.yaml": (
+        "8f7399b12acba68b",
+        {"statements": 26, "f1": 0.95, "speaker": 1.0, "name": 0.90, "kind": 1.0},
+    ),
 }
 
 
