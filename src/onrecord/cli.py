@@ -467,7 +467,7 @@ def documents(db: DbOption = DEFAULT_DB) -> None:
     store = _store(db)
     table = Table(title_justify="left")
     for column in ("id", "date", "outlet", "format", "lang", "statements", "title / source"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column != "title / source")  # the title wraps, not the outlet
     for d in store.documents():
         cells = (
             d.id,
