@@ -196,21 +196,9 @@ def _same_speaker(a: str, b: str) -> bool:
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _NEGATION = {
-    "not",
-    "no",
-    "never",
-    "nothing",
-    "nobody",
-    "none",
-    "neither",
-    "nor",
-    "не",
-    "нет",
-    "ни",
-    "никогда",
-    "ничего",
-    "никто",
-}
+    *("not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "cannot", "without"),
+    *("не", "нет", "ни", "никогда", "ничего", "никто", "нельзя", "без"),
+}  # fmt: skip
 
 
 def _cyrillic(text: str) -> bool:
@@ -449,6 +437,7 @@ class Tracer:
     def __init__(self, index: PrimaryIndex, embed: Embed | None = None) -> None:
         self.index = index
         self._embed = embed
+        self._passage_vectors: dict[str, np.ndarray] = {}  # multilingual, by passage text (issue 15)
 
     @property
     def embed(self) -> Embed:
@@ -526,7 +515,10 @@ class Tracer:
         embed = multilingual_embedder()
         query = embed([text], "query")[0]
         texts = [span.of(self.index.passages[n].text) for n, span in pieces]
-        similarity = embed(texts, "passage") @ query
+        # the passages' vectors are kept for the tracer's life: an article's statements share them
+        fresh = sorted({t for t in texts if t not in self._passage_vectors})
+        self._passage_vectors.update(zip(fresh, embed(fresh, "passage"), strict=True))
+        similarity = np.stack([self._passage_vectors[t] for t in texts]) @ query
         k = int(np.argmax(similarity))
         if similarity[k] < TRANSLATED:
             return best, ()
