@@ -28,3 +28,12 @@ def test_russian_statements_in_the_api_and_pages(web_db, tmp_path):
     assert page.status_code == 200 and 'lang="ru"' in page.text
     speaker = client.get("/speakers/Игорь Соколов")
     assert speaker.status_code == 200 and '<blockquote lang="ru">«Мы не отступим»</blockquote>' in speaker.text
+
+
+def test_the_api_offers_the_languages_ingest_reads():
+    from typing import get_args
+
+    from onrecord.ingest import LANGUAGES
+    from onrecord.web.app import Language
+
+    assert get_args(Language) == LANGUAGES
