@@ -73,3 +73,12 @@ def test_labelled_translation_set():
     assert tallies["translated"].recall >= 1.0
     assert tallies["translated, flagged"].recall >= 0.92
     assert tallies["unsupported"].recall >= 0.76
+
+
+def test_the_html_shows_the_russian_source_beside_the_report():
+    from onrecord.analyse.trace import to_html
+
+    tracer = Tracer(PrimaryIndex.from_documents([from_text(INTERVIEW, date="2026-03-12")]))
+    (item,) = process([from_text('Igor Sokolov said: "The inspectors can come next month."', date="2026-03-14")])
+    html = to_html(tracer.trace(item.document, item.statements))
+    assert 'class="v v-translated"' in html and '<td lang="ru">' in html and "<mark>Инспекторы" in html

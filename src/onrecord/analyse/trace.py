@@ -620,10 +620,16 @@ def trace_document(
 TRACE_CSS = (
     ".trace{border-collapse:collapse;width:100%}.trace td{vertical-align:top;border-top:1px solid #ddd;padding:.5rem}"
     ".trace .v{font-variant:small-caps;font-weight:600;white-space:nowrap}.v-verbatim{color:#1a7f37}"
-    ".v-trimmed{color:#3b6}.v-altered{color:#b35900}.v-paraphrase{color:#1b5fa6}.v-unsupported{color:#b3261e}"
+    ".v-trimmed{color:#3b6}.v-altered{color:#b35900}.v-paraphrase{color:#1b5fa6}.v-translated{color:#6a3fa0}"
+    ".v-unsupported{color:#b3261e}"
     ".trace mark{background:#fff3b0}.trace del{background:#ffd6d6}.trace ins{background:#d6f5d6;text-decoration:none}"
     ".trace small{color:#666}"
 )
+
+
+def _lang_attribute(passage: Passage | None) -> str:
+    """``lang="ru"`` for a source in Russian, so browsers and screen readers read it as Russian."""
+    return ' lang="ru"' if passage is not None and _cyrillic(passage.text) else ""
 
 
 def to_html(traces: Sequence[Trace]) -> str:
@@ -652,7 +658,7 @@ def to_html(traces: Sequence[Trace]) -> str:
             f'<tr><td class="v v-{t.verdict}">{t.verdict}<br><small>{t.score:.2f}</small></td>'
             f"<td>{e(t.speaker or '')}: {e(t.statement.content)}"
             f"{'<br><small>diff: ' + diff + '</small>' if diff else ''}{notes}"
-            f"<br><small>searched: {e(t.searched)}</small></td><td>{source}</td></tr>"
+            f"<br><small>searched: {e(t.searched)}</small></td><td{_lang_attribute(t.passage)}>{source}</td></tr>"
         )
     rows.append("</tbody></table>")
     return "\n".join(rows)
