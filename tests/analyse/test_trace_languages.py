@@ -82,3 +82,17 @@ def test_the_html_shows_the_russian_source_beside_the_report():
     (item,) = process([from_text('Igor Sokolov said: "The inspectors can come next month."', date="2026-03-14")])
     html = to_html(tracer.trace(item.document, item.statements))
     assert 'class="v v-translated"' in html and '<td lang="ru">' in html and "<mark>Инспекторы" in html
+
+
+def test_the_demo_article_traced_to_the_russian_interview(demo_store):  # issue 15: `make run` shows both verdicts
+    from onrecord.analyse.trace import trace_document
+
+    doc = next(d for d in demo_store.documents() if d.title == "Petrova: talks resume in May")
+    document, _, found = demo_store.document(doc.id)
+    traces = {t.statement.content: t for t in trace_document(demo_store, document, found)}
+    faithful = traces['that "the talks will resume in May."']
+    altered = traces['Ruritania would invite "twenty inspectors, and they will see everything they want."']
+    assert (faithful.verdict, faithful.flags, faithful.speaker) == ("translated", (), "Anna Petrova")
+    assert altered.verdict == "translated" and altered.flags == (
+        "numbers differ: [20] in the report, [12] in the source",
+    )

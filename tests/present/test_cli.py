@@ -75,16 +75,16 @@ def test_extract_keeps_going_past_a_bad_file(tmp_path, demo_dir):
     assert any(json.loads(line)["source"] == good for line in result.stdout.splitlines())
 
 
-def test_ingest_is_idempotent_and_reports(tmp_path, demo_dir):
+def test_ingest_is_idempotent_and_reports(tmp_path, demo_dir, demo_count):
     db = f"sqlite:///{tmp_path / 'o.db'}"
     first = runner.invoke(app, ["ingest", str(demo_dir), "--db", db])
     assert first.exit_code == 0, first.output
-    assert "added 16 documents" in first.stderr and "failed 0" in first.stderr
+    assert f"added {demo_count} documents" in first.stderr and "failed 0" in first.stderr
     again = runner.invoke(app, ["ingest", str(demo_dir), "--db", db])
-    assert "added 0 documents" in again.stderr and "skipped 16 already present" in again.stderr
+    assert "added 0 documents" in again.stderr and f"skipped {demo_count} already present" in again.stderr
 
 
-def test_reextract_replaces_what_an_older_extractor_stored(tmp_path, demo_dir):
+def test_reextract_replaces_what_an_older_extractor_stored(tmp_path, demo_dir, demo_count):
     from onrecord import Query, open_store
 
     db = f"sqlite:///{tmp_path / 'o.db'}"
@@ -100,7 +100,8 @@ def test_reextract_replaces_what_an_older_extractor_stored(tmp_path, demo_dir):
     assert {(s.document.id, s.statement) for s in store.statements(Query(limit=1000))} == before
     assert "extracted 0 documents again" in runner.invoke(app, ["reextract", "--db", db, "--no-topics"]).stderr
     assert (
-        "extracted 16 documents again" in runner.invoke(app, ["reextract", "--db", db, "--all", "--no-topics"]).stderr
+        f"extracted {demo_count} documents again"
+        in runner.invoke(app, ["reextract", "--db", db, "--all", "--no-topics"]).stderr
     )
     store.close()
 
