@@ -57,9 +57,13 @@ bench: install
 	$(BIN)/python benchmarks/bench_watch.py --shared $(SHARED)
 	# needs a database of the trump corpus: onrecord ingest $(SHARED)/trump-campaign/text --db sqlite:///trump.db
 	test -f trump.db && $(BIN)/python benchmarks/bench_subjects.py --db sqlite:///trump.db || echo "bench_subjects: no trump.db, skipped"
+	$(BIN)/python benchmarks/bench_russian.py
 
 eval: install
 	$(BIN)/onrecord eval gold tests/gold/statements.yaml
+	$(BIN)/onrecord eval gold tests/gold/ru_statements.yaml
+	$(BIN)/onrecord eval gold tests/gold/ru_heldout.yaml
+	$(BIN)/onrecord eval translations tests/analyse/data/translations.yaml
 	$(BIN)/onrecord eval topics tests/analyse/data/topics.yaml
 	$(BIN)/onrecord eval shifts tests/analyse/data/shifts.yaml
 	$(BIN)/onrecord eval shifts tests/analyse/data/subject_shifts.yaml

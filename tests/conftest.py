@@ -42,6 +42,15 @@ def demo_dir() -> Path:
     return DEMO
 
 
+@pytest.fixture(scope="session")
+def demo_count(demo_dir) -> int:
+    """How many documents the demo corpus holds (a feed holds several), so tests don't pin it."""
+    from onrecord.model import Document
+    from onrecord.pipeline import read_paths
+
+    return sum(isinstance(d, Document) for d in read_paths([str(demo_dir)]))
+
+
 # -- PostgreSQL: a throwaway server for the session, or the one in $ONRECORD_TEST_PG -----------
 @pytest.fixture(scope="session")
 def pg_server():

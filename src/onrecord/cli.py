@@ -137,11 +137,13 @@ def _store(db: str) -> Store:
 class _Inputs:
     """Documents from paths, counting failures and showing progress over files."""
 
-    def __init__(self, paths: list[str], date: str | None, outlet: str | None, max_mb: float) -> None:
-
+    def __init__(
+        self, paths: list[str], date: str | None, outlet: str | None, max_mb: float, lang: str | None = None
+    ) -> None:
         self.files = list(expand(paths))
         self.failures: list[InputError] = [f for f in self.files if isinstance(f, InputError)]
         self.date, self.outlet, self.max_bytes = date, outlet, limit_bytes(max_mb)
+        self.lang = _lang(lang)
 
     def documents(self, progress: Progress | None = None) -> Iterator[Document]:
         from onrecord.ingest import NOTES
@@ -149,7 +151,9 @@ class _Inputs:
         task = progress.add_task("reading", total=len(self.files)) if progress else None
         for path in self.files:
             if isinstance(path, str):
-                for result in read_paths([path], date=self.date, outlet=self.outlet, max_bytes=self.max_bytes):
+                for result in read_paths(
+                    [path], date=self.date, outlet=self.outlet, max_bytes=self.max_bytes, lang=self.lang
+                ):
                     if isinstance(result, InputError):
                         self.failures.append(result)
                         continue
@@ -159,6 +163,22 @@ class _Inputs:
                     yield result
             if progress is not None and task is not None:
                 progress.advance(task)
+
+
+LangOption = Annotated[
+    str | None,
+    typer.Option("--lang", help="Language of the documents: en | ru (default: told from each one's script)."),
+]
+
+
+def _lang(value: str | None) -> str | None:
+    """A ``--lang`` value as a language code, or exit 2 with one line."""
+    from onrecord.ingest import language_code
+
+    try:
+        return language_code(value)
+    except ValueError as exc:
+        raise fail(f"--lang: {exc}", 2) from None
 
 
 def _progress(enabled: bool) -> Progress | None:
@@ -187,12 +207,13 @@ def extract(
     doc_timeout: DocTimeout = float(SETTINGS["doc_timeout"].default),
     workers: Workers = int(SETTINGS["workers"].default),
     acts: ActsOption = "say",
+    lang: LangOption = None,
 ) -> None:
     """Print the statements found in PATHS, without a database."""
     if format not in {"jsonl", "json", "table"}:
         raise fail(f"unknown --format {format!r}; choose jsonl, json or table", 2)
     shown = parse_acts(acts)
-    inputs = _Inputs(paths, _date(date, "--date"), outlet, max_mb)
+    inputs = _Inputs(paths, _date(date, "--date"), outlet, max_mb, lang)
     collected: list[dict[str, object]] = []
     try:
         for item in process(inputs.documents(), budget=budget_seconds(doc_timeout), workers=worker_count(workers)):
@@ -238,10 +259,11 @@ def ingest(
     ] = True,
     doc_timeout: DocTimeout = float(SETTINGS["doc_timeout"].default),
     workers: Workers = int(SETTINGS["workers"].default),
+    lang: LangOption = None,
 ) -> None:
     """Read, extract and store documents (already stored ones are skipped); then link speakers across
     documents and give the new statements their topics."""
-    inputs = _Inputs(paths, _date(date, "--date"), outlet, max_mb)
+    inputs = _Inputs(paths, _date(date, "--date"), outlet, max_mb, lang)
     store = _store(db)
     left_over = store.pending()
     added = skipped = found = 0
@@ -403,6 +425,7 @@ def statements(
     format: Annotated[str, typer.Option("--format", "-f", help="table | jsonl")] = "table",
     limit: Annotated[int | None, typer.Option(help="At most this many statements.")] = None,
     acts: ActsOption = "say",
+    lang: Annotated[str | None, typer.Option("--lang", help="Only documents in this language: en | ru.")] = None,
 ) -> None:
     """List stored statements, filtered."""
     if kind and kind not in KINDS:
@@ -414,6 +437,7 @@ def statements(
         search=search,
         kind=kind,
         outlet=outlet,
+        lang=_lang(lang),
         acts=parse_acts(acts),
         limit=limit,
     )
@@ -449,15 +473,19 @@ def documents(db: DbOption = DEFAULT_DB) -> None:
     """List stored documents."""
     store = _store(db)
     table = Table(title_justify="left")
-    for column in ("id", "date", "outlet", "format", "statements", "title / source"):
-        table.add_column(column)
+    for column in ("id", "date", "outlet", "format", "lang", "statements", "title / source"):
+        table.add_column(column, no_wrap=column != "title / source")  # the title wraps, not the outlet
     for d in store.documents():
-        table.add_row(
-            *(
-                Text(str(c))
-                for c in (d.id, d.date or "", d.outlet or "", d.format, d.statements, _shorten(d.title or d.source, 70))
-            )
+        cells = (
+            d.id,
+            d.date or "",
+            d.outlet or "",
+            d.format,
+            d.lang or "",
+            d.statements,
+            _shorten(d.title or d.source, 70),
         )
+        table.add_row(*(Text(str(c)) for c in cells))
     out.print(table)
 
 
@@ -909,7 +937,7 @@ def eval_(
         str,
         typer.Argument(
             help="polnear (a PolNeAR split folder), gum (a GUM folder of .conllu files), gold (onrecord "
-            "gold .yaml or .jsonl), topics, shifts or trace (a labelled .yaml set)."
+            "gold .yaml or .jsonl), topics, shifts, trace or translations (a labelled .yaml set)."
         ),
     ],
     path: Annotated[Path, typer.Argument(help="The split folder, gold file or labelled set.")],
@@ -924,13 +952,15 @@ def eval_(
     from onrecord import evaluate as ev
 
     by_act: dict[str, dict[str, ev.Score]] = {}  # polnear: the scores of one act, apart
-    if kind not in {"polnear", "gum", "gold", "topics", "shifts", "trace"}:
-        raise fail(f"unknown gold kind {kind!r}; choose polnear, gum, gold, topics, shifts or trace", 2)
+    if kind not in {"polnear", "gum", "gold", "topics", "shifts", "trace", "translations"}:
+        raise fail(f"unknown gold kind {kind!r}; choose polnear, gum, gold, topics, shifts, trace or translations", 2)
     try:
         if kind == "gum":
             groups = ev.evaluate_gum(path)
         elif kind == "trace":
             tallies, _ = ev.evaluate_trace(path, corpus or Path("../shared/data/trump-campaign/text"))
+        elif kind == "translations":  # issue 15: English reports traced to a Russian primary text
+            tallies, _ = ev.evaluate_translations(path)
         elif kind in {"topics", "shifts"}:
             tallies = ev.evaluate_topics(path) if kind == "topics" else ev.evaluate_shifts(path)
         elif kind == "polnear":  # every act, as PolNeAR annotates them; then ``say`` alone, from the same run
@@ -940,7 +970,7 @@ def eval_(
             scores = ev.evaluate(ev.read_gold(path))
     except (OnrecordError, OSError) as exc:
         raise fail(str(exc)) from None
-    if kind in {"topics", "shifts", "trace"}:
+    if kind in {"topics", "shifts", "trace", "translations"}:
         if as_json:
             sys.stdout.write(json.dumps({k: v.as_dict() for k, v in tallies.items()}, indent=2) + "\n")
             return

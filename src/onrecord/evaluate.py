@@ -225,7 +225,7 @@ def read_gold_yaml(path: Path) -> Iterator[GoldDocument]:
                 gold.append(GoldStatement(content, mention, cue, s.get("speaker"), s.get("kind"), act=act))
         except (KeyError, ValueError) as exc:
             raise EvaluationError(f"{path}: record {name!r}: {exc}") from exc
-        meta = {k: v for k, v in record.items() if k in {"author", "date", "title", "outlet"}}
+        meta = {k: v for k, v in record.items() if k in {"author", "date", "title", "outlet", "lang"}}
         yield GoldDocument(name, text, tuple(gold), meta)
 
 
@@ -253,7 +253,7 @@ def read_gold_jsonl(path: Path) -> Iterator[GoldDocument]:
                 )
                 for s in record["statements"]
             )
-            meta = {k: v for k, v in record.items() if k in {"author", "date", "title", "outlet"}}
+            meta = {k: v for k, v in record.items() if k in {"author", "date", "title", "outlet", "lang"}}
             yield GoldDocument(str(record.get("id", number)), record["text"], statements, meta)
         except (KeyError, TypeError, ValueError) as exc:
             raise EvaluationError(f"{path}:{number}: not a gold record ({exc.__class__.__name__}: {exc})") from exc
@@ -962,3 +962,36 @@ def evaluate_trace(path: Path, corpus: Path) -> tuple[dict[str, Tally], list[tup
         traced = tracer.trace(item.document, item.statements)
         verdicts.append((case, traced[0].verdict if traced else "no statement found"))
     return _tally(({v}, {c.expect}) for c, v in verdicts), verdicts
+
+
+# -- the labelled cross-language trace set (issue 15) ----------------------------------------------------
+TRANSLATION_FLAGS = ("numbers differ", "negation differs")
+
+
+def translation_class(verdict: str, flags: Sequence[str]) -> str:
+    """A trace's class in the cross-language set: ``translated, flagged`` when a translation changed a
+    number or a negation, else its verdict."""
+    if verdict == "translated" and any(f.startswith(TRANSLATION_FLAGS) for f in flags):
+        return "translated, flagged"
+    return verdict
+
+
+def evaluate_translations(path: Path) -> tuple[dict[str, Tally], list[tuple[str, str, str]]]:
+    """Per-class precision and recall of ``onrecord trace`` on English reports of a Russian primary
+    text (``primary``, ``date``, ``cases`` of ``report`` and ``expect``), and each case as
+    (report, expected, found)."""
+    from onrecord.analyse.trace import PrimaryIndex, Tracer
+
+    try:
+        raw = safe_yaml.load(path.read_text(encoding="utf-8"))
+        date, cases = str(raw["date"]), [(str(c["report"]), str(c["expect"])) for c in raw["cases"]]
+        primary = from_text(str(raw["primary"]), source=f"{path}#primary", date=date)
+    except (OSError, KeyError, TypeError, ValueError) as exc:
+        raise EvaluationError(f"{path}: not a labelled translation set ({exc.__class__.__name__}: {exc})") from exc
+    tracer = Tracer(PrimaryIndex.from_documents([primary]))
+    found = []
+    for (report, expect), item in zip(cases, process(from_text(r, date=date) for r, _ in cases), strict=True):
+        traced = tracer.trace(item.document, item.statements)
+        got = translation_class(traced[0].verdict, traced[0].flags) if traced else "no statement found"
+        found.append((report, expect, got))
+    return _tally(({got}, {expect}) for _, expect, got in found), found

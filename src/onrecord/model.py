@@ -99,6 +99,7 @@ class Document:
     key: str | None = None  # the document's own id, when its source gives one
     turns: tuple[Turn, ...] = ()
     meta: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+    lang: str | None = None  # "en", "ru": told on ingest from its script, or given (``--lang``); issue 15
 
     @property
     def content_hash(self) -> str:
@@ -122,6 +123,7 @@ class Document:
             "author": self.author,
             "url": self.url,
             "genre": self.genre,
+            "lang": self.lang,
             "meta": json.dumps(self.meta, default=str),
             "text": self.text,
         }
@@ -192,6 +194,7 @@ class Entity:
     text: str
     span: Span
     label: str  # PERSON | ORG | GPE | NORP, or PROPN for a proper noun the recogniser left untyped
+    normal: str | None = None  # its nominative form, where the language inflects names ("Лаврова" -> "Лавров")
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +222,7 @@ class DocumentInfo:
     genre: str | None
     key: str | None
     content_hash: str
+    lang: str | None = None
     statements: int = 0
 
 
@@ -318,6 +322,7 @@ class StoredStatement:
             "date": self.document.date,
             "outlet": self.document.outlet,
             "title": self.document.title,
+            "lang": self.document.lang,
             **self.statement.to_dict(),
             "identity": self.identity,
             "topics": [{"topic": t, "score": round(score, 3)} for t, score in self.topics],

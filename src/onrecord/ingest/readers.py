@@ -23,13 +23,14 @@ from onrecord import safe_yaml
 from onrecord.errors import InputError
 from onrecord.ingest.decode import bom_codec, decode, html_charset, is_blank
 from onrecord.ingest.filenames import parse_name
+from onrecord.ingest.language import language_code
 from onrecord.ingest.transcript import find_turns
 from onrecord.model import Document
 
 Result = Document | InputError
 
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-_META_FIELDS = ("title", "outlet", "author", "url", "genre")
+_META_FIELDS = ("title", "outlet", "author", "url", "genre", "lang", "language")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?", re.DOTALL)
 _LONGEST_FREE_DATE = 64  # "Wednesday, 4 March 2026, 10:15 a.m. Eastern" fits; dateparser's cost grows with length
 _FIX_DATE = "correct it, or give the date with --date"
@@ -158,6 +159,14 @@ def _with_turns(doc: Document) -> Document:
     return replace(doc, turns=turns, format="transcript" if doc.format == "text" else doc.format)
 
 
+def _stated_language(path: str, value: str | None) -> str | None:
+    """The language front matter or a JSONL record names (``lang: ru``), checked; None when it names none."""
+    try:
+        return language_code(value)
+    except ValueError as exc:
+        raise InputError(path, f"lang: {exc}") from None
+
+
 def _first_line_title(text: str) -> str | None:
     for line in text.splitlines():
         line = line.strip().lstrip("#").strip()
@@ -215,6 +224,7 @@ def read_text(data: bytes, path: str, given: Given, *, markdown: bool = False) -
         url=fields.get("url"),
         genre=fields.get("genre") or name.genre,
         key=str(meta["id"]) if meta.get("id") is not None else None,
+        lang=_stated_language(path, fields.get("lang") or fields.get("language")),
         meta={
             **({"participants": people} if (people := _people(meta.get("participants")) or name.participants) else {}),
             **_notes(note),
@@ -279,6 +289,14 @@ def read_jsonl(data: bytes, path: str, given: Given) -> Iterator[Result]:
             yield exc
             continue
         extra = {k: v for k, v in record.items() if k not in {"text", "id", "date", *_META_FIELDS}}
+        fields = _clean_meta(record)
+        stated = fields.pop("lang", None) or fields.pop("language", None)
+        fields.pop("language", None)
+        try:
+            lang = _stated_language(where, stated)
+        except InputError as exc:
+            yield exc
+            continue
         doc = Document(
             text=record["text"],
             source=f"{path}#{number}",
@@ -286,7 +304,8 @@ def read_jsonl(data: bytes, path: str, given: Given) -> Iterator[Result]:
             key=str(record["id"]) if record.get("id") is not None else None,
             date=when,
             meta={**extra, **_notes(note)},
-            **_clean_meta(record),  # type: ignore[arg-type]
+            lang=lang,
+            **fields,  # type: ignore[arg-type]
         )
         yield _with_turns(doc)
 

@@ -2,7 +2,8 @@
 
 Recognised turn labels, at the start of a line and followed by a colon:
 ``DONALD TRUMP:`` (capitals), ``Q:`` / ``A:``, ``Question:`` / ``Answer:`` and
-``Name Surname:``. A turn runs until the next label. A text is a transcript when it
+``Name Surname:``; in Russian ``С.В.Лавров:``, ``Сергей Лавров:``, ``ЛАВРОВ:``, ``Вопрос:`` /
+``Ответ:`` and ``Ведущий:``. A turn runs until the next label. A text is a transcript when it
 has at least two turns and its labels repeat or alternate like a conversation.
 """
 
@@ -18,9 +19,17 @@ _LABEL = re.compile(
     r"[A-Z][A-Z.'’\- ]{0,40}[A-Z.]"  # DONALD TRUMP, BILL O'REILLY, MR. X
     r"|Q|A|Question|Answer"
     r"|[A-Z][a-z'’\-]+(?:\s(?:[A-Z][a-z'’\-]+|[A-Z]\.)){1,3}"  # Anna Petrova
+    # Russian (issue 15): С.В.Лавров, С. Лавров, Сергей Лавров, ЛАВРОВ, Вопрос / Ответ, Ведущий
+    r"|(?:[А-ЯЁ]\.\s?){1,2}[А-ЯЁ][а-яё\-]+"
+    r"|[А-ЯЁ][а-яё\-]+(?:\s[А-ЯЁ][а-яё\-]+){1,2}"
+    r"|[А-ЯЁ][А-ЯЁ.\- ]{1,40}[А-ЯЁ.]"
+    r"|Вопрос|Ответ|Ведущий|Ведущая|Корреспондент|Журналист"
     r")[ \t]*:[ \t]*",
     re.MULTILINE,
 )
+# Russian labels for the two sides of an interview (issue 15): who asks, who answers.
+ASKING = {"Q", "Question", "Вопрос", "Ведущий", "Ведущая", "Корреспондент", "Журналист"}
+ANSWERING = {"A", "Answer", "Ответ"}
 # Labels in capitals that are not speakers but headings of an article.
 _NOT_SPEAKERS = {"NOTE", "UPDATE", "EDITOR'S NOTE", "SOURCE", "SOURCES", "PHOTO", "WATCH", "READ MORE", "RELATED"}
 _UNKNOWN_SPEAKERS = {"UNIDENTIFIED", "UNIDENTIFIED MALE", "UNIDENTIFIED FEMALE", "UNKNOWN", "CROSSTALK"}
@@ -87,7 +96,7 @@ def find_turns(text: str, interviewer: str | None = None, interviewee: str | Non
         return ()
     labels = Counter(m["label"] for m in matches)
     # Mixed-case "Name Surname:" lines only count when speakers recur, as in a conversation.
-    mixed_case_only = not any(label.isupper() or label in {"Q", "A", "Question", "Answer"} for label in labels)
+    mixed_case_only = not any(label.isupper() or label in ASKING | ANSWERING for label in labels)
     if mixed_case_only and (len(matches) < 3 or max(labels.values()) < 2):
         return ()
     turns = []
@@ -102,10 +111,12 @@ def find_turns(text: str, interviewer: str | None = None, interviewee: str | Non
 
 
 def _speaker_for(label: str, interviewer: str | None, interviewee: str | None) -> str | None:
-    if label in {"Q", "Question"}:
+    if label in {"Q", "Question", "Вопрос"}:
         return interviewer
-    if label in {"A", "Answer"}:
+    if label in ANSWERING:
         return interviewee
+    if label in ASKING:  # "Ведущий": the host, by name when the document's metadata gives it
+        return interviewer or label
     if label.upper() in _UNKNOWN_SPEAKERS:
         return None
     return display_name(label)

@@ -669,5 +669,10 @@ def resolve_document(
     """The extraction's statements with ``speaker`` set to the fullest name, or None.
 
     ``check`` is called between statements and may raise to stop a document over its time budget.
+    A Russian document has rules of its own (``resolve/russian.py``, issue 15).
     """
+    if document.lang == "ru":
+        from onrecord.resolve.russian import resolve_russian
+
+        return resolve_russian(document, extraction, check=check)
     return DocumentResolver(document, extraction, check).resolve()

@@ -1,7 +1,8 @@
 """One identity per speaker across documents.
 
 Documents name people their own way: ``Sergei Lavrov``, ``Sergey Lavrov``, ``S. Lavrov``,
-``Lavrov``, ``Russia's foreign minister``. A :class:`Linker` maps each document-level name
+``Lavrov``, ``Russia's foreign minister``, and in Cyrillic ``Сергей Лавров`` or ``С.В.Лавров``
+(romanized by BGN/PCGN before spellings are folded; issue 15). A :class:`Linker` maps each document-level name
 (and each role mention, on its date) to one identity, using a :class:`~onrecord.model.Registry`
 (people, aliases, offices held with dates) and the other names in the corpus. Ambiguous names
 are not guessed: they come back with their candidates.
@@ -19,7 +20,7 @@ import yaml
 from onrecord import safe_yaml
 from onrecord.errors import InputError
 from onrecord.model import Identity, Link, Registry, Role
-from onrecord.resolve.names import is_first_name, is_proper, is_title, strip_name, tokens
+from onrecord.resolve.names import is_first_name, is_proper, is_title, strip_name, tokens, transliterate
 
 # Words that make a name an organisation or a collective, never one person's surname.
 _BODIES = {
@@ -40,12 +41,13 @@ _FOLDS = [
     (re.compile(r"ya"), "ia"),
     (re.compile(r"yu"), "iu"),
     (re.compile(r"ff$"), "v"),
+    (re.compile(r"x"), "ks"),  # Alexei / Aleksey (Алексей)
     (re.compile(r"(.)\1"), r"\1"),
 ]
 
 
 def fold_word(word: str) -> str:
-    word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().lower()
+    word = unicodedata.normalize("NFKD", transliterate(word)).encode("ascii", "ignore").decode().lower()
     word = re.sub(r"[^a-z0-9]", "", word)
     for pattern, replacement in _FOLDS:
         word = pattern.sub(replacement, word)
@@ -58,7 +60,7 @@ def name_key(name: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    text = unicodedata.normalize("NFKD", transliterate(text)).encode("ascii", "ignore").decode().lower()
     return re.findall(r"[a-z0-9]+", re.sub(r"['’]s\b", "", text))
 
 
@@ -232,9 +234,12 @@ def _is_full(key: str) -> bool:
 
 
 def _initials_fit(given: list[str], full_key: str) -> bool:
-    """``s`` (from ``S. Lavrov``) fits ``sergi lavrov``."""
+    """``s`` (from ``S. Lavrov``) fits ``sergi lavrov``; so does ``s v`` (``С.В.Лавров``: a Russian name's
+    initials end with the patronymic's, which full names in the press rarely give)."""
     full = full_key.split()[:-1]
-    return len(given) <= len(full) and all(f.startswith(g) for g, f in zip(given, full, strict=False))
+    fits = all(f.startswith(g) for g, f in zip(given, full, strict=False))
+    patronymic = len(given) == len(full) + 1 and len(given[-1]) == 1 and bool(full)
+    return fits and (len(given) <= len(full) or patronymic)
 
 
 # -- registry files --------------------------------------------------------------------------

@@ -291,3 +291,36 @@ def is_credit(text: str, start: int, end: int) -> bool:
         or _CREDIT.match(text, end) is not None
         or _CREDIT_LEAD.search(text, line_start, start) is not None
     )
+
+
+# -- Cyrillic names in Latin letters (issue 15) ------------------------------------------------------
+# BGN/PCGN romanization of Russian: "Сергей Лавров" -> "Sergey Lavrov", "Мария Захарова" -> "Mariya
+# Zakharova". Identity keys fold its spellings like any other (Sergey/Sergei, Mariya/Maria), so a name
+# written in either script is one speaker.
+_BGN_PCGN = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "ë", "ж": "zh", "з": "z", "и": "i",
+    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "”", "ы": "y",
+    "ь": "’", "э": "e", "ю": "yu", "я": "ya",
+}  # fmt: skip
+_Y_BEFORE = set("аеёиоуыэюяйъь")  # е and ё are ye and yë at the start of a word and after these
+
+
+def transliterate(text: str) -> str:
+    """``text`` with its Cyrillic letters in BGN/PCGN romanization (other characters unchanged):
+    ``Сергей Лавров`` -> ``Sergey Lavrov``, ``Ельцин`` -> ``Yel’tsin``, ``Алексей`` -> ``Aleksey``."""
+    out = []
+    previous = ""
+    for ch in text:
+        low = ch.lower()
+        latin = _BGN_PCGN.get(low)
+        if latin is None:
+            out.append(ch)
+        else:
+            if low in "её" and (not previous.isalpha() or previous in _Y_BEFORE):
+                latin = "y" + latin
+            if ch != low:  # capital: the first letter of its romanization
+                latin = latin[:1].upper() + latin[1:]
+            out.append(latin)
+        previous = low
+    return "".join(out)

@@ -40,6 +40,7 @@ documents = Table(
     Column("author", Text),
     Column("url", Text),
     Column("genre", Text),
+    Column("lang", String(8)),  # "en", "ru" (issue 15); documents stored before it are "en"
     Column("meta", Text, nullable=False, default="{}"),
     Column("text", Text, nullable=False),
     Column("extractor", String(40), nullable=False),
@@ -355,8 +356,18 @@ def _v6(conn: Connection) -> None:
             conn.execute(store_state.insert().values(key="pending:subjects", value=0))
 
 
+def _v7(conn: Connection) -> None:
+    # issue 15: each document's language. Documents stored before were all read as English: they
+    # get ``en``. A fresh database made by _v1 has the column already.
+    columns = {c["name"] for c in inspect(conn).get_columns("documents")}
+    if "lang" not in columns:
+        conn.execute(text("ALTER TABLE documents ADD COLUMN lang VARCHAR(8)"))
+        conn.execute(documents.update().where(documents.c.lang.is_(None)).values(lang="en"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_documents_lang ON documents (lang)"))
+
+
 # Append-only: each entry moves a database from version i to i + 1.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 LATEST = len(MIGRATIONS)
 
 

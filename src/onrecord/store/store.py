@@ -77,6 +77,7 @@ _DOC_INFO = [
     documents.c.genre,
     documents.c.key,
     documents.c.content_hash,
+    documents.c.lang,
 ]
 
 
@@ -93,6 +94,7 @@ class Query:
     kind: str | None = None
     document_id: int | None = None
     outlet: str | None = None
+    lang: str | None = None  # the document's language: "en", "ru"
     # what the cues report (``say``, ``think``, …); None: every act. The writer's own voice (kind
     # ``author``) is kept whatever its act, as ``model.visible`` says.
     acts: tuple[str, ...] | None = None
@@ -343,6 +345,7 @@ class Store(WatchRecords):
             url=row["url"],
             genre=row["genre"],
             key=row["key"],
+            lang=row["lang"],
             # a transcript's turns are its turn statements: label, content and who the label names
             turns=tuple(
                 Turn(s.speaker_mention or "", s.speaker_span, s.content_span, s.speaker)
@@ -395,6 +398,8 @@ class Store(WatchRecords):
             conditions.append(_not_a_copy())
         if query.outlet:
             conditions.append(documents.c.outlet.ilike(f"%{query.outlet}%"))
+        if query.lang:
+            conditions.append(documents.c.lang == query.lang)
         if query.search:
             match = _fts_query(query.search)
             if not match:

@@ -25,6 +25,7 @@ from onrecord.web.shared import (
     SHIFT_WINDOW,
     Acts,
     DocId,
+    Language,
     NewDocument,
     Problem,
     StoreDep,
@@ -113,11 +114,12 @@ async def api_statements(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     acts: Acts = "say",
+    lang: Annotated[Language | None, Query(description="Document language")] = None,
 ) -> Response:
     """Statements with their document's metadata, speaker identity and topics."""
     query = StatementQuery(
         search=q, speaker=speaker, topic=topic, kind=kind, outlet=outlet, since=since, until=until,
-        acts=chosen_acts(acts), limit=limit, offset=offset,
+        acts=chosen_acts(acts), limit=limit, offset=offset, lang=lang,
     )  # fmt: skip
     return await web.cached_json(
         ("api statements", query), lambda: [r.to_dict() for r in web.store.statements(query)], gate=web.light

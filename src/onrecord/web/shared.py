@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Path, Query, Request
@@ -119,6 +119,8 @@ Acts = Annotated[
         "or all. The writer's own voice (kind author) is always included.",
     ),
 ]
+# the languages statements can be filtered by: ``onrecord.ingest.LANGUAGES`` (a test keeps them equal)
+Language = Literal["en", "ru"]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "Not found"}}
 
 
@@ -145,7 +147,7 @@ def speaker_info(store: Store, name: str) -> SpeakerInfo:
 def document_dict(d: Any) -> dict[str, Any]:
     return {
         "id": d.id, "source": d.source, "title": d.title, "date": d.date, "outlet": d.outlet, "author": d.author,
-        "url": d.url, "genre": d.genre, "statements": d.statements,
+        "url": d.url, "genre": d.genre, "lang": d.lang, "statements": d.statements,
     }  # fmt: skip
 
 
