@@ -29,7 +29,7 @@ def test_language_is_stored_shown_and_filtered(store):
 
 
 def test_a_database_from_before_languages_reads_as_english(tmp_path, request):
-    before = next(i for i, m in enumerate(MIGRATIONS) if m.__name__ == "_documents_lang")
+    before = next(i for i, m in enumerate(MIGRATIONS) if m.__name__ == "_v7")
     for url in (f"sqlite:///{tmp_path / 'old.db'}", request.getfixturevalue("pg_url")):
         engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
         with engine.begin() as conn:  # a database as onrecord left it just before languages
