@@ -66,37 +66,16 @@ def _checked(flag: str, parse: Callable[[Any], object]) -> Callable[[T], T]:
     return check
 
 
-MaxMb = Annotated[
-    float,
-    typer.Option(
-        "--max-mb",
-        envvar="ONRECORD_MAX_MB",
-        help=SETTINGS["max_mb"].help,
-        callback=_checked("--max-mb", limit_bytes),
-    ),
-]
+def _setting(name: str, parse: Callable[[Any], object]) -> Any:
+    """The option for setting ``name``: its flag, environment variable and help from the settings
+    table, its value checked with the library's own ``parse`` before any work (see :func:`_checked`)."""
+    flag = "--" + name.replace("_", "-")
+    return typer.Option(flag, envvar=SETTINGS[name].env, help=SETTINGS[name].help, callback=_checked(flag, parse))
 
 
-DocTimeout = Annotated[
-    float,
-    typer.Option(
-        "--doc-timeout",
-        envvar="ONRECORD_DOC_TIMEOUT",
-        help=SETTINGS["doc_timeout"].help,
-        callback=_checked("--doc-timeout", budget_seconds),
-    ),
-]
-
-
-Workers = Annotated[
-    int,
-    typer.Option(
-        "--workers",
-        envvar="ONRECORD_WORKERS",
-        help=SETTINGS["workers"].help,
-        callback=_checked("--workers", worker_count),
-    ),
-]
+MaxMb = Annotated[float, _setting("max_mb", limit_bytes)]
+DocTimeout = Annotated[float, _setting("doc_timeout", budget_seconds)]
+Workers = Annotated[int, _setting("workers", worker_count)]
 
 
 ActsOption = Annotated[
