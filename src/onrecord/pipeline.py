@@ -20,7 +20,7 @@ from multiprocessing.context import BaseContext
 
 from onrecord import ingest
 from onrecord.errors import ExtractionError, InputError
-from onrecord.extract import Extractor, OverBudget
+from onrecord.extract import Extractor, OverBudget, batched
 from onrecord.model import Document, Statement
 from onrecord.resolve import resolve_document
 
@@ -120,19 +120,6 @@ _BATCH_DOCUMENTS = 16
 _BATCH_CHARS = 200_000
 
 
-def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
-    batch: list[Document] = []
-    size = 0
-    for document in documents:
-        batch.append(document)
-        size += len(document.text)
-        if len(batch) >= _BATCH_DOCUMENTS or size >= _BATCH_CHARS:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
-
-
 def _process_batch(batch: list[Document], budget: float | None) -> list[Processed]:
     """In a worker: one batch, with the worker's own extractor (loaded on its first batch)."""
     return list(process(batch, budget=budget))
@@ -144,7 +131,7 @@ def _process_in_workers(
     budget: float | None,
     task: Callable[[list[Document], float | None], list[Processed]] = _process_batch,
 ) -> Iterator[Processed]:
-    batches = _batches(documents)
+    batches = batched(documents, _BATCH_DOCUMENTS, _BATCH_CHARS)
     head = list(itertools.islice(batches, 2))
     if len(head) < 2:  # one batch: starting workers would cost more than it saves
         for batch in head:

@@ -5,8 +5,8 @@ data in ``data/cues.yaml``.
 """
 
 from onrecord.extract.budget import Deadline, OverBudget
-from onrecord.extract.extractor import VERSION, Extractor, sections_of
+from onrecord.extract.extractor import VERSION, Extractor, batched, sections_of
 from onrecord.extract.nlp import load_nlp
 from onrecord.extract.quotes import find_quotes
 
-__all__ = ["VERSION", "Deadline", "Extractor", "OverBudget", "find_quotes", "load_nlp", "sections_of"]
+__all__ = ["VERSION", "Deadline", "Extractor", "OverBudget", "batched", "find_quotes", "load_nlp", "sections_of"]

@@ -242,7 +242,7 @@ class Extractor:
         of each parse, and its own rules and assembly), yields an :class:`ExtractionError` in its
         place; the same deadline then counts speaker resolution.
         """
-        for chunk in _batched(documents, window, window_chars):
+        for chunk in batched(documents, window, window_chars):
             deadlines = [Deadline(budget) for _ in chunk]
             parts: list[list[_SectionData]] = [[] for _ in chunk]
             failed: list[str | None] = [None for _ in chunk]
@@ -808,7 +808,7 @@ def _section_batches(
         yield len(tasks), tasks[start:]
 
 
-def _batched(documents: Iterable[Document], size: int, chars: int) -> Iterator[list[Document]]:
+def batched(documents: Iterable[Document], size: int, chars: int) -> Iterator[list[Document]]:
     """Consecutive groups of at most ``size`` documents and, past the first, ``chars`` characters."""
     chunk: list[Document] = []
     total = 0
