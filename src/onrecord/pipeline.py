@@ -19,8 +19,9 @@ from functools import lru_cache
 from multiprocessing.context import BaseContext
 
 from onrecord import ingest
+from onrecord.config import setting
 from onrecord.errors import ExtractionError, InputError
-from onrecord.extract import Extractor, OverBudget, batched
+from onrecord.extract import Extractor, OverBudget, batched, parse_mode
 from onrecord.model import Document, Statement
 from onrecord.resolve import resolve_document
 
@@ -59,10 +60,14 @@ def worker_count(value: int | str) -> int:
     return int(text) or min(4, os.cpu_count() or 1)
 
 
-@lru_cache(maxsize=1)
 def default_extractor() -> Extractor:
-    """One extractor (one loaded spaCy pipeline) per process."""
-    return Extractor()
+    """One extractor (one loaded spaCy pipeline) per process and parse setting."""
+    return _extractor(parse_mode(setting("parse")))
+
+
+@lru_cache(maxsize=2)
+def _extractor(selective: bool) -> Extractor:
+    return Extractor(selective=selective)
 
 
 def process(

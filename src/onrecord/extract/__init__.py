@@ -8,5 +8,16 @@ from onrecord.extract.budget import Deadline, OverBudget
 from onrecord.extract.extractor import VERSION, Extractor, batched, sections_of
 from onrecord.extract.nlp import load_nlp
 from onrecord.extract.quotes import find_quotes
+from onrecord.extract.select import parse_mode
 
-__all__ = ["VERSION", "Deadline", "Extractor", "OverBudget", "batched", "find_quotes", "load_nlp", "sections_of"]
+__all__ = [
+    "VERSION",
+    "Deadline",
+    "Extractor",
+    "OverBudget",
+    "batched",
+    "find_quotes",
+    "load_nlp",
+    "parse_mode",
+    "sections_of",
+]

@@ -27,17 +27,20 @@ from typing import TypeVar
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from onrecord.config import setting
 from onrecord.errors import ExtractionError
 from onrecord.extract import budget as doc_budget  # its clock, looked up at each call (tests replace it)
+from onrecord.extract import select
 from onrecord.extract.acts import act_of_candidate
 from onrecord.extract.budget import Deadline, OverBudget
 from onrecord.extract.lexicon import Lexicon, lexicon
-from onrecord.extract.nlp import load_nlp
+from onrecord.extract.nlp import irregular_forms, load_nlp
 from onrecord.extract.quotes import QuoteIndex, find_quotes, inner, looks_like_title
 from onrecord.extract.rules import Candidate, SentenceRules, char_span, subtree
 from onrecord.model import Act, Document, Entity, Extraction, Span, Statement
 
-VERSION = "onrecord.quotes.v5"  # v5: a verb read by its own ending, the nearer of two subjects (issue 13)
+# v5: a verb read by its own ending, the nearer of two subjects (issue 13); v6: the selective parse (issue 17)
+VERSION = "onrecord.quotes.v6"
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 MAX_SECTION_CHARS = 100_000  # a section up to this long is parsed whole (every ordinary article is)
 # a longer one is parsed in pieces about this long, side by side: spaCy parses one huge Doc
@@ -86,6 +89,7 @@ _NEXT_QUOTED_PARAGRAPH = re.compile(r"[ \t]*\n[ \t]*(?:\n[ \t]*)?")  # the next 
 _OWN_FRAME = re.compile(r"[ \t]*,?[ \t]*[—–]")  # a quotation followed by its own dash frame (issue 15)
 _SPLIT_QUOTE_GAP = re.compile(r"[^\n\"“”]{0,200}?[.,:;]\s*")
 _T = TypeVar("_T")
+_Task = tuple[int, "Section", list[Span], bool]  # (document, run, its section's quotations, names only)
 _RULE_RANK = {"quote": 0, "clause": 1, "according": 2, "noun": 3, "stance": 4, "object": 5}
 
 
@@ -189,10 +193,19 @@ class Extractor:
 
     version = VERSION
 
-    def __init__(self, nlp: Language | None = None, lex: Lexicon | None = None, batch_size: int = 32) -> None:
+    def __init__(
+        self,
+        nlp: Language | None = None,
+        lex: Lexicon | None = None,
+        batch_size: int = 32,
+        *,
+        selective: bool | None = None,
+    ) -> None:
         self.nlp = nlp or load_nlp()
         self.lex = lex or lexicon()
         self.batch_size = batch_size
+        self.selective = select.parse_mode(setting("parse")) if selective is None else selective
+        self.triggers = select.Triggers.of(self.lex, irregular_forms(self.nlp))
 
     def extract(self, document: Document) -> Extraction:
         result = next(self.pipe([document]))
@@ -246,20 +259,28 @@ class Extractor:
             deadlines = [Deadline(budget) for _ in chunk]
             parts: list[list[_SectionData]] = [[] for _ in chunk]
             failed: list[str | None] = [None for _ in chunk]
-            tasks = [(i, section) for i, doc in enumerate(chunk) for section in sections_of(doc)]
+            tasks: list[_Task] = []
+            for i, document in enumerate(chunk):
+                for section in sections_of(document):
+                    quotes = find_quotes(document.text, section.start, section.end)
+                    runs, left = self._runs(document.text, section, quotes)
+                    parts[i].append(_SectionData(quotes, sentences=[_trim(unit, document.text) for unit in left]))
+                    tasks += [(i, run, quotes, False) for run in runs]
+                    tasks += [(i, Section(r.start, r.end), [], True) for r in select.name_runs(document.text, left)]
             done = 0  # documents yielded so far
             for end, batch in _section_batches(tasks, self.batch_size, window_chars):
-                batch = [(i, section) for i, section in batch if self._alive(i, deadlines, failed)]
-                texts = [(self._section_text(chunk[i], section), (i, section)) for i, section in batch]
+                batch = [task for task in batch if self._alive(task[0], deadlines, failed)]
+                texts = [(self._section_text(chunk[task[0]], task[1]), task) for task in batch]
                 began = doc_budget.clock()
-                parsed = list(self.nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size))
+                parsed = self._parse(texts)
                 # the parse is shared: each document is charged its share of the characters
                 share = (doc_budget.clock() - began) / max(1, sum(len(text) for text, _ in texts))
-                for spacy_doc, (i, section) in parsed:
+                for spacy_doc, (i, run, quotes, names_only) in parsed:
                     deadlines[i].charge(share * len(spacy_doc.text))
                     if failed[i] is None:
+                        read = self._read_names if names_only else self._read
                         with deadlines[i].running():
-                            data, failed[i] = _guarded(self._read, chunk[i], spacy_doc, section, deadlines[i])
+                            data, failed[i] = _guarded(read, chunk[i], spacy_doc, run, quotes, deadlines[i])
                         if data is not None:
                             parts[i].append(data)
                 del parsed  # the batch's parses go before the next batch is parsed
@@ -272,6 +293,38 @@ class Extractor:
             while done < len(chunk):
                 yield self._finish(chunk[done], parts[done], failed[done], deadlines[done]), deadlines[done]
                 done += 1
+
+    def _parse(self, texts: list[tuple[str, _Task]]) -> list[tuple[Doc, _Task]]:
+        """spaCy's parse of each text, in order. When parsing is selective, a run left out of the
+        parse goes through the recogniser alone, and a parsed run that can name no one through
+        every component but the recogniser (:func:`select.needs_names`)."""
+        if not self.selective or "ner" not in self.nlp.pipe_names:
+            return list(self.nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size))
+        kinds = ["names" if task[3] else "all" if select.needs_names(text) else "parse" for text, task in texts]
+        done = {
+            kind: iter(self._through([text for (text, _), k in zip(texts, kinds, strict=True) if k == kind], kind))
+            for kind in set(kinds)
+        }
+        return [(next(done[kind]), task) for (_, task), kind in zip(texts, kinds, strict=True)]
+
+    def _through(self, texts: list[str], kind: str) -> list[Doc]:
+        """``texts`` through the pipeline's components for ``kind`` ("all", "parse": all but the
+        recogniser, "names": the recogniser alone), batched as ``nlp.pipe`` does. The pipeline
+        itself is left as it is, so threads may share it."""
+        docs: Iterable[Doc] = (self.nlp.make_doc(text) for text in texts)
+        for name, component in self.nlp.pipeline:
+            if kind == "all" or (name != "ner") == (kind == "parse"):
+                pipe = getattr(component, "pipe", None)  # a function component has none
+                docs = pipe(docs, batch_size=self.batch_size) if pipe else map(component, docs)
+        return list(docs)
+
+    def _runs(self, text: str, section: Section, quotes: list[Span]) -> tuple[list[Section], list[Span]]:
+        """The runs of ``section`` to parse and the sentence-like units left out: all of it when
+        the parse is full, else what :func:`select.regions` keeps (a headline is parsed whole)."""
+        if not self.selective or section.headline:
+            return [section], []
+        runs, left = select.regions(text, section.start, section.end, quotes, self.triggers)
+        return [Section(run.start, run.end) for run in runs], left
 
     @staticmethod
     def _alive(i: int, deadlines: list[Deadline], failed: list[str | None]) -> bool:
@@ -295,24 +348,32 @@ class Extractor:
         return recase_headline(text, self.lex.speech_verbs) if section.headline else text
 
     # -- assembly ------------------------------------------------------------------------
-    def _read(self, document: Document, doc: Doc, section: Section, deadline: Deadline) -> _SectionData:
-        """What the rest of extraction needs from one parsed section, as plain data."""
+    def _read(self, document: Document, doc: Doc, run: Section, quotes: list[Span], deadline: Deadline) -> _SectionData:
+        """What the rest of extraction needs from one parsed run, as plain data (its section's
+        quotations are kept once, with the section)."""
         text = document.text
-        data = _SectionData(find_quotes(text, section.start, section.end))
-        rules = SentenceRules(self.lex, text[section.start : section.end], section.start, data.quotes)
+        data = _SectionData([])
+        inside = [q for q in quotes if run.start <= q.start and q.end <= run.end]  # a run holds its quotations whole
+        rules = SentenceRules(self.lex, text[run.start : run.end], run.start, inside)
         for sent in doc.sents:
             deadline.check()
-            data.sentences.append(Span(sent.start_char + section.start, sent.end_char + section.start))
+            data.sentences.append(Span(sent.start_char + run.start, sent.end_char + run.start))
             data.candidates += rules.apply(sent)
-        data.entities += self._entities(doc, section.start)
-        data.aliases += self._aliases(doc, section.start)
+        data.entities += self._entities(doc, run.start)
+        data.aliases += self._aliases(doc, run.start)
         return data
+
+    def _read_names(
+        self, document: Document, doc: Doc, run: Section, quotes: list[Span], deadline: Deadline
+    ) -> _SectionData:
+        """The names in a run only the recogniser read."""
+        return _SectionData([], entities=list(self._entities(doc, run.start)))
 
     def _assemble(self, document: Document, parsed: list[_SectionData], deadline: Deadline) -> Extraction:
         text = document.text
         candidates = [c for part in parsed for c in part.candidates]
-        sentences = [s for part in parsed for s in part.sentences]
-        entities = [e for part in parsed for e in part.entities]
+        sentences = sorted(s for part in parsed for s in part.sentences)
+        entities = sorted((e for part in parsed for e in part.entities), key=lambda e: e.span)
         aliases = [a for part in parsed for a in part.aliases]
         quotes = QuoteIndex([q for part in parsed for q in part.quotes])
         candidates = self._deduplicate(candidates)
@@ -798,7 +859,7 @@ def _section_batches(
     """Consecutive runs of at most ``size`` sections and, past the first, ``chars`` characters,
     each with the index in ``tasks`` just past it."""
     start = total = 0
-    for at, (_, section) in enumerate(tasks):
+    for at, (_, section, *_rest) in enumerate(tasks):
         length = section.end - section.start
         if at > start and (at - start >= size or total + length > chars):
             yield at, tasks[start:at]

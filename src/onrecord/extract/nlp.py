@@ -55,3 +55,18 @@ def paragraph_breaks(doc):  # type: ignore[no-untyped-def]
             token.is_sent_start = True
             run = 0
     return doc
+
+
+def irregular_forms(nlp: Language) -> dict[str, tuple[str, ...]]:
+    """Form -> lemmas from the lemmatizer's exception tables ("said" -> "say", "spoke" -> "speak"):
+    the forms no ending rule reaches. Empty for a pipeline without a rule lemmatizer."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return {}
+    lookups = nlp.get_pipe("lemmatizer").lookups
+    if "lemma_exc" not in lookups.tables:
+        return {}
+    found: dict[str, tuple[str, ...]] = {}
+    for table in lookups.get_table("lemma_exc").values():
+        for form, lemmas in table.items():
+            found[form] = (*found.get(form, ()), *lemmas)
+    return found

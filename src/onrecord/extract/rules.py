@@ -42,7 +42,7 @@ _GAP_BEFORE_FRAME = re.compile(r"^[\s,;:—–-]*$")
 _GAP_AFTER_FRAME = re.compile(r"^[^.!?\"“”]{0,60}?[,:—–-]?\s*$")
 
 
-def _stems(word: str) -> tuple[str, ...]:
+def stems(word: str) -> tuple[str, ...]:
     """The stems an inflected verb may have, by its ending only: "hopes" -> "hope", "tweeted" ->
     "tweet", "quoting" -> "quote", "replied" -> "reply". Each ending has its own stems, so
     "saved" is never read as "say"."""
@@ -434,7 +434,7 @@ class SentenceRules:
         lemma = token.lemma_.lower()
         if token.pos_ != "VERB" or lemma in self.lex.speech_verbs:
             return lemma
-        for stem in _stems(token.lower_):
+        for stem in stems(token.lower_):
             if len(stem) > 2 and stem in self.lex.speech_verbs:
                 return stem
         return lemma

@@ -1,0 +1,216 @@
+"""Where attribution can be: the sentences worth spaCy's whole pipeline (issue 17).
+
+Many sentences, a third of a campaign speech, carry no quotation mark, no cue word, no "that"
+clause and no "according to": no rule can fire on them. The selective parse cuts a section into
+sentence-like units on the raw text and sends through spaCy only the runs of units that can carry
+attribution; what is left out goes through the recogniser alone, and only where it may name
+someone, so a pronoun or a surname further on still finds its full name. The parsed runs skip the
+recogniser too when they name no one. The tests are on words alone, so they cost next to
+nothing: a word counts when one of its possible lemmas (its own form, the stems its ending allows,
+the lemmatizer's irregular form) is a cue of the lexicon.
+
+A run parsed on its own can come out a little differently from the same sentences parsed
+within their whole section; ``ONRECORD_PARSE=full`` (``--parse full``) parses everything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from onrecord.extract.lexicon import Lexicon
+from onrecord.extract.rules import stems
+from onrecord.model import Span
+
+# A unit ends at a line break, or after . ! ? (and a closing mark) before a capital or an opening
+# mark, but not after an initial ("G.K."), a one-letter word or a title or month abbreviation.
+_UNIT_END = re.compile(r"\n+|(?P<mark>[.!?])[\"”’')\]]*(?P<space>[ \t]+)(?=[\"“‘'(\[]?[A-Z0-9])")
+_LAST_WORD = re.compile(r"[A-Za-z]+$")
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "rep",
+        "reps",
+        "sen",
+        "sens",
+        "gov",
+        "gen",
+        "lt",
+        "col",
+        "sgt",
+        "capt",
+        "cmdr",
+        "adm",
+        "maj",
+        "st",
+        "jr",
+        "sr",
+        "prof",
+        "rev",
+        "hon",
+        "pres",
+        "supt",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "no",
+        "nos",
+        "vs",
+        "etc",
+        "inc",
+        "co",
+        "corp",
+        "ltd",
+        "bros",
+        "ft",
+        "mt",
+        "ave",
+        "blvd",
+        "dept",
+    ]
+)
+_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+_QUOTE_CHARS = frozenset('"“”„«»')
+_CLAUSE_MARKS = frozenset({"that", "whether", "if"})
+
+
+MODES = ("selective", "full")
+
+
+def parse_mode(value: str) -> bool:
+    """Whether the parse setting ``value`` asks for the selective parse; ValueError unless it is
+    ``selective`` or ``full``."""
+    mode = value.strip().lower()
+    if mode not in MODES:
+        raise ValueError(f"must be {' or '.join(MODES)}")
+    return mode == "selective"
+
+
+@dataclass(frozen=True, slots=True)
+class Triggers:
+    """The words that can make a sentence attributive, by the lemmas the rules test."""
+
+    lemmas: frozenset[str]  # cue verbs and nouns of the lexicon
+    irregular: dict[str, tuple[str, ...]]  # "said" -> ("say",), from the lemmatizer's exceptions
+    phrases: tuple[str, ...]  # "according to", "in my view", …
+    clause_marks: bool = True  # "that"/"whether"/"if": any verb with such a clause may report
+
+    @classmethod
+    def of(cls, lex: Lexicon, irregular: dict[str, tuple[str, ...]]) -> Triggers:
+        lemmas = (
+            lex.speech_verbs
+            | lex.speech_nouns
+            | frozenset(lex.noun_prepositions)
+            | lex.intent_nouns
+            | lex.evidence_nouns
+            | lex.evidence_verbs
+            | lex.author_verbs
+        )
+        keep = {form: tuple(lemma for lemma in found if lemma in lemmas) for form, found in irregular.items()}
+        return cls(lemmas, {form: found for form, found in keep.items() if found}, ("according", *lex.author_phrases))
+
+    def word_fires(self, word: str) -> bool:
+        lower = word.lower()
+        if lower in self.lemmas or lower in self.irregular:
+            return True
+        if self.clause_marks and lower in _CLAUSE_MARKS:
+            return True
+        return any(len(stem) > 2 and stem in self.lemmas for stem in stems(lower))
+
+    def fires(self, text: str) -> bool:
+        if any(c in _QUOTE_CHARS for c in text):
+            return True
+        lower = text.lower()
+        if any(phrase in lower for phrase in self.phrases):
+            return True
+        return any(self.word_fires(m.group()) for m in _WORD.finditer(text))
+
+
+def units(text: str, start: int, end: int) -> Iterator[Span]:
+    """Sentence-like pieces of ``text[start:end]``, cut at line breaks and sentence ends."""
+    at = start
+    for cut in _UNIT_END.finditer(text, start, end):
+        if cut["mark"] == ".":
+            word = _LAST_WORD.search(text, max(at, cut.start() - 12), cut.start())
+            if word and (len(word[0]) == 1 or word[0].lower() in _ABBREVIATIONS or text[word.start() - 1] == "."):
+                continue  # "Rep. Jones", "G.K. Butterfield", "the U.S. Senate": not a sentence end
+        stop = cut.start("space") if cut["space"] else cut.start()
+        if stop > at:
+            yield Span(at, stop)
+        at = cut.end()
+    if end > at:
+        yield Span(at, end)
+
+
+def regions(
+    text: str, start: int, end: int, quotes: Iterable[Span], triggers: Triggers
+) -> tuple[list[Span], list[Span]]:
+    """The runs of ``text[start:end]`` to parse, and the units left out.
+
+    A unit is kept when its words fire ``triggers``, or a quotation covers part of it (a
+    quotation's units are all kept, so its sentences are parsed together). Kept units only
+    whitespace apart make one run, parsed as one text.
+    """
+    pieces = list(units(text, start, end))
+    keep = [triggers.fires(text[u.start : u.end]) for u in pieces]
+    quoted = sorted(quotes, key=lambda q: q.start)
+    if quoted:
+        q = 0
+        for k, unit in enumerate(pieces):
+            while q < len(quoted) and quoted[q].end <= unit.start:
+                q += 1
+            if q < len(quoted) and quoted[q].start < unit.end:
+                keep[k] = True
+    runs = joined(text, [unit for unit, kept in zip(pieces, keep, strict=True) if kept])
+    return runs, [unit for unit, kept in zip(pieces, keep, strict=True) if not kept]
+
+
+def joined(text: str, pieces: Iterable[Span]) -> list[Span]:
+    """``pieces`` (in order) with those only whitespace apart joined into one."""
+    runs: list[Span] = []
+    for piece in pieces:
+        if runs and not text[runs[-1].end : piece.start].strip():
+            runs[-1] = Span(runs[-1].start, piece.end)
+        else:
+            runs.append(piece)
+    return runs
+
+
+def name_runs(text: str, left: Iterable[Span]) -> list[Span]:
+    """The runs of units left out of the parse that may name someone: they go through the
+    recogniser alone, so a pronoun or a surname further on still finds its full name."""
+    return [run for run in joined(text, left) if needs_names(run.of(text))]
+
+
+_CAPITAL_WORD = re.compile(r"(?<![\w'’])[A-Z][\w'’]*|\d")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n][\"”’')\]]*\s+|\n|\s[\"“‘'(\[—–-]+)[\"“‘'(\[—–-]*$")
+
+
+def needs_names(text: str) -> bool:
+    """Whether ``text`` may hold a named person, place or organisation: a capitalised word,
+    but the pronoun "I" or a common word that opens a sentence ("We", "But"), or a digit (a
+    date). Text without one goes through the parser only: the recogniser, the costliest part of
+    spaCy's pipeline, would find nothing the rules or the resolver use."""
+    for found in _CAPITAL_WORD.finditer(text):
+        word = found.group()
+        if word == "I" or word.startswith(("I'", "I’")):
+            continue
+        if word.lower() in STOP_WORDS and _SENTENCE_START.search(text, max(0, found.start() - 6), found.start()):
+            continue
+        return True
+    return False
