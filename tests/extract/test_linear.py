@@ -10,19 +10,6 @@ from onrecord.ingest import from_text
 from tests.extract.work import calls_in_onrecord
 
 
-class RecordingNLP:
-    """The spaCy pipeline, noting the texts of each ``pipe`` call."""
-
-    def __init__(self, nlp) -> None:  # type: ignore[no-untyped-def]
-        self.nlp = nlp
-        self.calls: list[list[str]] = []
-
-    def pipe(self, texts, **kwargs):  # type: ignore[no-untyped-def]
-        texts = list(texts)
-        self.calls.append([text for text, _ in texts] if kwargs.get("as_tuples") else texts)
-        return self.nlp.pipe(texts, **kwargs)
-
-
 def _transcript(turns: int) -> str:
     lines = []
     for i in range(turns):
@@ -35,12 +22,19 @@ def test_sections_of_one_long_document_are_parsed_in_bounded_batches(extractor):
     # regression: every section of a document went to spaCy in one call and all their parses were
     # held until the document was assembled, so memory grew with the document
     document = from_text(_transcript(120))
-    recording = RecordingNLP(extractor.nlp)
-    bounded = Extractor(nlp=recording, lex=extractor.lex, batch_size=16)  # type: ignore[arg-type]
+    bounded = Extractor(nlp=extractor.nlp, lex=extractor.lex, batch_size=16)
+    calls: list[list[str]] = []
+    parse = bounded._parse
+
+    def recording(texts):  # type: ignore[no-untyped-def]
+        calls.append([text for text, _ in texts])  # the texts of each batch that goes to spaCy
+        return parse(texts)
+
+    bounded._parse = recording  # type: ignore[method-assign]
     (result,) = bounded.pipe([document], window_chars=2_000)
-    assert len(recording.calls) > 1
-    assert all(len(texts) <= 16 and (len(texts) == 1 or sum(map(len, texts)) <= 2_000) for texts in recording.calls)
-    assert sum(map(len, recording.calls)) == 120
+    assert len(calls) > 1
+    assert all(len(texts) <= 16 and (len(texts) == 1 or sum(map(len, texts)) <= 2_000) for texts in calls)
+    assert sum(map(len, calls)) == 120
     assert result == extractor.extract(document)  # batching does not change what is found
 
 

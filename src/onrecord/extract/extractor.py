@@ -263,10 +263,12 @@ class Extractor:
             for i, document in enumerate(chunk):
                 for section in sections_of(document):
                     quotes = find_quotes(document.text, section.start, section.end)
-                    runs, left = self._runs(document.text, section, quotes)
-                    parts[i].append(_SectionData(quotes, sentences=[_trim(unit, document.text) for unit in left]))
-                    tasks += [(i, run, quotes, False) for run in runs]
-                    tasks += [(i, Section(r.start, r.end), [], True) for r in select.name_runs(document.text, left)]
+                    how = self._plan(document.text, section, quotes)
+                    parts[i].append(
+                        _SectionData(quotes, sentences=[_trim(unit, document.text) for unit in how.unparsed])
+                    )
+                    tasks += [(i, Section(r.start, r.end, section.headline), quotes, False) for r in how.parse]
+                    tasks += [(i, Section(r.start, r.end), [], True) for r in how.names]
             done = 0  # documents yielded so far
             for end, batch in _section_batches(tasks, self.batch_size, window_chars):
                 batch = [task for task in batch if self._alive(task[0], deadlines, failed)]
@@ -318,13 +320,12 @@ class Extractor:
                 docs = pipe(docs, batch_size=self.batch_size) if pipe else map(component, docs)
         return list(docs)
 
-    def _runs(self, text: str, section: Section, quotes: list[Span]) -> tuple[list[Section], list[Span]]:
-        """The runs of ``section`` to parse and the sentence-like units left out: all of it when
-        the parse is full, else what :func:`select.regions` keeps (a headline is parsed whole)."""
+    def _plan(self, text: str, section: Section, quotes: list[Span]) -> select.Plan:
+        """How to read ``section``: all of it through the whole pipeline when the parse is full
+        (and a headline always), else as :func:`select.plan` says."""
         if not self.selective or section.headline:
-            return [section], []
-        runs, left = select.regions(text, section.start, section.end, quotes, self.triggers)
-        return [Section(run.start, run.end) for run in runs], left
+            return select.Plan([Span(section.start, section.end)], [], [])
+        return select.plan(text, section.start, section.end, quotes, self.triggers)
 
     @staticmethod
     def _alive(i: int, deadlines: list[Deadline], failed: list[str | None]) -> bool:

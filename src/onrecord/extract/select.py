@@ -157,14 +157,24 @@ def units(text: str, start: int, end: int) -> Iterator[Span]:
         yield Span(at, end)
 
 
-def regions(
-    text: str, start: int, end: int, quotes: Iterable[Span], triggers: Triggers
-) -> tuple[list[Span], list[Span]]:
-    """The runs of ``text[start:end]`` to parse, and the units left out.
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """How one section is read: the runs spaCy parses whole, the runs only the recogniser reads,
+    and the units the parser never sees (their sentences are the units themselves)."""
 
-    A unit is kept when its words fire ``triggers``, or a quotation covers part of it (a
-    quotation's units are all kept, so its sentences are parsed together). Kept units only
-    whitespace apart make one run, parsed as one text.
+    parse: list[Span]
+    names: list[Span]
+    unparsed: list[Span]
+
+
+def plan(text: str, start: int, end: int, quotes: Iterable[Span], triggers: Triggers) -> Plan:
+    """How to read ``text[start:end]``.
+
+    A unit is parsed when its words fire ``triggers``, or a quotation covers part of it (a
+    quotation's units are all kept, so its sentences are parsed together). Units only whitespace
+    apart make one run. Of the runs left out, those that may name someone go through the
+    recogniser alone, or are parsed too when they may describe someone by an apposition or a
+    title ("Ruritania's foreign minister, Anna Petrova,"), which only the parser links.
     """
     pieces = list(units(text, start, end))
     keep = [triggers.fires(text[u.start : u.end]) for u in pieces]
@@ -176,8 +186,12 @@ def regions(
                 q += 1
             if q < len(quoted) and quoted[q].start < unit.end:
                 keep[k] = True
-    runs = joined(text, [unit for unit, kept in zip(pieces, keep, strict=True) if kept])
-    return runs, [unit for unit, kept in zip(pieces, keep, strict=True) if not kept]
+    for k, unit in enumerate(pieces):
+        keep[k] = keep[k] or describes(unit.of(text))
+    parse = [unit for unit, kept in zip(pieces, keep, strict=True) if kept]
+    unparsed = [unit for unit, kept in zip(pieces, keep, strict=True) if not kept]
+    names = joined(text, [unit for unit in unparsed if needs_names(unit.of(text))])
+    return Plan(joined(text, parse), names, unparsed)
 
 
 def joined(text: str, pieces: Iterable[Span]) -> list[Span]:
@@ -189,12 +203,6 @@ def joined(text: str, pieces: Iterable[Span]) -> list[Span]:
         else:
             runs.append(piece)
     return runs
-
-
-def name_runs(text: str, left: Iterable[Span]) -> list[Span]:
-    """The runs of units left out of the parse that may name someone: they go through the
-    recogniser alone, so a pronoun or a surname further on still finds its full name."""
-    return [run for run in joined(text, left) if needs_names(run.of(text))]
 
 
 _CAPITAL_WORD = re.compile(r"(?<![\w'’])[A-Z][\w'’]*|\d")
@@ -214,3 +222,16 @@ def needs_names(text: str) -> bool:
             continue
         return True
     return False
+
+
+# "minister, Anna Petrova" / "Petrova, the minister" / "foreign minister Anna Petrova" /
+# "Foreign Minister Anna Petrova": shapes in which the parser links a description to a name
+_DESCRIBED = re.compile(
+    r"[a-z],\s+[A-Z]|[A-Z][\w.'’-]*,\s+(?:the|a|an|his|her|its|their)\s|"
+    r"\b[a-z]{3,}\s+[A-Z][\w'’-]+\s+[A-Z]|[A-Z][\w'’-]+\s+[A-Z][\w'’-]+\s+[A-Z][\w'’-]+"
+)
+
+
+def describes(text: str) -> bool:
+    """Whether ``text`` may describe someone it names (an apposition, a title before a name)."""
+    return _DESCRIBED.search(text) is not None
