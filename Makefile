@@ -48,6 +48,7 @@ lint: install
 # Speed and memory (long: about an hour on 2 cores). Each script prints its table for the README.
 bench: install
 	$(BIN)/python benchmarks/bench_extract.py --shared $(SHARED)
+	$(BIN)/python benchmarks/bench_parse.py --shared $(SHARED)
 	$(BIN)/python benchmarks/bench_batch.py --corpus $(SHARED)/trump-campaign/text
 	$(BIN)/python benchmarks/bench_workers.py --corpus $(SHARED)/trump-campaign/text
 	$(BIN)/python benchmarks/bench_store.py --statements 1000000

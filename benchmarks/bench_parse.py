@@ -1,0 +1,123 @@
+"""The selective parse against the full parse (issue 17): cost, and what it changes.
+
+    python benchmarks/bench_parse.py --shared ../shared/data [--articles 200] [--transcripts 200]
+        [--cost-only | --equality-only]
+
+Cost: CPU seconds of extraction (parse, rules and speaker resolution) with ``--parse full`` and
+``--parse selective``, each over CPU seconds of a plain full ``nlp.pipe`` of the same texts, in
+one run: PolNeAR train articles and trump-campaign transcripts. CPU time of this process, not
+wall time, so the ratios hold on a shared machine.
+
+Equality: every statement of both parses compared whole (span, kind, speaker, mention, cue,
+act, confidence, nesting), on PolNeAR dev, GUM, onrecord's own gold sets and the transcripts;
+and P/R/F1 at 50% both ways where there is gold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from onrecord import evaluate as ev
+from onrecord.ingest import from_text, read
+from onrecord.model import Document
+from onrecord.pipeline import default_extractor, process
+
+GOLD = Path(__file__).parents[1] / "tests" / "gold"
+MODES = ("full", "selective")
+
+
+def use(mode: str) -> None:
+    os.environ["ONRECORD_PARSE"] = mode
+
+
+def transcripts(shared: Path, limit: int) -> list[Document]:
+    files = sorted((shared / "trump-campaign" / "text").glob("*.txt"))[:limit]
+    return [doc for f in files for doc in read(str(f))]
+
+
+def cpu(work: Iterator[object]) -> float:
+    start = time.process_time()
+    for _ in work:
+        pass
+    return time.process_time() - start
+
+
+def cost(name: str, documents: list[Document]) -> None:
+    texts = [d.text for d in documents]
+    seconds = {}
+    for mode in MODES:
+        use(mode)
+        extractor = default_extractor()
+        list(process(documents[:2], extractor))  # warm up
+        seconds[mode] = cpu(process(documents, extractor))
+    plain = cpu(default_extractor().nlp.pipe(texts, batch_size=32))
+    full, selective = seconds["full"] / plain, seconds["selective"] / plain
+    print(
+        f"| {name} | {plain:.0f} s | {seconds['full']:.0f} s ({full:.3f}) | {seconds['selective']:.0f} s "
+        f"({selective:.3f}) | {seconds['full'] / seconds['selective']:.2f}x |",
+        flush=True,
+    )
+
+
+def statements(documents: list[Document]) -> list[list[dict[str, object]]]:
+    return [[s.to_dict() for s in item.statements] for item in process(documents, default_extractor())]
+
+
+def equality(name: str, golds: list[ev.GoldDocument] | None, documents: list[Document]) -> None:
+    found, f1 = {}, {}
+    for mode in MODES:
+        use(mode)
+        found[mode] = statements(documents)
+        if golds is not None:
+            score = ev.evaluate(iter(golds))["both50"]
+            f1[mode] = f"{score.precision:.4f} / {score.recall:.4f} / {score.f1:.4f}"
+    same = differ = 0
+    for full, selective in zip(found["full"], found["selective"], strict=True):
+        keys_full = {repr(sorted(s.items())) for s in full}
+        keys_selective = {repr(sorted(s.items())) for s in selective}
+        same += len(keys_full & keys_selective)
+        differ += len(keys_full ^ keys_selective)
+    total = sum(map(len, found["full"]))
+    scores = f"{f1['full']} | {f1['selective']}" if f1 else "— | —"
+    print(f"| {name} | {len(documents)} | {total} | {differ} ({differ / max(1, total):.1%}) | {scores} |", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--transcripts", type=int, default=200)
+    parser.add_argument("--cost-only", action="store_true")
+    parser.add_argument("--equality-only", action="store_true")
+    args = parser.parse_args()
+    polnear = args.shared / "polnear"
+    if not polnear.is_dir():
+        print(f"PolNeAR not found at {polnear}; pass --shared", file=sys.stderr)
+        return 1
+    if not args.equality_only:
+        print("| texts | plain nlp.pipe | extraction, full parse (ratio) | selective parse (ratio) | speed-up |")
+        print("|---|---|---|---|---|")
+        articles = [from_text(p.read_text("utf-8")) for p in sorted((polnear / "train" / "text").glob("*.txt"))]
+        cost(f"{args.articles} PolNeAR train articles", articles[: args.articles])
+        cost(f"{args.transcripts} trump-campaign transcripts", transcripts(args.shared, args.transcripts))
+    if not args.cost_only:
+        print("\n| set | documents | statements (full) | differing | P / R / F1 full | P / R / F1 selective |")
+        print("|---|---|---|---|---|---|")
+        sets: list[tuple[str, list[ev.GoldDocument]]] = [
+            ("PolNeAR dev", list(ev.read_polnear(polnear / "dev"))),
+            ("GUM", list(ev.read_gum(args.shared / "gum"))),
+            *((f"own gold: {p.name}", list(ev.read_gold_yaml(p))) for p in sorted(GOLD.glob("*.yaml"))),
+        ]
+        for name, golds in sets:
+            equality(name, golds, [from_text(g.text, source=g.name, **g.meta) for g in golds])
+        equality(f"trump-campaign ({args.transcripts})", None, transcripts(args.shared, args.transcripts))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
