@@ -247,8 +247,8 @@ class Extractor:
         """Extractions for ``documents``, in order, each with its document's running deadline.
 
         Up to ``window`` documents (and about ``window_chars`` characters) at a time are read;
-        their sections go through ``nlp.pipe`` in batches of at most ``batch_size`` sections and
-        ``window_chars`` characters, and each parsed section is read into plain data at once and
+        the runs of their sections that :meth:`_plan` picks go through spaCy in batches of at most
+        ``batch_size`` runs and ``window_chars`` characters, and each parsed run is read into plain data at once and
         its spaCy ``Doc`` dropped, so memory stays bounded by one batch for any number and size of
         documents, one huge document included.
         A document the rules fail on, or whose work takes more than ``budget`` seconds (its share
