@@ -13,7 +13,7 @@ import html
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from onrecord.analyse.sentences import sentences
+from onrecord.text import sentences
 from onrecord.analyse.shifts import Shift, speaker_shifts
 from onrecord.analyse.timeline import UNPLACED, UNTOPICAL
 from onrecord.model import DEFAULT_ACTS, StoredStatement

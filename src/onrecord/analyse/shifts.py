@@ -30,7 +30,7 @@ import numpy as np
 
 from onrecord.analyse import stance
 from onrecord.analyse.embed import Embed, embed_cached
-from onrecord.analyse.sentences import sentences, words
+from onrecord.text import sentences, words
 from onrecord.analyse.topics import Taxonomy, load_taxonomy
 from onrecord.model import DEFAULT_ACTS, StoredStatement
 from onrecord.store import Query, Store

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from onrecord.analyse.embed import DIMENSIONS, Embed, embed_cached, embedder
-from onrecord.analyse.sentences import normal
+from onrecord.text import normal
 from onrecord.model import SubjectInfo, SubjectState
 from onrecord.store import Store
 

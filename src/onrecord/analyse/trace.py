@@ -30,7 +30,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from onrecord.analyse.embed import Embed, embedder, multilingual_embedder
-from onrecord.analyse.sentences import WORD, normal, sentences, sentences_any, words
+from onrecord.text import WORD, normal, sentences, sentences_any, words
 from onrecord.model import DEFAULT_ACTS, Document, Span, Statement, StoredStatement, visible
 from onrecord.resolve.identity import name_key
 from onrecord.resolve.names import same_person
