@@ -7,10 +7,10 @@ Opening it migrates it when it is older (schema 8 cuts its transcript turns into
 here as "open"). The article (by default a short fictional one, below, that quotes Donald Trump's
 words of October 2016 verbatim, trimmed, altered, reported and invented) is ingested once, then:
 
-- ``trace_document`` cold: the first call in this process (models loaded before, as a server has them);
+- ``trace_stored`` cold (what the web page calls): the first call in this process (models loaded before, as a server has them);
   the sentence vectors it needs are computed into the store's cache if they are not there yet
   (the first run on a database), else read from it;
-- ``trace_document`` warm: the median of ``--runs`` more calls;
+- ``trace_stored`` warm: the median of ``--runs`` more calls;
 - the web page ``/documents/{id}/trace`` and ``/api/documents/{id}/trace`` through FastAPI's
   TestClient, each in a new app (so the page cache is empty): median of ``--runs``.
 """
@@ -82,23 +82,22 @@ def main() -> None:
         doc_id = store.document(str(article))[1].id
     else:
         doc_id = next(d.id for d in store.documents() if d.title == "Trump in Ohio, promises and pledges")
-    document, _, found = store.document(doc_id)
     embedder(), multilingual_embedder()  # loading the models is not part of a trace
 
     before = vectors_kept(store)
     started = time.perf_counter()
-    traces = tracing.trace_document(store, document, found)
+    _, _, traces = tracing.trace_stored(store, doc_id)
     cold = time.perf_counter() - started
     computed = vectors_kept(store) - before
     warm = []
     for _ in range(args.runs):
         started = time.perf_counter()
-        tracing.trace_document(store, document, found)
+        tracing.trace_stored(store, doc_id)
         warm.append(time.perf_counter() - started)
     for t in traces:
         print(f"  {t.verdict:<12} {t.score:.2f}  {t.statement.content[:70]}")
-    print(f"trace_document, cold: {cold * 1000:.0f} ms ({computed} sentence vectors computed into the cache)")
-    print(f"trace_document, warm: median {statistics.median(warm) * 1000:.0f} ms of {args.runs}")
+    print(f"trace_stored, cold: {cold * 1000:.0f} ms ({computed} sentence vectors computed into the cache)")
+    print(f"trace_stored, warm: median {statistics.median(warm) * 1000:.0f} ms of {args.runs}")
 
     from fastapi.testclient import TestClient
 

@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Protocol
 
 import bm25s
@@ -33,10 +34,10 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from onrecord.analyse.embed import MULTILINGUAL_MODEL_ID, Embed, embed_cached, embedder, multilingual_embedder
-from onrecord.model import DEFAULT_ACTS, Document, Passage, Span, Statement, visible
+from onrecord.model import DEFAULT_ACTS, Document, DocumentInfo, Passage, Span, Statement, visible
 from onrecord.resolve.identity import name_key
 from onrecord.resolve.names import same_person
-from onrecord.store import Store
+from onrecord.store import Query, Store
 from onrecord.text import WORD, chunks, normal, sentences, sentences_any, words
 
 VERDICTS = ("verbatim", "trimmed", "altered", "paraphrase", "translated", "unsupported")
@@ -60,6 +61,7 @@ _STOP = frozenset({
 })  # fmt: skip
 
 
+@lru_cache(maxsize=65_536)  # a passage's words recur across an article's statements
 def _stem(word: str) -> str:
     """A crude stem for counting shared words: leaving/leave, talks/talk."""
     for suffix in ("ing", "ed", "es", "s"):
@@ -211,6 +213,9 @@ class StoredPassages:
     def __init__(self, store: Store, speakers: Iterable[str]) -> None:
         self.store = store
         self.speakers = sorted(set(speakers))
+        # an article's statements mostly share a speaker and a date: count and list once for them
+        self._counts: dict[tuple[str | None, str | None], int] = {}
+        self._other: dict[tuple[str | None, str | None, bool], list[Passage]] = {}
 
     def _who(self, speaker: str | None) -> list[str] | None:
         if not speaker:
@@ -225,15 +230,19 @@ class StoredPassages:
         return _aligned(text, self.store.passage_search(terms, self._who(speaker), since, until, 4 * k), k)
 
     def speakers_passages(self, speaker: str | None, around: str | None) -> int:
-        since, until = window(around) or (None, None)
-        return self.store.passage_count(self._who(speaker), since, until)
+        if (speaker, around) not in self._counts:
+            since, until = window(around) or (None, None)
+            self._counts[speaker, around] = self.store.passage_count(self._who(speaker), since, until)
+        return self._counts[speaker, around]
 
     def other_script(self, text: str, speaker: str | None, around: str | None) -> list[Passage]:
-        since, until = window(around) or (None, None)
         cyrillic = _cyrillic(text)
-        # the document's language narrows it in SQL; the script of each passage decides
-        found = self.store.speaker_passages(self._who(speaker), since, until, CYRILLIC_LANGS, other_langs=cyrillic)
-        return [p for p in found if _cyrillic(p.text) != cyrillic]
+        if (speaker, around, cyrillic) not in self._other:
+            since, until = window(around) or (None, None)
+            # the document's language narrows it in SQL; the script of each passage decides
+            found = self.store.speaker_passages(self._who(speaker), since, until, CYRILLIC_LANGS, cyrillic)
+            self._other[speaker, around, cyrillic] = [p for p in found if _cyrillic(p.text) != cyrillic]
+        return self._other[speaker, around, cyrillic]
 
 
 def window(around: str | None) -> tuple[str, str] | None:
@@ -656,6 +665,18 @@ def trace_document(
     else:
         index = PrimaryIndex([])
     return Tracer(index, store=store).trace(document, found, identities)
+
+
+def trace_stored(
+    store: Store, ref: str | int, acts: tuple[str, ...] | None = DEFAULT_ACTS, against: Sequence[Document] = ()
+) -> tuple[Document, DocumentInfo, list[Trace]]:
+    """Trace a stored article (by id, path, key or hash prefix, as :meth:`Store.document` takes it):
+    its statements go by the identities linking gave them, so no linker is built for it (seconds
+    over every speaker name of a large store)."""
+    document, info, found = store.document(ref)
+    linked = store.iter_statements(Query(document_id=info.id))
+    identities = {r.statement.index: r.identity or r.statement.speaker for r in linked if r.statement.speaker}
+    return document, info, trace_document(store, document, found, against, identities, acts)
 
 
 # -- showing traces -------------------------------------------------------------------------------

@@ -300,11 +300,13 @@ passages = Table(
     "passages",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("statement_id", Integer, ForeignKey("statements.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("statement_id", Integer, ForeignKey("statements.id", ondelete="CASCADE"), nullable=False),
     Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
     Column("content_start", Integer, nullable=False),  # into the document's text
     Column("content_end", Integer, nullable=False),
     Column("text", Text, nullable=False),
+    # the speaker filter reads no table rows: statements by identity (or name), then their passages
+    Index("ix_passages_statement", "statement_id", "document_id"),
 )
 
 
@@ -443,6 +445,7 @@ def _v8(conn: Connection) -> None:
     # issue 15: passages for trace, cut from the transcript turns already stored
     metadata.create_all(conn, tables=[passages])
     passages_search(conn)
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_statements_identity_speaker ON statements (identity_id, speaker)"))
     turns = select(statements.c.id, statements.c.document_id, statements.c.content, statements.c.content_start).where(
         statements.c.kind == "turn"
     )

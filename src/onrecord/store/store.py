@@ -680,11 +680,11 @@ class Store(WatchRecords):
             match = _fts_query(" ".join(words), any_word=True)
             if not match:
                 return []
-            query = (
-                self._passage_select(speakers, since, until)
-                .join(_passages_fts, literal_column("passages_fts.rowid") == passages.c.id)
+            rank = literal_column("bm25(passages_fts)")
+            ranked = (
+                select(literal_column("passages_fts.rowid").label("id"), rank.label("rank"))
+                .select_from(_passages_fts)
                 .where(text("passages_fts MATCH :match").bindparams(match=match))
-                .order_by(text("bm25(passages_fts)"), passages.c.id)
             )
         else:
             terms = [w for word in words for w in re.findall(r"\w+", word)]
@@ -693,12 +693,25 @@ class Store(WatchRecords):
             # websearch syntax reads "or" between words and never fails on what the words hold
             tsquery = func.websearch_to_tsquery(literal_column("'english'"), " or ".join(terms))
             search = literal_column("passages.search_vector")
+            rank = -func.ts_rank(search, tsquery)
+            ranked = select(passages.c.id, rank.label("rank")).where(search.op("@@")(tsquery))
+        # The best matches of anyone first, then the filters on those alone: joining every match (tens of
+        # thousands for a common word) costs more than ranking them. Too few of them pass the filters
+        # (a speaker with little on record): then the filters go over every match.
+        ids: list[int] = []
+        for reach in (3 * limit, None):
+            best = ranked.order_by(rank, literal_column("id")).limit(reach).subquery()
             query = (
-                self._passage_select(speakers, since, until)
-                .where(search.op("@@")(tsquery))
-                .order_by(func.ts_rank(search, tsquery).desc(), passages.c.id)
+                self._passage_ids(speakers, since, until)
+                .join(best, best.c.id == passages.c.id)
+                .order_by(best.c.rank, passages.c.id)
+                .limit(limit)
             )
-        return self._passages(query.limit(limit))
+            with self.engine.connect() as conn:
+                ids = list(conn.execute(query).scalars())
+            if len(ids) == limit:
+                break
+        return self._passages(ids)
 
     def speaker_passages(
         self,
@@ -710,35 +723,34 @@ class Store(WatchRecords):
     ) -> list[Passage]:
         """Every passage by ``speakers`` in the date range, in documents of ``langs`` (or, with
         ``other_langs``, of any language but those), in the order they were said."""
-        query = self._passage_select(speakers, since, until)
+        query = self._passage_ids(speakers, since, until)
         if langs is not None:
             chosen = documents.c.lang.in_(list(langs))
-            query = query.where(or_(~chosen, documents.c.lang.is_(None)) if other_langs else chosen)
-        return self._passages(query.order_by(documents.c.date, documents.c.id, passages.c.content_start))
+            documents_of = select(documents.c.id).where(
+                or_(~chosen, documents.c.lang.is_(None)) if other_langs else chosen
+            )
+            with self.engine.connect() as conn:  # most stores hold one language: nothing to look through
+                if conn.execute(documents_of.limit(1)).first() is None:
+                    return []
+            query = query.where(passages.c.document_id.in_(documents_of))
+        with self.engine.connect() as conn:
+            ids = list(
+                conn.execute(query.order_by(documents.c.date, documents.c.id, passages.c.content_start)).scalars()
+            )
+        return self._passages(ids)
 
     def passage_count(self, speakers: Sequence[str] | None, since: str | None = None, until: str | None = None) -> int:
         """How many passages by ``speakers`` in the date range there are to search."""
-        query = self._passage_select(speakers, since, until).with_only_columns(func.count())
+        query = self._passage_ids(speakers, since, until).with_only_columns(func.count())
         with self.engine.connect() as conn:
             return conn.execute(query).scalar_one()
 
-    def _passage_select(self, speakers: Sequence[str] | None, since: str | None, until: str | None):  # type: ignore[no-untyped-def]
-        """Passages with who said them (the identity, else the name in the document), where and
-        when, and the turn before (the question, when someone else asked it)."""
-        key = func.coalesce(identities.c.name, statements.c.speaker)
-        before, before_identity = statements.alias("before"), identities.alias("before_identity")
-        previous = (  # the turn just before, in the same document
-            select(before.c.content, func.coalesce(before_identity.c.name, before.c.speaker))
-            .select_from(before.outerjoin(before_identity, before_identity.c.id == before.c.identity_id))
-            .where(
-                before.c.document_id == statements.c.document_id,
-                before.c.kind == "turn",
-                before.c.idx < statements.c.idx,
-            )
-            .order_by(before.c.idx.desc())
-            .limit(1)
-        )
-        conditions = [_not_a_copy()]
+    @staticmethod
+    def _passage_ids(speakers: Sequence[str] | None, since: str | None, until: str | None):  # type: ignore[no-untyped-def]
+        """The ids of the passages by ``speakers`` (identity names, or names in documents not linked
+        to one) in documents dated ``since``..``until``, syndicated copies left out. (Index-only on
+        the statements' side: ``ix_statements_identity_speaker``, ``ix_passages_statement``.)"""
+        conditions = [~passages.c.document_id.in_(select(document_copies.c.document_id))]
         if speakers is not None:
             names = sorted(set(speakers))
             conditions.append(
@@ -752,30 +764,57 @@ class Store(WatchRecords):
         if until:
             conditions.append(documents.c.date <= until)
         return (
+            select(passages.c.id)
+            .select_from(passages)
+            .join(statements, statements.c.id == passages.c.statement_id)
+            .join(documents, documents.c.id == passages.c.document_id)
+            .where(*conditions)
+        )
+
+    def _passages(self, ids: Sequence[int]) -> list[Passage]:
+        """The passages of these ids, in their order, with who said them (the identity, else the
+        name in the document), where, when, and the turn before when someone else spoke it (the
+        question). Ranked and limited first, then read: the details cost per passage read."""
+        key = func.coalesce(identities.c.name, statements.c.speaker)
+        before, before_identity = statements.alias("before"), identities.alias("before_identity")
+
+        def previous(column):  # type: ignore[no-untyped-def]  # of the turn just before, in the same document
+            return (
+                select(column)
+                .select_from(before.outerjoin(before_identity, before_identity.c.id == before.c.identity_id))
+                .where(
+                    before.c.document_id == statements.c.document_id,
+                    before.c.kind == "turn",
+                    before.c.idx < statements.c.idx,
+                )
+                .order_by(before.c.idx.desc())
+                .limit(1)
+                .scalar_subquery()
+            )
+
+        details = (
             select(
+                passages.c.id,
                 documents.c.source,
                 key.label("speaker"),
                 passages.c.content_start,
                 passages.c.content_end,
                 passages.c.text,
                 documents.c.date,
-                documents.c.id,
-                previous.with_only_columns(before.c.content).scalar_subquery().label("before"),
-                previous.with_only_columns(func.coalesce(before_identity.c.name, before.c.speaker))
-                .scalar_subquery()
-                .label("before_speaker"),
+                documents.c.id.label("document_id"),
+                previous(before.c.content).label("before"),
+                previous(func.coalesce(before_identity.c.name, before.c.speaker)).label("before_speaker"),
             )
             .select_from(passages)
             .join(statements, statements.c.id == passages.c.statement_id)
             .join(documents, documents.c.id == passages.c.document_id)
             .outerjoin(identities, identities.c.id == statements.c.identity_id)
-            .where(*conditions)
         )
-
-    def _passages(self, query) -> list[Passage]:  # type: ignore[no-untyped-def]
         try:
             with self.engine.connect() as conn:
-                rows = conn.execute(query).all()
+                rows = {}
+                for chunk in _chunks(ids):
+                    rows.update({r.id: r for r in conn.execute(details.where(passages.c.id.in_(chunk)))})
         except OperationalError as exc:
             raise StoreError(f"passage query failed: {exc.orig}") from exc
         return [
@@ -785,10 +824,10 @@ class Store(WatchRecords):
                 Span(r.content_start, r.content_end),
                 r.text,
                 r.date,
-                r.id,
+                r.document_id,
                 r.before if r.before is not None and r.before_speaker != r.speaker else None,
             )
-            for r in rows
+            for r in map(rows.__getitem__, ids)
         ]
 
     # -- topics and embeddings -------------------------------------------------------------
