@@ -414,14 +414,24 @@ def _window(passage_words: list[str], quote_words: list[str]) -> tuple[int, int,
     return a, b, difflib.SequenceMatcher(None, quote_words, passage_words[a:b], autojunk=False).ratio()
 
 
-def _sentence_ends(text: str) -> list[int]:
+@lru_cache(maxsize=1024)  # of a passage: each statement of an article compares the same candidates again
+def _sentence_ends(text: str) -> tuple[int, ...]:
     """Indices (in :func:`words`) of the words that end a sentence."""
     plain = normal(text)
-    return [n for n, m in enumerate(WORD.finditer(plain)) if re.match(r"[\"”']?[.!?]", plain[m.end() : m.end() + 2])]
+    return tuple(n for n, m in enumerate(WORD.finditer(plain)) if _END.match(plain[m.end() : m.end() + 2]))
+
+
+_END = re.compile(r"[\"”']?[.!?]")
+
+
+@lru_cache(maxsize=1024)
+def _word_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Where each of :func:`words` of ``text`` is in it."""
+    return tuple(m.span() for m in WORD.finditer(normal(text)))
 
 
 def _char_span(text: str, first: int, end: int) -> Span:
-    spans = [m.span() for m in WORD.finditer(normal(text))]
+    spans = _word_spans(text)
     if not spans or first >= len(spans):
         return Span(0, len(text))
     return Span(spans[first][0], spans[min(end, len(spans)) - 1][1])
