@@ -162,11 +162,10 @@ class PrimaryIndex:
 
     def __init__(self, passages: Iterable[Passage]) -> None:
         self.passages = list(passages)
-        self.words = [words(p.text) for p in self.passages]
         self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
         if self.passages:
             # all their words, stop words too, so that lengths count every word; queries leave them out
-            self._bm25.index(self.words, show_progress=False)
+            self._bm25.index([words(p.text) for p in self.passages], show_progress=False)
         self._masks: dict[tuple[str | None, str | None], np.ndarray] = {}
         self._cyrillic: np.ndarray | None = None
 
