@@ -53,6 +53,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_workers.py --corpus $(SHARED)/trump-campaign/text
 	$(BIN)/python benchmarks/bench_store.py --statements 1000000
 	$(BIN)/python benchmarks/bench_trace.py --corpus $(SHARED)/trump-campaign/text
+	test -f trump.db && $(BIN)/python benchmarks/bench_trace_db.py --db sqlite:///trump.db || echo "bench_trace_db: no trump.db, skipped"
 	$(BIN)/python benchmarks/bench_shapes.py --shared $(SHARED)
 	$(BIN)/python benchmarks/bench_web.py --corpus $(SHARED)/trump-campaign/text
 	$(BIN)/python benchmarks/bench_watch.py --shared $(SHARED)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "onrecord"
-BASE = {"model", "errors", "config", "safe_yaml"}
+BASE = {"model", "errors", "config", "safe_yaml", "text"}
 SIBLINGS = {"ingest", "extract", "resolve", "store"}
 # what each layer may import from onrecord
 ALLOWED = {
@@ -17,6 +17,7 @@ ALLOWED = {
     "errors": set(),
     "config": set(),
     "safe_yaml": set(),
+    "text": set(),
     **{s: BASE | {s} for s in SIBLINGS},
     "analyse": BASE | SIBLINGS | {"analyse"},
 }

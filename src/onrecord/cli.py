@@ -1042,18 +1042,18 @@ def trace(
         raise fail(f"--format {format!r}: choose table, json or html", 2)
     store = _store(db)
     try:
+        primaries = [d for d in read_paths(against or []) if not isinstance(d, InputError)]
+        if against and not primaries:
+            raise fail("--against: no readable documents")
         if Path(article).is_file():
             readable = (d for d in read_paths([article]) if not isinstance(d, InputError))
             item = next(process(readable, budget=budget_seconds(setting("doc_timeout"))), None)
             if item is None or item.error:
                 raise fail(f"{article}: {item.error if item else 'no readable document'}")
-            document, found = item.document, list(item.statements)
-        else:
-            document, _, found = store.document(article)
-        primaries = [d for d in read_paths(against or []) if not isinstance(d, InputError)]
-        if against and not primaries:
-            raise fail("--against: no readable documents")
-        traces = tracing.trace_document(store, document, found, primaries, acts=parse_acts(acts))
+            document = item.document
+            traces = tracing.trace_document(store, document, list(item.statements), primaries, acts=parse_acts(acts))
+        else:  # a stored article: its speakers as linking left them
+            document, _, traces = tracing.trace_stored(store, article, parse_acts(acts), primaries)
     except OnrecordError as exc:
         raise fail(str(exc)) from None
     if format == "json":

@@ -329,6 +329,20 @@ class StoredStatement:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A stretch of a speaker's own words in a primary document: a transcript turn, cut to paragraph
+    size (``text.chunks``). The store keeps them for the turns it stores; trace compares them."""
+
+    source: str
+    speaker: str
+    span: Span  # into the primary document's text
+    text: str
+    date: str | None = None
+    document_id: int | None = None
+    question: str | None = None  # what the speaker was answering, when the turn follows another's
+
+
 # -- watching sources: what the store keeps about fetches, sources and alerts -----------------------
 @dataclass(frozen=True, slots=True)
 class FetchRecord:

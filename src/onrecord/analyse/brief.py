@@ -13,11 +13,11 @@ import html
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from onrecord.analyse.sentences import sentences
 from onrecord.analyse.shifts import Shift, speaker_shifts
 from onrecord.analyse.timeline import UNPLACED, UNTOPICAL
 from onrecord.model import DEFAULT_ACTS, StoredStatement
 from onrecord.store import Query, Store
+from onrecord.text import sentences
 
 QUOTE_WIDTH = 220
 PER_TOPIC = 8

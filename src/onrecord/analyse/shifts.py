@@ -30,10 +30,10 @@ import numpy as np
 
 from onrecord.analyse import stance
 from onrecord.analyse.embed import Embed, embed_cached
-from onrecord.analyse.sentences import sentences, words
 from onrecord.analyse.topics import Taxonomy, load_taxonomy
 from onrecord.model import DEFAULT_ACTS, StoredStatement
 from onrecord.store import Query, Store
+from onrecord.text import sentences, words
 
 SAME_SUBJECT = 0.55  # similarity at which two statements speak of the same thing
 IN_SUBJECT = 0.45  # ... within one subject's statements, which share what they are about by construction

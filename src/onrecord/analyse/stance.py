@@ -16,7 +16,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 from onrecord import safe_yaml
-from onrecord.analyse.sentences import normal
+from onrecord.text import normal
 
 VERSION = "onrecord.stance.v1"
 FRAMES_FILE = files("onrecord.analyse") / "data" / "stance.yaml"

@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from onrecord.analyse.embed import DIMENSIONS, Embed, embed_cached, embedder
-from onrecord.analyse.sentences import normal
 from onrecord.model import SubjectInfo, SubjectState
 from onrecord.store import Store
+from onrecord.text import normal
 
 VERSION = "onrecord.subjects.v1"
 JOIN = 0.60  # cosine to a subject's centroid at which a statement joins it on meaning alone

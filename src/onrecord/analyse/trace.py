@@ -12,29 +12,33 @@ reported:
   what the translation changed flagged: numbers and negation (issue 15);
 - ``unsupported``: nothing close in what was searched (which is said).
 
-The search: an inverted index over the primary passages' words picks candidates, rapidfuzz aligns
-the quote in each, word-level comparison decides; embeddings only for what the words don't settle.
+The search: the speaker's passages sharing the most rare words are the candidates (BM25: the store's
+full-text index, FTS5 ``bm25()`` or PostgreSQL ``ts_rank``, over the passages it keeps with every
+transcript; bm25s over files given with ``--against``), rapidfuzz aligns the quote in each, word-level
+comparison decides; embeddings only for what the words don't settle, and for passages in another
+language, which share no words (their sentence vectors are kept in the store's embedding cache).
 """
 
 from __future__ import annotations
 
 import difflib
-import math
 import re
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
+from typing import Protocol
 
+import bm25s
 import numpy as np
 from rapidfuzz import fuzz
 
-from onrecord.analyse.embed import Embed, embedder, multilingual_embedder
-from onrecord.analyse.sentences import WORD, normal, sentences, sentences_any, words
-from onrecord.model import DEFAULT_ACTS, Document, Span, Statement, StoredStatement, visible
+from onrecord.analyse.embed import MULTILINGUAL_MODEL_ID, Embed, embed_cached, embedder, multilingual_embedder
+from onrecord.model import DEFAULT_ACTS, Document, DocumentInfo, Passage, Span, Statement, visible
 from onrecord.resolve.identity import name_key
 from onrecord.resolve.names import same_person
 from onrecord.store import Query, Store
+from onrecord.text import WORD, chunks, normal, sentences, sentences_any, words
 
 VERDICTS = ("verbatim", "trimmed", "altered", "paraphrase", "translated", "unsupported")
 TRANSLATED = 0.87  # multilingual similarity from which a passage in another language is the source (issue 15)
@@ -42,9 +46,9 @@ CANDIDATES = 25  # passages aligned per statement, best by shared rare words
 ALTERED = 0.60  # word-sequence similarity from which a quote is "altered" rather than unrelated
 PARAPHRASE = 0.50  # combined similarity (meaning and shared words) from which reported speech matches
 PARAPHRASE_WEIGHT = 0.6  # the share of meaning (embeddings) in that combination
-CHUNK_CHARS = 700  # passages are cut to about this length at sentence ends
 EMBEDDED = 40  # sentences embedded per statement, best by shared words
 WINDOW_DAYS = 365  # primary sources dated this long before the article (and one day after)
+CYRILLIC_LANGS = ("ru",)  # the languages onrecord reads that are written in Cyrillic
 
 _ELLIPSIS = re.compile(r"\.\s?\.\s?\.|…|\[\s*\.\.\.\s*\]")
 _STOP = frozenset({
@@ -57,25 +61,13 @@ _STOP = frozenset({
 })  # fmt: skip
 
 
+@lru_cache(maxsize=65_536)  # a passage's words recur across an article's statements
 def _stem(word: str) -> str:
     """A crude stem for counting shared words: leaving/leave, talks/talk."""
     for suffix in ("ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word
-
-
-@dataclass(frozen=True, slots=True)
-class Passage:
-    """A stretch of a speaker's own words in a primary document."""
-
-    source: str
-    speaker: str
-    span: Span  # into the primary document's text
-    text: str
-    date: str | None = None
-    document_id: int | None = None
-    question: str | None = None  # what the speaker was answering, when the turn follows another's
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,19 +109,65 @@ class Trace:
         }
 
 
+class Primaries(Protocol):
+    """Where a :class:`Tracer` looks for the speaker's own words: files held in memory
+    (:class:`PrimaryIndex`), or the passages the store keeps (:class:`StoredPassages`)."""
+
+    def candidates(self, text: str, speaker: str | None, around: str | None, k: int = CANDIDATES) -> list[Passage]:
+        """Passages by ``speaker`` in the date window around ``around``, most like ``text``: ranked by
+        BM25 over their words, the best of those re-ranked by fuzzy alignment of the whole text."""
+        ...
+
+    def speakers_passages(self, speaker: str | None, around: str | None) -> int:
+        """How many passages by ``speaker`` in the window there were to search."""
+        ...
+
+    def other_script(self, text: str, speaker: str | None, around: str | None) -> list[Passage]:
+        """The speaker's passages in the window written in the other script than ``text``."""
+        ...
+
+
+def _fits(speaker: str | None, around: str | None) -> Callable[[Passage], bool]:
+    """Whether a passage is by ``speaker`` and in the window around ``around``; the window and each
+    passage speaker's comparison are worked out once, not per passage."""
+    bounds = window(around)
+    same: dict[str, bool] = {}
+
+    def fits(passage: Passage) -> bool:
+        if speaker:
+            if passage.speaker not in same:
+                same[passage.speaker] = _same_speaker(passage.speaker, speaker)
+            if not same[passage.speaker]:
+                return False
+        return bounds is None or passage.date is None or bounds[0] <= passage.date <= bounds[1]
+
+    return fits
+
+
+def _terms(text: str) -> list[str]:
+    """The words of ``text`` a candidate search looks for: each once, stop words left out."""
+    return sorted(set(words(text)) - _STOP)
+
+
+def _aligned(text: str, found: Sequence[Passage], k: int) -> list[Passage]:
+    """The ``k`` of ``found`` (best by BM25 first) in which ``text`` aligns best, fuzzily."""
+    probe = " ".join(words(text))
+    scores = [fuzz.partial_ratio(probe, " ".join(words(p.text))) for p in found]
+    return [found[n] for n in sorted(range(len(found)), key=lambda n: -scores[n])[:k]]
+
+
 class PrimaryIndex:
-    """Primary passages, with an inverted index over their words."""
+    """Primary passages held in memory (files given with ``--against``, labelled sets), ranked by BM25
+    over their words with bm25s (a sparse matrix: scoring every passage is one product)."""
 
     def __init__(self, passages: Iterable[Passage]) -> None:
         self.passages = list(passages)
-        self.words = [words(p.text) for p in self.passages]
-        self.joined = [" ".join(w) for w in self.words]
-        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)  # word -> (passage, count)
-        for n, found in enumerate(self.words):
-            for word, count in Counter(w for w in found if w not in _STOP).items():
-                self.postings[word].append((n, count))
-        self.average = sum(map(len, self.words)) / max(1, len(self.words))
-        self.idf = {w: math.log(1 + len(self.passages) / len(ids)) for w, ids in self.postings.items()}
+        self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        if self.passages:
+            # all their words, stop words too, so that lengths count every word; queries leave them out
+            self._bm25.index([words(p.text) for p in self.passages], show_progress=False)
+        self._masks: dict[tuple[str | None, str | None], np.ndarray] = {}
+        self._cyrillic: np.ndarray | None = None
 
     @classmethod
     def from_documents(cls, documents: Iterable[Document]) -> PrimaryIndex:
@@ -139,41 +177,71 @@ class PrimaryIndex:
     def __len__(self) -> int:
         return len(self.passages)
 
-    def candidates(self, text: str, speaker: str | None, around: str | None, k: int = CANDIDATES) -> list[int]:
-        """Passages by this speaker, in the date window, most like ``text``: ranked by BM25 over
-        their words, then the best of those re-ranked by fuzzy alignment of the whole text."""
-        scores: Counter[int] = Counter()
-        for word in set(words(text)) - _STOP:
-            for n, count in self.postings.get(word, ()):
-                length = len(self.words[n]) / self.average
-                scores[n] += self.idf[word] * count * 2.2 / (count + 1.2 * (0.25 + 0.75 * length))
-        fits = self._filter(speaker, around)
-        allowed = [n for n, _ in scores.most_common() if fits(self.passages[n])]
-        probe = " ".join(words(text))
-        shortlist = allowed[: 4 * k]
-        aligned = sorted(shortlist, key=lambda n: -fuzz.partial_ratio(probe, self.joined[n]))
-        return aligned[:k]
+    def _mask(self, speaker: str | None, around: str | None) -> np.ndarray:
+        """Which passages are by ``speaker`` in the window: once per speaker and date, not per statement."""
+        if (speaker, around) not in self._masks:
+            fits = _fits(speaker, around)
+            self._masks[speaker, around] = np.fromiter(map(fits, self.passages), bool, len(self.passages))
+        return self._masks[speaker, around]
 
-    @staticmethod
-    def _filter(speaker: str | None, around: str | None) -> Callable[[Passage], bool]:
-        """Whether a passage is by ``speaker`` and in the window around ``around``; the window and
-        each passage speaker's comparison are worked out once, not per passage."""
-        bounds = window(around)
-        same: dict[str, bool] = {}
-
-        def fits(passage: Passage) -> bool:
-            if speaker:
-                if passage.speaker not in same:
-                    same[passage.speaker] = _same_speaker(passage.speaker, speaker)
-                if not same[passage.speaker]:
-                    return False
-            return bounds is None or passage.date is None or bounds[0] <= passage.date <= bounds[1]
-
-        return fits
+    def candidates(self, text: str, speaker: str | None, around: str | None, k: int = CANDIDATES) -> list[Passage]:
+        terms = _terms(text)
+        if not terms or not self.passages:
+            return []
+        scores = self._bm25.get_scores(terms)
+        allowed = np.flatnonzero((scores > 0) & self._mask(speaker, around))
+        best = allowed[np.argsort(-scores[allowed], kind="stable")][: 4 * k]
+        return _aligned(text, [self.passages[n] for n in best], k)
 
     def speakers_passages(self, speaker: str | None, around: str | None) -> int:
-        fits = self._filter(speaker, around)
-        return sum(map(fits, self.passages))
+        return int(self._mask(speaker, around).sum())
+
+    def other_script(self, text: str, speaker: str | None, around: str | None) -> list[Passage]:
+        if self._cyrillic is None:
+            self._cyrillic = np.fromiter((_cyrillic(p.text) for p in self.passages), bool, len(self.passages))
+        wanted = self._mask(speaker, around) & (self._cyrillic != _cyrillic(text))
+        return [self.passages[n] for n in np.flatnonzero(wanted)]
+
+
+class StoredPassages:
+    """The passages the store keeps with every transcript turn: candidates from its full-text index
+    (FTS5 ``bm25()`` on SQLite, ``ts_rank`` on PostgreSQL), nothing read that is not a candidate.
+    ``speakers`` are the names (identities) an article's statements go by: a statement's speaker
+    searches those of them that are the same person (:func:`_same_speaker`, across scripts too)."""
+
+    def __init__(self, store: Store, speakers: Iterable[str]) -> None:
+        self.store = store
+        self.speakers = sorted(set(speakers))
+        # an article's statements mostly share a speaker and a date: count and list once for them
+        self._counts: dict[tuple[str | None, str | None], int] = {}
+        self._other: dict[tuple[str | None, str | None, bool], list[Passage]] = {}
+
+    def _who(self, speaker: str | None) -> list[str] | None:
+        if not speaker:
+            return None
+        return sorted({speaker, *(s for s in self.speakers if _same_speaker(s, speaker))})
+
+    def candidates(self, text: str, speaker: str | None, around: str | None, k: int = CANDIDATES) -> list[Passage]:
+        terms = _terms(text)
+        if not terms:
+            return []
+        since, until = window(around) or (None, None)
+        return _aligned(text, self.store.passage_search(terms, self._who(speaker), since, until, 4 * k), k)
+
+    def speakers_passages(self, speaker: str | None, around: str | None) -> int:
+        if (speaker, around) not in self._counts:
+            since, until = window(around) or (None, None)
+            self._counts[speaker, around] = self.store.passage_count(self._who(speaker), since, until)
+        return self._counts[speaker, around]
+
+    def other_script(self, text: str, speaker: str | None, around: str | None) -> list[Passage]:
+        cyrillic = _cyrillic(text)
+        if (speaker, around, cyrillic) not in self._other:
+            since, until = window(around) or (None, None)
+            # the document's language narrows it in SQL; the script of each passage decides
+            found = self.store.speaker_passages(self._who(speaker), since, until, CYRILLIC_LANGS, cyrillic)
+            self._other[speaker, around, cyrillic] = [p for p in found if _cyrillic(p.text) != cyrillic]
+        return self._other[speaker, around, cyrillic]
 
 
 def window(around: str | None) -> tuple[str, str] | None:
@@ -296,22 +364,6 @@ def _passages(
     ]
 
 
-def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
-    """Paragraph-sized pieces of a long text, cut at sentence ends: what a candidate search compares."""
-    pieces: list[tuple[int, int]] = []
-    start = end = None
-    for a, b in sentences(text):
-        if start is None:
-            start = a
-        elif b - start > size:
-            pieces.append((start, end))  # type: ignore[arg-type]
-            start = a
-        end = b
-    if start is not None:
-        pieces.append((start, end))  # type: ignore[arg-type]
-    return pieces
-
-
 # -- classifying one statement ------------------------------------------------------------------
 def _quoted_parts(statement: Statement, text: str) -> list[str]:
     """The quoted words of a statement, its marks stripped; empty for reported speech."""
@@ -361,14 +413,24 @@ def _window(passage_words: list[str], quote_words: list[str]) -> tuple[int, int,
     return a, b, difflib.SequenceMatcher(None, quote_words, passage_words[a:b], autojunk=False).ratio()
 
 
-def _sentence_ends(text: str) -> list[int]:
+@lru_cache(maxsize=1024)  # of a passage: each statement of an article compares the same candidates again
+def _sentence_ends(text: str) -> tuple[int, ...]:
     """Indices (in :func:`words`) of the words that end a sentence."""
     plain = normal(text)
-    return [n for n, m in enumerate(WORD.finditer(plain)) if re.match(r"[\"”']?[.!?]", plain[m.end() : m.end() + 2])]
+    return tuple(n for n, m in enumerate(WORD.finditer(plain)) if _END.match(plain[m.end() : m.end() + 2]))
+
+
+_END = re.compile(r"[\"”']?[.!?]")
+
+
+@lru_cache(maxsize=1024)
+def _word_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Where each of :func:`words` of ``text`` is in it."""
+    return tuple(m.span() for m in WORD.finditer(normal(text)))
 
 
 def _char_span(text: str, first: int, end: int) -> Span:
-    spans = [m.span() for m in WORD.finditer(normal(text))]
+    spans = _word_spans(text)
     if not spans or first >= len(spans):
         return Span(0, len(text))
     return Span(spans[first][0], spans[min(end, len(spans)) - 1][1])
@@ -432,11 +494,13 @@ def _quote_verdict(pieces: list[list[str]], source: list[str], passage_text: str
 
 
 class Tracer:
-    """Traces articles' statements against a :class:`PrimaryIndex`."""
+    """Traces articles' statements against primary passages (:class:`Primaries`). With a ``store``,
+    sentence vectors are read from (and computed once into) its embedding cache."""
 
-    def __init__(self, index: PrimaryIndex, embed: Embed | None = None) -> None:
+    def __init__(self, index: Primaries, embed: Embed | None = None, store: Store | None = None) -> None:
         self.index = index
         self._embed = embed
+        self.store = store
         self._passage_vectors: dict[str, np.ndarray] = {}  # multilingual, by passage text (issue 15)
 
     @property
@@ -444,6 +508,19 @@ class Tracer:
         if self._embed is None:
             self._embed = embedder()
         return self._embed
+
+    def _sentence_vectors(self, texts: list[str]) -> np.ndarray:
+        """Sentence vectors for the paraphrase comparison: the store's cache when there is one."""
+        if self.store is None or self._embed is not None:
+            return self.embed(texts)
+        return embed_cached(self.store, texts)
+
+    def _multilingual(self, texts: list[str], role: str) -> np.ndarray:
+        """Multilingual vectors (``role``: query or passage): the store's cache when there is one."""
+        model = multilingual_embedder
+        if self.store is None:
+            return model()(texts, role)
+        return embed_cached(self.store, texts, lambda t: model()(t, role), f"{MULTILINGUAL_MODEL_ID}:{role}")
 
     def trace(
         self, document: Document, found: Sequence[Statement], speakers: dict[int, str] | None = None
@@ -460,14 +537,18 @@ class Tracer:
     def trace_one(self, document: Document, statement: Statement, speaker: str | None) -> Trace:
         parts = _quoted_parts(statement, document.text)
         probe = " ".join(parts) or statement.content
-        ids = self.index.candidates(probe, speaker, document.date)
+        # the passages compared: the candidates, then (for a translation) the other script's; a
+        # verdict's ``passage`` is an index into this list
+        found = self.index.candidates(probe, speaker, document.date)
+        ids = list(range(len(found)))
+        source_words = [words(p.text) for p in found]
         pool = self.index.speakers_passages(speaker, document.date)
         window = f" dated up to {WINDOW_DAYS} days before {document.date}" if document.date else ""
         searched = f"{pool} passages by {speaker}{window}; {len(ids)} shared enough words to compare"
         best = _Best()
         pieces = _pieces(parts)
         for n in ids if parts else ():
-            verdict = _quote_verdict(pieces, self.index.words[n], self.index.passages[n].text)
+            verdict = _quote_verdict(pieces, source_words[n], found[n].text)
             if (verdict.rank, -verdict.score) < (best.rank, -best.score):
                 verdict.passage = n
                 best = verdict
@@ -476,16 +557,16 @@ class Tracer:
             # shows its change only with the reported words around it
             around = _pieces([re.sub(r"^(?:that|whether|if)\s+", "", statement.content)])
             for n in ids:
-                verdict = _quote_verdict(around, self.index.words[n], self.index.passages[n].text)
+                verdict = _quote_verdict(around, source_words[n], found[n].text)
                 if verdict.rank in (1, 2) and (verdict.rank, -verdict.score) < (best.rank, -best.score):
                     verdict.passage, verdict.verdict, verdict.rank = n, "altered", 2
                     best = verdict
         if best.verdict == "unsupported":
-            best = self._paraphrase(statement.content if not parts else " ".join(parts), ids)
+            best = self._paraphrase(statement.content if not parts else " ".join(parts), found)
         flags: tuple[str, ...] = ()
         if best.verdict == "unsupported":  # the speaker's own words may be in another language
-            best, flags = self._translation(" ".join(parts) or statement.content, speaker, document.date, best)
-        passage = self.index.passages[best.passage] if best.passage is not None else None
+            best, flags = self._translation(" ".join(parts) or statement.content, speaker, document.date, best, found)
+        passage = found[best.passage] if best.passage is not None else None
         return Trace(
             statement,
             speaker,
@@ -499,25 +580,28 @@ class Tracer:
         )
 
     def _translation(
-        self, text: str, speaker: str | None, around: str | None, best: _Best
+        self, text: str, speaker: str | None, around: str | None, best: _Best, found: list[Passage]
     ) -> tuple[_Best, tuple[str, ...]]:
         """The sentence (or pair) most like ``text`` among this speaker's passages in the other script, by
-        multilingual embeddings: ``translated`` from :data:`TRANSLATED`, with what changed flagged."""
-        fits = self.index._filter(speaker, around)
-        other = [n for n, p in enumerate(self.index.passages) if fits(p) and _cyrillic(p.text) != _cyrillic(text)]
-        if not other or not text.strip():
+        multilingual embeddings: ``translated`` from :data:`TRANSLATED`, with what changed flagged.
+        Those passages are added to ``found``, which the verdict's passage indexes."""
+        if not text.strip():
+            return best, ()
+        other = list(range(len(found), len(found) + len(added := self.index.other_script(text, speaker, around))))
+        found.extend(added)
+        if not other:
             return best, ()
         pieces = []
         for n in other:
-            spans = sentences_any(self.index.passages[n].text)
+            spans = sentences_any(found[n].text)
             pieces += [(n, Span(a, b)) for a, b in spans]
             pieces += [(n, Span(spans[i][0], spans[i + 1][1])) for i in range(len(spans) - 1)]
-        embed = multilingual_embedder()
-        query = embed([text], "query")[0]
-        texts = [span.of(self.index.passages[n].text) for n, span in pieces]
-        # the passages' vectors are kept for the tracer's life: an article's statements share them
+        query = self._multilingual([text], "query")[0]
+        texts = [span.of(found[n].text) for n, span in pieces]
+        # the passages' vectors are kept for the tracer's life (an article's statements share them),
+        # and in the store's cache for the next article
         fresh = sorted({t for t in texts if t not in self._passage_vectors})
-        self._passage_vectors.update(zip(fresh, embed(fresh, "passage"), strict=True))
+        self._passage_vectors.update(zip(fresh, self._multilingual(fresh, "passage"), strict=True))
         similarity = np.stack([self._passage_vectors[t] for t in texts]) @ query
         k = int(np.argmax(similarity))
         if similarity[k] < TRANSLATED:
@@ -526,21 +610,21 @@ class Tracer:
         found = _Best("translated", float(similarity[k]), n, span, rank=VERDICTS.index("translated"))
         return found, _translation_flags(text, texts[k])
 
-    def _paraphrase(self, content: str, ids: list[int]) -> _Best:
-        if not ids:
+    def _paraphrase(self, content: str, found: list[Passage]) -> _Best:
+        if not found:
             return _Best()
         pieces = []
-        for n in ids:
-            text = self.index.passages[n].text
+        for n, passage in enumerate(found):
+            text = passage.text
             spans = sentences(text)
             # single sentences and pairs: a report often condenses two
             pieces += [(n, Span(a, b)) for a, b in spans]
             pieces += [(n, Span(spans[i][0], spans[i + 1][1])) for i in range(len(spans) - 1)]
         shared = {_stem(w) for w in words(content)} - _STOP
-        texts = [span.of(self.index.passages[n].text) for n, span in pieces]
+        texts = [span.of(found[n].text) for n, span in pieces]
         overlaps = [len(shared & {_stem(w) for w in words(t)}) / max(1, len(shared)) for t in texts]
         keep = sorted(range(len(texts)), key=lambda i: -overlaps[i])[:EMBEDDED]
-        vectors = self.embed([content, *(texts[i] for i in keep)])
+        vectors = self._sentence_vectors([content, *(texts[i] for i in keep)])
         similarity = vectors[1:] @ vectors[0]
         # meaning and shared words together: the small model underrates "we will not leave" vs
         # "Ruritania would not leave" because of the name
@@ -569,29 +653,6 @@ class Tracer:
 
 
 # -- over the store ------------------------------------------------------------------------------
-def index_from_store(store: Store, speakers: Iterable[str], around: str | None) -> PrimaryIndex:
-    """The transcript turns of these speakers (identities) in the store, in the date window, each
-    with the turn before it (the question it answers). Two queries, whatever the number of turns."""
-    since, until = window(around) or (None, None)
-    wanted = set(speakers)
-    by_document: dict[int, list[StoredStatement]] = defaultdict(list)
-    for record in store.iter_statements(Query(kind="turn", since=since, until=until)):
-        by_document[record.document.id].append(record)
-    passages = []
-    for turns in by_document.values():
-        for n, record in enumerate(turns):
-            if record.identity not in wanted:
-                continue
-            statement, info = record.statement, record.document
-            before = turns[n - 1] if n else None
-            question = before.statement.content if before and before.identity != record.identity else None
-            passages += _passages(
-                info.source, record.identity, statement.content_span.start, statement.content, info.date, info.id,
-                question,
-            )  # fmt: skip
-    return PrimaryIndex(passages)
-
-
 def trace_document(
     store: Store | None, document: Document, found: Sequence[Statement], against: Sequence[Document] = (),
     identities: dict[int, str] | None = None, acts: tuple[str, ...] | None = DEFAULT_ACTS,
@@ -605,15 +666,26 @@ def trace_document(
         linker = linker_of(store)
         identities = {s.index: linker.link(s.speaker).identity or s.speaker for s in found if s.speaker}
     identities = identities or {}
+    index: Primaries
     if against:
         index = PrimaryIndex.from_documents(against)
     elif store is not None:
-        index = index_from_store(
-            store, {identities.get(s.index) or s.speaker for s in found if s.speaker}, document.date
-        )
+        index = StoredPassages(store, {identities.get(s.index) or s.speaker for s in found if s.speaker})
     else:
         index = PrimaryIndex([])
-    return Tracer(index).trace(document, found, identities)
+    return Tracer(index, store=store).trace(document, found, identities)
+
+
+def trace_stored(
+    store: Store, ref: str | int, acts: tuple[str, ...] | None = DEFAULT_ACTS, against: Sequence[Document] = ()
+) -> tuple[Document, DocumentInfo, list[Trace]]:
+    """Trace a stored article (by id, path, key or hash prefix, as :meth:`Store.document` takes it):
+    its statements go by the identities linking gave them, so no linker is built for it (seconds
+    over every speaker name of a large store)."""
+    document, info, found = store.document(ref)
+    linked = store.iter_statements(Query(document_id=info.id))
+    identities = {r.statement.index: r.identity or r.statement.speaker for r in linked if r.statement.speaker}
+    return document, info, trace_document(store, document, found, against, identities, acts)
 
 
 # -- showing traces -------------------------------------------------------------------------------

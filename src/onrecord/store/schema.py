@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+import time
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import (
     Column,
@@ -17,10 +19,14 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
+    insert,
     inspect,
     select,
     text,
 )
+
+from onrecord.text import chunks
 
 metadata = MetaData()
 
@@ -285,6 +291,72 @@ statement_subjects = Table(
 )
 
 
+# -- schema 8: transcript turns as passages, searchable by their words (issue 15) -------------------
+# A turn cut to paragraph size (``text.chunks``): what trace searches for a speaker's own words. Written
+# with the turn (so replaced and removed with it); searched through FTS5 ``bm25()`` on SQLite and a
+# generated tsvector with ``ts_rank`` on PostgreSQL. Who said it and when come from the turn's statement
+# and document at query time, so a relink moves passages with their statements.
+passages = Table(
+    "passages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("statement_id", Integer, ForeignKey("statements.id", ondelete="CASCADE"), nullable=False),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("content_start", Integer, nullable=False),  # into the document's text
+    Column("content_end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    # the speaker filter reads no table rows: statements by identity (or name), then their passages
+    Index("ix_passages_statement", "statement_id", "document_id"),
+)
+
+
+def passage_rows(turns: Iterable[tuple[int, int, str, int]]) -> list[dict[str, object]]:
+    """Rows of ``passages`` for turn statements given as (statement id, document id, content, start)."""
+    return [
+        {
+            "statement_id": statement_id,
+            "document_id": document_id,
+            "content_start": start + a,
+            "content_end": start + b,
+            "text": content[a:b],
+        }
+        for statement_id, document_id, content, start in turns
+        for a, b in chunks(content)
+    ]
+
+
+def passages_search(conn: Connection) -> None:
+    """The full-text side of ``passages``: an FTS5 table kept by triggers (so rows that go with a
+    deleted statement or document leave it too), or a generated tsvector with a GIN index."""
+    if conn.dialect.name == "sqlite":
+        conn.execute(
+            text(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5("
+                "text, content='passages', content_rowid='id', tokenize='porter unicode61')"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE TRIGGER IF NOT EXISTS passages_added AFTER INSERT ON passages BEGIN "
+                "INSERT INTO passages_fts(rowid, text) VALUES (new.id, new.text); END"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE TRIGGER IF NOT EXISTS passages_removed AFTER DELETE ON passages BEGIN "
+                "INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id, old.text); END"
+            )
+        )
+    else:
+        conn.execute(
+            text(
+                "ALTER TABLE passages ADD COLUMN IF NOT EXISTS search_vector tsvector GENERATED ALWAYS AS "
+                "(to_tsvector('english', text)) STORED"
+            )
+        )
+        conn.execute(text("CREATE INDEX IF NOT EXISTS ix_passages_search ON passages USING GIN (search_vector)"))
+
+
 def _v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[documents, speakers, speaker_mentions, identities, statements])
     if conn.dialect.name == "sqlite":
@@ -366,8 +438,39 @@ def _v7(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_documents_lang ON documents (lang)"))
 
 
+BACKFILL_BATCH = 2_000  # turns cut and written at a time
+
+
+def _v8(conn: Connection) -> None:
+    # issue 15: passages for trace, cut from the transcript turns already stored
+    metadata.create_all(conn, tables=[passages])
+    passages_search(conn)
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_statements_identity_speaker ON statements (identity_id, speaker)"))
+    turns = select(statements.c.id, statements.c.document_id, statements.c.content, statements.c.content_start).where(
+        statements.c.kind == "turn"
+    )
+    total = conn.execute(select(func.count()).select_from(turns.subquery())).scalar_one()
+    if not total:
+        return
+    # a one-off wait on a large database (about 10 s for 50,000 turns): say what it is
+    started, done = time.monotonic(), 0
+    if total > 10 * BACKFILL_BATCH:
+        print(f"onrecord: schema 8: cutting {total:,} transcript turns into passages …", file=sys.stderr)
+    last = 0
+    while True:  # by id, so memory holds one batch whatever the database's size
+        batch = conn.execute(turns.where(statements.c.id > last).order_by(statements.c.id).limit(BACKFILL_BATCH)).all()
+        if not batch:
+            break
+        rows = passage_rows((r.id, r.document_id, r.content, r.content_start) for r in batch)
+        if rows:
+            conn.execute(insert(passages), rows)
+        last, done = batch[-1].id, done + len(batch)
+    if total > 10 * BACKFILL_BATCH:
+        print(f"onrecord: schema 8: {done:,} turns in {time.monotonic() - started:.1f} s", file=sys.stderr)
+
+
 # Append-only: each entry moves a database from version i to i + 1.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 LATEST = len(MIGRATIONS)
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    table,
     text,
     true,
     update,
@@ -37,6 +38,7 @@ from onrecord.model import (
     Document,
     DocumentInfo,
     Link,
+    Passage,
     Span,
     SpeakerInfo,
     Statement,
@@ -53,6 +55,8 @@ from onrecord.store.schema import (
     identities,
     identity_links,
     migrate,
+    passage_rows,
+    passages,
     registry_files,
     speaker_edits,
     speaker_mentions,
@@ -130,10 +134,14 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _fts_query(search: str) -> str:
-    """User words -> an FTS5 query of quoted terms (all must match), so no syntax leaks in."""
+def _fts_query(search: str, any_word: bool = False) -> str:
+    """User words -> an FTS5 query of quoted terms (all must match, or ``any_word``: one is enough),
+    so no syntax leaks in."""
     words = re.findall(r"\w+", search)
-    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+    return (" OR " if any_word else " ").join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+_passages_fts = table("passages_fts")  # FTS5 over passages.text (schema 8), SQLite only
 
 
 class Store(WatchRecords):
@@ -287,6 +295,20 @@ class Store(WatchRecords):
         self._count_mentions(
             conn, [(speaker_ids[s.speaker], s.speaker_mention) for _, found in fresh for s in found if s.speaker]
         )
+        self._write_passages(conn, [doc_id for doc_id, found in fresh if any(s.kind == "turn" for s in found)])
+
+    def _write_passages(self, conn, doc_ids: Sequence[int]) -> None:  # type: ignore[no-untyped-def]
+        """The passages of these documents' turn statements (just written: read back for their ids,
+        which COPY does not return)."""
+        for chunk in _chunks(list(doc_ids)):
+            turns = conn.execute(
+                select(statements.c.id, statements.c.document_id, statements.c.content, statements.c.content_start)
+                .where(statements.c.document_id.in_(chunk), statements.c.kind == "turn")
+                .order_by(statements.c.id)
+            ).all()
+            rows = passage_rows(tuple(r) for r in turns)  # type: ignore[misc]
+            if rows:
+                conn.execute(insert(passages), rows)
 
     def _count_mentions(self, conn, pairs: Sequence[tuple[int | None, str | None]], taken_back: bool = False) -> None:  # type: ignore[no-untyped-def]
         """Add (or, for replaced statements, take back) how often each speaker went by each mention."""
@@ -641,6 +663,172 @@ class Store(WatchRecords):
             if removed:
                 self._changed(conn, "link")
             return removed
+
+    # -- passages: the speakers' own words, for trace (schema 8) ---------------------------
+    def passage_search(
+        self,
+        words: Sequence[str],
+        speakers: Sequence[str] | None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 100,
+    ) -> list[Passage]:
+        """Passages (transcript turns cut to paragraph size) sharing any of ``words``, most alike first:
+        FTS5 ``bm25()`` on SQLite, ``ts_rank`` on PostgreSQL. Only passages by ``speakers`` (identities,
+        or speaker names not linked to one; None: anyone) in documents dated ``since``..``until``."""
+        if self.is_sqlite:
+            match = _fts_query(" ".join(words), any_word=True)
+            if not match:
+                return []
+            rank = literal_column("bm25(passages_fts)")
+            ranked = (
+                select(literal_column("passages_fts.rowid").label("id"), rank.label("rank"))
+                .select_from(_passages_fts)
+                .where(text("passages_fts MATCH :match").bindparams(match=match))
+            )
+        else:
+            terms = [w for word in words for w in re.findall(r"\w+", word)]
+            if not terms:
+                return []
+            # websearch syntax reads "or" between words and never fails on what the words hold
+            tsquery = func.websearch_to_tsquery(literal_column("'english'"), " or ".join(terms))
+            search = literal_column("passages.search_vector")
+            rank = -func.ts_rank(search, tsquery)
+            ranked = select(passages.c.id, rank.label("rank")).where(search.op("@@")(tsquery))
+        # The best matches of anyone first, then the filters on those alone: joining every match (tens of
+        # thousands for a common word) costs more than ranking them. Too few of them pass the filters
+        # (a speaker with little on record): then the filters go over every match.
+        ids: list[int] = []
+        for reach in (3 * limit, None):
+            best = ranked.order_by(rank, literal_column("id")).limit(reach).subquery()
+            query = (
+                self._passage_ids(speakers, since, until)
+                .join(best, best.c.id == passages.c.id)
+                .order_by(best.c.rank, passages.c.id)
+                .limit(limit)
+            )
+            with self.engine.connect() as conn:
+                ids = list(conn.execute(query).scalars())
+            if len(ids) == limit:
+                break
+        return self._passages(ids)
+
+    def speaker_passages(
+        self,
+        speakers: Sequence[str] | None,
+        since: str | None = None,
+        until: str | None = None,
+        langs: Sequence[str] | None = None,
+        other_langs: bool = False,
+    ) -> list[Passage]:
+        """Every passage by ``speakers`` in the date range, in documents of ``langs`` (or, with
+        ``other_langs``, of any language but those), in the order they were said."""
+        query = self._passage_ids(speakers, since, until)
+        if langs is not None:
+            chosen = documents.c.lang.in_(list(langs))
+            documents_of = select(documents.c.id).where(
+                or_(~chosen, documents.c.lang.is_(None)) if other_langs else chosen
+            )
+            with self.engine.connect() as conn:  # most stores hold one language: nothing to look through
+                if conn.execute(documents_of.limit(1)).first() is None:
+                    return []
+            query = query.where(passages.c.document_id.in_(documents_of))
+        with self.engine.connect() as conn:
+            ids = list(
+                conn.execute(query.order_by(documents.c.date, documents.c.id, passages.c.content_start)).scalars()
+            )
+        return self._passages(ids)
+
+    def passage_count(self, speakers: Sequence[str] | None, since: str | None = None, until: str | None = None) -> int:
+        """How many passages by ``speakers`` in the date range there are to search."""
+        query = self._passage_ids(speakers, since, until).with_only_columns(func.count())
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one()
+
+    @staticmethod
+    def _passage_ids(speakers: Sequence[str] | None, since: str | None, until: str | None):  # type: ignore[no-untyped-def]
+        """The ids of the passages by ``speakers`` (identity names, or names in documents not linked
+        to one) in documents dated ``since``..``until``, syndicated copies left out. (Index-only on
+        the statements' side: ``ix_statements_identity_speaker``, ``ix_passages_statement``.)"""
+        conditions = [~passages.c.document_id.in_(select(document_copies.c.document_id))]
+        if speakers is not None:
+            names = sorted(set(speakers))
+            conditions.append(
+                or_(
+                    statements.c.identity_id.in_(select(identities.c.id).where(identities.c.name.in_(names))),
+                    and_(statements.c.identity_id.is_(None), statements.c.speaker.in_(names)),
+                )
+            )
+        if since:
+            conditions.append(documents.c.date >= since)
+        if until:
+            conditions.append(documents.c.date <= until)
+        return (
+            select(passages.c.id)
+            .select_from(passages)
+            .join(statements, statements.c.id == passages.c.statement_id)
+            .join(documents, documents.c.id == passages.c.document_id)
+            .where(*conditions)
+        )
+
+    def _passages(self, ids: Sequence[int]) -> list[Passage]:
+        """The passages of these ids, in their order, with who said them (the identity, else the
+        name in the document), where, when, and the turn before when someone else spoke it (the
+        question). Ranked and limited first, then read: the details cost per passage read."""
+        key = func.coalesce(identities.c.name, statements.c.speaker)
+        before, before_identity = statements.alias("before"), identities.alias("before_identity")
+
+        def previous(column):  # type: ignore[no-untyped-def]  # of the turn just before, in the same document
+            return (
+                select(column)
+                .select_from(before.outerjoin(before_identity, before_identity.c.id == before.c.identity_id))
+                .where(
+                    before.c.document_id == statements.c.document_id,
+                    before.c.kind == "turn",
+                    before.c.idx < statements.c.idx,
+                )
+                .order_by(before.c.idx.desc())
+                .limit(1)
+                .scalar_subquery()
+            )
+
+        details = (
+            select(
+                passages.c.id,
+                documents.c.source,
+                key.label("speaker"),
+                passages.c.content_start,
+                passages.c.content_end,
+                passages.c.text,
+                documents.c.date,
+                documents.c.id.label("document_id"),
+                previous(before.c.content).label("before"),
+                previous(func.coalesce(before_identity.c.name, before.c.speaker)).label("before_speaker"),
+            )
+            .select_from(passages)
+            .join(statements, statements.c.id == passages.c.statement_id)
+            .join(documents, documents.c.id == passages.c.document_id)
+            .outerjoin(identities, identities.c.id == statements.c.identity_id)
+        )
+        try:
+            with self.engine.connect() as conn:
+                rows = {}
+                for chunk in _chunks(ids):
+                    rows.update({r.id: r for r in conn.execute(details.where(passages.c.id.in_(chunk)))})
+        except OperationalError as exc:
+            raise StoreError(f"passage query failed: {exc.orig}") from exc
+        return [
+            Passage(
+                r.source,
+                r.speaker,
+                Span(r.content_start, r.content_end),
+                r.text,
+                r.date,
+                r.document_id,
+                r.before if r.before is not None and r.before_speaker != r.speaker else None,
+            )
+            for r in map(rows.__getitem__, ids)
+        ]
 
     # -- topics and embeddings -------------------------------------------------------------
     def vectors(self, keys: Sequence[str]) -> dict[str, bytes]:

@@ -94,8 +94,7 @@ async def api_trace(web: WebDep, doc_id: DocId, acts: Acts = "say") -> Response:
     chosen = chosen_acts(acts)
 
     def compute() -> dict[str, Any]:
-        document, info, found = web.store.document(doc_id)
-        traces = tracing.trace_document(web.store, document, found, acts=chosen)
+        _, info, traces = tracing.trace_stored(web.store, doc_id, acts=chosen)
         return {"document_id": info.id, "traces": [t.to_dict() for t in traces]}
 
     return await web.cached_json(("api trace", doc_id, chosen), compute)

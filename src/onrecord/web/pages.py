@@ -197,8 +197,7 @@ async def document_page(web: WebDep, doc_id: DocId) -> HTMLResponse:
 @router.get("/documents/{doc_id}/trace", response_class=HTMLResponse)
 async def trace_page(web: WebDep, doc_id: DocId) -> HTMLResponse:
     def compute() -> str:
-        document, info, found = web.store.document(doc_id)
-        traces = tracing.trace_document(web.store, document, found)
+        _, info, traces = tracing.trace_stored(web.store, doc_id)
         return web.render("trace.html", info=info, table=Markup(tracing.to_html(traces)))
 
     return await web.cached_page(("trace", doc_id), compute)

@@ -1,5 +1,6 @@
-"""Words and sentence boundaries in stored text, without a parser: what comparisons of statements
-and passages see."""
+"""Words, sentence boundaries and passages in stored text, without a parser: what comparisons of
+statements and passages see. Beneath every layer: the store cuts transcript turns into passages with
+:func:`chunks` when it stores them, and analysis compares them with the same words."""
 
 from __future__ import annotations
 
@@ -40,3 +41,22 @@ def normal(text: str) -> str:
 def words(text: str) -> list[str]:
     """Lower-case words with quote styles and punctuation gone."""
     return WORD.findall(normal(text).lower())
+
+
+CHUNK_CHARS = 700  # passages are cut to about this length at sentence ends
+
+
+def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """Paragraph-sized pieces of a long text, cut at sentence ends: what a candidate search compares."""
+    pieces: list[tuple[int, int]] = []
+    start = end = None
+    for a, b in sentences(text):
+        if start is None:
+            start = a
+        elif b - start > size:
+            pieces.append((start, end))  # type: ignore[arg-type]
+            start = a
+        end = b
+    if start is not None:
+        pieces.append((start, end))  # type: ignore[arg-type]
+    return pieces

@@ -1,0 +1,139 @@
+"""Trace over a database: an article traced against the store's transcripts, as the web UI does it.
+
+    python benchmarks/bench_trace_db.py --db sqlite:///trump.db [--article FILE] [--runs 5] [--in-place]
+
+The database should hold the trump-campaign corpus (985 transcripts, `onrecord ingest`, linked). A
+SQLite file is copied to a temporary folder first (``--in-place``, and any PostgreSQL database, work on
+the database itself), then, timed:
+
+- opening it: the migrations a database of an older schema needs (schema 8 cuts its transcript turns
+  into passages);
+- the article (by default a short fictional one, below, quoting Donald Trump's words of October 2016
+  verbatim, trimmed, altered, reported and invented) ingested, then traced with ``trace_stored`` (what
+  the web page calls), models loaded before as a server has them: the first time (the sentence vectors
+  it needs are computed into the store's cache), then cold (a new store object, vectors in the cache),
+  then warm (the median of ``--runs`` more calls); wall and CPU time;
+- ``/documents/{id}/trace`` and ``/api/documents/{id}/trace`` through FastAPI's TestClient, each in a
+  new app (so the page cache is empty): median and max of ``--runs``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+
+from onrecord import open_store
+from onrecord.analyse import trace as tracing
+from onrecord.analyse.embed import embedder, multilingual_embedder
+from onrecord.store.store import sqlite_file
+
+BIN = Path(sys.executable).parent
+ARTICLE = """---
+title: Trump in Ohio, promises and pledges
+date: 2016-10-28
+outlet: The Lakeside Ledger
+---
+Donald Trump told a crowd in Delaware, Ohio that "I will totally accept the results of this great and historic \
+presidential election."
+
+"We are actually up substantially in Ohio," Trump said in an interview that week.
+
+Asked about his economic plan, Trump said: "My plan is the largest tax cut since Ronald Reagan."
+
+Trump said the experts "have been wrong so many times over the years."
+
+Trump also said that businesses are leaving for Mexico because taxes are so high.
+
+He said that he would cut taxes for every family in the state by half before Christmas.
+
+"The businesses now are leaving, they are going to Mexico," Trump added.
+
+Donald Trump claimed the polls in Ohio were rigged against him by the pollsters.
+"""
+
+
+def vectors_kept(store) -> int:  # type: ignore[no-untyped-def]
+    with store.engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM embeddings")).scalar_one()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, help="the database URL (the article is ingested into it, or its copy)")
+    parser.add_argument("--article", help="an article file to trace (default: the fictional one above)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--in-place", action="store_true", help="work on a SQLite file itself, not a copy")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db, path = args.db, sqlite_file(args.db)
+        if path is not None and not args.in_place:
+            db = f"sqlite:///{tmp}/bench.db"
+            shutil.copy(path, f"{tmp}/bench.db")
+        measure(db, args, Path(tmp))
+
+
+def timed(call):  # type: ignore[no-untyped-def]
+    """(result, wall seconds, CPU seconds) of ``call()``."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = call()
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def measure(db: str, args: argparse.Namespace, tmp: Path) -> None:
+    store, wall, _ = timed(lambda: open_store(db))
+    print(f"open (with any migration): {wall:.1f} s")
+    article = Path(args.article) if args.article else tmp / "ohio-2016-10-28.md"
+    if not args.article:
+        article.write_text(ARTICLE)
+    # stored once (a second ingest of the same text is a no-op); topics are not what is measured
+    subprocess.run(
+        [str(BIN / "onrecord"), "ingest", str(article), "--db", db, "--no-topics"], check=True, capture_output=True
+    )
+    if args.article:
+        doc_id = store.document(str(article))[1].id
+    else:  # stored before, maybe from another temporary folder
+        doc_id = next(d.id for d in store.documents() if d.title == "Trump in Ohio, promises and pledges")
+    embedder(), multilingual_embedder()  # loading the models is not part of a trace
+
+    before = vectors_kept(store)
+    (_, _, traces), wall, cpu = timed(lambda: tracing.trace_stored(store, doc_id))
+    computed = vectors_kept(store) - before
+    for t in traces:
+        print(f"  {t.verdict:<12} {t.score:.2f}  {t.statement.content[:70]}")
+    print(f"trace_stored, first: {wall * 1000:.0f} ms, CPU {cpu * 1000:.0f} ms ({computed} sentence vectors computed)")
+    tracing._stem.cache_clear()
+    fresh = open_store(db)  # nothing kept in this process but the models
+    _, wall, cpu = timed(lambda: tracing.trace_stored(fresh, doc_id))
+    print(f"trace_stored, cold: {wall * 1000:.0f} ms, CPU {cpu * 1000:.0f} ms")
+    warm = [timed(lambda: tracing.trace_stored(fresh, doc_id))[1:] for _ in range(args.runs)]
+    print(
+        f"trace_stored, warm: median {statistics.median(w for w, _ in warm) * 1000:.0f} ms, "
+        f"CPU {statistics.median(c for _, c in warm) * 1000:.0f} ms, of {args.runs}"
+    )
+
+    from fastapi.testclient import TestClient
+
+    from onrecord.web.app import create_app
+
+    for path in (f"/documents/{doc_id}/trace", f"/api/documents/{doc_id}/trace"):
+        times = []
+        for _ in range(args.runs):
+            client = TestClient(create_app(db))  # a new app: an empty page cache
+            started = time.perf_counter()
+            response = client.get(path)
+            times.append(time.perf_counter() - started)
+            assert response.status_code == 200, response.text[:300]
+        print(f"GET {path}: median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
