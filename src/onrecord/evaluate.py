@@ -965,13 +965,12 @@ def evaluate_trace(path: Path, corpus: Path) -> tuple[dict[str, Tally], list[tup
 
 
 # -- the labelled cross-language trace set (issue 15) ----------------------------------------------------
-TRANSLATION_FLAGS = ("numbers differ", "negation differs")
-
-
 def translation_class(verdict: str, flags: Sequence[str]) -> str:
     """A trace's class in the cross-language set: ``translated, flagged`` when a translation changed a
-    number or a negation, else its verdict."""
-    if verdict == "translated" and any(f.startswith(TRANSLATION_FLAGS) for f in flags):
+    number, a negation or a name, or added or dropped a clause, else its verdict."""
+    from onrecord.analyse.translation import FLAGS
+
+    if verdict == "translated" and any(f.startswith(FLAGS) for f in flags):
         return "translated, flagged"
     return verdict
 

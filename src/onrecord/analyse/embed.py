@@ -121,7 +121,9 @@ class MultilingualEmbedder:
     def __call__(self, texts: list[str], role: str = "query") -> np.ndarray:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        vectors = np.asarray(self._encode([f"{role}: {t}" for t in texts]), dtype=np.float32)
+        # the engine adds the prefix itself ("query: " or "passage: "); a second one in the text blurs
+        # the two roles apart
+        vectors = np.asarray(self._encode(list(texts), is_query=role == "query"), dtype=np.float32)
         return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9, None)
 
 
