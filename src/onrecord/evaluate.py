@@ -842,9 +842,16 @@ def _tally(pairs: Iterable[tuple[set[str], set[str]]]) -> dict[str, Tally]:
 def evaluate_topics(path: Path) -> dict[str, Tally]:
     """Topic assignment against hand-labelled statements (``text``, ``topics``)."""
     from onrecord.analyse.topics import TopicModel, load_taxonomy
+    from onrecord.analyse.translation import cyrillic
 
     cases = _labelled(path, {"text", "topics"})
-    found = TopicModel(load_taxonomy()).assign([c["text"] for c in cases])
+    found: list[list[tuple[str, float]]] = [[] for _ in cases]
+    for other in (False, True):  # Russian statements by the multilingual model, as `topics apply` does
+        part = [n for n, c in enumerate(cases) if cyrillic(c["text"]) is other]
+        if part:
+            assigned = TopicModel(load_taxonomy(), multilingual=other).assign([cases[n]["text"] for n in part])
+            for n, f in zip(part, assigned, strict=True):
+                found[n] = f
     return _tally(({t for t, _ in f}, set(c["topics"])) for f, c in zip(found, cases, strict=True))
 
 

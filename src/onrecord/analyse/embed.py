@@ -75,14 +75,15 @@ def embedder() -> Embedder:
     return Embedder()
 
 
-def text_key(text: str) -> str:
+def text_key(text: str, model: str = MODEL_ID) -> str:
     """The cache key of a text's embedding: the model and the exact text."""
-    return hashlib.sha1(f"{MODEL_ID}\0{text}".encode()).hexdigest()
+    return hashlib.sha1(f"{model}\0{text}".encode()).hexdigest()
 
 
-def embed_cached(store: Store, texts: Sequence[str], embed: Embed | None = None) -> np.ndarray:
-    """Embeddings of ``texts``, computed once per distinct text and kept in the store (float16)."""
-    keys = [text_key(t) for t in texts]
+def embed_cached(store: Store, texts: Sequence[str], embed: Embed | None = None, model: str = MODEL_ID) -> np.ndarray:
+    """Embeddings of ``texts``, computed once per distinct text and kept in the store (float16); ``model``
+    names the model ``embed`` runs (:data:`MODEL_ID` or :data:`MULTILINGUAL_MODEL_ID`)."""
+    keys = [text_key(t, model) for t in texts]
     have = store.vectors(sorted(set(keys)))
     missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in have}.items())
     if missing:
