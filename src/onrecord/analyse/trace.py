@@ -9,7 +9,8 @@ reported:
 - ``altered``: mostly the same words, some changed, added or dropped (a word diff shows which);
 - ``paraphrase``: reported speech whose meaning matches a passage (embeddings and shared words);
 - ``translated``: the words match a passage in another language (multilingual embeddings), with
-  what the translation changed flagged: numbers and negation (issue 15);
+  what the translation changed flagged: numbers, negation, names, clauses added or dropped (issue 15;
+  ``analyse/translation.py``);
 - ``unsupported``: nothing close in what was searched (which is said).
 
 The search: an inverted index over the primary passages' words picks candidates, rapidfuzz aligns
@@ -575,9 +576,10 @@ TRACE_CSS = (
 )
 
 
-def _lang_attribute(passage: Passage | None) -> str:
-    """``lang="ru"`` for a source in Russian, so browsers and screen readers read it as Russian."""
-    return ' lang="ru"' if passage is not None and _cyrillic(passage.text) else ""
+def _lang_attribute(text: str | None) -> str:
+    """``lang="ru"`` for a text in Russian (the page is English), so browsers and screen readers read
+    it as Russian."""
+    return ' lang="ru"' if text is not None and _cyrillic(text) else ""
 
 
 def to_html(traces: Sequence[Trace]) -> str:
@@ -604,9 +606,10 @@ def to_html(traces: Sequence[Trace]) -> str:
         notes = "".join(f"<br><small>⚑ {e(f)}</small>" for f in t.flags)
         rows.append(
             f'<tr><td class="v v-{t.verdict}">{t.verdict}<br><small>{t.score:.2f}</small></td>'
-            f"<td>{e(t.speaker or '')}: {e(t.statement.content)}"
+            f"<td{_lang_attribute(t.statement.content)}>{e(t.speaker or '')}: {e(t.statement.content)}"
             f"{'<br><small>diff: ' + diff + '</small>' if diff else ''}{notes}"
-            f"<br><small>searched: {e(t.searched)}</small></td><td{_lang_attribute(t.passage)}>{source}</td></tr>"
+            f"<br><small>searched: {e(t.searched)}</small></td>"
+            f"<td{_lang_attribute(t.passage.text if t.passage else None)}>{source}</td></tr>"
         )
     rows.append("</tbody></table>")
     return "\n".join(rows)
