@@ -30,7 +30,7 @@ from datetime import date, timedelta
 import numpy as np
 from rapidfuzz import fuzz
 
-from onrecord.analyse.embed import Embed, embedder, multilingual_embedder
+from onrecord.analyse.embed import DIMENSIONS, Embed, embedder, multilingual_embedder
 from onrecord.analyse.sentences import WORD, normal, sentences, sentences_any, words
 from onrecord.analyse.translation import TRANSLATED, Candidate, clauses, margin_score
 from onrecord.analyse.translation import cyrillic as _cyrillic
@@ -363,7 +363,7 @@ class Tracer:
     def __init__(self, index: PrimaryIndex, embed: Embed | None = None) -> None:
         self.index = index
         self._embed = embed
-        self._passage_vectors: dict[tuple[str, str], np.ndarray] = {}  # multilingual, by (role, text) (issue 15)
+        self._multilingual_vectors: dict[tuple[str, str], np.ndarray] = {}  # multilingual, by (role, text) (issue 15)
 
     @property
     def embed(self) -> Embed:
@@ -429,7 +429,7 @@ class Tracer:
     def _translation(
         self, text: str, speaker: str | None, around: str | None, best: _Best
     ) -> tuple[_Best, tuple[str, ...]]:
-        """The sentence (or pair) most like ``text`` among this speaker's passages in the other script, by
+        """The sentence, pair or clause most like ``text`` among this speaker's passages in the other script, by
         multilingual embeddings and its margin over the speaker's other sentences (``analyse/translation.py``):
         ``translated`` from :data:`TRANSLATED`, with what changed flagged."""
         fits = self.index._filter(speaker, around)
@@ -469,11 +469,11 @@ class Tracer:
     def _multilingual(self, texts: list[str], role: str) -> np.ndarray:
         """Multilingual vectors, kept for the tracer's life by text and role: an article's statements
         share the speaker's passages, and the flags embed the same words again and again."""
-        fresh = sorted({t for t in texts if (role, t) not in self._passage_vectors})
+        fresh = sorted({t for t in texts if (role, t) not in self._multilingual_vectors})
         if fresh:
             vectors = multilingual_embedder()(fresh, role)
-            self._passage_vectors.update({(role, t): v for t, v in zip(fresh, vectors, strict=True)})
-        return np.stack([self._passage_vectors[(role, t)] for t in texts]) if texts else np.zeros((0, 384))
+            self._multilingual_vectors.update({(role, t): v for t, v in zip(fresh, vectors, strict=True)})
+        return np.stack([self._multilingual_vectors[(role, t)] for t in texts]) if texts else np.zeros((0, DIMENSIONS))
 
     def _paraphrase(self, content: str, ids: list[int]) -> _Best:
         if not ids:
