@@ -66,7 +66,9 @@ eval: install
 	$(BIN)/onrecord eval gold tests/gold/ru_statements.yaml
 	$(BIN)/onrecord eval gold tests/gold/ru_heldout.yaml
 	$(BIN)/onrecord eval translations tests/analyse/data/translations.yaml
+	$(BIN)/onrecord eval translations tests/analyse/data/translations_dev.yaml
 	$(BIN)/onrecord eval topics tests/analyse/data/topics.yaml
+	$(BIN)/onrecord eval topics tests/analyse/data/topics_ru.yaml
 	$(BIN)/onrecord eval shifts tests/analyse/data/shifts.yaml
 	$(BIN)/onrecord eval shifts tests/analyse/data/subject_shifts.yaml
 	@if [ -d $(SHARED)/trump-campaign/text ]; then $(BIN)/onrecord eval trace tests/analyse/data/trace.yaml --corpus $(SHARED)/trump-campaign/text; fi

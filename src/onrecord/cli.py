@@ -29,8 +29,9 @@ from onrecord.errors import InputError, OnrecordError, StoreError, printable
 from onrecord.ingest import expand, limit_bytes
 from onrecord.model import ACTS, KINDS, Document, Role, Statement, StoredStatement, parse_acts, visible
 from onrecord.pipeline import (
-    EXTRACTOR_VERSION,
+    EXTRACTOR_VERSIONS,
     budget_seconds,
+    extractor_version,
     parse_mode,
     process,
     read_paths,
@@ -276,7 +277,7 @@ def ingest(
                     inputs.failures.append(InputError(item.document.source, item.error))
                     continue
                 try:
-                    doc_id = store.add(item.document, item.statements, EXTRACTOR_VERSION)
+                    doc_id = store.add(item.document, item.statements, extractor_version(item.document.lang))
                 except OnrecordError as exc:
                     inputs.failures.append(InputError(item.document.source, str(exc)))
                     continue
@@ -315,7 +316,7 @@ def reextract(
     _use_parse(parse)
     store = _store(db)
     left_over = store.pending()
-    ids = [d.id for d in store.documents()] if every else store.stale_documents(EXTRACTOR_VERSION)
+    ids = [d.id for d in store.documents()] if every else store.stale_documents(EXTRACTOR_VERSIONS)
     done = found = 0
     failures: list[InputError] = []
     progress = _progress(len(ids) > 5 and err.is_terminal)
@@ -330,7 +331,7 @@ def reextract(
                 try:
                     if item.error:
                         raise StoreError(item.error)
-                    store.replace_statements(doc_id, item.statements, EXTRACTOR_VERSION)
+                    store.replace_statements(doc_id, item.statements, extractor_version(item.document.lang))
                 except OnrecordError as exc:
                     failures.append(InputError(f"document {doc_id} ({item.document.source})", str(exc)))
                     continue
@@ -341,7 +342,8 @@ def reextract(
         raise fail(str(exc)) from None
     _report_failures(failures)
     err.print(
-        f"extracted {done} documents again ({found} statements) with {EXTRACTOR_VERSION}, failed {len(failures)}",
+        f"extracted {done} documents again ({found} statements) with {', '.join(EXTRACTOR_VERSIONS.values())}, "
+        f"failed {len(failures)}",
         markup=False,
     )
     if failures:

@@ -842,9 +842,16 @@ def _tally(pairs: Iterable[tuple[set[str], set[str]]]) -> dict[str, Tally]:
 def evaluate_topics(path: Path) -> dict[str, Tally]:
     """Topic assignment against hand-labelled statements (``text``, ``topics``)."""
     from onrecord.analyse.topics import TopicModel, load_taxonomy
+    from onrecord.analyse.translation import cyrillic
 
     cases = _labelled(path, {"text", "topics"})
-    found = TopicModel(load_taxonomy()).assign([c["text"] for c in cases])
+    found: list[list[tuple[str, float]]] = [[] for _ in cases]
+    for other in (False, True):  # Russian statements by the multilingual model, as `topics apply` does
+        part = [n for n, c in enumerate(cases) if cyrillic(c["text"]) is other]
+        if part:
+            assigned = TopicModel(load_taxonomy(), multilingual=other).assign([cases[n]["text"] for n in part])
+            for n, f in zip(part, assigned, strict=True):
+                found[n] = f
     return _tally(({t for t, _ in f}, set(c["topics"])) for f, c in zip(found, cases, strict=True))
 
 
@@ -965,13 +972,12 @@ def evaluate_trace(path: Path, corpus: Path) -> tuple[dict[str, Tally], list[tup
 
 
 # -- the labelled cross-language trace set (issue 15) ----------------------------------------------------
-TRANSLATION_FLAGS = ("numbers differ", "negation differs")
-
-
 def translation_class(verdict: str, flags: Sequence[str]) -> str:
     """A trace's class in the cross-language set: ``translated, flagged`` when a translation changed a
-    number or a negation, else its verdict."""
-    if verdict == "translated" and any(f.startswith(TRANSLATION_FLAGS) for f in flags):
+    number, a negation or a name, or added or dropped a clause, else its verdict."""
+    from onrecord.analyse.translation import FLAGS
+
+    if verdict == "translated" and any(f.startswith(FLAGS) for f in flags):
         return "translated, flagged"
     return verdict
 

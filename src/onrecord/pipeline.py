@@ -21,12 +21,15 @@ from multiprocessing.context import BaseContext
 from onrecord import ingest
 from onrecord.config import setting
 from onrecord.errors import ExtractionError, InputError
-from onrecord.extract import Extractor, OverBudget, batched, parse_mode
+from onrecord.extract import VERSIONS, Extractor, OverBudget, batched, parse_mode, version_for
 from onrecord.model import Document, Statement
 from onrecord.resolve import resolve_document
 
-# what stored statements record as their extractor, known without loading the spaCy pipeline
+# what stored statements record as their extractor, known without loading the spaCy pipeline: the
+# English rules' version, and each language's (a document records the one for its language)
 EXTRACTOR_VERSION = Extractor.version
+EXTRACTOR_VERSIONS = VERSIONS
+extractor_version = version_for
 
 
 @dataclass(frozen=True, slots=True)

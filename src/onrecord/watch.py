@@ -39,7 +39,7 @@ from onrecord.errors import FetchError, InputError, OnrecordError
 from onrecord.extract import Extractor
 from onrecord.ingest.fetch import Entry, Fetched, Fetcher, documents_of, feed_entries, is_feed
 from onrecord.model import DEFAULT_ACTS, Document, FetchRecord, SourceStatus
-from onrecord.pipeline import default_extractor, process
+from onrecord.pipeline import default_extractor, extractor_version, process
 from onrecord.store import Store
 
 __all__ = ["RoundReport", "Source", "Watcher", "Watchlist", "load_watchlist", "parse_every", "status"]
@@ -413,7 +413,7 @@ class Watcher:
         if item.error:
             raise FetchError(document.source, item.error)
         try:
-            doc_id = self.store.add(item.document, item.statements, self.extractor.version)
+            doc_id = self.store.add(item.document, item.statements, extractor_version(item.document.lang))
         except OnrecordError as exc:
             raise FetchError(document.source, str(exc)) from None
         if doc_id is None:  # stored by another process meanwhile

@@ -131,3 +131,26 @@ def test_a_stored_registry_this_version_refuses_names_the_way_out(demo_store):
     assert [i.error is not None for i in identities.registries(demo_store)][-1]
     identities.remove_registry(demo_store, "/old/bomb.yaml")
     identities.relink(demo_store)
+
+
+def test_a_russian_office_links_to_its_holder_on_the_date(store, tmp_path):  # issue 15
+    from onrecord.ingest import from_text
+    from onrecord.pipeline import extractor_version, process
+
+    (tmp_path / "registry.yaml").write_text(
+        "people:\n"
+        "  - name: Anna Petrova\n    roles: [{office: foreign minister, of: Ruritania, from: 2024-01-15}]\n"
+        "  - name: Ivo Sander\n    roles: [{office: foreign minister, of: Ruritania, from: 2019-09-01, to: 2024-01-14}]\n"
+        "states:\n  - name: Ruritania\n"
+        "offices:\n  foreign minister: [министр иностранных дел]\n",
+        encoding="utf-8",
+    )
+    texts = {
+        "2026-03-01": "«Мы готовы к переговорам», — заявил министр иностранных дел Руритании.",
+        "2022-05-01": "По словам министра иностранных дел Руритании, переговоры продолжатся.",
+    }
+    for item in process(from_text(text, date=day) for day, text in texts.items()):
+        store.add(item.document, item.statements, extractor_version(item.document.lang))
+    identities.import_registry(store, tmp_path / "registry.yaml")
+    found = {r.document.date: r.identity for r in store.statements(Query())}
+    assert found == {"2026-03-01": "Anna Petrova", "2022-05-01": "Ivo Sander"}

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from onrecord.analyse.trace import PrimaryIndex, Tracer, _numbers, _same_speaker, _translation_flags
+from onrecord.analyse.embed import multilingual_embedder
+from onrecord.analyse.trace import PrimaryIndex, Tracer, _same_speaker
+from onrecord.analyse.translation import Candidate, flags, margin_score, missing_names, names, numbers
 from onrecord.evaluate import evaluate_translations
 from onrecord.ingest import from_text
 from onrecord.pipeline import process
@@ -21,24 +24,84 @@ INTERVIEW = (
 
 
 @pytest.mark.parametrize(
-    ("text", "numbers"),
+    ("text", "expected"),
     [
         ("У границы сейчас три тысячи военнослужащих", [3000]),
         ("There are now 3,000 troops", [3000]),
         ("Переговоры начнутся пятого апреля", [5]),
         ("двадцать пять лет, 12 процентов", [12, 25]),
         ("в пятницу", []),  # a weekday is no number
+        ("Мы наняли четыреста рабочих", [400]),
+        ("four hundred workers", [400]),
+        ("three thousand four hundred", [3400]),
+        ("сократилась на треть", [3]),  # as "a third"
     ],
 )
-def test_numbers_in_words_and_digits_of_either_language(text, numbers):
-    assert _numbers(text) == numbers
+def test_numbers_in_words_and_digits_of_either_language(text, expected):
+    assert numbers(text) == expected
+
+
+def _words(texts: list[str]):
+    return multilingual_embedder()(texts, "query")
 
 
 def test_what_a_translation_changed_is_flagged():
-    assert _translation_flags("Grain exports grew by 12 percent.", "Экспорт зерна вырос на двенадцать процентов.") == ()
-    assert _translation_flags("Grain exports grew by 20 percent.", "Экспорт зерна вырос на двенадцать процентов.")
-    (flag,) = _translation_flags("We will deploy missiles.", "Мы не будем размещать ракеты.")
+    assert flags("Grain exports grew by 12 percent.", "Экспорт зерна вырос на двенадцать процентов.") == ()
+    assert flags("Grain exports grew by 20 percent.", "Экспорт зерна вырос на двенадцать процентов.")
+    (flag,) = flags("We will deploy missiles.", "Мы не будем размещать ракеты.")
     assert flag.startswith("negation differs")
+
+
+def test_names_are_runs_of_capitalised_words_not_opening_a_sentence():
+    assert names("The talks in Geneva with the Northern Lake commission. Then I left.") == ["Geneva", "Northern Lake"]
+    assert names("Переговоры в Женеве начнутся. Нордмарк должен уйти.") == ["Женеве"]
+
+
+@pytest.mark.parametrize(
+    ("report", "source", "missing"),
+    [
+        ("Trade with Nordmark fell.", "Торговля с Нордмарком сократилась.", []),  # romanized, a case ending
+        ("We sell grain to Asia and Africa.", "Мы продаём зерно в Азию и Африку.", []),  # spellings that sound alike
+        ("The talks in Geneva begin.", "Переговоры в Женеве начнутся.", []),  # translated, not romanized
+        ("The talks in Vienna begin.", "Переговоры в Женеве начнутся.", ["Vienna"]),
+        ("Trade with Valdor fell.", "Торговля с Нордмарком сократилась.", ["Valdor"]),
+    ],
+)
+def test_a_name_without_a_counterpart_in_the_other_language(report, source, missing):
+    assert missing_names(report, source, _words) == missing
+
+
+def test_a_clause_the_report_adds_or_drops_is_flagged():
+    embed = multilingual_embedder()
+
+    def flagged(report: str, source: str) -> tuple[str, ...]:
+        similarity = float(embed([report], "query")[0] @ embed([source], "passage")[0])
+        return flags(report, source, _words, embed, similarity)
+
+    source = "Наши фермеры получат субсидии в мае."
+    assert flagged("Our farmers will get subsidies in May.", source) == ()
+    assert flagged("Our farmers will get subsidies in May, but only those who grow wheat.", source) == (
+        "the report adds: but only those who grow wheat.",
+    )
+    source = "Правительство заморозило тарифы до весны, чтобы защитить пенсионеров."
+    assert flagged("The government has frozen tariffs until spring to protect pensioners.", source) == ()
+    assert flagged("The government has frozen tariffs until spring.", source) == (
+        "the report drops: чтобы защитить пенсионеров.",
+    )
+
+
+def test_the_margin_over_the_speakers_other_sentences():
+    singles = [Candidate(0, i * 10, i * 10 + 9, True) for i in range(4)]
+    # the same cosine scores higher when the speaker's other sentences lie far from the report
+    standing_out = margin_score(np.array([0.90, 0.80, 0.80, 0.80]), singles)
+    among_alike = margin_score(np.array([0.90, 0.88, 0.87, 0.86]), singles)
+    assert standing_out[0] == among_alike[0] == 0
+    assert standing_out[1] == pytest.approx(1.0) and among_alike[1] == pytest.approx(0.93)
+    # a pair holding the best sentence wins only by more than the pair penalty; its own sentences are no neighbours
+    pair = Candidate(0, 0, 19, False, pair=True)
+    assert margin_score(np.array([0.90, 0.80, 0.80, 0.80, 0.905]), [*singles, pair])[0] == 0
+    best, score = margin_score(np.array([0.90, 0.80, 0.80, 0.80, 0.95]), [*singles, pair])
+    assert best == 4 and score == pytest.approx(0.95 + 0.95 - 0.80)
 
 
 @pytest.mark.parametrize(
@@ -68,11 +131,16 @@ def test_an_english_article_traced_to_a_russian_interview():
 
 def test_labelled_translation_set():
     tallies, _ = evaluate_translations(DATA / "translations.yaml")
-    assert tallies["all"].gold >= 40
-    # measured 1.00 / 0.923 / 0.769 with the threshold set on pairs written before the set
+    assert tallies["all"].gold >= 50
+    # measured 1.00 / 0.944 / 0.938, thresholds tuned on translations_dev.yaml (issue 15: each >= 0.85)
     assert tallies["translated"].recall >= 1.0
-    assert tallies["translated, flagged"].recall >= 0.92
-    assert tallies["unsupported"].recall >= 0.76
+    assert tallies["translated, flagged"].recall >= 0.94
+    assert tallies["unsupported"].recall >= 0.93
+
+
+def test_development_translation_set():  # what the thresholds were tuned on: pinned so it cannot drift
+    tallies, _ = evaluate_translations(DATA / "translations_dev.yaml")
+    assert min(tallies[c].recall for c in ("translated", "translated, flagged", "unsupported")) >= 0.91
 
 
 def test_the_html_shows_the_russian_source_beside_the_report():

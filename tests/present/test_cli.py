@@ -109,6 +109,27 @@ def test_reextract_replaces_what_an_older_extractor_stored(tmp_path, demo_dir, d
     store.close()
 
 
+def test_russian_documents_record_and_are_reextracted_by_their_own_rules(tmp_path, demo_dir):  # issue 15
+    from onrecord import open_store
+    from onrecord.extract import RUSSIAN_VERSION, VERSION, VERSIONS
+
+    db = f"sqlite:///{tmp_path / 'o.db'}"
+    runner.invoke(app, ["ingest", str(demo_dir), "--db", db, "--no-topics"])
+    store = open_store(db)
+    langs = {d.id: d.lang for d in store.documents()}
+    (russian, *_) = [doc_id for doc_id, lang in langs.items() if lang == "ru"]
+    assert store.stale_documents(VERSIONS) == []
+    assert store.stale_documents({**VERSIONS, "ru": "onrecord.quotes-ru.v0"}) == [russian]  # Russian rules changed
+    assert store.stale_documents(VERSION) == [russian]  # it recorded the Russian rules, not the English
+    assert RUSSIAN_VERSION != VERSION
+    document, _, found = store.document(russian)
+    store.replace_statements(russian, found, VERSION)  # as the previous version stored it: the English rules' name
+    result = runner.invoke(app, ["reextract", "--db", db, "--no-topics"])
+    assert "extracted 1 documents again" in result.stderr and RUSSIAN_VERSION in result.stderr
+    assert store.document(russian)[2] == found and store.stale_documents(VERSIONS) == []
+    store.close()
+
+
 def test_ingest_bad_files_fail_loudly_and_lose_nothing(tmp_path, demo_dir):
     db = f"sqlite:///{tmp_path / 'o.db'}"
     (tmp_path / "in").mkdir()

@@ -39,3 +39,19 @@ def test_the_api_offers_the_languages_ingest_reads():
     from onrecord.web.shared import Language
 
     assert get_args(Language) == LANGUAGES
+
+
+def test_a_traced_pair_side_by_side_in_both_languages(web_db):  # issue 15
+    from onrecord import open_store
+
+    store = open_store(web_db)
+    (doc,) = [d for d in store.documents() if d.title == "Petrova: talks resume in May"]
+    store.close()
+    page = TestClient(create_app(web_db)).get(f"/documents/{doc.id}/trace")
+    assert page.status_code == 200
+    rows = page.text.split("<tr>")[2:]
+    altered = next(r for r in rows if "twenty" in r)
+    assert 'class="v v-translated"' in altered and "<td>Anna Petrova: Ruritania would invite" in altered
+    assert '<td lang="ru">' in altered and "<mark>Мы пригласим двенадцать инспекторов" in altered
+    assert "⚑ numbers differ: [20] in the report, [12] in the source" in altered
+    assert "&#34;twenty" in altered or "&quot;twenty" in altered  # the report's own quotation marks, escaped

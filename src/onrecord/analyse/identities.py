@@ -83,9 +83,15 @@ def relink(store: Store) -> LinkSummary:
     dated = [name for name in names if linker.is_dated(name)]
     for name in dated:  # an office: who held it depends on each statement's date
         by_name[name] = Link(None, "role")
+    # a state or organisation named inside a mention of its office ("министр иностранных дел Руритании",
+    # read as "Руритании"): those statements are the office holder's, the others the body's
+    dated_names = set(dated)
+    bodies = {name for name in names if name not in dated_names and linker.body(name) is not None}
     by_statement: dict[int, Link] = {}
-    for statement_id, name, mention, date in store.dated_mentions(dated):
+    for statement_id, name, mention, date in store.dated_mentions([*dated, *sorted(bodies)]):
         found = linker.link(name, mention, date)
+        if name in bodies and found.how != "role":
+            continue  # the body itself, as its name links
         if found.identity or name is None:
             by_statement[statement_id] = found
     kinds = {

@@ -3,6 +3,12 @@
 A statement's score for a topic is its best cosine similarity to the topic's description and
 examples (sentence embeddings), raised when one of the topic's keywords occurs. A statement
 can carry several topics. Embeddings are computed once per text and kept in the store.
+
+English statements are embedded by the English model (``embedder``); a statement in another script
+(Russian, issue 15) by the multilingual one, against the same English descriptions and examples, so
+that it lands under the topics its English translation would. The multilingual model's similarities
+sit higher and closer together, so they are mapped onto the English model's scale (a line fitted on
+the labelled English set) and one set of thresholds serves both.
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ import numpy as np
 import yaml
 
 from onrecord import safe_yaml
-from onrecord.analyse.embed import Embed, embed_cached, embedder
+from onrecord.analyse.embed import MODEL_ID, MULTILINGUAL_MODEL_ID, Embed, embed_cached, embedder, multilingual_embedder
+from onrecord.analyse.translation import cyrillic
 from onrecord.errors import InputError
 from onrecord.store import Store
 
@@ -29,6 +36,9 @@ KEYWORD_BONUS = 0.15
 THRESHOLD = 0.40
 MARGIN = 0.10  # a second topic must score within this of the best one
 MAX_TOPICS = 3
+# English-model cosine ~ a + b * multilingual cosine, fitted by least squares over every (statement,
+# description or example) pair of tests/analyse/data/topics.yaml (English; correlation 0.77)
+MULTILINGUAL_SCALE = (-2.504, 3.338)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,20 +105,25 @@ def _parse_taxonomy(raw: str, source: str) -> Taxonomy:
 
 
 class TopicModel:
-    """Scores texts against a taxonomy."""
+    """Scores texts against a taxonomy; ``multilingual`` for texts not in English (issue 15)."""
 
-    def __init__(self, taxonomy: Taxonomy, embed: Embed | None = None) -> None:
+    def __init__(self, taxonomy: Taxonomy, embed: Embed | None = None, *, multilingual: bool = False) -> None:
         self.taxonomy = taxonomy
-        self.embed = embed or embedder()
+        self.embed: Embed = embed or (multilingual_embedder() if multilingual else embedder())
+        self.model = MULTILINGUAL_MODEL_ID if multilingual else MODEL_ID  # the key of its cached vectors
+        self.scale = MULTILINGUAL_SCALE if multilingual else (0.0, 1.0)
         self.patterns = [t.pattern for t in taxonomy.topics]
-        prototypes = [[t.description, *t.examples] for t in taxonomy.topics]
+        # the English model reads English only: examples in another script are for the multilingual one
+        prototypes = [
+            [t.description, *(e for e in t.examples if multilingual or not cyrillic(e))] for t in taxonomy.topics
+        ]
         vectors = self.embed([p for group in prototypes for p in group])
         self.owner = np.repeat(np.arange(len(prototypes)), [len(g) for g in prototypes])
         self.prototypes = vectors
 
     def scores(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
         """[texts, topics] scores in 0..1."""
-        similarity = vectors @ self.prototypes.T
+        similarity = self.scale[0] + self.scale[1] * (vectors @ self.prototypes.T)
         best = np.full((len(texts), len(self.taxonomy.topics)), -1.0, dtype=np.float32)
         for topic in range(len(self.taxonomy.topics)):
             best[:, topic] = similarity[:, self.owner == topic].max(axis=1)
@@ -148,12 +163,20 @@ def apply(
     if not todo:
         store.finished("topics", as_of)
         return 0
-    model = TopicModel(taxonomy)
+    models: dict[bool, TopicModel] = {}  # by "not English": each model loaded when first needed
     for start in range(0, len(todo), batch):
         chunk = todo[start : start + batch]
-        texts = [content for _, content in chunk]
-        found = model.assign(texts, embed_cached(store, texts, model.embed))
-        store.save_topics({i: f for (i, _), f in zip(chunk, found, strict=True)}, taxonomy.version)
+        found: dict[int, list[tuple[str, float]]] = {}
+        for other in (False, True):
+            part = [(i, content) for i, content in chunk if cyrillic(content) is other]
+            if not part:
+                continue
+            if other not in models:
+                models[other] = TopicModel(taxonomy, multilingual=other)
+            model, texts = models[other], [content for _, content in part]
+            assigned = model.assign(texts, embed_cached(store, texts, model.embed, model.model))
+            found.update({i: f for (i, _), f in zip(part, assigned, strict=True)})
+        store.save_topics(found, taxonomy.version)
         if progress:
             progress(min(start + batch, len(todo)), len(todo))
     store.finished("topics", as_of)

@@ -9,7 +9,8 @@ reported:
 - ``altered``: mostly the same words, some changed, added or dropped (a word diff shows which);
 - ``paraphrase``: reported speech whose meaning matches a passage (embeddings and shared words);
 - ``translated``: the words match a passage in another language (multilingual embeddings), with
-  what the translation changed flagged: numbers and negation (issue 15);
+  what the translation changed flagged: numbers, negation, names, clauses added or dropped (issue 15;
+  ``analyse/translation.py``);
 - ``unsupported``: nothing close in what was searched (which is said).
 
 The search: the speaker's passages sharing the most rare words are the candidates (BM25: the store's
@@ -33,7 +34,17 @@ import bm25s
 import numpy as np
 from rapidfuzz import fuzz
 
-from onrecord.analyse.embed import MULTILINGUAL_MODEL_ID, Embed, embed_cached, embedder, multilingual_embedder
+from onrecord.analyse.embed import (
+    DIMENSIONS,
+    MULTILINGUAL_MODEL_ID,
+    Embed,
+    embed_cached,
+    embedder,
+    multilingual_embedder,
+)
+from onrecord.analyse.translation import TRANSLATED, Candidate, clauses, margin_score
+from onrecord.analyse.translation import cyrillic as _cyrillic
+from onrecord.analyse.translation import flags as _translation_flags
 from onrecord.model import DEFAULT_ACTS, Document, DocumentInfo, Passage, Span, Statement, visible
 from onrecord.resolve.identity import name_key
 from onrecord.resolve.names import same_person
@@ -41,7 +52,6 @@ from onrecord.store import Query, Store
 from onrecord.text import WORD, chunks, normal, sentences, sentences_any, words
 
 VERDICTS = ("verbatim", "trimmed", "altered", "paraphrase", "translated", "unsupported")
-TRANSLATED = 0.87  # multilingual similarity from which a passage in another language is the source (issue 15)
 CANDIDATES = 25  # passages aligned per statement, best by shared rare words
 ALTERED = 0.60  # word-sequence similarity from which a quote is "altered" rather than unrelated
 PARAPHRASE = 0.50  # combined similarity (meaning and shared words) from which reported speech matches
@@ -262,83 +272,6 @@ def _same_speaker(a: str, b: str) -> bool:
     return False
 
 
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_NEGATION = {
-    *("not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "cannot", "without"),
-    *("не", "нет", "ни", "никогда", "ничего", "никто", "нельзя", "без"),
-}  # fmt: skip
-
-
-def _cyrillic(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(bool(_CYRILLIC.match(c)) for c in letters) >= 0.4 * len(letters)
-
-
-_NUMBER_WORDS = [  # (pattern of a whole word, value); Russian in every case and as ordinals, English cardinals
-    (r"один|одна|одно|одного|одной|одну|первый|первого|первое|первая|первой|one|first", 1),
-    (r"два|две|двух|двум|второго|второе|второй|two|second", 2),
-    (r"три|трёх|трех|трём|трем|третьего|третье|третий|третьей|three|third", 3),
-    (r"четыре|четырёх|четырех|четвёртого|четвертого|четвёртое|четвертое|four|fourth", 4),
-    (r"пять|пяти|пятью|пятого|пятое|пятый|пятой|five|fifth", 5),
-    (r"шесть|шести|шестого|шестое|six|sixth", 6),
-    (r"семь|семи|седьмого|седьмое|seven|seventh", 7),
-    (r"восемь|восьми|восьмого|восьмое|eight|eighth", 8),
-    (r"девять|девяти|девятого|девятое|nine|ninth", 9),
-    (r"десять|десяти|десятого|десятое|ten|tenth", 10),
-    (r"одиннадцат\w*|eleven", 11), (r"двенадцат\w*|twelve", 12), (r"тринадцат\w*|thirteen", 13),
-    (r"четырнадцат\w*|fourteen", 14), (r"пятнадцат\w*|fifteen", 15), (r"шестнадцат\w*|sixteen", 16),
-    (r"семнадцат\w*|seventeen", 17), (r"восемнадцат\w*|eighteen", 18), (r"девятнадцат\w*|nineteen", 19),
-    (r"двадцат\w*|twenty", 20), (r"тридцат\w*|thirty", 30), (r"сорок\w*|forty", 40),
-    (r"пятьдесят|пятидесяти|fifty", 50), (r"сто|ста|сотни|hundred", 100),
-]  # fmt: skip
-_MULTIPLIERS = [(r"тысяч\w*|thousand", 1_000), (r"миллион\w*|million", 1_000_000), (r"миллиард\w*|billion", 10**9)]
-_NUMBER_WORD = re.compile(
-    r"(?i)(?<!\w)(?:(?P<digits>\d[\d,\u00a0]*\d|\d)|"
-    + "|".join(f"(?P<w{i}>{p})" for i, (p, _) in enumerate(_NUMBER_WORDS))
-    + "|"
-    + "|".join(f"(?P<m{i}>{p})" for i, (p, _) in enumerate(_MULTIPLIERS))
-    + r")(?!\w)"
-)
-
-
-def _numbers(text: str) -> list[int]:
-    """The numbers a text states, in digits or in words of either language ("три тысячи" and "3,000"
-    are both 3000; "пятого апреля" and "April 5" both hold 5), sorted."""
-    found: list[int] = []
-    current: int | None = None
-    last_end = -1
-    for m in _NUMBER_WORD.finditer(text):
-        if current is not None and text[last_end : m.start()].strip(" -"):
-            found.append(current)
-            current = None
-        kind = m.lastgroup or ""
-        if kind == "digits":
-            value = int(re.sub(r"[,\u00a0]", "", m.group()))
-            current = value if current is None else current + value
-        elif kind.startswith("w"):
-            value = _NUMBER_WORDS[int(kind[1:])][1]
-            current = value if current is None else current + value
-        else:
-            current = (current or 1) * _MULTIPLIERS[int(kind[1:])][1]
-        last_end = m.end()
-    if current is not None:
-        found.append(current)
-    return sorted(found)
-
-
-def _translation_flags(report: str, source: str) -> tuple[str, ...]:
-    """What a translation changed that meaning-vectors gloss over: numbers and negation. (Names are not
-    compared: a place is translated, not romanized, "Northern Lake" for "Северное озеро".)"""
-    flags = []
-    numbers = _numbers(report), _numbers(source)
-    if numbers[0] != numbers[1]:
-        flags.append(f"numbers differ: {numbers[0] or 'none'} in the report, {numbers[1] or 'none'} in the source")
-    negated = [bool(_NEGATION & set(words(t)) or "n't" in normal(t).lower()) for t in (report, source)]
-    if negated[0] != negated[1]:
-        flags.append("negation differs: " + ("the report negates" if negated[0] else "the source negates"))
-    return tuple(flags)
-
-
 def passages_of(document: Document, document_id: int | None = None) -> list[Passage]:
     """A transcript's turns, cut into paragraph-sized passages, each with the question it answers."""
     found = []
@@ -501,7 +434,7 @@ class Tracer:
         self.index = index
         self._embed = embed
         self.store = store
-        self._passage_vectors: dict[str, np.ndarray] = {}  # multilingual, by passage text (issue 15)
+        self._multilingual_vectors: dict[tuple[str, str], np.ndarray] = {}  # multilingual, by (role, text) (issue 15)
 
     @property
     def embed(self) -> Embed:
@@ -514,13 +447,6 @@ class Tracer:
         if self.store is None or self._embed is not None:
             return self.embed(texts)
         return embed_cached(self.store, texts)
-
-    def _multilingual(self, texts: list[str], role: str) -> np.ndarray:
-        """Multilingual vectors (``role``: query or passage): the store's cache when there is one."""
-        model = multilingual_embedder
-        if self.store is None:
-            return model()(texts, role)
-        return embed_cached(self.store, texts, lambda t: model()(t, role), f"{MULTILINGUAL_MODEL_ID}:{role}")
 
     def trace(
         self, document: Document, found: Sequence[Statement], speakers: dict[int, str] | None = None
@@ -565,7 +491,9 @@ class Tracer:
             best = self._paraphrase(statement.content if not parts else " ".join(parts), found)
         flags: tuple[str, ...] = ()
         if best.verdict == "unsupported":  # the speaker's own words may be in another language
-            best, flags = self._translation(" ".join(parts) or statement.content, speaker, document.date, best, found)
+            # the report's own words whole, a partial quote with the reported words around it
+            words_of = statement.content if len(" ".join(parts)) < 0.8 * len(statement.content) else " ".join(parts)
+            best, flags = self._translation(words_of or statement.content, speaker, document.date, best, found)
         passage = found[best.passage] if best.passage is not None else None
         return Trace(
             statement,
@@ -582,33 +510,60 @@ class Tracer:
     def _translation(
         self, text: str, speaker: str | None, around: str | None, best: _Best, found: list[Passage]
     ) -> tuple[_Best, tuple[str, ...]]:
-        """The sentence (or pair) most like ``text`` among this speaker's passages in the other script, by
-        multilingual embeddings: ``translated`` from :data:`TRANSLATED`, with what changed flagged.
-        Those passages are added to ``found``, which the verdict's passage indexes."""
+        """The sentence, pair or clause most like ``text`` among this speaker's passages in the other script, by
+        multilingual embeddings and its margin over the speaker's other sentences (``analyse/translation.py``):
+        ``translated`` from :data:`TRANSLATED`, with what changed flagged. Those passages are added to
+        ``found``, which the verdict's passage indexes."""
         if not text.strip():
             return best, ()
         other = list(range(len(found), len(found) + len(added := self.index.other_script(text, speaker, around))))
         found.extend(added)
         if not other:
             return best, ()
-        pieces = []
+        pieces: list[tuple[int, Span]] = []
+        candidates: list[Candidate] = []
+        text_of = {n: found[n].text for n in other}
         for n in other:
-            spans = sentences_any(found[n].text)
-            pieces += [(n, Span(a, b)) for a, b in spans]
-            pieces += [(n, Span(spans[i][0], spans[i + 1][1])) for i in range(len(spans) - 1)]
+            spans = sentences_any(text_of[n])
+            pairs = [(spans[i][0], spans[i + 1][1]) for i in range(len(spans) - 1)]
+            # a clause alone too: a report may translate part of a sentence (its flags then say what it dropped)
+            parts = [(a + c, a + d) for a, b in spans if len(cut := clauses(text_of[n][a:b])) > 1 for c, d in cut]
+            kinds = [*((s, "single") for s in spans), *((p, "pair") for p in pairs), *((c, "clause") for c in parts)]
+            for (a, b), kind in kinds:
+                pieces.append((n, Span(a, b)))
+                candidates.append(Candidate(n, a, b, kind == "single", kind == "pair"))
         query = self._multilingual([text], "query")[0]
-        texts = [span.of(found[n].text) for n, span in pieces]
-        # the passages' vectors are kept for the tracer's life (an article's statements share them),
-        # and in the store's cache for the next article
-        fresh = sorted({t for t in texts if t not in self._passage_vectors})
-        self._passage_vectors.update(zip(fresh, self._multilingual(fresh, "passage"), strict=True))
-        similarity = np.stack([self._passage_vectors[t] for t in texts]) @ query
-        k = int(np.argmax(similarity))
-        if similarity[k] < TRANSLATED:
+        texts = [span.of(text_of[n]) for n, span in pieces]
+        similarity = self._multilingual(texts, "passage") @ query
+        k, score = margin_score(similarity, candidates)
+        if score < TRANSLATED:
             return best, ()
         n, span = pieces[k]
-        found = _Best("translated", float(similarity[k]), n, span, rank=VERDICTS.index("translated"))
-        return found, _translation_flags(text, texts[k])
+        chosen = _Best("translated", float(similarity[k]), n, span, rank=VERDICTS.index("translated"))
+        # flags against the whole sentence a matched clause stands in, so that what the report left out shows
+        sentence = next(((a, b) for a, b in sentences_any(text_of[n]) if a <= span.start and span.end <= b), None)
+        source = text_of[n][sentence[0] : sentence[1]] if sentence and not candidates[k].single else texts[k]
+        if source != texts[k] and len(source) > len(texts[k]):
+            whole = float(self._multilingual([source], "passage")[0] @ query)
+        else:
+            source, whole = texts[k], float(similarity[k])
+        flags = _translation_flags(text, source, lambda ws: self._multilingual(ws, "query"), self._multilingual, whole)
+        return chosen, flags
+
+    def _multilingual(self, texts: list[str], role: str) -> np.ndarray:
+        """Multilingual vectors (``role``: query or passage), kept for the tracer's life by text and role (an
+        article's statements share the speaker's passages, and the flags embed the same words again and
+        again), and in the store's embedding cache when there is one, for the next article."""
+        fresh = sorted({t for t in texts if (role, t) not in self._multilingual_vectors})
+        if fresh:
+            model = multilingual_embedder
+            vectors = (
+                model()(fresh, role)
+                if self.store is None
+                else embed_cached(self.store, fresh, lambda t: model()(t, role), f"{MULTILINGUAL_MODEL_ID}:{role}")
+            )
+            self._multilingual_vectors.update({(role, t): v for t, v in zip(fresh, vectors, strict=True)})
+        return np.stack([self._multilingual_vectors[(role, t)] for t in texts]) if texts else np.zeros((0, DIMENSIONS))
 
     def _paraphrase(self, content: str, found: list[Passage]) -> _Best:
         if not found:
@@ -699,9 +654,10 @@ TRACE_CSS = (
 )
 
 
-def _lang_attribute(passage: Passage | None) -> str:
-    """``lang="ru"`` for a source in Russian, so browsers and screen readers read it as Russian."""
-    return ' lang="ru"' if passage is not None and _cyrillic(passage.text) else ""
+def _lang_attribute(text: str | None) -> str:
+    """``lang="ru"`` for a text in Russian (the page is English), so browsers and screen readers read
+    it as Russian."""
+    return ' lang="ru"' if text is not None and _cyrillic(text) else ""
 
 
 def to_html(traces: Sequence[Trace]) -> str:
@@ -728,9 +684,10 @@ def to_html(traces: Sequence[Trace]) -> str:
         notes = "".join(f"<br><small>⚑ {e(f)}</small>" for f in t.flags)
         rows.append(
             f'<tr><td class="v v-{t.verdict}">{t.verdict}<br><small>{t.score:.2f}</small></td>'
-            f"<td>{e(t.speaker or '')}: {e(t.statement.content)}"
+            f"<td{_lang_attribute(t.statement.content)}>{e(t.speaker or '')}: {e(t.statement.content)}"
             f"{'<br><small>diff: ' + diff + '</small>' if diff else ''}{notes}"
-            f"<br><small>searched: {e(t.searched)}</small></td><td{_lang_attribute(t.passage)}>{source}</td></tr>"
+            f"<br><small>searched: {e(t.searched)}</small></td>"
+            f"<td{_lang_attribute(t.passage.text if t.passage else None)}>{source}</td></tr>"
         )
     rows.append("</tbody></table>")
     return "\n".join(rows)

@@ -13,11 +13,13 @@ from pathlib import Path
 from onrecord.batch.shards import Shard, documents_of, manifest_line, plan
 from onrecord.config import setting
 from onrecord.errors import InputError, OnrecordError
-from onrecord.extract import VERSION
+from onrecord.extract import VERSIONS, version_for
 from onrecord.model import Document, Statement
 from onrecord.pipeline import budget_seconds, default_extractor, process
 
 MANIFEST = "manifest.jsonl"
+# the rules a shard was extracted with, every language's: a shard is done again when any of them changes
+RULES = "+".join(VERSIONS.values())
 UNDATED = "unknown"
 
 
@@ -158,7 +160,7 @@ def run_batch(
         if not (
             (entry := previous.get(s.id))
             and entry.get("digest") == s.digest
-            and entry.get("extractor") == VERSION
+            and entry.get("extractor") == RULES
             and entry.get("status") == "done"
         )
     ]
@@ -181,7 +183,7 @@ def run_batch(
                         result: ShardResult = future.result()
                     except Exception as exc:  # noqa: BLE001 - a crashed shard is recorded, the batch goes on
                         summary.failed_shards.append((shard.id, f"{exc.__class__.__name__}: {exc}"))
-                        manifest.write(manifest_line(shard, VERSION, status="failed", error=str(exc)) + "\n")
+                        manifest.write(manifest_line(shard, RULES, status="failed", error=str(exc)) + "\n")
                     else:
                         summary.done += 1
                         summary.documents += result.documents
@@ -189,7 +191,7 @@ def run_batch(
                         summary.failures += list(result.failures)
                         manifest.write(
                             manifest_line(
-                                shard, VERSION, status="done", documents=result.documents,
+                                shard, RULES, status="done", documents=result.documents,
                                 statements=result.statements, failures=[list(f) for f in result.failures],
                                 seconds=round(result.seconds, 2), worker_pid=result.pid,
                             ) + "\n"
@@ -234,7 +236,9 @@ def load_into(out: str | Path, db: str, batch: int = 200) -> int:
                 if document.content_hash != content_hash:
                     raise OnrecordError(f"{part}: {document.source} changed after extraction; re-run the batch")
                 items.append((document, sorted(statements.get(content_hash, []), key=lambda s: s.index)))
-            added += sum(doc_id is not None for doc_id in store.add_many(items, VERSION))
+            for lang in sorted({document.lang for document, _ in items}):  # each records its language's rules
+                same = [item for item in items if item[0].lang == lang]
+                added += sum(doc_id is not None for doc_id in store.add_many(same, version_for(lang)))
     if added:
         refresh(store)
     store.close()

@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -67,6 +69,7 @@ class RussianCues:
     object_prepositions: dict[str, frozenset[str]]
     infinitive_verbs: frozenset[str]
     empty_contents: frozenset[str]
+    speaking_bodies: frozenset[str]
     lexicon: Lexicon
 
 
@@ -111,6 +114,7 @@ def cues_ru() -> RussianCues:
         object_prepositions={str(k): frozenset(str(p) for p in v) for k, v in raw["object_prepositions"].items()},
         infinitive_verbs=words["infinitive_verbs"],
         empty_contents=words["empty_contents"],
+        speaking_bodies=words["speaking_bodies"],
         lexicon=lexicon,
     )
 
@@ -123,6 +127,55 @@ class _Natasha:
     syntax: Any
     ner: Any
     vocab: Any
+
+
+@lru_cache(maxsize=1)
+def _openblas() -> tuple[Any, Any] | None:
+    """(set, get) of the number of threads of the OpenBLAS numpy runs on, found among the process's
+    libraries (what threadpoolctl does, without the dependency); None where there is none (not Linux,
+    another BLAS)."""
+    import ctypes
+
+    import numpy  # noqa: F401 - loads its BLAS
+
+    try:
+        maps = Path("/proc/self/maps").read_text()
+    except OSError:
+        return None
+    paths = sorted({line.split()[-1] for line in maps.splitlines() if "openblas" in line.rsplit("/", 1)[-1].lower()})
+    for path in paths:
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for set_name, get_name in (
+            ("scipy_openblas_set_num_threads64_", "scipy_openblas_get_num_threads64_"),
+            ("openblas_set_num_threads64_", "openblas_get_num_threads64_"),
+            ("openblas_set_num_threads", "openblas_get_num_threads"),
+        ):
+            setter, getter = getattr(lib, set_name, None), getattr(lib, get_name, None)
+            if setter is not None and getter is not None:
+                return setter, getter
+    return None
+
+
+@contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """natasha's layers multiply small matrices (a few dozen words at a time); OpenBLAS hands each to
+    its threads, and on a busy machine waking them costs more than the product: on this project's
+    2-core machine one thread parses Russian 5-6 times as fast. Restored after, for the big products
+    elsewhere."""
+    blas = _openblas()
+    if blas is None:
+        yield
+        return
+    setter, getter = blas
+    before = int(getter())
+    setter(1)
+    try:
+        yield
+    finally:
+        setter(before)
 
 
 @lru_cache(maxsize=1)
@@ -189,9 +242,10 @@ def _parse(text: str, offset: int) -> tuple[list[_Sentence], list[Entity], list[
     nat = _natasha()
     doc = Doc(text)
     doc.segment(nat.segmenter)
-    doc.tag_morph(nat.morph)
-    doc.parse_syntax(nat.syntax)
-    doc.tag_ner(nat.ner)
+    with _one_blas_thread():
+        doc.tag_morph(nat.morph)
+        doc.parse_syntax(nat.syntax)
+        doc.tag_ner(nat.ner)
     sentences = []
     for sent in doc.sents:
         ids = {t.id: k for k, t in enumerate(sent.tokens)}
@@ -238,10 +292,35 @@ def _parse(text: str, offset: int) -> tuple[list[_Sentence], list[Entity], list[
                 normal = span.normal or span.text
             except Exception:  # noqa: BLE001 - a name natasha cannot inflect keeps its written form
                 normal = span.text
-        entities.append(Entity(span.text, Span(span.start + offset, span.stop + offset), label, normal=normal))
+        start, written = span.start, span.text
+        if label == "PERSON":
+            start, written, normal = _without_dependents(span, by_id, written, normal)
+        entities.append(Entity(written, Span(start + offset, span.stop + offset), label, normal=normal))
     persons = [e.span for e in entities if e.label == "PERSON"]
     aliases = [link for sentence in sentences for link in _appositions(sentence, persons)]
     return sentences, entities, aliases
+
+
+def _without_dependents(span: Any, by_id: dict[str, Any], written: str, normal: str) -> tuple[int, str, str]:
+    """A person's name without the words before it that the parse hangs on a word outside the name,
+    apart from the rest: the recogniser runs a place into the name after a title ("Посол Нордмарка Ян
+    Эрикссон" read as one name, where "Нордмарка" and "Ян" each depend on "Посол"). (start, written,
+    nominative) of what is left."""
+    tokens = list(span.tokens)
+    inside = {t.id for t in tokens}
+    dropped = 0
+    while len(tokens) > 1 and tokens[0].head_id not in inside and tokens[0].head_id in by_id:
+        rest = tokens[1:]
+        if any(t.head_id == tokens[0].id for t in rest) or all(t.head_id in inside for t in rest):
+            break  # the rest depends on it, or on nothing outside: one name
+        inside.discard(tokens[0].id)
+        tokens = tokens[1:]
+        dropped += 1
+    if not dropped:
+        return span.start, written, normal
+    words = normal.split()
+    rest = " ".join(words[dropped:]) if len(words) == len(span.tokens) else written[tokens[0].start - span.start :]
+    return tokens[0].start, written[tokens[0].start - span.start :], rest
 
 
 def _appositions(sentence: _Sentence, persons: list[Span]) -> Iterator[tuple[Span, Span]]:
@@ -260,6 +339,8 @@ def _appositions(sentence: _Sentence, persons: list[Span]) -> Iterator[tuple[Spa
             continue
         name, descriptor = (t, head) if named(t) else (head, t)
         cases = {name.feats.get("Case"), descriptor.feats.get("Case")}
+        if descriptor.rel in _SUBJECTS and name.head == descriptor.i:
+            cases = {"Nom"}  # a subject's name is nominative whatever the tagger says ("Депутат Орлова …")
         if len(cases - {None}) > 1:  # "представитель министерства Руритании": a genitive is no apposition
             continue
         name_ids = [i for i in sentence.subtree(name.i, {"punct", "appos", "acl", "acl:relcl"}) if i >= name.i]
@@ -282,6 +363,7 @@ class _Rules:
     def __init__(self, cues: RussianCues, text: str, quotes: QuoteIndex) -> None:
         self.cues, self.text, self.quotes = cues, text, quotes
         self.conf = cues.lexicon.confidence
+        self.bodies: list[Entity] = []  # named institutions that spoke ("в министерстве обороны Нордмарка")
 
     def apply(self, sentence: _Sentence) -> Iterator[Candidate]:
         for t in sentence.tokens:
@@ -304,24 +386,36 @@ class _Rules:
             return None
         return min(subjects, key=lambda s: abs(s.i - verb.i))
 
-    @staticmethod
-    def _speaking_place(sentence: _Sentence, i: int) -> bool:
-        """``в Кремле``, ``в МИД Руритании`` before an impersonal plural verb: an obl named ``в`` X."""
+    def _speaking_place(self, sentence: _Sentence, i: int) -> bool:
+        """``в Кремле``, ``в МИД Руритании`` before an impersonal plural verb: an obl named ``в`` X; or an
+        institution of the lexicon on either side (``как сообщили в пресс-службе банка``)."""
         token = sentence.tokens[i]
         cases = {sentence.tokens[c].lemma for c in token.children if sentence.tokens[c].rel == "case"}
-        return (
-            token.rel == "obl"
-            and i < token.head
-            and cases <= {"в", "во"}
-            and bool(cases)
-            and (token.pos == "PROPN" or any(sentence.tokens[c].pos == "PROPN" for c in sentence.subtree(i)))
+        if token.rel != "obl" or not cases or not cases <= {"в", "во"}:
+            return False
+        if token.lemma in self.cues.speaking_bodies:
+            return True
+        return i < token.head and (
+            token.pos == "PROPN" or any(sentence.tokens[c].pos == "PROPN" for c in sentence.subtree(i))
         )
 
     def _source_span(self, sentence: _Sentence, subject: _Token) -> Span | None:
         ids = sentence.subtree(subject.i, _NOT_IN_SOURCE)
         if subject.rel == "obl":  # "в Кремле": the place without its preposition
             ids = [i for i in ids if not (sentence.tokens[i].rel == "case" and sentence.tokens[i].head == subject.i)]
-        return sentence.span(ids, self.text)
+        span = sentence.span(ids, self.text)
+        if (
+            span is not None
+            and subject.rel == "obl"
+            and subject.lemma in self.cues.speaking_bodies
+            and subject.start == span.start
+            and any(sentence.tokens[i].pos == "PROPN" for i in ids)
+        ):
+            # an institution a name makes particular is an organisation, in the nominative: "министерство
+            # обороны Нордмарка"; an unnamed one ("в пресс-службе банка") is nobody in particular
+            normal = subject.lemma + self.text[subject.end : span.end]
+            self.bodies.append(Entity(span.of(self.text), span, "ORG", normal=normal))
+        return span
 
     def _candidate(
         self, verb: _Token, source: Span | None, content: Span, rule: str, subject: _Token | None
@@ -400,7 +494,17 @@ class _Rules:
                 if content is not None:  # a report of speech, kept inside another report like a clause
                     return self._candidate(verb, source, content, "clause", subject)
         prepositions = self.cues.object_prepositions.get(verb.lemma, frozenset())
-        objects = [t for t in after if t.rel == "obj"] if verb.lemma in self.cues.object_content_verbs else []
+        # an object may come first ("Сам Васильев эти сообщения опроверг"), unless a pronoun ("которые
+        # он опроверг" is a relative clause; "это он опроверг" points elsewhere)
+        objects = (
+            [
+                sentence.tokens[c]
+                for c in verb.children
+                if sentence.tokens[c].rel == "obj" and (c > verb.i or sentence.tokens[c].pos not in {"PRON", "DET"})
+            ]
+            if verb.lemma in self.cues.object_content_verbs
+            else []
+        )
         objects += [t for t in after if t.rel == "obl" and self._preposition(sentence, t) in prepositions]
         if objects:
             content = sentence.span([i for t in objects for i in sentence.subtree(t.i)], self.text)
@@ -523,7 +627,7 @@ class RussianExtractor(Extractor):
                 deadline.check()
                 data.sentences.append(Span(sentence.start, sentence.end))
                 data.candidates += rules.apply(sentence)
-            data.entities += entities
+            data.entities += entities + rules.bodies
             data.aliases += aliases
             parts.append(data)
         return parts

@@ -59,7 +59,31 @@ def name_key(name: str) -> str:
     return " ".join(w for w in (fold_word(t) for t in tokens(strip_name(name).replace(".", ". "))) if w)
 
 
+# Russian inflections, longest first: offices and states are matched by stem, so that a registry's
+# "министр иностранных дел" and "Руритания" meet "министра иностранных дел" and "Руритании" (issue 15).
+# resolve/ gets no morphology (it stays in extract/), and a stem is all a match needs.
+_RUSSIAN_ENDINGS = sorted(
+    (
+        "ями", "ами", "ого", "его", "ому", "ему", "ыми", "ими", "иях", "иям", "ией", "ях", "ах", "ям", "ам", "ий",
+        "ый", "ой", "ей", "ая", "яя", "ое", "ее", "ые", "ие", "ых", "их", "ую", "юю", "ов", "ев", "ом", "ем", "ию",
+        "ия", "ии", "а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "й",
+    ),
+    key=len,
+    reverse=True,
+)  # fmt: skip
+_CYRILLIC_WORD = re.compile(r"[а-яё]+")
+
+
+def _russian_stem(word: str) -> str:
+    """A Russian word without its inflection, keeping at least three letters: ``Руритании`` -> ``руритан``."""
+    for ending in _RUSSIAN_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
 def _words(text: str) -> list[str]:
+    text = _CYRILLIC_WORD.sub(lambda m: _russian_stem(m.group()), text.lower())
     text = unicodedata.normalize("NFKD", transliterate(text)).encode("ascii", "ignore").decode().lower()
     return re.findall(r"[a-z0-9]+", re.sub(r"['’]s\b", "", text))
 
@@ -165,6 +189,10 @@ class Linker:
             return Link(self.merges[key], "merged")
         if key in self.aliases:
             return Link(self.aliases[key], "registry")
+        body = self.body(name)
+        if body is not None:  # "Руритании" in any case; an office of it the mention names comes first
+            of_body = self.by_role(mention, date) if mention and mention.strip() != name.strip() else None
+            return of_body if of_body is not None and of_body.how in {"role", "ambiguous"} else Link(body, "registry")
         by_role = self.by_role(name, date)
         if by_role.how in {"role", "ambiguous"}:
             return by_role
@@ -190,14 +218,34 @@ class Linker:
             return Link(None, "ambiguous", tuple(candidates))
         return Link(name, "name")
 
+    def _body_of(self, words: tuple[str, ...]) -> str | None:
+        """The state or organisation these words name; one word also as the stem of a registered one
+        ("ruritan", from "Руритании", is "Ruritania")."""
+        if words in self.bodies:
+            return self.bodies[words]
+        if len(words) == 1 and len(words[0]) >= 5:
+            found = {
+                body
+                for key, body in self.bodies.items()
+                if len(key) == 1 and key[0].startswith(words[0]) and len(key[0]) - len(words[0]) <= 2
+            }
+            return found.pop() if len(found) == 1 else None
+        return None
+
+    def body(self, name: str) -> str | None:
+        """The registered state or organisation ``name`` is, in any case form (issue 15), else None."""
+        words = tuple(_words(name))
+        return self._body_of(words) if words else None
+
     def by_role(self, mention: str, date: str | None) -> Link:
-        """``Russia's foreign minister`` / ``the Russian foreign minister`` -> who held it on ``date``."""
+        """``Russia's foreign minister`` / ``the Russian foreign minister`` / ``министра иностранных дел
+        России`` -> who held it on ``date``."""
         words = _words(mention)
         body = None
         for size in range(min(4, len(words)), 0, -1):
             for start in range(len(words) - size + 1):
-                if tuple(words[start : start + size]) in self.bodies:
-                    body = self.bodies[tuple(words[start : start + size])]
+                body = self._body_of(tuple(words[start : start + size]))
+                if body is not None:
                     words = words[:start] + words[start + size :]
                     break
             if body:

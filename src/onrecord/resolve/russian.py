@@ -30,13 +30,34 @@ FIRST_PERSON = {"я", "мы", "меня", "нас", "мне", "нам"}
 SECOND_PERSON = {"вы", "ты", "вас", "вам"}
 THIRD_PERSON = {"он": "m", "она": "f", "его": "m", "её": "f", "ее": "f"}
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
+_EMPHASIS = re.compile(r"\s*(?:(?:сам|сама|само|сами|лично|даже|и|также|тоже)\s+)+", re.IGNORECASE)
 _STEM = 5  # words compared by their first letters: "министра" and "министр" are one descriptor
+# Titles a report refers back to its last speaker by ("Как отметил Соколов, … Министр добавил …"); an
+# anonymous "источник" or "эксперт" is nobody in particular and is not among them
+TITLES = frozenset(
+    w[:_STEM]
+    for w in (
+        "министр", "президент", "премьер", "премьер-министр", "посол", "губернатор", "мэр", "канцлер",
+        "председатель", "спикер", "генсек", "генерал", "глава", "депутат", "сенатор", "дипломат",
+    )
+)  # fmt: skip
 
 
 def surname(name: str) -> str:
     """The last word of a name, initials dropped: ``С.В.Лавров`` -> ``Лавров``."""
     words = [w for w in _WORD.findall(name) if len(w) > 1]
     return words[-1] if words else name
+
+
+def verb_gender(verb: str) -> str | None:
+    """``f`` or ``m`` for a verb in the past tense, which agrees with its subject's gender (``заявила``,
+    ``отверг``); None for other forms (``заявляет``, ``заявили``)."""
+    verb = verb.lower().removesuffix("ся").removesuffix("сь")
+    if verb.endswith("ла"):
+        return "f"
+    if verb.endswith(("л", "г", "к", "з", "с")):  # заявил, отверг, мог, вёз, нёс
+        return "m"
+    return None
 
 
 def gender(name: str) -> str | None:
@@ -92,7 +113,10 @@ class RussianResolver:
         """The name a mention holds: its last person (the name a title stands before), else its
         first organisation or place, nominative."""
         inside = self._inside(span)
-        start = span.start + len(span.of(self.text)) - len(span.of(self.text).lstrip())
+        written = span.of(self.text)
+        # the name starts the mention after an emphasis ("Сам Васильев", "даже Миронова")
+        lead = _EMPHASIS.match(written)
+        start = span.start + (lead.end() if lead else len(written) - len(written.lstrip()))
         # a person named at the mention's start, or the name a title stands before (an appositive link);
         # not one in a dependent phrase ("представитель министерства Руритании" is nobody named)
         persons = [
@@ -187,7 +211,20 @@ class RussianResolver:
             return None
         if mention in THIRD_PERSON:
             return self._recent(s.speaker_span.start, THIRD_PERSON[mention], spoke)
-        return self._named(s.speaker_span) or self._descriptor(s.speaker_span)
+        return self._named(s.speaker_span) or self._descriptor(s.speaker_span) or self._title(s, spoke)
+
+    def _title(self, s: Statement, spoke: list[tuple[int, str]]) -> str | None:
+        """A bare title (``Министр добавил``) the document links to no name: the most recent speaker,
+        when the verb's gender fits (``Премьер отверг`` after ``Орлова`` is someone else)."""
+        words = _WORD.findall(s.speaker_mention or "")
+        if len(words) != 1 or words[0].lower()[:_STEM] not in TITLES or s.speaker_span is None:
+            return None
+        wanted = verb_gender(s.cue or "")
+        before = spoke[: bisect.bisect_left(spoke, (s.speaker_span.start, ""))]
+        if not before or wanted is None:
+            return None
+        name = before[-1][1]
+        return name if gender(name) in (None, wanted) else None
 
 
 def _voted(entities: list[Entity]) -> list[Entity]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ from sqlalchemy import (
     bindparam,
     create_engine,
     event,
+    false,
     func,
     insert,
     literal_column,
@@ -212,9 +213,17 @@ class Store(WatchRecords):
         except (IntegrityError, OperationalError) as exc:
             raise StoreError(f"document {doc_id}: cannot replace its statements ({exc.orig})") from exc
 
-    def stale_documents(self, extractor: str) -> list[int]:
-        """Ids of the documents whose statements another extractor version found."""
-        query = select(documents.c.id).where(documents.c.extractor != extractor).order_by(documents.c.id)
+    def stale_documents(self, extractor: str | Mapping[str, str]) -> list[int]:
+        """Ids of the documents whose statements another extractor version found: another than
+        ``extractor``, or than the one for the document's language (``{"en": …, "ru": …}``; a
+        language the mapping does not name is always stale)."""
+        if isinstance(extractor, str):
+            current = documents.c.extractor == extractor
+        else:
+            current = or_(
+                false(), *((documents.c.lang == lang) & (documents.c.extractor == v) for lang, v in extractor.items())
+            )
+        query = select(documents.c.id).where(~current).order_by(documents.c.id)
         with self.engine.connect() as conn:
             return list(conn.execute(query).scalars())
 

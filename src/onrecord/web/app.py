@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from onrecord import ingest
 from onrecord.analyse import refresh
 from onrecord.errors import InputError, NotFoundError, OnrecordError
-from onrecord.pipeline import default_extractor, process
+from onrecord.pipeline import default_extractor, extractor_version, process
 from onrecord.store import Store, open_store
 from onrecord.web import alerts, api, pages
 from onrecord.web.cache import Busy, Gate, PageCache
@@ -189,7 +189,7 @@ def _ingest(store: Store, new: NewDocument) -> dict[str, Any]:
     if item.error:
         raise HTTPException(422, item.error)
     try:
-        doc_id = store.add(item.document, item.statements, extractor.version)
+        doc_id = store.add(item.document, item.statements, extractor_version(item.document.lang))
     except OnrecordError as exc:
         raise HTTPException(503, str(exc)) from None
     if doc_id is not None:
