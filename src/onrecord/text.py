@@ -10,14 +10,19 @@ WORD = re.compile(r"[\w']+")
 _SENTENCE = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z])")
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each non-empty sentence of ``text``."""
+def between(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """(start, end) of the pieces of ``text`` between the matches of ``pattern``."""
     spans, at = [], 0
-    for m in _SENTENCE.finditer(text):
+    for m in pattern.finditer(text):
         spans.append((at, m.start()))
         at = m.end()
     spans.append((at, len(text)))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
+    return spans
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-empty sentence of ``text``."""
+    return [(a, b) for a, b in between(_SENTENCE, text) if text[a:b].strip()]
 
 
 _ANY_SENTENCE = re.compile(r"(?<=[.!?…])[\"”’'»]?\s+(?=[\"“‘'«„—–-]?\s?[A-ZА-ЯЁ])")
@@ -25,12 +30,7 @@ _ANY_SENTENCE = re.compile(r"(?<=[.!?…])[\"”’'»]?\s+(?=[\"“‘'«„—
 
 def sentences_any(text: str) -> list[tuple[int, int]]:
     """:func:`sentences` for any script, with Russian quotation marks and dashes (issue 15)."""
-    spans, at = [], 0
-    for m in _ANY_SENTENCE.finditer(text):
-        spans.append((at, m.start()))
-        at = m.end()
-    spans.append((at, len(text)))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
+    return [(a, b) for a, b in between(_ANY_SENTENCE, text) if text[a:b].strip()]
 
 
 def normal(text: str) -> str:

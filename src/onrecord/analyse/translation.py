@@ -27,7 +27,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from onrecord.resolve.names import transliterate
-from onrecord.text import normal, words
+from onrecord.text import between, normal, words
 
 # Tuned on tests/analyse/data/translations_dev.yaml only, so translations.yaml stays a test.
 TRANSLATED = 0.895  # cosine plus margin from which the best sentence is the source
@@ -226,12 +226,7 @@ _CLAUSE = re.compile(r"\s*(?:[,;:]|\s[—–]|(?<=[.!?…])\s)\s*")
 
 def clauses(text: str) -> list[tuple[int, int]]:
     """(start, end) of a text's clauses, cut at commas, semicolons, colons, dashes and sentence ends."""
-    spans, at = [], 0
-    for m in _CLAUSE.finditer(text):
-        spans.append((at, m.start()))
-        at = m.end()
-    spans.append((at, len(text)))
-    return [(a, b) for a, b in spans if len(words(text[a:b])) >= 2]
+    return [(a, b) for a, b in between(_CLAUSE, text) if len(words(text[a:b])) >= 2]
 
 
 def unmatched_clauses(
