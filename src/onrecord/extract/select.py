@@ -108,7 +108,6 @@ class Triggers:
     lemmas: frozenset[str]  # cue verbs and nouns of the lexicon
     irregular: dict[str, tuple[str, ...]]  # "said" -> ("say",), from the lemmatizer's exceptions
     phrases: tuple[str, ...]  # "according to", "in my view", …
-    clause_marks: bool = True  # "that"/"whether"/"if": any verb with such a clause may report
 
     @classmethod
     def of(cls, lex: Lexicon, irregular: dict[str, tuple[str, ...]]) -> Triggers:
@@ -126,9 +125,8 @@ class Triggers:
 
     def word_fires(self, word: str) -> bool:
         lower = word.lower()
-        if lower in self.lemmas or lower in self.irregular:
-            return True
-        if self.clause_marks and lower in _CLAUSE_MARKS:
+        # "that"/"whether"/"if": any verb with such a clause may report a stance (the generic rule)
+        if lower in self.lemmas or lower in self.irregular or lower in _CLAUSE_MARKS:
             return True
         return any(len(stem) > 2 and stem in self.lemmas for stem in stems(lower))
 
@@ -147,7 +145,12 @@ def units(text: str, start: int, end: int) -> Iterator[Span]:
     for cut in _UNIT_END.finditer(text, start, end):
         if cut["mark"] == ".":
             word = _LAST_WORD.search(text, max(at, cut.start() - 12), cut.start())
-            if word and (len(word[0]) == 1 or word[0].lower() in _ABBREVIATIONS or text[word.start() - 1] == "."):
+            if word and (
+                len(word[0]) == 1
+                or word[0].lower() in _ABBREVIATIONS
+                or word.start() > 0
+                and text[word.start() - 1] == "."
+            ):
                 continue  # "Rep. Jones", "G.K. Butterfield", "the U.S. Senate": not a sentence end
         stop = cut.start("space") if cut["space"] else cut.start()
         if stop > at:
