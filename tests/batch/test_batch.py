@@ -57,9 +57,9 @@ def test_batch_writes_parquet_records_failures_and_resumes(cluster, corpus, tmp_
     assert set(failed) == {"items.jsonl:2", "rows.parquet:2"}, failed
 
     # the spaCy pipeline was loaded once in each worker, whatever the number of tasks
-    from onrecord.pipeline import default_extractor
+    from onrecord.extract import load_nlp
 
-    loads = client.run(lambda: default_extractor.cache_info().misses)
+    loads = client.run(lambda: load_nlp.cache_info().misses)
     assert sorted(loads.values()) == [1, 1]
 
     # statements, partitioned by month, carry the CLI contract and point into their document
