@@ -34,3 +34,25 @@ def test_two_ingests_race_on_one_database(db_url, demo_dir, demo_count):
         assert all(n == 1 for *_, n in per_document)
     assert {s.name for s in store.speakers(3)} >= {"Anna Petrova", "Jonas Kallas"}
     store.close()
+
+
+def test_a_task_held_exclusive_is_held_against_every_other_connection(pg_url):
+    """Placing statements in subjects is one process's at a time on PostgreSQL (two ingests racing
+    wrote the same rows): while one store holds the task, no other connection can take it."""
+    from onrecord.store.store import TASK_LOCKS
+
+    store, other = open_store(pg_url), open_store(pg_url)
+    key = TASK_LOCKS["subjects"]
+
+    def free() -> bool:
+        with other.engine.connect() as conn:
+            taken = conn.execute(text("SELECT pg_try_advisory_lock(:k)").bindparams(k=key)).scalar_one()
+            if taken:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)").bindparams(k=key))
+            return bool(taken)
+
+    with store.exclusive("subjects"):
+        assert not free()
+    assert free()
+    store.close()
+    other.close()

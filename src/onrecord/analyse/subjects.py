@@ -292,7 +292,13 @@ def group(texts: Sequence[str], embed: Embed | None = None, speaker: str = "") -
 
 def apply(store: Store, embed: Embed | None = None, progress: Callable[[int, int], None] | None = None) -> int:
     """Place every statement not yet placed (new, or whose speaker changed) in its speaker's subjects;
-    returns how many were placed. Existing subjects are extended, never rebuilt."""
+    returns how many were placed. Existing subjects are extended, never rebuilt. One process at a
+    time: another that placed the same statements first leaves this one nothing to do."""
+    with store.exclusive("subjects"):
+        return _apply(store, embed, progress)
+
+
+def _apply(store: Store, embed: Embed | None, progress: Callable[[int, int], None] | None) -> int:
     as_of = store.data_version()
     todo = store.statements_for_subjects()
     done = 0

@@ -10,6 +10,7 @@ import json
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -1085,6 +1086,22 @@ class Store(WatchRecords):
             keys = conn.execute(select(store_state.c.key).where(store_state.c.key.startswith("pending:"))).scalars()
             return frozenset(key.removeprefix("pending:") for key in keys)
 
+    @contextmanager
+    def exclusive(self, task: str) -> Iterator[None]:
+        """Run the block as the only process doing ``task`` on this database: a PostgreSQL advisory
+        lock, waited for. Two ingests that both place the new statements in subjects would otherwise
+        each write the same rows. SQLite's writers are serialised by its file lock already."""
+        if self.is_sqlite:
+            yield
+            return
+        key = TASK_LOCKS[task]
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)").bindparams(key=key))
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)").bindparams(key=key))
+
     def finished(self, task: str, as_of: int) -> None:
         """Clear ``task``'s pending mark, unless a write after data version ``as_of`` (which the task
         did not see) set it again."""
@@ -1126,6 +1143,7 @@ def open_store(url: str = "sqlite:///onrecord.db") -> Store:
 
 
 MIGRATION_LOCK = 7_355_608  # a PostgreSQL advisory lock key: one process migrates at a time
+TASK_LOCKS = {"subjects": 7_355_609}  # and the tasks one process at a time does (Store.exclusive)
 
 
 def _migrate(engine: Engine) -> int:
