@@ -8,6 +8,10 @@ Cost: CPU seconds of extraction (parse, rules and speaker resolution) with ``--p
 one run: PolNeAR train articles and trump-campaign transcripts. CPU time of this process, not
 wall time, so the ratios hold on a shared machine.
 
+The stand-ins for the attribute ruler and the lemmatizer (``onrecord.extract.components``): every
+token's annotation (tag, part of speech, morphology, lemma, dependency, head, entity) compared with
+the original components' on the same sets.
+
 Equality: every statement of both parses compared whole (span, kind, speaker, mention, cue,
 act, confidence, what it is nested in; not its index), on PolNeAR dev, GUM, onrecord's own gold sets and the transcripts;
 and P/R/F1 at 50% both ways where there is gold.
@@ -22,7 +26,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import spacy
+
 from onrecord import evaluate as ev
+from onrecord.extract.components import components
+from onrecord.extract.nlp import CANDIDATES
 from onrecord.ingest import from_text, read
 from onrecord.model import Document
 from onrecord.pipeline import default_extractor, process
@@ -40,6 +48,16 @@ def transcripts(shared: Path, limit: int) -> list[Document]:
     return [doc for f in files for doc in read(str(f))]
 
 
+def stock_pipeline() -> spacy.language.Language:
+    """The English pipeline as it is installed, without onrecord's own line-break component."""
+    for name in CANDIDATES:
+        try:
+            return spacy.load(name)
+        except OSError:
+            continue
+    raise SystemExit(f"none of {', '.join(CANDIDATES)} is installed")
+
+
 def cpu(work: Iterator[object]) -> float:
     start = time.process_time()
     for _ in work:
@@ -55,7 +73,7 @@ def cost(name: str, documents: list[Document]) -> None:
         extractor = default_extractor()
         list(process(documents[:2], extractor))  # warm up
         seconds[mode] = cpu(process(documents, extractor))
-    plain = cpu(default_extractor().nlp.pipe(texts, batch_size=32))
+    plain = cpu(stock_pipeline().pipe(texts, batch_size=32))
     full, selective = seconds["full"] / plain, seconds["selective"] / plain
     print(
         f"| {name} | {plain:.0f} s | {seconds['full']:.0f} s ({full:.3f}) | {seconds['selective']:.0f} s "
@@ -85,6 +103,23 @@ def statements(documents: list[Document]) -> list[set[str]]:
             }
         )
     return found
+
+
+def tokens_alike(name: str, texts: list[str]) -> None:
+    nlp = default_extractor().nlp
+
+    def annotated(pipeline: list[tuple[str, object]]) -> Iterator[list[tuple[object, ...]]]:
+        for text in texts:
+            doc = nlp.make_doc(text)
+            for _, component in pipeline:
+                doc = component(doc)  # type: ignore[operator]
+            yield [(t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i, t.ent_type_, t.ent_iob_) for t in doc]
+
+    tokens = differ = 0
+    for original, standing_in in zip(annotated(nlp.pipeline), annotated(components(nlp)), strict=True):
+        tokens += len(original)
+        differ += sum(a != b for a, b in zip(original, standing_in, strict=True))
+    print(f"| {name} | {len(texts)} | {tokens} | {differ} |", flush=True)
 
 
 def equality(name: str, golds: list[ev.GoldDocument] | None, documents: list[Document]) -> None:
@@ -123,12 +158,18 @@ def main() -> int:
         cost(f"{args.articles} PolNeAR train articles", articles[: args.articles])
         cost(f"{args.transcripts} trump-campaign transcripts", transcripts(args.shared, args.transcripts))
     if not args.cost_only:
+        print("\n| set | texts | tokens | tokens the stand-ins annotate otherwise |\n|---|---|---|---|")
+        dev = list(ev.read_polnear(polnear / "dev"))
+        tokens_alike("PolNeAR dev", [g.text for g in dev])
+        tokens_alike(
+            f"trump-campaign ({args.transcripts})", [d.text for d in transcripts(args.shared, args.transcripts)]
+        )
         print(
             "\n| set | documents | statements (full) | not alike in the selective parse | P / R / F1 full | P / R / F1 selective |"
         )
         print("|---|---|---|---|---|---|")
         sets: list[tuple[str, list[ev.GoldDocument]]] = [
-            ("PolNeAR dev", list(ev.read_polnear(polnear / "dev"))),
+            ("PolNeAR dev", dev),
             ("GUM", list(ev.read_gum(args.shared / "gum"))),
             *((f"own gold: {p.name}", list(ev.read_gold_yaml(p))) for p in sorted(GOLD.glob("*.yaml"))),
         ]

@@ -33,6 +33,7 @@ from onrecord.extract import budget as doc_budget  # its clock, looked up at eac
 from onrecord.extract import select
 from onrecord.extract.acts import act_of_candidate
 from onrecord.extract.budget import Deadline, OverBudget
+from onrecord.extract.components import components
 from onrecord.extract.lexicon import Lexicon, lexicon
 from onrecord.extract.nlp import irregular_forms, load_nlp
 from onrecord.extract.quotes import QuoteIndex, find_quotes, inner, looks_like_title
@@ -210,6 +211,7 @@ class Extractor:
         # batches of 32 (a run costs 1.3 times as much per character as in batches of 256)
         self.batch_size = batch_size or (RUN_BATCH if self.selective else SECTION_BATCH)
         self.triggers = select.Triggers.of(self.lex, irregular_forms(self.nlp))
+        self.components = components(self.nlp)
 
     def extract(self, document: Document) -> Extraction:
         result = next(self.pipe([document]))
@@ -305,7 +307,9 @@ class Extractor:
         parse goes through the recogniser alone, and a parsed run that can name no one through
         every component but the recogniser (:func:`select.needs_names`)."""
         if not self.selective or "ner" not in self.nlp.pipe_names:
-            return list(self.nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size))
+            return list(
+                zip(self._through([text for text, _ in texts], "all"), [task for _, task in texts], strict=True)
+            )
         kinds = ["names" if task[3] else "all" if select.needs_names(text) else "parse" for text, task in texts]
         done = {
             kind: iter(self._through([text for (text, _), k in zip(texts, kinds, strict=True) if k == kind], kind))
@@ -316,9 +320,10 @@ class Extractor:
     def _through(self, texts: list[str], kind: str) -> list[Doc]:
         """``texts`` through the pipeline's components for ``kind`` ("all", "parse": all but the
         recogniser, "names": the recogniser alone), batched as ``nlp.pipe`` does. The pipeline
-        itself is left as it is, so threads may share it."""
+        itself is left as it is, so threads may share it; its attribute ruler and lemmatizer are
+        read by their faster stand-ins (:mod:`components`), which give the same output."""
         docs: Iterable[Doc] = (self.nlp.make_doc(text) for text in texts)
-        for name, component in self.nlp.pipeline:
+        for name, component in self.components:
             if kind == "all" or (name != "ner") == (kind == "parse"):
                 pipe = getattr(component, "pipe", None)  # a function component has none
                 docs = pipe(docs, batch_size=self.batch_size) if pipe else map(component, docs)

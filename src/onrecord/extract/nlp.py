@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import spacy
+from spacy.attrs import ORTH, SENT_START
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from onrecord.config import setting
 from onrecord.errors import ModelNotFoundError
@@ -39,22 +42,36 @@ MAX_UNBROKEN_TOKENS = 300
 
 
 @Language.component("onrecord_paragraph_breaks")
-def paragraph_breaks(doc):  # type: ignore[no-untyped-def]
+def paragraph_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: headlines, datelines and list items stand alone. So does a
     run of :data:`MAX_UNBROKEN_TOKENS` tokens without ``.``, ``!``, ``?`` or a line break."""
-    run = 0
-    for token in doc[1:]:
-        before = doc[token.i - 1]
-        run += 1
-        if "\n" in before.whitespace_ or before.is_space and "\n" in before.text:
-            token.is_sent_start = True
-            run = 0
-        elif any(mark in before.text for mark in ".!?"):
-            run = 0
-        elif run >= MAX_UNBROKEN_TOKENS:
-            token.is_sent_start = True
-            run = 0
+    if len(doc) < 2:
+        return doc
+    forms, inverse = np.unique(doc.to_array(ORTH), return_inverse=True)
+    # a token after which the next starts a sentence; spaCy keeps line breaks as space tokens
+    kinds = np.array([_after(doc.vocab.strings[form]) for form in forms.tolist()], dtype=np.int8)[inverse]
+    starts = doc.to_array(SENT_START).astype(np.int64)
+    breaks = np.flatnonzero(kinds[:-1] == _LINE) + 1
+    starts[breaks] = 1
+    # the runs between a break or a full stop and the next: cut every MAX_UNBROKEN_TOKENS tokens
+    ends = [*(np.flatnonzero(kinds[:-1] != _NOTHING) + 1).tolist(), len(doc)]
+    last = 0
+    for end in ends:
+        for start in range(last + MAX_UNBROKEN_TOKENS, end, MAX_UNBROKEN_TOKENS):
+            starts[start] = 1
+        last = end
+    doc.from_array([SENT_START], starts.astype(np.uint64).reshape(-1, 1))
     return doc
+
+
+_NOTHING, _STOP, _LINE = 0, 1, 2
+
+
+@lru_cache(maxsize=65_536)
+def _after(form: str) -> int:
+    if form.isspace() and "\n" in form:
+        return _LINE
+    return _STOP if any(mark in form for mark in ".!?") else _NOTHING
 
 
 def irregular_forms(nlp: Language) -> dict[str, tuple[str, ...]]:
