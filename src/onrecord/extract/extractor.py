@@ -304,18 +304,35 @@ class Extractor:
 
     def _parse(self, texts: list[tuple[str, _Task]]) -> list[tuple[Doc, _Task]]:
         """spaCy's parse of each text, in order. When parsing is selective, a run left out of the
-        parse goes through the recogniser alone, and a parsed run that can name no one through
-        every component but the recogniser (:func:`select.needs_names`)."""
+        parse goes through the recogniser alone; a parsed run goes through every other component,
+        and the recogniser reads only its parts that may name someone (:func:`select.naming`),
+        its names then set on the parse."""
         if not self.selective or "ner" not in self.nlp.pipe_names:
-            return list(
-                zip(self._through([text for text, _ in texts], "all"), [task for _, task in texts], strict=True)
-            )
-        kinds = ["names" if task[3] else "all" if select.needs_names(text) else "parse" for text, task in texts]
-        done = {
-            kind: iter(self._through([text for (text, _), k in zip(texts, kinds, strict=True) if k == kind], kind))
-            for kind in set(kinds)
-        }
-        return [(next(done[kind]), task) for (_, task), kind in zip(texts, kinds, strict=True)]
+            docs = self._through([text for text, _ in texts], "all")
+            return list(zip(docs, [task for _, task in texts], strict=True))
+        work: dict[str, list[str]] = {"all": [], "parse": [], "names": []}
+        plans: list[tuple[str, int, list[tuple[Span, int]]]] = []  # kind, place there, named parts
+
+        def add(kind: str, text: str) -> int:
+            work[kind].append(text)
+            return len(work[kind]) - 1
+
+        for text, task in texts:
+            pieces = [Span(0, len(text))] if task[3] else select.naming(text)
+            if task[3]:
+                plans.append(("names", add("names", text), []))
+            elif len(pieces) == 1 and not text[: pieces[0].start].strip() and not text[pieces[0].end :].strip():
+                plans.append(("all", add("all", text), []))  # names all through: one doc
+            else:
+                plans.append(("parse", add("parse", text), [(piece, add("names", piece.of(text))) for piece in pieces]))
+        done = {kind: self._through(batch, kind) for kind, batch in work.items() if batch}
+        parsed = []
+        for (kind, k, named), (_, task) in zip(plans, texts, strict=True):
+            doc = done[kind][k]
+            if named:
+                _set_names(doc, [(piece.start, done["names"][j]) for piece, j in named])
+            parsed.append((doc, task))
+        return parsed
 
     def _through(self, texts: list[str], kind: str) -> list[Doc]:
         """``texts`` through the pipeline's components for ``kind`` ("all", "parse": all but the
@@ -695,6 +712,18 @@ class Extractor:
                 descriptor = char_span(list(doc[left : ent.start]), offset, text)
                 if descriptor:
                     yield descriptor, Span(ent.start_char + offset, ent.end_char + offset)
+
+
+def _set_names(doc: Doc, found: list[tuple[int, Doc]]) -> None:
+    """The recogniser's names in parts of ``doc`` (each part's start, and the part read alone),
+    set on ``doc`` as its own would be; every other token is outside a name."""
+    names = []
+    for start, part in found:
+        for ent in part.ents:
+            span = doc.char_span(start + ent.start_char, start + ent.end_char, label=ent.label_)
+            if span is not None:
+                names.append(span)
+    doc.set_ents(names, default="outside")
 
 
 def _drop_crossed(candidates: list[Candidate]) -> list[Candidate]:

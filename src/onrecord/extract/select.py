@@ -227,6 +227,12 @@ def needs_names(text: str) -> bool:
     return False
 
 
+def naming(text: str) -> list[Span]:
+    """The parts of ``text`` the recogniser should read: its units that may name someone
+    (:func:`needs_names`), those only whitespace apart joined."""
+    return joined(text, [unit for unit in units(text, 0, len(text)) if needs_names(unit.of(text))])
+
+
 # "minister, Anna Petrova" / "Petrova, the minister" / "foreign minister Anna Petrova" /
 # "Foreign Minister Anna Petrova": shapes in which the parser links a description to a name
 _DESCRIBED = re.compile(
