@@ -68,6 +68,15 @@ def test_a_later_entry_wins_and_patterns_of_two_tokens_set_the_token_they_name()
     assert [t for t in expected if t[1] == "PROPN"] and expected[2][3] == "to" and expected[4][3] == "you"
 
 
+def test_docs_annotated_together_match_no_pattern_across_their_boundary() -> None:
+    nlp = Language()
+    ruler = nlp.add_pipe("attribute_ruler")
+    ruler.add([[{"LOWER": "gon"}, {"LOWER": "na"}]], {"LEMMA": "go"}, index=0)
+    docs = [Doc(nlp.vocab, words=words) for words in (["we", "gon"], ["na", "win"], ["gon", "na"])]
+    lemmas = [[t.lemma_ for t in doc] for doc in RuleTable(ruler).pipe(docs)]
+    assert lemmas == [["", ""], ["", ""], ["go", ""]]
+
+
 def test_a_pattern_it_cannot_read_keeps_the_original_component() -> None:
     nlp = Language()
     ruler = nlp.add_pipe("attribute_ruler")

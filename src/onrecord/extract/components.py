@@ -20,6 +20,7 @@ from spacy.attrs import IDS, LEMMA, MORPH, ORTH, POS
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler, Lemmatizer
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
 # the token attributes a pattern may test here: read by Doc.to_array, as strings or as flags
 _STRING_ATTRS = frozenset({"ORTH", "LOWER", "NORM", "TAG", "POS", "DEP", "LEMMA", "SHAPE", "ENT_TYPE"})
@@ -131,10 +132,23 @@ class RuleTable:
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        size = len(doc)
-        if not size:
-            return doc
-        table = _columns(doc, self.read)
+        self._annotate([doc])
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        for batch in minibatch(docs, batch_size):
+            self._annotate(batch)
+            yield from batch
+
+    def _annotate(self, docs: list[Doc]) -> None:
+        """Annotate ``docs`` together: numpy's cost per call would weigh on short ones."""
+        docs = [doc for doc in docs if len(doc)]
+        if not docs:
+            return
+        sizes = [len(doc) for doc in docs]
+        owner = np.repeat(np.arange(len(docs)), sizes)
+        size = len(owner)
+        table = np.concatenate([_columns(doc, self.read) for doc in docs])
         match = np.ones((size, self.parts), dtype=bool)  # token x part
         for field in range(len(self.fields)):
             values, inverse = np.unique(table[:, field], return_inverse=True)
@@ -145,18 +159,17 @@ class RuleTable:
             parts, index = self.rules[r]
             width = len(parts)
             if width <= size:
-                starts = np.logical_and.reduce([match[j : size - width + 1 + j, part] for j, part in enumerate(parts)])
+                starts = owner[: size - width + 1] == owner[width - 1 :]  # within one doc
+                for j, part in enumerate(parts):
+                    starts &= match[j : size - width + 1 + j, part]
                 applies[index : index + len(starts), r] = starts
-        out = _columns(doc, self.write)
+        out = np.concatenate([_columns(doc, self.write) for doc in docs])
         for column, (rules, values) in enumerate(self.setters):
             hits = applies[:, rules]
             last = len(rules) - 1 - np.argmax(hits[:, ::-1], axis=1)
             out[:, column] = np.where(hits.any(axis=1), values[last], out[:, column])
-        doc.from_array(self.write, out)
-        return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 0) -> Iterator[Doc]:
-        return map(self, docs)
+        for doc, part in zip(docs, np.split(out, np.cumsum(sizes)[:-1]), strict=True):
+            doc.from_array(self.write, part)
 
 
 class Lemmas:
@@ -169,31 +182,43 @@ class Lemmas:
         self.lemmatizer = lemmatizer
         self.strings = lemmatizer.vocab.strings
         self.overwrite = lemmatizer.overwrite
-        self._known: dict[tuple[int, int, int], int] = {}
+        self._known: dict[tuple[int, ...], int] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        if not len(doc):
-            return doc
-        table = _columns(doc, [LEMMA, ORTH, POS, MORPH])
-        todo = np.ones(len(doc), dtype=bool) if self.overwrite else table[:, 0] == 0
-        keys, first, inverse = np.unique(table[todo, 1:], axis=0, return_index=True, return_inverse=True)
-        at = np.flatnonzero(todo)
+        self._annotate([doc])
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        for batch in minibatch(docs, batch_size):
+            self._annotate(batch)
+            yield from batch
+
+    def _annotate(self, docs: list[Doc]) -> None:
+        docs = [doc for doc in docs if len(doc)]
+        if not docs:
+            return
+        sizes = [len(doc) for doc in docs]
+        owner = np.repeat(np.arange(len(docs)), sizes)
+        position = np.concatenate([np.arange(n) for n in sizes])
+        table = np.concatenate([_columns(doc, [LEMMA, ORTH, POS, MORPH]) for doc in docs])
+        todo = np.flatnonzero(np.ones(len(table), dtype=bool) if self.overwrite else table[:, 0] == 0)
+        keys = np.ascontiguousarray(table[todo, 1:])
+        # one row of three numbers as one value, for np.unique
+        rows = keys.view(np.dtype((np.void, keys.dtype.itemsize * keys.shape[1]))).reshape(-1)
+        _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
         found = np.array(
-            [self._lemma(doc, key, at[i]) for key, i in zip(map(tuple, keys.tolist()), first.tolist(), strict=True)],
+            [self._lemma(tuple(keys[i].tolist()), docs[owner[todo[i]]], position[todo[i]]) for i in first.tolist()],
             dtype=np.uint64,
         )
         table[todo, 0] = found[inverse.reshape(-1)]
-        doc.from_array([LEMMA], table[:, :1])
-        return doc
+        for doc, part in zip(docs, np.split(table[:, :1], np.cumsum(sizes)[:-1]), strict=True):
+            doc.from_array([LEMMA], part)
 
-    def _lemma(self, doc: Doc, key: tuple[int, int, int], i: int) -> int:
+    def _lemma(self, key: tuple[int, ...], doc: Doc, i: int) -> int:
         found = self._known.get(key)
         if found is None:
             found = self._known[key] = self.strings.add(self.lemmatizer.lemmatize(doc[i])[0])
         return found
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 0) -> Iterator[Doc]:
-        return map(self, docs)
 
 
 def _standin(component: object) -> object:

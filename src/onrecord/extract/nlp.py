@@ -8,6 +8,7 @@ import numpy as np
 import spacy
 from spacy.attrs import ORTH, SENT_START
 from spacy.language import Language
+from spacy.strings import StringStore
 from spacy.tokens import Doc
 
 from onrecord.config import setting
@@ -47,9 +48,9 @@ def paragraph_breaks(doc: Doc) -> Doc:
     run of :data:`MAX_UNBROKEN_TOKENS` tokens without ``.``, ``!``, ``?`` or a line break."""
     if len(doc) < 2:
         return doc
-    forms, inverse = np.unique(doc.to_array(ORTH), return_inverse=True)
-    # a token after which the next starts a sentence; spaCy keeps line breaks as space tokens
-    kinds = np.array([_after(doc.vocab.strings[form]) for form in forms.tolist()], dtype=np.int8)[inverse]
+    # what a token ends: a line (spaCy keeps line breaks as space tokens), a sentence, or nothing
+    strings = doc.vocab.strings
+    kinds = np.array([_after(form, strings) for form in doc.to_array(ORTH).tolist()], dtype=np.int8)
     starts = doc.to_array(SENT_START).astype(np.int64)
     breaks = np.flatnonzero(kinds[:-1] == _LINE) + 1
     starts[breaks] = 1
@@ -67,11 +68,17 @@ def paragraph_breaks(doc: Doc) -> Doc:
 _NOTHING, _STOP, _LINE = 0, 1, 2
 
 
-@lru_cache(maxsize=65_536)
-def _after(form: str) -> int:
-    if form.isspace() and "\n" in form:
-        return _LINE
-    return _STOP if any(mark in form for mark in ".!?") else _NOTHING
+_ENDS: dict[int, int] = {}  # a form's hash -> what it ends
+
+
+def _after(form: int, strings: StringStore) -> int:
+    found = _ENDS.get(form)
+    if found is None:
+        text = strings[form]
+        found = _LINE if text.isspace() and "\n" in text else _STOP if any(m in text for m in ".!?") else _NOTHING
+        if len(_ENDS) < 1_000_000:  # bounded: a form past it is worked out each time
+            _ENDS[form] = found
+    return found
 
 
 def irregular_forms(nlp: Language) -> dict[str, tuple[str, ...]]:
