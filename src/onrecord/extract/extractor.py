@@ -24,8 +24,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
+import numpy as np
+from spacy.attrs import DEP, ENT_TYPE, POS
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.symbols import PROPN
+from spacy.tokens import Doc
 
 from onrecord.config import setting
 from onrecord.errors import ExtractionError
@@ -674,35 +677,30 @@ class Extractor:
             if ent.label_ in ENTITY_LABELS:
                 yield Entity(ent.text, Span(ent.start_char + offset, ent.end_char + offset), ent.label_)
         # proper nouns the recogniser missed ("Valdor insists …") are still names: label PROPN
-        run: list[Token] = []
-        for token in [*doc, None]:
-            if token is not None and token.pos_ == "PROPN" and not token.ent_type_:
-                run.append(token)
-                continue
-            if run:
-                yield Entity(
-                    doc[run[0].i : run[-1].i + 1].text,
-                    Span(run[0].idx + offset, run[-1].idx + len(run[-1]) + offset),
-                    "PROPN",
-                )
-                run = []
+        if not len(doc):
+            return
+        table = doc.to_array([POS, ENT_TYPE])
+        unnamed = np.concatenate([[False], (table[:, 0] == PROPN) & (table[:, 1] == 0), [False]])
+        edges = np.flatnonzero(unnamed[1:] != unnamed[:-1])  # a run's first token, then one past its last
+        for first, last in zip(edges[::2].tolist(), (edges[1::2] - 1).tolist(), strict=True):
+            name = doc[first : last + 1]
+            yield Entity(name.text, Span(name.start_char + offset, name.end_char + offset), "PROPN")
 
     @staticmethod
     def _aliases(doc: Doc, offset: int) -> Iterator[tuple[Span, Span]]:
         """Descriptor -> name links: appositions and titles before a name."""
         text = doc.text  # built on each access: take it once
-        for token in doc:
-            if token.dep_ == "appos":
-                head, other = token.head, token
-                types = {head.ent_type_, other.ent_type_}
-                if "PERSON" in types and "" not in types and len(types) > 1:
-                    continue  # "Radio Valdor, Anna Petrova": two names side by side, not one described
-                if other.pos_ == "PROPN" and head.pos_ != "PROPN":
-                    head, other = other, head
-                name = char_span(subtree(head, frozenset({"appos", "punct", "relcl", "acl", "prep"})), offset, text)
-                descriptor = char_span(subtree(other, frozenset({"punct", "relcl", "acl"})), offset, text)
-                if name and descriptor and head.pos_ == "PROPN":
-                    yield descriptor, name
+        for i in np.flatnonzero(doc.to_array(DEP) == doc.vocab.strings["appos"]).tolist():
+            head, other = doc[i].head, doc[i]
+            types = {head.ent_type_, other.ent_type_}
+            if "PERSON" in types and "" not in types and len(types) > 1:
+                continue  # "Radio Valdor, Anna Petrova": two names side by side, not one described
+            if other.pos_ == "PROPN" and head.pos_ != "PROPN":
+                head, other = other, head
+            name = char_span(subtree(head, frozenset({"appos", "punct", "relcl", "acl", "prep"})), offset, text)
+            descriptor = char_span(subtree(other, frozenset({"punct", "relcl", "acl"})), offset, text)
+            if name and descriptor and head.pos_ == "PROPN":
+                yield descriptor, name
         for ent in doc.ents:
             if ent.label_ != "PERSON":
                 continue

@@ -17,6 +17,7 @@ from onrecord.model import Span
 _OPEN_ONLY = "“„«"
 _CLOSE_ONLY = "”»"
 _EITHER = ('"', "''")  # straight marks open or close depending on state
+_MARK_OR_BREAK = re.compile("[\n\"“„«”»]|''")
 
 
 def _mark(text: str, pos: int) -> tuple[str, int] | None:
@@ -54,8 +55,9 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[Span]
             pos += 1
             continue
         mark = _mark(text, pos)
-        if mark is None:
-            pos += 1
+        if mark is None:  # on to the next character that can matter
+            found = _MARK_OR_BREAK.search(text, pos + 1, min(len(text), end + 1))
+            pos = found.start() if found else end
             continue
         kind, width = mark
         if open_at is not None and text[open_at] == "«" and ch in '„“”"':

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -108,6 +108,7 @@ class Triggers:
     lemmas: frozenset[str]  # cue verbs and nouns of the lexicon
     irregular: dict[str, tuple[str, ...]]  # "said" -> ("say",), from the lemmatizer's exceptions
     phrases: tuple[str, ...]  # "according to", "in my view", …
+    known: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # word -> fires
 
     @classmethod
     def of(cls, lex: Lexicon, irregular: dict[str, tuple[str, ...]]) -> Triggers:
@@ -124,6 +125,14 @@ class Triggers:
         return cls(lemmas, {form: found for form, found in keep.items() if found}, ("according", *lex.author_phrases))
 
     def word_fires(self, word: str) -> bool:
+        found = self.known.get(word)
+        if found is None:
+            found = self._word_fires(word)
+            if len(self.known) < 500_000:  # bounded: past it, a new word is worked out each time
+                self.known[word] = found
+        return found
+
+    def _word_fires(self, word: str) -> bool:
         lower = word.lower()
         # "that"/"whether"/"if": any verb with such a clause may report a stance (the generic rule)
         if lower in self.lemmas or lower in self.irregular or lower in _CLAUSE_MARKS:
