@@ -9,7 +9,7 @@ import pytest
 
 from onrecord.evaluate import read_gold_yaml
 from onrecord.extract import Extractor, parse_mode, select
-from onrecord.extract.nlp import irregular_forms
+from onrecord.extract.nlp import common_words, irregular_forms
 from onrecord.extract.quotes import find_quotes
 from onrecord.ingest import from_text
 from onrecord.pipeline import process
@@ -19,7 +19,7 @@ GOLD = Path(__file__).parents[1] / "gold"
 
 @pytest.fixture(scope="module")
 def triggers(extractor: Extractor) -> select.Triggers:
-    return select.Triggers.of(extractor.lex, irregular_forms(extractor.nlp))
+    return select.Triggers.of(extractor.lex, irregular_forms(extractor.nlp), common_words(extractor.nlp))
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +87,47 @@ def test_a_quotation_is_kept_whole_and_the_rest_left_out(triggers: select.Trigge
 )
 def test_needs_names(text: str, names: bool) -> None:
     assert select.needs_names(text) is names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("DONALD TRUMP: We're going to win. (APPLAUSE) It's true.", False),  # label, direction, "It's"
+        ("SEAN HANNITY (HOST): Look, thank you.", False),
+        ("Look, we will win. Thank you.", False),  # dictionary words opening sentences
+        ("Trump will win.", True),  # the document capitalises "Trump" inside a sentence
+        ("Frank talks. Honest ones.", False),  # "frank" is a word, and never a name in this document
+        ("DONALD TRUMP: We met NBC.", True),
+    ],
+)
+def test_what_only_looks_like_a_name_does_not_need_the_recogniser(
+    triggers: select.Triggers, text: str, names: bool
+) -> None:
+    proper = select.proper_words("He said Donald Trump was right. " + text)
+    assert "Trump" in proper and "Frank" not in proper
+    assert select.needs_names(text, triggers.common, proper) is names
+
+
+def test_in_a_parsed_run_the_recogniser_reads_the_units_that_may_name_someone(
+    selective: Extractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "She said it would rain. We said that we doubted it. Anna Petrova said the talks would resume."
+    how = select.plan(text, 0, len(text), [], selective.triggers, select.proper_words(text))
+    assert [r.of(text) for r in how.parse] == [text]
+    assert [[p.of(text) for p in named or []] for named in how.named or []] == [
+        ["Anna Petrova said the talks would resume."]
+    ]
+    seen: list[tuple[str, str]] = []
+    through = selective._through
+
+    def recording(texts: list[str], kind: str):  # type: ignore[no-untyped-def]
+        seen.extend((kind, t) for t in texts)
+        return through(texts, kind)
+
+    monkeypatch.setattr(selective, "_through", recording)
+    statements = next(process([from_text(text)], selective)).statements
+    assert seen == [("parse", text), ("names", "Anna Petrova said the talks would resume.")]
+    assert {s.content: s.speaker for s in statements}["the talks would resume"] == "Anna Petrova"
 
 
 def test_left_out_units_that_may_name_someone_go_to_the_recogniser(triggers: select.Triggers) -> None:

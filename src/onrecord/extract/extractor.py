@@ -38,7 +38,7 @@ from onrecord.extract.acts import act_of_candidate
 from onrecord.extract.budget import Deadline, OverBudget
 from onrecord.extract.components import components
 from onrecord.extract.lexicon import Lexicon, lexicon
-from onrecord.extract.nlp import irregular_forms, load_nlp
+from onrecord.extract.nlp import common_words, irregular_forms, load_nlp
 from onrecord.extract.quotes import QuoteIndex, find_quotes, inner, looks_like_title
 from onrecord.extract.rules import Candidate, SentenceRules, char_span, subtree
 from onrecord.model import Act, Document, Entity, Extraction, Span, Statement
@@ -95,7 +95,9 @@ _NEXT_QUOTED_PARAGRAPH = re.compile(r"[ \t]*\n[ \t]*(?:\n[ \t]*)?")  # the next 
 _OWN_FRAME = re.compile(r"[ \t]*,?[ \t]*[—–]")  # a quotation followed by its own dash frame (issue 15)
 _SPLIT_QUOTE_GAP = re.compile(r"[^\n\"“”]{0,200}?[.,:;]\s*")
 _T = TypeVar("_T")
-_Task = tuple[int, "Section", list[Span], bool]  # (document, run, its section's quotations, names only)
+# (document, run, its section's quotations, names only, the parts of the run the recogniser reads
+# (relative to it; None: all))
+_Task = tuple[int, "Section", list[Span], bool, "list[Span] | None"]
 _RULE_RANK = {"quote": 0, "clause": 1, "according": 2, "noun": 3, "stance": 4, "object": 5}
 
 
@@ -213,7 +215,7 @@ class Extractor:
         # the runs of a selective parse are short: spaCy's fixed cost per batch would weigh on
         # batches of 32 (a run costs 1.3 times as much per character as in batches of 256)
         self.batch_size = batch_size or (RUN_BATCH if self.selective else SECTION_BATCH)
-        self.triggers = select.Triggers.of(self.lex, irregular_forms(self.nlp))
+        self.triggers = select.Triggers.of(self.lex, irregular_forms(self.nlp), common_words(self.nlp))
         self.components = components(self.nlp)
 
     def extract(self, document: Document) -> Extraction:
@@ -270,14 +272,17 @@ class Extractor:
             failed: list[str | None] = [None for _ in chunk]
             tasks: list[_Task] = []
             for i, document in enumerate(chunk):
+                proper = select.proper_words(document.text) if self.selective else frozenset()
                 for section in sections_of(document):
                     quotes = find_quotes(document.text, section.start, section.end)
-                    how = self._plan(document.text, section, quotes)
+                    how = self._plan(document.text, section, quotes, proper)
                     parts[i].append(
                         _SectionData(quotes, sentences=[_trim(unit, document.text) for unit in how.unparsed])
                     )
-                    tasks += [(i, Section(r.start, r.end, section.headline), quotes, False) for r in how.parse]
-                    tasks += [(i, Section(r.start, r.end), [], True) for r in how.names]
+                    for r, named in zip(how.parse, how.named or [None] * len(how.parse), strict=True):
+                        pieces = None if named is None else [Span(p.start - r.start, p.end - r.start) for p in named]
+                        tasks.append((i, Section(r.start, r.end, section.headline), quotes, False, pieces))
+                    tasks += [(i, Section(r.start, r.end), [], True, None) for r in how.names]
             done = 0  # documents yielded so far
             for end, batch in _section_batches(tasks, self.batch_size, window_chars):
                 batch = [task for task in batch if self._alive(task[0], deadlines, failed)]
@@ -286,7 +291,7 @@ class Extractor:
                 parsed = self._parse(texts)
                 # the parse is shared: each document is charged its share of the characters
                 share = (doc_budget.clock() - began) / max(1, sum(len(text) for text, _ in texts))
-                for spacy_doc, (i, run, quotes, names_only) in parsed:
+                for spacy_doc, (i, run, quotes, names_only, _) in parsed:
                     deadlines[i].charge(share * len(spacy_doc.text))
                     if failed[i] is None:
                         read = self._read_names if names_only else self._read
@@ -308,8 +313,8 @@ class Extractor:
     def _parse(self, texts: list[tuple[str, _Task]]) -> list[tuple[Doc, _Task]]:
         """spaCy's parse of each text, in order. When parsing is selective, a run left out of the
         parse goes through the recogniser alone; a parsed run goes through every other component,
-        and the recogniser reads only its parts that may name someone (:func:`select.naming`),
-        its names then set on the parse."""
+        and the recogniser reads only its parts that may name someone (``select.plan``'s
+        ``named``), its names then set on the parse."""
         if not self.selective or "ner" not in self.nlp.pipe_names:
             docs = self._through([text for text, _ in texts], "all")
             return list(zip(docs, [task for _, task in texts], strict=True))
@@ -321,10 +326,10 @@ class Extractor:
             return len(work[kind]) - 1
 
         for text, task in texts:
-            pieces = [Span(0, len(text))] if task[3] else select.naming(text)
+            pieces = task[4]
             if task[3]:
                 plans.append(("names", add("names", text), []))
-            elif len(pieces) == 1 and not text[: pieces[0].start].strip() and not text[pieces[0].end :].strip():
+            elif pieces is None or [(p.start, p.end) for p in pieces] == [(0, len(text))]:
                 plans.append(("all", add("all", text), []))  # names all through: one doc
             else:
                 plans.append(("parse", add("parse", text), [(piece, add("names", piece.of(text))) for piece in pieces]))
@@ -349,12 +354,12 @@ class Extractor:
                 docs = pipe(docs, batch_size=self.batch_size) if pipe else map(component, docs)
         return list(docs)
 
-    def _plan(self, text: str, section: Section, quotes: list[Span]) -> select.Plan:
+    def _plan(self, text: str, section: Section, quotes: list[Span], proper: frozenset[str]) -> select.Plan:
         """How to read ``section``: all of it through the whole pipeline when the parse is full
         (and a headline always), else as :func:`select.plan` says."""
         if not self.selective or section.headline:
             return select.Plan([Span(section.start, section.end)], [], [])
-        return select.plan(text, section.start, section.end, quotes, self.triggers)
+        return select.plan(text, section.start, section.end, quotes, self.triggers, proper)
 
     @staticmethod
     def _alive(i: int, deadlines: list[Deadline], failed: list[str | None]) -> bool:

@@ -94,3 +94,17 @@ def irregular_forms(nlp: Language) -> dict[str, tuple[str, ...]]:
         for form, lemmas in table.items():
             found[form] = (*found.get(form, ()), *lemmas)
     return found
+
+
+def common_words(nlp: Language) -> frozenset[str]:
+    """The dictionary words of the lemmatizer's tables ("look", "thank", "trump"), lower case.
+    Empty for a pipeline without a rule lemmatizer."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return frozenset()
+    lookups = nlp.get_pipe("lemmatizer").lookups
+    words: set[str] = set()
+    for name in ("lemma_index", "lemma_exc"):
+        if name in lookups.tables:
+            for table in lookups.get_table(name).values():
+                words.update(table)
+    return frozenset(word for word in words if word.isalpha())

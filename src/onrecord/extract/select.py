@@ -108,10 +108,11 @@ class Triggers:
     lemmas: frozenset[str]  # cue verbs and nouns of the lexicon
     irregular: dict[str, tuple[str, ...]]  # "said" -> ("say",), from the lemmatizer's exceptions
     phrases: tuple[str, ...]  # "according to", "in my view", …
+    common: frozenset[str] = frozenset()  # dictionary words ("look", "thank"): a name only when seen as one
     known: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # word -> fires
 
     @classmethod
-    def of(cls, lex: Lexicon, irregular: dict[str, tuple[str, ...]]) -> Triggers:
+    def of(cls, lex: Lexicon, irregular: dict[str, tuple[str, ...]], common: frozenset[str] = frozenset()) -> Triggers:
         lemmas = (
             lex.speech_verbs
             | lex.speech_nouns
@@ -122,7 +123,9 @@ class Triggers:
             | lex.author_verbs
         )
         keep = {form: tuple(lemma for lemma in found if lemma in lemmas) for form, found in irregular.items()}
-        return cls(lemmas, {form: found for form, found in keep.items() if found}, ("according", *lex.author_phrases))
+        return cls(
+            lemmas, {form: found for form, found in keep.items() if found}, ("according", *lex.author_phrases), common
+        )
 
     def word_fires(self, word: str) -> bool:
         found = self.known.get(word)
@@ -177,16 +180,21 @@ class Plan:
     parse: list[Span]
     names: list[Span]
     unparsed: list[Span]
+    # for each parsed run, the parts of it the recogniser reads (None: all of it)
+    named: list[list[Span] | None] | None = None
 
 
-def plan(text: str, start: int, end: int, quotes: Iterable[Span], triggers: Triggers) -> Plan:
-    """How to read ``text[start:end]``.
+def plan(
+    text: str, start: int, end: int, quotes: Iterable[Span], triggers: Triggers, proper: frozenset[str] = frozenset()
+) -> Plan:
+    """How to read ``text[start:end]`` (``proper``: the document's :func:`proper_words`).
 
     A unit is parsed when its words fire ``triggers``, or a quotation covers part of it (a
     quotation's units are all kept, so its sentences are parsed together). Units only whitespace
     apart make one run. Of the runs left out, those that may name someone go through the
     recogniser alone, or are parsed too when they may describe someone by an apposition or a
-    title ("Ruritania's foreign minister, Anna Petrova,"), which only the parser links.
+    title ("Ruritania's foreign minister, Anna Petrova,"), which only the parser links. In a
+    parsed run, the recogniser reads only the units that may name someone.
     """
     pieces = list(units(text, start, end))
     keep = [triggers.fires(text[u.start : u.end]) for u in pieces]
@@ -202,8 +210,17 @@ def plan(text: str, start: int, end: int, quotes: Iterable[Span], triggers: Trig
         keep[k] = keep[k] or describes(unit.of(text))
     parse = [unit for unit, kept in zip(pieces, keep, strict=True) if kept]
     unparsed = [unit for unit, kept in zip(pieces, keep, strict=True) if not kept]
-    names = joined(text, [unit for unit in unparsed if needs_names(unit.of(text))])
-    return Plan(joined(text, parse), names, unparsed)
+    naming = {unit for unit in pieces if needs_names(unit.of(text), triggers.common, proper)}
+    runs = joined(text, parse)
+    named: list[list[Span]] = [[] for _ in runs]
+    r = 0
+    for unit in parse:
+        while runs[r].end <= unit.start:
+            r += 1
+        if unit in naming:
+            named[r].append(unit)
+    names = joined(text, [unit for unit in unparsed if unit in naming])
+    return Plan(runs, names, unparsed, [joined(text, found) for found in named])
 
 
 def joined(text: str, pieces: Iterable[Span]) -> list[Span]:
@@ -219,27 +236,48 @@ def joined(text: str, pieces: Iterable[Span]) -> list[Span]:
 
 _CAPITAL_WORD = re.compile(r"(?<![\w'’])[A-Z][\w'’]*|\d")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n][\"”’')\]]*\s+|\n|\s[\"“‘'(\[—–-]+)[\"“‘'(\[—–-]*$")
+_APOSTROPHE = re.compile(r"['’]")
+# a transcript's speaker label ("DONALD TRUMP:", "SEAN HANNITY (HOST):") and its stage directions
+# ("(APPLAUSE)", "[CROSSTALK]"): capitals that name no one the rules or the resolver use
+_LABELS_AND_DIRECTIONS = re.compile(
+    r"^[ \t]*[A-Z][A-Z.'’ \-]*[A-Z](?:[ \t]*\([^)\n]{0,40}\))?:|[\[(][A-Z][A-Z0-9 .,'’\-]*[\])]", re.MULTILINE
+)
 
 
-def needs_names(text: str) -> bool:
-    """Whether ``text`` may hold a named person, place or organisation: a capitalised word,
-    but the pronoun "I" or a common word that opens a sentence ("We", "But"), or a digit (a
-    date). Text without one goes through the parser only: the recogniser, the costliest part of
-    spaCy's pipeline, would find nothing the rules or the resolver use."""
+def _opens_sentence(text: str, at: int) -> bool:
+    return _SENTENCE_START.search(text, max(0, at - 6), at) is not None
+
+
+def proper_words(text: str) -> frozenset[str]:
+    """The words ``text`` capitalises inside a sentence ("Trump" in "said Trump"): a dictionary
+    word that opens a sentence elsewhere is a name when it is one of these."""
+    return frozenset(
+        _APOSTROPHE.split(found.group())[0]
+        for found in _CAPITAL_WORD.finditer(text)
+        if not _opens_sentence(text, found.start())
+    )
+
+
+def needs_names(text: str, common: frozenset[str] = frozenset(), proper: frozenset[str] = frozenset()) -> bool:
+    """Whether ``text`` may hold a named person, place or organisation: a capitalised word or a
+    digit (a date), but not the pronoun "I", a speaker's label or a stage direction, nor a word
+    opening a sentence that is a common word ("We", "It's") or a dictionary word (``common``:
+    "Look", "Thank") the document never capitalises inside a sentence (``proper``). Text without
+    one goes through the parser only: the recogniser, the costliest part of spaCy's pipeline,
+    would find nothing the rules or the resolver use."""
+    if _LABELS_AND_DIRECTIONS.search(text):
+        # blanked, and read as a line's end: what follows opens a sentence
+        text = _LABELS_AND_DIRECTIONS.sub(lambda found: " " * (len(found.group()) - 1) + "\n", text)
     for found in _CAPITAL_WORD.finditer(text):
         word = found.group()
         if word == "I" or word.startswith(("I'", "I’")):
             continue
-        if word.lower() in STOP_WORDS and _SENTENCE_START.search(text, max(0, found.start() - 6), found.start()):
-            continue
+        if _opens_sentence(text, found.start()):
+            base = _APOSTROPHE.split(word)[0]
+            if base.lower() in STOP_WORDS or base.lower() in common and base not in proper:
+                continue
         return True
     return False
-
-
-def naming(text: str) -> list[Span]:
-    """The parts of ``text`` the recogniser should read: its units that may name someone
-    (:func:`needs_names`), those only whitespace apart joined."""
-    return joined(text, [unit for unit in units(text, 0, len(text)) if needs_names(unit.of(text))])
 
 
 # "minister, Anna Petrova" / "Petrova, the minister" / "foreign minister Anna Petrova" /
