@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -47,6 +47,10 @@ JOIN_SHARED = 0.20  # ... when it also shares one of the subject's leading phras
 JOIN_WORD = 0.40  # ... when the phrase it shares is one common word ("tariffs")
 LEADING = 6  # a subject's phrases that count as leading (most frequent)
 MIN_WORDS = 3  # a statement shorter than this is placed in no subject
+# multilingual cosine from which a phrase and its nearest phrase in the other language translate one
+# another ("переговоры" / "talks" 0.905, "инспектор" / "inspectors" 0.906; a Russian word and an English
+# one it does not translate mostly sit below 0.86): translation.NAME_SIMILARITY, for names, is the same
+COUNTERPART = 0.88
 
 _DETERMINER = {
     "the", "a", "an", "our", "their", "its", "this", "that", "these", "those", "his", "her", "my", "your",
@@ -148,7 +152,9 @@ _RU_GENERIC = _wordset(
     """
     год время раз вопрос дело ситуация сторона человек люди слово место день неделя месяц часть случай
     факт образ момент уровень речь мнение точка вещь путь конец начало число ряд пример смысл причина
-    итог господин госпожа коллега друг ответ ведущий спасибо пора сегодня сейчас тема проблема
+    итог господин госпожа коллега друг ответ ведущий спасибо пора сегодня сейчас тема проблема правда неправда
+    январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь понедельник вторник
+    среда четверг пятница суббота воскресенье
     """
 )
 _RU_ADJECTIVES = {"ADJF", "PRTF"}
@@ -346,6 +352,56 @@ class _Subject:
         return cls(state.id, state.speaker, total, state.size, Counter(dict(state.phrases)))
 
 
+class _Counterparts:
+    """The speaker's phrases paired across languages (``переговоры`` / ``talks``, ``Нордмарк`` /
+    ``Nordmark``), so that a Russian statement shares a phrase with the English statements of a
+    subject as a statement in one language does: two phrases are counterparts when each is the other's
+    nearest among the phrases of its language, at a multilingual cosine of :data:`COUNTERPART` or more."""
+
+    def __init__(self, embed: Embed) -> None:
+        self.embed = embed
+        self.spelled: list[str] = []  # each phrase as first written
+        self.index: dict[str, int] = {}  # its lower case -> its row
+        self.russian = np.zeros(0, dtype=bool)
+        self.vectors = np.zeros((0, DIMENSIONS), dtype=np.float32)
+        self.of: dict[str, list[str]] = {}
+
+    def add(self, phrases: Iterable[str]) -> None:
+        fresh: dict[str, str] = {}  # one per phrase whatever its capitals ("Talks", "talks")
+        for p in phrases:
+            if p.lower() not in self.index:
+                fresh.setdefault(p.lower(), p)
+        new = list(fresh.values())
+        if not new:
+            return
+        for p in new:
+            self.index[p.lower()] = len(self.spelled)
+            self.spelled.append(p)
+        self.vectors = np.vstack([self.vectors, self.embed(new)]).astype(np.float32)
+        self.russian = np.append(self.russian, [cyrillic(p) for p in new])
+        similarity = self.vectors[-len(new) :] @ self.vectors.T
+        for n, phrase in enumerate(new):
+            mine = self.index[phrase.lower()]
+            other = self.russian != self.russian[mine]
+            if not other.any():
+                continue
+            row = np.where(other, similarity[n], -1.0)
+            nearest = int(np.argmax(row))
+            if row[nearest] < COUNTERPART:
+                continue
+            back = np.where(~other, self.vectors @ self.vectors[nearest], -1.0)
+            if int(np.argmax(back)) == mine:
+                match = self.spelled[nearest]
+                for one, other_one in ((phrase, match), (match, phrase)):
+                    known = self.of.setdefault(one.lower(), [])
+                    if other_one not in known:
+                        known.append(other_one)
+
+    def widen(self, found: Sequence[str]) -> list[str]:
+        """``found`` and the counterparts of its phrases in the other language."""
+        return list(dict.fromkeys([*found, *(q for p in found for q in self.of.get(p.lower(), ()))]))
+
+
 class Placer:
     """Places one speaker's statements, in the order they were said, in the speaker's subjects.
 
@@ -353,15 +409,25 @@ class Placer:
     against all subjects in one product; an index from words to the subjects whose leading phrases
     hold them finds the subjects a statement shares a phrase with."""
 
-    def __init__(self, speaker: str, known: Sequence[SubjectState] = (), space: Space = ENGLISH) -> None:
+    def __init__(
+        self,
+        speaker: str,
+        known: Sequence[SubjectState] = (),
+        space: Space = ENGLISH,
+        embed_phrases: Embed | None = None,
+    ) -> None:
         self.speaker = speaker
         self.space = space
         self.subjects: list[_Subject] = []
         self._matrix = np.zeros((max(64, 2 * len(known)), DIMENSIONS), dtype=np.float32)
         self._leading: list[set[str]] = []
         self._by_word: dict[str, set[int]] = {}
+        # phrases across languages, for a speaker placed by the multilingual model (``embed_phrases``: its vectors)
+        self._counterparts = _Counterparts(embed_phrases) if embed_phrases and space is MULTILINGUAL else None
         for state in known:
             self._open(_Subject.from_state(state))
+        if self._counterparts is not None:
+            self._counterparts.add(p for s in self.subjects for p in s.counts)
 
     def _open(self, subject: _Subject) -> int:
         k = len(self.subjects)
@@ -398,8 +464,10 @@ class Placer:
         base = vectors @ self._matrix[:before].T if before else np.zeros((len(texts), 0), dtype=np.float32)
         touched: set[int] = set()  # subjects changed or opened since ``base`` was computed
         placed: list[int | None] = []
-        for n, (text, vector) in enumerate(zip(texts, vectors, strict=True)):
-            found = phrases(text, langs[n] if langs else None)
+        founds = [phrases(text, langs[n] if langs else None) for n, text in enumerate(texts)]
+        if self._counterparts is not None:
+            self._counterparts.add(p for found in founds for p in found)
+        for n, (text, vector, found) in enumerate(zip(texts, vectors, founds, strict=True)):
             if not found or len(text.split()) < MIN_WORDS:
                 placed.append(None)
                 continue
@@ -407,7 +475,7 @@ class Placer:
             scores[:before] = base[n]
             for k in touched:
                 scores[k] = self._matrix[k] @ vector
-            best = self._best(found, scores)
+            best = self._best(self._counterparts.widen(found) if self._counterparts else found, scores)
             if best is None:
                 best = self._open(_Subject(None, self.speaker, np.zeros(DIMENSIONS, dtype=np.float32), 0))
             self.subjects[best].add(vector, found)
@@ -442,8 +510,9 @@ def group(
     ``langs``: each text's language (None: told by its script), which picks the space as apply does."""
     langs = list(langs) if langs is not None else ["ru" if cyrillic(t) else "en" for t in texts]
     space = space_for(langs)
-    vectors = (embed or space.embedder())(list(texts))
-    placer = Placer(speaker, space=space)
+    embed = embed or space.embedder()
+    placer = Placer(speaker, space=space, embed_phrases=embed)
+    vectors = embed(list(texts))
     return [placer.place(t, v, lang) for t, v, lang in zip(texts, vectors, langs, strict=True)]
 
 
@@ -472,9 +541,14 @@ def _apply(store: Store, embed: Embed | None, progress: Callable[[int, int], Non
             # the speaker's first statement in another language: the subjects made by the English model
             # are built again in the multilingual one, from the speaker's first statement (once per speaker)
             rows, known, replacing = store.statements_for_subjects(rows[0][1]), [], speaker
-        placer = Placer(speaker, known, space)
+        model = embed or space.embedder()
+
+        def vectors_of(texts: Sequence[str], model: Embed = model, space: Space = space) -> np.ndarray:
+            return embed_cached(store, texts, model, space.model)
+
+        placer = Placer(speaker, known, space, embed_phrases=vectors_of)
         statements = sum(s.size for s in placer.subjects) + len(rows)
-        vectors = embed_cached(store, [r[3] for r in rows], embed or space.embedder(), space.model)
+        vectors = vectors_of([r[3] for r in rows])
         placed: list[tuple[int, int, int | None]] = []
         start = 0
         while start < len(rows):  # one document at a time: its statements scored in one product
