@@ -264,14 +264,15 @@ def name_of(counts: Counter[str], speaker: Counter[str] | None = None, statement
     """The most telling phrase: the one most of the subject's statements share, weighed against how
     many of all the speaker's statements (``speaker``: phrase counts over ``statements``) carry it,
     so a minister's own country does not name every subject; a longer phrase wins a tie. A subject
-    whose statements are in two languages is named in the one its phrases are mostly in (English on a
-    tie: the language of the interface)."""
+    whose statements are in two languages is named in the one more of them share a phrase in (the
+    count of its most shared phrase in each: Russian reads a phrase out of every noun, so the number
+    of phrases would favour it), English on a tie, the language of the interface."""
     if not counts:
         return "(unnamed)"
-    russian = sum(n for p, n in counts.items() if cyrillic(p))
-    if 0 < russian < sum(counts.values()):
-        keep_russian = russian > sum(counts.values()) - russian
-        counts = Counter({p: n for p, n in counts.items() if cyrillic(p) is keep_russian})
+    russian = max((n for p, n in counts.items() if cyrillic(p)), default=0)
+    english = max((n for p, n in counts.items() if not cyrillic(p)), default=0)
+    if russian and english:
+        counts = Counter({p: n for p, n in counts.items() if cyrillic(p) is (russian > english)})
 
     def telling(p: str) -> float:
         if not speaker or statements <= 1:
