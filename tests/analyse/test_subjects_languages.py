@@ -147,3 +147,17 @@ def test_the_demo_speakers_russian_turns_are_placed(demo_store):
         placed = dict(conn.execute(select(statement_subjects.c.statement_id, statement_subjects.c.subject_id)).all())
     assert all(placed.get(r.id) is not None for r in russian)  # each in a subject
     assert not demo_store.statements_for_subjects()
+
+
+def test_eval_subjects_on_the_command_line():
+    import json
+
+    from typer.testing import CliRunner
+
+    from onrecord.cli import app
+
+    result = CliRunner().invoke(app, ["eval", "subjects", str(DATA / "subjects_ru.yaml"), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert set(scores) == {"purity", "same-subject pairs", "pairs across languages", "with its translation"}
+    assert scores["with its translation"]["gold"] == 18
