@@ -14,6 +14,13 @@ ingest never re-clusters the store. It runs as the pending task ``subjects`` of
 interrupted run left undone is finished by the next. A subject is named by its most telling phrase:
 the one most of its statements share, longer phrases winning ties. A statement that names nothing
 (``Thank you.``) is placed in no subject.
+
+Russian statements (issue 15) are read for phrases by :func:`phrases_ru`, each phrase in one form
+whatever its case. A speaker with any statement in Russian is placed by the multilingual model
+(:data:`MULTILINGUAL`), English statements too, and a phrase is shared across languages with its
+counterpart (:class:`_Counterparts`), so a Russian statement falls under the subject of its English
+translation; a speaker quoted only in English keeps the English model (:data:`ENGLISH`) and the
+subjects it always had.
 """
 
 from __future__ import annotations
