@@ -71,6 +71,7 @@ eval: install
 	$(BIN)/onrecord eval topics tests/analyse/data/topics_ru.yaml
 	$(BIN)/onrecord eval shifts tests/analyse/data/shifts.yaml
 	$(BIN)/onrecord eval shifts tests/analyse/data/subject_shifts.yaml
+	$(BIN)/onrecord eval subjects tests/analyse/data/subjects_ru.yaml
 	@if [ -d $(SHARED)/trump-campaign/text ]; then $(BIN)/onrecord eval trace tests/analyse/data/trace.yaml --corpus $(SHARED)/trump-campaign/text; fi
 	@if [ -d $(SHARED)/polnear/dev ]; then $(BIN)/onrecord eval polnear $(SHARED)/polnear/dev; \
 	else echo "PolNeAR not found under $(SHARED); skipping"; fi

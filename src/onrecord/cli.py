@@ -932,7 +932,7 @@ def eval_(
         str,
         typer.Argument(
             help="polnear (a PolNeAR split folder), gum (a GUM folder of .conllu files), gold (onrecord "
-            "gold .yaml or .jsonl), topics, shifts, trace or translations (a labelled .yaml set)."
+            "gold .yaml or .jsonl), topics, shifts, subjects, trace or translations (a labelled .yaml set)."
         ),
     ],
     path: Annotated[Path, typer.Argument(help="The split folder, gold file or labelled set.")],
@@ -942,13 +942,15 @@ def eval_(
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
     """Score against gold: extraction (precision, recall, F1, speaker and cue agreement; for gum
-    also per genre and the resolved speaker's name), topic assignment or shift finding
+    also per genre and the resolved speaker's name), topic assignment, shift finding or subjects
     (precision, recall, F1 per class)."""
     from onrecord import evaluate as ev
 
     by_act: dict[str, dict[str, ev.Score]] = {}  # polnear: the scores of one act, apart
-    if kind not in {"polnear", "gum", "gold", "topics", "shifts", "trace", "translations"}:
-        raise fail(f"unknown gold kind {kind!r}; choose polnear, gum, gold, topics, shifts, trace or translations", 2)
+    if kind not in {"polnear", "gum", "gold", "topics", "shifts", "subjects", "trace", "translations"}:
+        raise fail(
+            f"unknown gold kind {kind!r}; choose polnear, gum, gold, topics, shifts, subjects, trace or translations", 2
+        )
     try:
         if kind == "gum":
             groups = ev.evaluate_gum(path)
@@ -956,6 +958,8 @@ def eval_(
             tallies, _ = ev.evaluate_trace(path, corpus or Path("../shared/data/trump-campaign/text"))
         elif kind == "translations":  # issue 15: English reports traced to a Russian primary text
             tallies, _ = ev.evaluate_translations(path)
+        elif kind == "subjects":  # issue 15: one speaker's statements in two languages, grouped
+            tallies = ev.evaluate_subjects(path)
         elif kind in {"topics", "shifts"}:
             tallies = ev.evaluate_topics(path) if kind == "topics" else ev.evaluate_shifts(path)
         elif kind == "polnear":  # every act, as PolNeAR annotates them; then ``say`` alone, from the same run
@@ -965,7 +969,7 @@ def eval_(
             scores = ev.evaluate(ev.read_gold(path))
     except (OnrecordError, OSError) as exc:
         raise fail(str(exc)) from None
-    if kind in {"topics", "shifts", "trace", "translations"}:
+    if kind in {"topics", "shifts", "subjects", "trace", "translations"}:
         if as_json:
             sys.stdout.write(json.dumps({k: v.as_dict() for k, v in tallies.items()}, indent=2) + "\n")
             return

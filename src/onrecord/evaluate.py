@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -892,6 +893,61 @@ def evaluate_shifts(path: Path) -> dict[str, Tally]:
         }
 
     return _tally((predicted(c), {c["expect"]} - {"none"}) for c in cases)
+
+
+def evaluate_subjects(path: Path) -> dict[str, Tally]:
+    """Subjects against labelled statements: per speaker (``speaker``), what they said in order
+    (``said``: ``text``, the ``subject`` it belongs to, an ``id``, and for a statement in another
+    language the ``pair`` it translates or is translated as), placed as ``refresh`` places them.
+    An accuracy is a tally whose misses are both a false positive and a false negative (a
+    statement in the wrong subject is missing from the right one), so P = R = the accuracy; a
+    statement placed in no subject is a false negative only (R below P):
+
+    - ``purity``: statements in their subject's most common labelled subject;
+    - ``same-subject pairs``: pairs of statements in one subject against pairs labelled so;
+    - ``pairs across languages``: those of them in two languages;
+    - ``with its translation``: statements with a ``pair`` placed in the pair's subject."""
+    from onrecord.analyse import subjects
+    from onrecord.analyse.translation import cyrillic
+
+    cases = _labelled(path, {"speaker", "said"})
+    scores = {
+        name: Tally() for name in ("purity", "same-subject pairs", "pairs across languages", "with its translation")
+    }
+    for case in cases:
+        said = case["said"]
+        if not all(isinstance(s, dict) and {"text", "subject"} <= s.keys() for s in said):
+            raise EvaluationError(f"{path}: each statement of {case['speaker']!r} needs a text and a subject")
+        placed = subjects.group([s["text"] for s in said], speaker=str(case["speaker"]))
+        gold = [s["subject"] for s in said]
+        russian = [cyrillic(s["text"]) for s in said]
+        members: dict[int, list[int]] = {}
+        for n, k in enumerate(placed):
+            if k is None:
+                scores["purity"].fn += 1
+            else:
+                members.setdefault(k, []).append(n)
+        for group in members.values():
+            main = Counter(gold[n] for n in group).most_common(1)[0][1]
+            scores["purity"].tp += main
+            scores["purity"].fp += len(group) - main
+            scores["purity"].fn += len(group) - main
+        for a in range(len(said)):
+            for b in range(a):
+                together, expected = placed[a] is not None and placed[a] == placed[b], gold[a] == gold[b]
+                for name in ("same-subject pairs", *(("pairs across languages",) if russian[a] != russian[b] else ())):
+                    tally = scores[name]
+                    tally.tp += together and expected
+                    tally.fp += together and not expected
+                    tally.fn += expected and not together
+        by_id = {s["id"]: n for n, s in enumerate(said) if "id" in s}
+        for n, s in enumerate(said):
+            if "pair" in s:
+                hit = placed[n] is not None and placed[n] == placed[by_id[s["pair"]]]
+                scores["with its translation"].tp += hit
+                scores["with its translation"].fp += not hit and placed[n] is not None
+                scores["with its translation"].fn += not hit
+    return scores
 
 
 # -- provenance: reported sentences built from a real corpus at run time ------------------------

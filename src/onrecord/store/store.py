@@ -921,10 +921,13 @@ class Store(WatchRecords):
             return [(mention, n) for mention, n in conn.execute(query)]
 
     # -- subjects ---------------------------------------------------------------------------------
-    def statements_for_subjects(self) -> list[tuple[int, int, str, str, str | None, int]]:
-        """(statement id, identity id, identity name, content, date, document id) of the statements
-        with a speaker identity that are not placed in a subject yet, or were placed under another
-        identity; in the order they were said."""
+    def statements_for_subjects(
+        self, identity: int | None = None
+    ) -> list[tuple[int, int, str, str, str | None, int, str | None]]:
+        """(statement id, identity id, identity name, content, date, document id, document language) of
+        the statements with a speaker identity that are not placed in a subject yet, or were placed
+        under another identity; in the order they were said. With ``identity``: all of that identity's
+        statements, placed or not (its subjects are being built again)."""
         placed = select(statement_subjects.c.statement_id).where(
             statement_subjects.c.statement_id == statements.c.id,
             statement_subjects.c.identity_id == statements.c.identity_id,
@@ -937,14 +940,32 @@ class Store(WatchRecords):
                 statements.c.content,
                 documents.c.date,
                 documents.c.id,
+                documents.c.lang,
             )
             .join(identities, identities.c.id == statements.c.identity_id)
             .join(documents, documents.c.id == statements.c.document_id)
-            .where(~placed.exists())
+            .where(~placed.exists() if identity is None else statements.c.identity_id == identity)
             .order_by(identities.c.name, documents.c.date, documents.c.id, statements.c.idx)
         )
         with self.engine.connect() as conn:
             return [tuple(row) for row in conn.execute(query)]  # type: ignore[misc]
+
+    def placed_languages(self, identity_ids: Sequence[int]) -> dict[int, set[str]]:
+        """Identity id -> the languages of the documents its statements placed in subjects come from
+        (statements placed under it, in a subject or in none)."""
+        found: dict[int, set[str]] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(sorted(set(identity_ids))):
+                query = (
+                    select(statement_subjects.c.identity_id, documents.c.lang)
+                    .join(statements, statements.c.id == statement_subjects.c.statement_id)
+                    .join(documents, documents.c.id == statements.c.document_id)
+                    .where(statement_subjects.c.identity_id.in_(chunk))
+                    .distinct()
+                )
+                for identity, lang in conn.execute(query):
+                    found.setdefault(identity, set()).add(lang or "en")
+        return found
 
     def subject_states(self, speaker: str) -> list[SubjectState]:
         """A speaker's subjects as the placing of new statements needs them."""
@@ -957,12 +978,23 @@ class Store(WatchRecords):
                 for row in conn.execute(query)
             ]
 
-    def save_subjects(self, states: Sequence[SubjectState], placed: Sequence[tuple[int, int, int | None]]) -> None:
+    def save_subjects(
+        self,
+        states: Sequence[SubjectState],
+        placed: Sequence[tuple[int, int, int | None]],
+        *,
+        replacing: str | None = None,
+    ) -> None:
         """Store subjects (insert those without an id, update the others) and place statements in
         them, in one transaction: ``placed`` holds (statement id, identity id, index into ``states``
-        or None for a statement about nothing in particular)."""
+        or None for a statement about nothing in particular). ``replacing``: a speaker whose stored
+        subjects these replace (deleted first, with their placings)."""
         try:
             with self.engine.begin() as conn:
+                if replacing is not None:
+                    gone = select(subjects.c.id).where(subjects.c.speaker == replacing)
+                    conn.execute(statement_subjects.delete().where(statement_subjects.c.subject_id.in_(gone)))
+                    conn.execute(subjects.delete().where(subjects.c.speaker == replacing))
                 ids: list[int] = []
                 for state in states:
                     values = {
