@@ -23,6 +23,9 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from spacy.attrs import LOWER, POS
+from spacy.symbols import AUX, NOUN, VERB
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
@@ -243,6 +246,10 @@ def without_trailing_aside(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+_STARTING_POS = [VERB, AUX, NOUN]
+_STARTING_WORDS = ("according", "in")
+
+
 class SentenceRules:
     """Apply the rules to sentences of one parsed section of a document."""
 
@@ -253,6 +260,7 @@ class SentenceRules:
         self.quotes = quotes  # absolute spans of quotations in this section
         self.index = QuoteIndex(quotes)  # so a cue looks at the quotations in its sentence only
         self._titles: dict[Span, bool] = {}
+        self._may_fire: np.ndarray | None = None  # the parse's tokens a rule can start from
 
     # -- helpers -------------------------------------------------------------------------
     def span(self, tokens: Sequence[Token]) -> Span | None:
@@ -440,9 +448,22 @@ class SentenceRules:
         return lemma
 
     # -- rules ---------------------------------------------------------------------------
+    def _starts(self, sent: SpacySpan) -> Iterator[Token]:
+        """The tokens of ``sent`` the rules below test further: verbs, nouns, "according", "in"."""
+        doc = sent.doc
+        if self._may_fire is None:
+            table = doc.to_array([POS, LOWER])
+            self._may_fire = np.flatnonzero(
+                np.isin(table[:, 0], _STARTING_POS)
+                | np.isin(table[:, 1], [doc.vocab.strings.add(w) for w in _STARTING_WORDS])
+            )
+        found = self._may_fire
+        for i in found[np.searchsorted(found, sent.start) : np.searchsorted(found, sent.end)].tolist():
+            yield doc[i]
+
     def apply(self, sent: SpacySpan) -> Iterator[Candidate]:
         sentence = Span(sent.start_char + self.offset, sent.end_char + self.offset)
-        for token in sent:
+        for token in self._starts(sent):
             lemma = self.lemma(token)
             if token.pos_ in {"VERB", "AUX"} and lemma in self.lex.speech_verbs:
                 if lemma in self.lex.belief_verbs and self.in_quote(token):
