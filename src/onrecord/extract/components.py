@@ -83,7 +83,35 @@ def _columns(doc: Doc, attrs: Sequence[int]) -> np.ndarray:
     return doc.to_array(list(attrs)).reshape(len(doc), len(attrs))
 
 
-class RuleTable:
+class _Batched:
+    """A component that annotates a batch of docs at once: numpy's cost per call would weigh on
+    the short runs of a selective parse."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        self._annotate([doc])
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        for batch in minibatch(docs, batch_size):
+            self._annotate(batch)
+            yield from batch
+
+    def _annotate(self, docs: list[Doc]) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def _stacked(docs: list[Doc], attrs: Sequence[int]) -> tuple[list[int], np.ndarray, np.ndarray]:
+        """The docs' lengths, each token's doc, and their ``attrs`` one doc after the other."""
+        sizes = [len(doc) for doc in docs]
+        return sizes, np.repeat(np.arange(len(docs)), sizes), np.concatenate([_columns(doc, attrs) for doc in docs])
+
+    @staticmethod
+    def _write(docs: list[Doc], sizes: list[int], attrs: Sequence[int], table: np.ndarray) -> None:
+        for doc, part in zip(docs, np.split(table, np.cumsum(sizes)[:-1]), strict=True):
+            doc.from_array(list(attrs), part)
+
+
+class RuleTable(_Batched):
     """An attribute ruler's patterns, tested once per distinct value of each attribute they read
     and applied to a whole ``Doc`` as arrays, in the ruler's order: where two of its entries set
     one token, the later wins (the ruler sorts its matches by entry)."""
@@ -131,24 +159,12 @@ class RuleTable:
             found = self._passes[field][raw] = self.tests[field].passing(value)
         return found
 
-    def __call__(self, doc: Doc) -> Doc:
-        self._annotate([doc])
-        return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
-        for batch in minibatch(docs, batch_size):
-            self._annotate(batch)
-            yield from batch
-
     def _annotate(self, docs: list[Doc]) -> None:
-        """Annotate ``docs`` together: numpy's cost per call would weigh on short ones."""
         docs = [doc for doc in docs if len(doc)]
         if not docs:
             return
-        sizes = [len(doc) for doc in docs]
-        owner = np.repeat(np.arange(len(docs)), sizes)
+        sizes, owner, table = self._stacked(docs, self.read)
         size = len(owner)
-        table = np.concatenate([_columns(doc, self.read) for doc in docs])
         match = np.ones((size, self.parts), dtype=bool)  # token x part
         for field in range(len(self.fields)):
             values, inverse = np.unique(table[:, field], return_inverse=True)
@@ -163,16 +179,15 @@ class RuleTable:
                 for j, part in enumerate(parts):
                     starts &= match[j : size - width + 1 + j, part]
                 applies[index : index + len(starts), r] = starts
-        out = np.concatenate([_columns(doc, self.write) for doc in docs])
+        _, _, out = self._stacked(docs, self.write)
         for column, (rules, values) in enumerate(self.setters):
             hits = applies[:, rules]
             last = len(rules) - 1 - np.argmax(hits[:, ::-1], axis=1)
             out[:, column] = np.where(hits.any(axis=1), values[last], out[:, column])
-        for doc, part in zip(docs, np.split(out, np.cumsum(sizes)[:-1]), strict=True):
-            doc.from_array(self.write, part)
+        self._write(docs, sizes, self.write, out)
 
 
-class Lemmas:
+class Lemmas(_Batched):
     """A rule lemmatizer's lemmas, worked out once per distinct form, part of speech and
     morphology (all a rule lemma depends on), and written to the ``Doc`` as an array."""
 
@@ -184,23 +199,12 @@ class Lemmas:
         self.overwrite = lemmatizer.overwrite
         self._known: dict[tuple[int, ...], int] = {}
 
-    def __call__(self, doc: Doc) -> Doc:
-        self._annotate([doc])
-        return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
-        for batch in minibatch(docs, batch_size):
-            self._annotate(batch)
-            yield from batch
-
     def _annotate(self, docs: list[Doc]) -> None:
         docs = [doc for doc in docs if len(doc)]
         if not docs:
             return
-        sizes = [len(doc) for doc in docs]
-        owner = np.repeat(np.arange(len(docs)), sizes)
+        sizes, owner, table = self._stacked(docs, [LEMMA, ORTH, POS, MORPH])
         position = np.concatenate([np.arange(n) for n in sizes])
-        table = np.concatenate([_columns(doc, [LEMMA, ORTH, POS, MORPH]) for doc in docs])
         todo = np.flatnonzero(np.ones(len(table), dtype=bool) if self.overwrite else table[:, 0] == 0)
         keys = np.ascontiguousarray(table[todo, 1:])
         # one row of three numbers as one value, for np.unique
@@ -211,8 +215,7 @@ class Lemmas:
             dtype=np.uint64,
         )
         table[todo, 0] = found[inverse.reshape(-1)]
-        for doc, part in zip(docs, np.split(table[:, :1], np.cumsum(sizes)[:-1]), strict=True):
-            doc.from_array([LEMMA], part)
+        self._write(docs, sizes, [LEMMA], table[:, :1])
 
     def _lemma(self, key: tuple[int, ...], doc: Doc, i: int) -> int:
         found = self._known.get(key)
