@@ -154,6 +154,11 @@ def test_a_left_out_run_that_describes_someone_is_parsed(triggers: select.Trigge
     assert how.names == how.unparsed == []
 
 
+@pytest.mark.parametrize("text", ["Well, I went home.", "So, I'm told nothing.", "the budget, which rose."])
+def test_a_comma_before_the_pronoun_i_describes_no_one(text: str) -> None:
+    assert not select.describes(text)
+
+
 def test_parse_mode_accepts_selective_and_full_only() -> None:
     assert parse_mode("selective") and not parse_mode(" Full ")
     with pytest.raises(ValueError, match="selective or full"):

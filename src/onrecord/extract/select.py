@@ -281,9 +281,10 @@ def needs_names(text: str, common: frozenset[str] = frozenset(), proper: frozens
 
 
 # "minister, Anna Petrova" / "Petrova, the minister" / "foreign minister Anna Petrova" /
-# "Foreign Minister Anna Petrova": shapes in which the parser links a description to a name
+# "Foreign Minister Anna Petrova": shapes in which the parser links a description to a name (the
+# pronoun "I" after a comma is none)
 _DESCRIBED = re.compile(
-    r"[a-z],\s+[A-Z]|[A-Z][\w.'’-]*,\s+(?:the|a|an|his|her|its|their)\s|"
+    r"[a-z],\s+(?!I\b|I['’])[A-Z]|[A-Z][\w.'’-]*,\s+(?:the|a|an|his|her|its|their)\s|"
     r"\b[a-z]{3,}\s+[A-Z][\w'’-]+\s+[A-Z]|[A-Z][\w'’-]+\s+[A-Z][\w'’-]+\s+[A-Z][\w'’-]+"
 )
 
