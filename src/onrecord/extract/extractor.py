@@ -44,7 +44,7 @@ from onrecord.extract.rules import Candidate, SentenceRules, char_span, subtree
 from onrecord.model import Act, Document, Entity, Extraction, Span, Statement
 
 # v5: a verb read by its own ending, the nearer of two subjects (issue 13); v6: the selective parse (issue 17)
-VERSION = "onrecord.quotes.v6"
+VERSION = "onrecord.quotes.v7"
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 SECTION_BATCH = 32  # sections parsed together (a full parse)
 RUN_BATCH = 256  # runs parsed together (a selective parse); both bounded by characters too
