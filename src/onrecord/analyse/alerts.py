@@ -176,8 +176,11 @@ def _trace_alerts(
     if document.is_transcript:
         return []  # the speaker's own words: nothing to trace
     wanted = {r.statement.index: r for r in records}
+    # the identities linking gave the statements when they were stored: no linker to build (seconds)
+    identities = {i: r.identity or r.statement.speaker for i, r in wanted.items() if r.statement.speaker}
+    traced = [s for s in statements if s.index in wanted]
     found: list[Alert] = []
-    for t in tracing.trace_document(store, document, [s for s in statements if s.index in wanted], acts=acts):
+    for t in tracing.trace_document(store, document, traced, identities=identities, acts=acts):
         record = wanted[t.statement.index]
         if t.verdict not in {"altered", "unsupported"} or (t.verdict == "unsupported" and not _compared(t.searched)):
             continue
