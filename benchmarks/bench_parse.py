@@ -6,7 +6,8 @@
 Cost: CPU seconds of extraction (parse, rules and speaker resolution) with ``--parse full`` and
 ``--parse selective``, each over CPU seconds of a plain full ``nlp.pipe`` of the same texts, in
 one run: PolNeAR train articles and trump-campaign transcripts. CPU time of this process, not
-wall time, so the ratios hold on a shared machine.
+wall time, and the three taken in turn over chunks of ten documents, so the ratios hold on a
+shared machine.
 
 The stand-ins for the attribute ruler and the lemmatizer (``onrecord.extract.components``): every
 token's annotation (tag, part of speech, morphology, lemma, dependency, head, entity) compared with
@@ -65,15 +66,23 @@ def cpu(work: Iterator[object]) -> float:
     return time.process_time() - start
 
 
-def cost(name: str, documents: list[Document]) -> None:
-    texts = [d.text for d in documents]
-    seconds = {}
+def cost(name: str, documents: list[Document], chunk: int = 10) -> None:
+    """The three ways, taken in turn over chunks of ``chunk`` documents: the machine's load then
+    weighs on each alike."""
+    stock = stock_pipeline()
+    extractors = {}
     for mode in MODES:
         use(mode)
-        extractor = default_extractor()
-        list(process(documents[:2], extractor))  # warm up
-        seconds[mode] = cpu(process(documents, extractor))
-    plain = cpu(stock_pipeline().pipe(texts, batch_size=32))
+        extractors[mode] = default_extractor()
+        list(process(documents[:2], extractors[mode]))  # warm up
+    list(stock.pipe([d.text for d in documents[:2]]))
+    seconds = dict.fromkeys(["plain", *MODES], 0.0)
+    for k in range(0, len(documents), chunk):
+        part = documents[k : k + chunk]
+        seconds["plain"] += cpu(stock.pipe([d.text for d in part], batch_size=32))
+        for mode in MODES:
+            seconds[mode] += cpu(process(part, extractors[mode]))
+    plain = seconds["plain"]
     full, selective = seconds["full"] / plain, seconds["selective"] / plain
     print(
         f"| {name} | {plain:.0f} s | {seconds['full']:.0f} s ({full:.3f}) | {seconds['selective']:.0f} s "
