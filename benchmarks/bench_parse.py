@@ -30,8 +30,8 @@ from pathlib import Path
 import spacy
 
 from onrecord import evaluate as ev
-from onrecord.extract.components import components
 from onrecord.extract import Extractor
+from onrecord.extract.components import components
 from onrecord.extract.nlp import CANDIDATES, load_nlp
 from onrecord.ingest import from_text, read
 from onrecord.model import Document
