@@ -1083,7 +1083,7 @@ def trace(
         if t.passage is not None:
             matched = t.passage.text[t.match.start : t.match.end] if t.match else t.passage.text
             source = f"{_shorten(matched, 200)}\n({t.passage.date}, {Path(t.passage.source).name})"
-        table.add_row(f"{t.verdict}\n{t.score:.2f}", Text(said), Text(f"{source}\n{t.searched}"))
+        table.add_row(f"{t.verdict}\n{t.score_text()}", Text(said), Text(f"{source}\n{t.searched}"))
     out.print(table)
 
 
