@@ -1037,7 +1037,9 @@ def trace(
     acts: ActsOption = "say",
 ) -> None:
     """Trace each statement an article attributes back to the speaker's own words: verbatim,
-    trimmed, altered (with a word diff), paraphrase, or unsupported (saying what was searched)."""
+    trimmed, altered (with a word diff), paraphrase, translated (with what changed flagged), or
+    unsupported (saying what was searched). Each shows the figure that decided it and what it
+    measures (a translation: its margin, with its cosine beside it)."""
     from onrecord.analyse import trace as tracing
 
     if format not in {"table", "json", "html"}:

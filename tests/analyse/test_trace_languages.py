@@ -250,3 +250,22 @@ def test_the_demo_article_traced_to_the_russian_interview(demo_store):  # issue 
     assert altered.verdict == "translated" and altered.flags == (
         "numbers differ: [20] in the report, [12] in the source",
     )
+
+
+def test_a_name_opening_the_quote_is_known_from_the_rest_of_the_article():
+    interview = (
+        "Ведущий: Что дальше?\n\nИ.В.Соколов: Нордмарк должен отозвать свои патрульные суда. "
+        "Мы не будем размещать ракеты у границы.\n\nВедущий: Спасибо.\n\n"
+        "И.В.Соколов: Экспорт зерна вырос на двенадцать процентов."
+    )
+    tracer = Tracer(PrimaryIndex.from_documents([from_text(interview, date="2026-03-12")]))
+
+    def traced(article: str):
+        (item,) = process([from_text(article, date="2026-03-14")])
+        return tracer.trace(item.document, item.statements)[-1]
+
+    quote = 'Igor Sokolov said: "Valdor must withdraw its patrol boats."'
+    # alone, nothing tells that "Valdor" opening the quote is a name (README: the held-out misses)
+    named = traced(f"The boats of Valdor are on the lake. {quote}")
+    assert named.verdict == "translated"
+    assert "names differ: Valdor in the report, none in the source" in named.flags

@@ -517,7 +517,8 @@ class Tracer:
         if best.verdict == "unsupported":  # the speaker's own words may be in another language
             # the report's own words whole, a partial quote with the reported words around it
             words_of = statement.content if len(" ".join(parts)) < 0.8 * len(statement.content) else " ".join(parts)
-            best, flags = self._translation(words_of or statement.content, speaker, document.date, best, found)
+            text = words_of or statement.content
+            best, flags = self._translation(text, speaker, document.date, best, found, _names(document.text))
         passage = found[best.passage] if best.passage is not None else None
         return Trace(
             statement,
@@ -533,12 +534,18 @@ class Tracer:
         )
 
     def _translation(
-        self, text: str, speaker: str | None, around: str | None, best: _Best, found: list[Passage]
+        self,
+        text: str,
+        speaker: str | None,
+        around: str | None,
+        best: _Best,
+        found: list[Passage],
+        named: Sequence[str] = (),
     ) -> tuple[_Best, tuple[str, ...]]:
         """The sentence, pair or clause most like ``text`` among this speaker's passages in the other script, by
         multilingual embeddings and its margin over the speaker's other sentences (``analyse/translation.py``):
         ``translated`` from :data:`TRANSLATED`, with what changed flagged. Those passages are added to
-        ``found``, which the verdict's passage indexes."""
+        ``found``, which the verdict's passage indexes. ``named``: the names the article mentions."""
         if not text.strip():
             return best, ()
         other = list(range(len(found), len(found) + len(added := self.index.other_script(text, speaker, around))))
@@ -572,8 +579,8 @@ class Tracer:
             whole = float(self._multilingual([source], "passage")[0] @ query)
         else:
             source, whole = texts[k], float(similarity[k])
-        # the names the speaker uses elsewhere tell a name opening a sentence from an ordinary word
-        known = sorted({name for m in other for name in _names(text_of[m])})
+        # the names the speaker and the article use elsewhere tell a name opening a sentence from an ordinary word
+        known = sorted({*named, *(name for m in other for name in _names(text_of[m]))})
         flags = _translation_flags(
             text, source, lambda ws: self._multilingual(ws, "query"), self._multilingual, whole, known
         )
