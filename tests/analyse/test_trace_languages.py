@@ -269,3 +269,9 @@ def test_a_name_opening_the_quote_is_known_from_the_rest_of_the_article():
     named = traced(f"The boats of Valdor are on the lake. {quote}")
     assert named.verdict == "translated"
     assert "names differ: Valdor in the report, none in the source" in named.flags
+
+
+def test_a_report_may_name_who_we_are():  # reported speech: "Ruritania would invite" for "Мы пригласим"
+    known = ["Руритании"]
+    assert missing_names("Ruritania would invite inspectors.", "Мы пригласим инспекторов.", _words, known) == []
+    assert missing_names("Ruritania will supply us.", "Вальдор поставит нам.", _words, known) == ["Ruritania"]

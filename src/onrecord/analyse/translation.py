@@ -183,6 +183,10 @@ OPENING_WORDS = frozenset({
       "когда", "как", "что", "кто", "все", "всё", "никто", "ничего", "не", "нет", "да", "также", "уже"),
 })  # fmt: skip
 _POSSESSIVE = re.compile(r"['’]s?$")
+FIRST_PERSON = frozenset({
+    *("i", "we", "me", "us", "my", "our", "ours"),
+    *("я", "мы", "меня", "мне", "нас", "нам", "нами", "мой", "моя", "наш", "наша", "наше", "наши", "нашу", "нашей"),
+})  # fmt: skip
 
 
 def names(text: str) -> list[str]:
@@ -245,6 +249,8 @@ def missing_names(text: str, other: str, vectors: WordVectors, known: Sequence[s
     names (those the speaker's other sentences mention), "Nordmark" opening a sentence for "из Нордмарка"."""
     elsewhere = [p for n in [*names(text), *names(other), *known] for p in n.split()]
     opening = [w for w in openers(text) if any(_spelled_alike(w, n) for n in elsewhere)]
+    if FIRST_PERSON & set(words(other)) and not FIRST_PERSON & set(words(text)):
+        opening = []  # a report names who "we" are: "Ruritania would invite…" for "Мы пригласим…"
     found = list(dict.fromkeys([*names(text), *opening]))
     # a compound's parts too: "Студенты-медики" has its counterpart in "students"
     candidates = list(dict.fromkeys(p for w in re.findall(r"[^\W\d_][\w'’-]*", other) for p in {w, *w.split("-")} if p))
