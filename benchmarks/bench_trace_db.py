@@ -108,7 +108,7 @@ def measure(db: str, args: argparse.Namespace, tmp: Path) -> None:
     (_, _, traces), wall, cpu = timed(lambda: tracing.trace_stored(store, doc_id))
     computed = vectors_kept(store) - before
     for t in traces:
-        print(f"  {t.verdict:<12} {t.score:.2f}  {t.statement.content[:70]}")
+        print(f"  {t.verdict:<12} {t.score_text():<28}  {t.statement.content[:70]}")
     print(f"trace_stored, first: {wall * 1000:.0f} ms, CPU {cpu * 1000:.0f} ms ({computed} sentence vectors computed)")
     tracing._stem.cache_clear()
     fresh = open_store(db)  # nothing kept in this process but the models

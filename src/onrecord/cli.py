@@ -1041,7 +1041,9 @@ def trace(
     acts: ActsOption = "say",
 ) -> None:
     """Trace each statement an article attributes back to the speaker's own words: verbatim,
-    trimmed, altered (with a word diff), paraphrase, or unsupported (saying what was searched)."""
+    trimmed, altered (with a word diff), paraphrase, translated (with what changed flagged), or
+    unsupported (saying what was searched). Each shows the figure that decided it and what it
+    measures (a translation: its margin, with its cosine beside it)."""
     from onrecord.analyse import trace as tracing
 
     if format not in {"table", "json", "html"}:
@@ -1087,7 +1089,7 @@ def trace(
         if t.passage is not None:
             matched = t.passage.text[t.match.start : t.match.end] if t.match else t.passage.text
             source = f"{_shorten(matched, 200)}\n({t.passage.date}, {Path(t.passage.source).name})"
-        table.add_row(f"{t.verdict}\n{t.score:.2f}", Text(said), Text(f"{source}\n{t.searched}"))
+        table.add_row(f"{t.verdict}\n{t.score_text()}", Text(said), Text(f"{source}\n{t.searched}"))
     out.print(table)
 
 

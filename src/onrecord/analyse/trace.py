@@ -42,9 +42,10 @@ from onrecord.analyse.embed import (
     embedder,
     multilingual_embedder,
 )
-from onrecord.analyse.translation import TRANSLATED, Candidate, clauses, margin_score
+from onrecord.analyse.translation import CHANGES, TRANSLATED, Candidate, changes, clauses, margin_score
 from onrecord.analyse.translation import cyrillic as _cyrillic
 from onrecord.analyse.translation import flags as _translation_flags
+from onrecord.analyse.translation import names as _names
 from onrecord.model import DEFAULT_ACTS, Document, DocumentInfo, Passage, Span, Statement, visible
 from onrecord.resolve.identity import name_key
 from onrecord.resolve.names import same_person
@@ -52,6 +53,15 @@ from onrecord.store import Query, Store
 from onrecord.text import WORD, chunks, normal, sentences, sentences_any, words
 
 VERDICTS = ("verbatim", "trimmed", "altered", "paraphrase", "translated", "unsupported")
+# what each verdict's score measures, the figure its threshold is on (issue 15: shown beside the score)
+MEASURES = {
+    "verbatim": "word match",  # the share of the quote's words found in order
+    "trimmed": "word match",
+    "altered": "word match",
+    "paraphrase": "meaning and words",  # sentence similarity and shared words, combined
+    "translated": "margin",  # cosine plus its margin over the speaker's other sentences (translation.py)
+    "unsupported": "closest",  # the best figure found, below every threshold
+}
 CANDIDATES = 25  # passages aligned per statement, best by shared rare words
 ALTERED = 0.60  # word-sequence similarity from which a quote is "altered" rather than unrelated
 PARAPHRASE = 0.50  # combined similarity (meaning and shared words) from which reported speech matches
@@ -93,6 +103,17 @@ class Trace:
     diff: tuple[tuple[str, str], ...] = ()  # (op, words): "=", "-" (in the source only), "+" (in the report only)
     flags: tuple[str, ...] = ()
     searched: str = ""
+    similarity: float | None = None  # a translation's cosine with its source (``score`` is the margin that decides)
+
+    @property
+    def measure(self) -> str:
+        """What ``score`` is (:data:`MEASURES`): the figure the verdict's threshold is on."""
+        return MEASURES[self.verdict]
+
+    def score_text(self) -> str:
+        """The score as shown: its measure, and a translation's cosine beside its margin."""
+        cosine = f", cosine {self.similarity:.2f}" if self.similarity is not None else ""
+        return f"{self.measure} {self.score:.2f}{cosine}"
 
     def to_dict(self) -> dict[str, object]:
         passage = None
@@ -112,6 +133,8 @@ class Trace:
             "speaker": self.speaker,
             "verdict": self.verdict,
             "score": round(self.score, 3),
+            "measure": self.measure,
+            "similarity": None if self.similarity is None else round(self.similarity, 3),
             "passage": passage,
             "diff": [list(d) for d in self.diff],
             "flags": list(self.flags),
@@ -390,6 +413,7 @@ class _Best:
     match: Span | None = None
     diff: tuple[tuple[str, str], ...] = ()
     rank: int = field(default=len(VERDICTS))
+    similarity: float | None = None  # a translation's cosine, beside its margin in ``score``
 
 
 def _pieces(parts: list[str]) -> list[list[str]]:
@@ -493,7 +517,8 @@ class Tracer:
         if best.verdict == "unsupported":  # the speaker's own words may be in another language
             # the report's own words whole, a partial quote with the reported words around it
             words_of = statement.content if len(" ".join(parts)) < 0.8 * len(statement.content) else " ".join(parts)
-            best, flags = self._translation(words_of or statement.content, speaker, document.date, best, found)
+            text = words_of or statement.content
+            best, flags = self._translation(text, speaker, document.date, best, found, _names(document.text))
         passage = found[best.passage] if best.passage is not None else None
         return Trace(
             statement,
@@ -505,15 +530,22 @@ class Tracer:
             best.diff,
             self._flags(passage, best.match) + flags,
             searched,
+            best.similarity,
         )
 
     def _translation(
-        self, text: str, speaker: str | None, around: str | None, best: _Best, found: list[Passage]
+        self,
+        text: str,
+        speaker: str | None,
+        around: str | None,
+        best: _Best,
+        found: list[Passage],
+        named: Sequence[str] = (),
     ) -> tuple[_Best, tuple[str, ...]]:
         """The sentence, pair or clause most like ``text`` among this speaker's passages in the other script, by
         multilingual embeddings and its margin over the speaker's other sentences (``analyse/translation.py``):
         ``translated`` from :data:`TRANSLATED`, with what changed flagged. Those passages are added to
-        ``found``, which the verdict's passage indexes."""
+        ``found``, which the verdict's passage indexes. ``named``: the names the article mentions."""
         if not text.strip():
             return best, ()
         other = list(range(len(found), len(found) + len(added := self.index.other_script(text, speaker, around))))
@@ -539,7 +571,7 @@ class Tracer:
         if score < TRANSLATED:
             return best, ()
         n, span = pieces[k]
-        chosen = _Best("translated", float(similarity[k]), n, span, rank=VERDICTS.index("translated"))
+        chosen = _Best("translated", score, n, span, rank=VERDICTS.index("translated"), similarity=float(similarity[k]))
         # flags against the whole sentence a matched clause stands in, so that what the report left out shows
         sentence = next(((a, b) for a, b in sentences_any(text_of[n]) if a <= span.start and span.end <= b), None)
         source = text_of[n][sentence[0] : sentence[1]] if sentence and not candidates[k].single else texts[k]
@@ -547,7 +579,14 @@ class Tracer:
             whole = float(self._multilingual([source], "passage")[0] @ query)
         else:
             source, whole = texts[k], float(similarity[k])
-        flags = _translation_flags(text, source, lambda ws: self._multilingual(ws, "query"), self._multilingual, whole)
+        # the names the speaker and the article use elsewhere tell a name opening a sentence from an ordinary word
+        known = sorted({*named, *(name for m in other for name in _names(text_of[m]))})
+        flags = _translation_flags(
+            text, source, lambda ws: self._multilingual(ws, "query"), self._multilingual, whole, known
+        )
+        if changes(flags) > CHANGES:  # the speaker's words saying something else: not a translation
+            nearest = f"the nearest words in the other language ({source}) differ in {changes(flags)} ways"
+            return best, (f"not a translation: {nearest}: " + "; ".join(flags),)
         return chosen, flags
 
     def _multilingual(self, texts: list[str], role: str) -> np.ndarray:
@@ -683,7 +722,7 @@ def to_html(traces: Sequence[Trace]) -> str:
         )
         notes = "".join(f"<br><small>⚑ {e(f)}</small>" for f in t.flags)
         rows.append(
-            f'<tr><td class="v v-{t.verdict}">{t.verdict}<br><small>{t.score:.2f}</small></td>'
+            f'<tr><td class="v v-{t.verdict}">{t.verdict}<br><small>{e(t.score_text())}</small></td>'
             f"<td{_lang_attribute(t.statement.content)}>{e(t.speaker or '')}: {e(t.statement.content)}"
             f"{'<br><small>diff: ' + diff + '</small>' if diff else ''}{notes}"
             f"<br><small>searched: {e(t.searched)}</small></td>"

@@ -36,6 +36,7 @@ PAIR_PENALTY = 0.01  # a pair of sentences is the source only when it beats each
 CLAUSE_GAIN = 0.02  # similarity a clause's removal must add for the clause to be added or dropped
 NAME_SIMILARITY = 0.88  # cosine of two single words from which a name has its counterpart
 NAME_SPELLING = 70  # rapidfuzz ratio of romanized spellings from which two names are one
+CHANGES = 1  # kinds of change (numbers, negation, names, a clause added, one dropped) a translation may make
 
 WordVectors = Callable[[list[str]], np.ndarray]  # words -> unit vectors, one row each
 
@@ -155,25 +156,62 @@ def numbers(text: str) -> list[int]:
     return sorted(found)
 
 
+# verbs that negate what follows them: "we will stop selling grain" says that it will not be sold
+_STOPPING = re.compile(
+    r"(?i)(?<!\w)(?:stop|stops|stopped|stopping|cease[sd]?|ceasing|halt|halts|halted|halting"
+    r"|переста\w*|прекрат\w*|прекращ\w*)(?!\w)"
+)
+
+
 def negated(text: str) -> bool:
-    return bool(NEGATION & set(words(text))) or "n't" in normal(text).lower()
+    return bool(NEGATION & set(words(text))) or "n't" in normal(text).lower() or bool(_STOPPING.search(text))
 
 
 _NAME = re.compile(r"(?<![\w'’])[A-ZА-ЯЁ][\w'’-]*(?:\s+[A-ZА-ЯЁ][\w'’-]*)*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:]\s*[\"“«„'‘]?\s*|[\"“«„]\s*)$")
 
 
+# words that open sentences and are never names (a capital there says nothing)
+OPENING_WORDS = frozenset({
+    *("a", "an", "the", "this", "that", "these", "those", "there", "here", "it", "its", "we", "our", "ours", "they",
+      "their", "he", "his", "she", "her", "you", "your", "my", "i", "in", "on", "at", "by", "for", "from", "to",
+      "with", "of", "as", "and", "but", "or", "so", "if", "when", "while", "after", "before", "since", "all",
+      "some", "no", "not", "every", "each", "any", "none", "what", "who", "how", "why", "where", "yes", "also"),
+    *("мы", "наш", "наша", "наше", "наши", "нашу", "нам", "нас", "я", "мне", "вы", "ваш", "он", "она", "оно",
+      "они", "его", "её", "ее", "их", "это", "этот", "эта", "эти", "этом", "там", "здесь", "в", "во", "на", "у",
+      "с", "со", "к", "по", "за", "из", "от", "до", "для", "при", "о", "об", "и", "а", "но", "или", "если",
+      "когда", "как", "что", "кто", "все", "всё", "никто", "ничего", "не", "нет", "да", "также", "уже"),
+})  # fmt: skip
+_POSSESSIVE = re.compile(r"['’]s?$")
+FIRST_PERSON = frozenset({
+    *("i", "we", "me", "us", "my", "our", "ours"),
+    *("я", "мы", "меня", "мне", "нас", "нам", "нами", "мой", "моя", "наш", "наша", "наше", "наши", "нашу", "нашей"),
+})  # fmt: skip
+
+
 def names(text: str) -> list[str]:
     """The names a text mentions: runs of capitalised words ("Northern Lake"), the word opening a
-    sentence and "I" left out."""
+    sentence (see :func:`openers`) and "I" left out."""
     found = []
     for m in _NAME.finditer(text):
         parts = m.group().split()
         if _SENTENCE_START.search(text[: m.start()]):
             parts = parts[1:]
-        parts = [p for p in parts if p != "I" and len(p) > 1]
+        parts = [_POSSESSIVE.sub("", p) for p in parts if p != "I" and len(p) > 1]
         if parts:
             found.append(" ".join(parts))
+    return found
+
+
+def openers(text: str) -> list[str]:
+    """The capitalised words opening a sentence, function words left out ("Valdor", "Vaccination"): a
+    capital there does not tell a name from an ordinary word, so :func:`missing_names` takes one for a
+    name only when it is a name elsewhere."""
+    found = []
+    for m in _NAME.finditer(text):
+        first = _POSSESSIVE.sub("", m.group().split()[0])
+        if _SENTENCE_START.search(text[: m.start()]) and len(first) > 1 and first.lower() not in OPENING_WORDS:
+            found.append(first)
     return found
 
 
@@ -202,13 +240,20 @@ def _spelled_alike(a: str, b: str) -> bool:
     return fuzz.ratio(a, b) >= NAME_SPELLING or (min(len(a), len(b)) >= 3 and _sound(a) == _sound(b))
 
 
-def missing_names(text: str, other: str, vectors: WordVectors) -> list[str]:
+def missing_names(text: str, other: str, vectors: WordVectors, known: Sequence[str] = ()) -> list[str]:
     """The names of ``text`` with no counterpart among the words of ``other``: no word of the name
     spelled alike once romanized, nor a translation of one (a single-word cosine from
     :data:`NAME_SIMILARITY`: a place is translated, not romanized, "Geneva" for "Женеве", and a name of
-    several words is translated word by word, "Northern Lake" for "Северном озере")."""
-    found = list(dict.fromkeys(names(text)))
-    candidates = list(dict.fromkeys(w for w in re.findall(r"[^\W\d_][\w'’-]*", other)))
+    several words is translated word by word, "Northern Lake" for "Северном озере"). A word opening a
+    sentence is a name when it is spelled alike with a name elsewhere: in either text or among ``known``
+    names (those the speaker's other sentences mention), "Nordmark" opening a sentence for "из Нордмарка"."""
+    elsewhere = [p for n in [*names(text), *names(other), *known] for p in n.split()]
+    opening = [w for w in openers(text) if any(_spelled_alike(w, n) for n in elsewhere)]
+    if FIRST_PERSON & set(words(other)) and not FIRST_PERSON & set(words(text)):
+        opening = []  # a report names who "we" are: "Ruritania would invite…" for "Мы пригласим…"
+    found = list(dict.fromkeys([*names(text), *opening]))
+    # a compound's parts too: "Студенты-медики" has its counterpart in "students"
+    candidates = list(dict.fromkeys(p for w in re.findall(r"[^\W\d_][\w'’-]*", other) for p in {w, *w.split("-")} if p))
     if not found:
         return []
     if not candidates:
@@ -260,9 +305,11 @@ def flags(
     vectors: WordVectors | None = None,
     embed: Callable[[list[str], str], np.ndarray] | None = None,
     similarity: float | None = None,
+    known: Sequence[str] = (),
 ) -> tuple[str, ...]:
     """What a translation changed that meaning-vectors gloss over: numbers and negation always; names
-    with ``vectors`` (single words); clauses added or dropped with ``embed`` and the pair's ``similarity``."""
+    with ``vectors`` (single words; ``known``: names the speaker uses elsewhere, for the words opening a
+    sentence); clauses added or dropped with ``embed`` and the pair's ``similarity``."""
     found = []
     pair = numbers(report), numbers(source)
     if pair[0] != pair[1]:
@@ -271,7 +318,7 @@ def flags(
     if negation[0] != negation[1]:
         found.append("negation differs: " + ("the report negates" if negation[0] else "the source negates"))
     if vectors is not None:
-        only = missing_names(report, source, vectors), missing_names(source, report, vectors)
+        only = missing_names(report, source, vectors, known), missing_names(source, report, vectors, known)
         if only[0] or only[1]:
             found.append(
                 f"names differ: {', '.join(only[0]) or 'none'} in the report, {', '.join(only[1]) or 'none'} in the source"
@@ -284,3 +331,9 @@ def flags(
 
 
 FLAGS = ("numbers differ", "negation differs", "names differ", "the report adds", "the report drops")
+
+
+def changes(found: Sequence[str]) -> int:
+    """How many kinds of change (:data:`FLAGS`) the flags of a translation name: past :data:`CHANGES`,
+    the report says something else with the speaker's words (an invented claim), not a translation."""
+    return sum(any(f.startswith(kind) for f in found) for kind in FLAGS)
