@@ -159,11 +159,21 @@ def _terms(text: str) -> list[str]:
     return sorted(set(words(text)) - _STOP)
 
 
-def _aligned(text: str, found: Sequence[Passage], k: int) -> list[Passage]:
-    """The ``k`` of ``found`` (best by BM25 first) in which ``text`` aligns best, fuzzily."""
+@lru_cache(maxsize=8_192)  # of a passage: an article's statements rank many of the same passages
+def _passage_words(text: str) -> tuple[str, ...]:
+    return tuple(words(text))
+
+
+@lru_cache(maxsize=8_192)
+def _joined_words(text: str) -> str:
+    return " ".join(_passage_words(text))
+
+
+def _aligned(text: str, found: Sequence[str], k: int) -> list[int]:
+    """Which ``k`` of the passage texts ``found`` (best by BM25 first) ``text`` aligns in best, fuzzily."""
     probe = " ".join(words(text))
-    scores = [fuzz.partial_ratio(probe, " ".join(words(p.text))) for p in found]
-    return [found[n] for n in sorted(range(len(found)), key=lambda n: -scores[n])[:k]]
+    scores = [fuzz.partial_ratio(probe, _joined_words(t)) for t in found]
+    return sorted(range(len(found)), key=lambda n: -scores[n])[:k]
 
 
 class PrimaryIndex:
@@ -201,7 +211,7 @@ class PrimaryIndex:
         scores = self._bm25.get_scores(terms)
         allowed = np.flatnonzero((scores > 0) & self._mask(speaker, around))
         best = allowed[np.argsort(-scores[allowed], kind="stable")][: 4 * k]
-        return _aligned(text, [self.passages[n] for n in best], k)
+        return [self.passages[best[n]] for n in _aligned(text, [self.passages[n].text for n in best], k)]
 
     def speakers_passages(self, speaker: str | None, around: str | None) -> int:
         return int(self._mask(speaker, around).sum())
@@ -225,6 +235,7 @@ class StoredPassages:
         # an article's statements mostly share a speaker and a date: count and list once for them
         self._counts: dict[tuple[str | None, str | None], int] = {}
         self._other: dict[tuple[str | None, str | None, bool], list[Passage]] = {}
+        self._read: dict[int, Passage] = {}  # by id: statements of one article often compare the same ones
 
     def _who(self, speaker: str | None) -> list[str] | None:
         if not speaker:
@@ -236,7 +247,13 @@ class StoredPassages:
         if not terms:
             return []
         since, until = window(around) or (None, None)
-        return _aligned(text, self.store.passage_search(terms, self._who(speaker), since, until, 4 * k), k)
+        ranked = self.store.passage_ranking(terms, self._who(speaker), since, until, 4 * k)
+        ids = [ranked[n][0] for n in _aligned(text, [t for _, t in ranked], k)]
+        # the details (source, date, the question answered) of the kept ones alone
+        self._read.update(
+            zip(fresh := [i for i in ids if i not in self._read], self.store.passages(fresh), strict=True)
+        )
+        return [self._read[i] for i in ids]
 
     def speakers_passages(self, speaker: str | None, around: str | None) -> int:
         if (speaker, around) not in self._counts:
@@ -308,7 +325,7 @@ def _quoted_parts(statement: Statement, text: str) -> list[str]:
     return parts
 
 
-def _is_subsequence(needle: list[str], hay: list[str]) -> tuple[bool, int]:
+def _is_subsequence(needle: list[str], hay: Sequence[str]) -> tuple[bool, int]:
     """Whether ``needle`` occurs in order in ``hay``, and in how many contiguous runs."""
     at, runs, last = 0, 0, -2
     for word in needle:
@@ -323,7 +340,7 @@ def _is_subsequence(needle: list[str], hay: list[str]) -> tuple[bool, int]:
     return True, runs
 
 
-def _window(passage_words: list[str], quote_words: list[str]) -> tuple[int, int, float]:
+def _window(passage_words: Sequence[str], quote_words: list[str]) -> tuple[int, int, float]:
     """The stretch of the passage most like the quote: (first word, end word, similarity)."""
     if not passage_words:
         return 0, 0, 0.0
@@ -369,7 +386,7 @@ def _char_span(text: str, first: int, end: int) -> Span:
     return Span(spans[first][0], spans[min(end, len(spans)) - 1][1])
 
 
-def _diff(report: list[str], source: list[str]) -> tuple[tuple[str, str], ...]:
+def _diff(report: list[str], source: Sequence[str]) -> tuple[tuple[str, str], ...]:
     ops = []
     for tag, a1, a2, b1, b2 in difflib.SequenceMatcher(None, source, report, autojunk=False).get_opcodes():
         if tag == "equal":
@@ -397,7 +414,7 @@ def _pieces(parts: list[str]) -> list[list[str]]:
     return [found for part in parts for p in _ELLIPSIS.split(part) if (found := words(p))]
 
 
-def _quote_verdict(pieces: list[list[str]], source: list[str], passage_text: str) -> _Best:
+def _quote_verdict(pieces: list[list[str]], source: Sequence[str], passage_text: str) -> _Best:
     """Verbatim / trimmed / altered for a quote's pieces against one passage (``source``: its words)."""
     quote = [w for piece in pieces for w in piece]
     if not quote or not source:
@@ -467,7 +484,7 @@ class Tracer:
         # verdict's ``passage`` is an index into this list
         found = self.index.candidates(probe, speaker, document.date)
         ids = list(range(len(found)))
-        source_words = [words(p.text) for p in found]
+        source_words = [_passage_words(p.text) for p in found]
         pool = self.index.speakers_passages(speaker, document.date)
         window = f" dated up to {WINDOW_DAYS} days before {document.date}" if document.date else ""
         searched = f"{pool} passages by {speaker}{window}; {len(ids)} shared enough words to compare"
@@ -478,6 +495,8 @@ class Tracer:
             if (verdict.rank, -verdict.score) < (best.rank, -best.score):
                 verdict.passage = n
                 best = verdict
+                if best.rank == 0:  # verbatim: no later passage can do better, only as well
+                    break
         if best.verdict == "unsupported" and parts:
             # a partial quote changed inside reported speech: 'that the inspectors "can come next month"'
             # shows its change only with the reported words around it
