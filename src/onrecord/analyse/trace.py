@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -59,6 +60,7 @@ PARAPHRASE_WEIGHT = 0.6  # the share of meaning (embeddings) in that combination
 EMBEDDED = 40  # sentences embedded per statement, best by shared words
 WINDOW_DAYS = 365  # primary sources dated this long before the article (and one day after)
 CYRILLIC_LANGS = ("ru",)  # the languages onrecord reads that are written in Cyrillic
+SEARCHES_AT_ONCE = 2  # an article's candidate searches in the store run side by side, this many at a time
 
 _ELLIPSIS = re.compile(r"\.\s?\.\s?\.|…|\[\s*\.\.\.\s*\]")
 _STOP = frozenset({
@@ -134,6 +136,10 @@ class Primaries(Protocol):
 
     def other_script(self, text: str, speaker: str | None, around: str | None) -> list[Passage]:
         """The speaker's passages in the window written in the other script than ``text``."""
+        ...
+
+    def prepare(self, searches: Sequence[tuple[str, str | None, str | None]]) -> None:
+        """Ready the :meth:`candidates` of these (text, speaker, around) and their counts, all at once."""
         ...
 
 
@@ -216,6 +222,9 @@ class PrimaryIndex:
     def speakers_passages(self, speaker: str | None, around: str | None) -> int:
         return int(self._mask(speaker, around).sum())
 
+    def prepare(self, searches: Sequence[tuple[str, str | None, str | None]]) -> None:
+        pass  # in memory: each search is quick
+
     def other_script(self, text: str, speaker: str | None, around: str | None) -> list[Passage]:
         if self._cyrillic is None:
             self._cyrillic = np.fromiter((_cyrillic(p.text) for p in self.passages), bool, len(self.passages))
@@ -236,18 +245,36 @@ class StoredPassages:
         self._counts: dict[tuple[str | None, str | None], int] = {}
         self._other: dict[tuple[str | None, str | None, bool], list[Passage]] = {}
         self._read: dict[int, Passage] = {}  # by id: statements of one article often compare the same ones
+        self._ranked: dict[tuple[str, str | None, str | None], list[tuple[int, str]]] = {}  # by prepare()
 
     def _who(self, speaker: str | None) -> list[str] | None:
         if not speaker:
             return None
         return sorted({speaker, *(s for s in self.speakers if _same_speaker(s, speaker))})
 
-    def candidates(self, text: str, speaker: str | None, around: str | None, k: int = CANDIDATES) -> list[Passage]:
+    def _ranking(
+        self, text: str, speaker: str | None, around: str | None, k: int = CANDIDATES
+    ) -> list[tuple[int, str]]:
         terms = _terms(text)
         if not terms:
             return []
         since, until = window(around) or (None, None)
-        ranked = self.store.passage_ranking(terms, self._who(speaker), since, until, 4 * k)
+        return self.store.passage_ranking(terms, self._who(speaker), since, until, 4 * k)
+
+    def prepare(self, searches: Sequence[tuple[str, str | None, str | None]]) -> None:
+        """The searches side by side, :data:`SEARCHES_AT_ONCE` at a time: the store's full-text queries are
+        most of a trace's time, and SQLite releases Python's lock while it runs them."""
+        todo = [s for s in dict.fromkeys(searches) if s not in self._ranked]
+        counts = [c for c in dict.fromkeys((speaker, around) for _, speaker, around in todo) if c not in self._counts]
+        with ThreadPoolExecutor(SEARCHES_AT_ONCE) as pool:
+            ranked = pool.map(lambda search: self._ranking(*search), todo)
+            counted = pool.map(lambda count: self.speakers_passages(*count), counts)
+            self._ranked.update(zip(todo, ranked, strict=True))
+            list(counted)
+
+    def candidates(self, text: str, speaker: str | None, around: str | None, k: int = CANDIDATES) -> list[Passage]:
+        prepared = self._ranked.pop((text, speaker, around), None) if k == CANDIDATES else None
+        ranked = prepared if prepared is not None else self._ranking(text, speaker, around, k)
         ids = [ranked[n][0] for n in _aligned(text, [t for _, t in ranked], k)]
         # the details (source, date, the question answered) of the kept ones alone
         self._read.update(
@@ -323,6 +350,11 @@ def _quoted_parts(statement: Statement, text: str) -> list[str]:
         if len(words(inner)) >= 3:
             parts.append(inner)
     return parts
+
+
+def _probe(statement: Statement, text: str) -> str:
+    """What the candidates of a statement are searched by: its quoted words, else all its words."""
+    return " ".join(_quoted_parts(statement, text)) or statement.content
 
 
 def _is_subsequence(needle: list[str], hay: Sequence[str]) -> tuple[bool, int]:
@@ -471,15 +503,17 @@ class Tracer:
         """A trace for each attributed statement of ``document`` (not the writer's own voice, not turns).
         ``speakers`` maps statement index -> identity, when known (else the statement's speaker)."""
         speakers = speakers or {}
-        return [
-            self.trace_one(document, s, speakers.get(s.index) or s.speaker)
+        traced = [
+            (s, speakers.get(s.index) or s.speaker)
             for s in found
             if s.kind not in {"author", "turn"} and (s.speaker or speakers.get(s.index))
         ]
+        self.index.prepare([(_probe(s, document.text), speaker, document.date) for s, speaker in traced])
+        return [self.trace_one(document, s, speaker) for s, speaker in traced]
 
     def trace_one(self, document: Document, statement: Statement, speaker: str | None) -> Trace:
         parts = _quoted_parts(statement, document.text)
-        probe = " ".join(parts) or statement.content
+        probe = _probe(statement, document.text)
         # the passages compared: the candidates, then (for a translation) the other script's; a
         # verdict's ``passage`` is an index into this list
         found = self.index.candidates(probe, speaker, document.date)
