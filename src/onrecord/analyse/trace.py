@@ -273,7 +273,7 @@ class StoredPassages:
             list(counted)
 
     def candidates(self, text: str, speaker: str | None, around: str | None, k: int = CANDIDATES) -> list[Passage]:
-        prepared = self._ranked.pop((text, speaker, around), None) if k == CANDIDATES else None
+        prepared = self._ranked.get((text, speaker, around)) if k == CANDIDATES else None
         ranked = prepared if prepared is not None else self._ranking(text, speaker, around, k)
         ids = [ranked[n][0] for n in _aligned(text, [t for _, t in ranked], k)]
         # the details (source, date, the question answered) of the kept ones alone

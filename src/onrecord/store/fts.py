@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
-K1, B = 1.2, 0.75  # the constants of FTS5's bm25()
+K1 = 1.2  # FTS5's bm25(): a term-frequency part stays below K1 + 1
 IDF_FLOOR = 1e-6  # FTS5's idf of a phrase in more than half the rows
 FIRST_HEAD_ROWS = 10_000  # passages the first head may hold together: the rarest phrases up to this many
 _MARGIN = 1 + 1e-9  # a score must beat a bound by more than rounding to settle a search

@@ -176,20 +176,25 @@ def _passage_ids(by_speakers: bool, since: bool, until: bool):  # type: ignore[n
     )
 
 
-def _passage_filter(speakers: Sequence[str] | None, since: str | None, until: str | None):  # type: ignore[no-untyped-def]
-    """:func:`_passage_ids` of these filters, and its parameters."""
-    values: dict[str, object] = {"since": since, "until": until} if since or until else {}
-    values = {k: v for k, v in values.items() if v}
+def _filters(
+    speakers: Sequence[str] | None, since: str | None, until: str | None
+) -> tuple[tuple[bool, bool, bool], dict[str, object]]:
+    """Which of these filters there are (the arguments of :func:`_passage_ids`), and their values."""
+    values: dict[str, object] = {}
     if speakers is not None:
         values["names"] = sorted(set(speakers))
-    return _passage_ids(speakers is not None, bool(since), bool(until)), values
+    if since:
+        values["since"] = since
+    if until:
+        values["until"] = until
+    return (speakers is not None, bool(since), bool(until)), values
 
 
 @lru_cache(maxsize=64)
-def _best_passages(ranking: str, shape: tuple[bool, bool, bool], reach: int | None, limit: int):  # type: ignore[no-untyped-def]
+def _best_passages(ranking: str, queries: int, shape: tuple[bool, bool, bool], reach: int | None, limit: int):  # type: ignore[no-untyped-def]
     """(id, text, rank) of the best ``limit`` passages by the filters of ``shape`` among the best ``reach``
-    of a ranking (lowest rank best): ``fts1``/``fts2``: FTS5 ``bm25()`` of the passages one (``match0``)
-    or two (also ``match1``) queries of the same phrases find; ``ts_rank``: PostgreSQL's of ``terms``."""
+    of a ranking (lowest rank best): ``bm25``: FTS5's of the passages the ``queries`` FTS5 queries (of
+    the same phrases: ``match0``, ``match1``, ...) find; ``ts_rank``: PostgreSQL's for ``terms``."""
     if ranking == "ts_rank":
         # websearch syntax reads "or" between words and never fails on what the words hold
         tsquery = func.websearch_to_tsquery(literal_column("'english'"), bindparam("terms"))
@@ -200,7 +205,7 @@ def _best_passages(ranking: str, shape: tuple[bool, bool, bool], reach: int | No
             select(literal_column("passages_fts.rowid").label("id"), literal_column("bm25(passages_fts)").label("rank"))
             .select_from(_passages_fts)
             .where(text(f"passages_fts MATCH :match{n}"))
-            for n in range(int(ranking[3:]))
+            for n in range(queries)
         ]
         ranked = parts[0] if len(parts) == 1 else union_all(*parts)
     ranked = ranked.subquery()
@@ -830,7 +835,7 @@ class Store(WatchRecords):
         self, matches: Sequence[str], speakers: Sequence[str] | None, since: str | None, until: str | None, limit: int
     ) -> list[tuple[int, str, float]]:
         values = {f"match{n}": m for n, m in enumerate(matches)}
-        return self._best_passages(f"fts{len(matches)}", values, speakers, since, until, limit)
+        return self._best_passages("bm25", values, speakers, since, until, limit)
 
     def _best_passages(
         self,
@@ -843,15 +848,15 @@ class Store(WatchRecords):
     ) -> list[tuple[int, str, float]]:
         """(id, text, rank) of the best ``limit`` passages of a ``ranking`` (:func:`_best_passages`, with
         ``values``), lowest rank best, by ``speakers`` in the date range."""
-        _, filters = _passage_filter(speakers, since, until)
-        shape = (speakers is not None, bool(since), bool(until))
+        shape, filters = _filters(speakers, since, until)
+        queries = sum(key.startswith("match") for key in values)
         # The best matches of anyone first, then the filters on those alone: joining every match (tens of
         # thousands for a common word) costs more than ranking them. Too few of them pass the filters
         # (a speaker with little on record): then the filters go over every match.
         found: list[tuple[int, str, float]] = []
         for reach in (3 * limit, None):
             with self.engine.connect() as conn:
-                rows = conn.execute(_best_passages(ranking, shape, reach, limit), {**values, **filters})
+                rows = conn.execute(_best_passages(ranking, queries, shape, reach, limit), {**values, **filters})
                 found = [(i, t, rank) for i, t, rank in rows]
             if len(found) == limit:
                 break
@@ -867,7 +872,8 @@ class Store(WatchRecords):
     ) -> list[Passage]:
         """Every passage by ``speakers`` in the date range, in documents of ``langs`` (or, with
         ``other_langs``, of any language but those), in the order they were said."""
-        query, filters = _passage_filter(speakers, since, until)
+        shape, filters = _filters(speakers, since, until)
+        query = _passage_ids(*shape)
         if langs is not None:
             chosen = documents.c.lang.in_(list(langs))
             documents_of = select(documents.c.id).where(
@@ -887,9 +893,9 @@ class Store(WatchRecords):
 
     def passage_count(self, speakers: Sequence[str] | None, since: str | None = None, until: str | None = None) -> int:
         """How many passages by ``speakers`` in the date range there are to search."""
-        query, filters = _passage_filter(speakers, since, until)
+        shape, filters = _filters(speakers, since, until)
         with self.engine.connect() as conn:
-            return conn.execute(query.with_only_columns(func.count()), filters).scalar_one()
+            return conn.execute(_passage_ids(*shape).with_only_columns(func.count()), filters).scalar_one()
 
     def passages(self, ids: Sequence[int]) -> list[Passage]:
         """The passages of these ids, in their order, with who said them (the identity, else the
