@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -69,6 +70,7 @@ PARAPHRASE_WEIGHT = 0.6  # the share of meaning (embeddings) in that combination
 EMBEDDED = 40  # sentences embedded per statement, best by shared words
 WINDOW_DAYS = 365  # primary sources dated this long before the article (and one day after)
 CYRILLIC_LANGS = ("ru",)  # the languages onrecord reads that are written in Cyrillic
+SEARCHES_AT_ONCE = 2  # an article's candidate searches in the store run side by side, this many at a time
 
 _ELLIPSIS = re.compile(r"\.\s?\.\s?\.|…|\[\s*\.\.\.\s*\]")
 _STOP = frozenset({
@@ -159,6 +161,10 @@ class Primaries(Protocol):
         """The speaker's passages in the window written in the other script than ``text``."""
         ...
 
+    def prepare(self, searches: Sequence[tuple[str, str | None, str | None]]) -> None:
+        """Ready the :meth:`candidates` of these (text, speaker, around) and their counts, all at once."""
+        ...
+
 
 def _fits(speaker: str | None, around: str | None) -> Callable[[Passage], bool]:
     """Whether a passage is by ``speaker`` and in the window around ``around``; the window and each
@@ -182,11 +188,21 @@ def _terms(text: str) -> list[str]:
     return sorted(set(words(text)) - _STOP)
 
 
-def _aligned(text: str, found: Sequence[Passage], k: int) -> list[Passage]:
-    """The ``k`` of ``found`` (best by BM25 first) in which ``text`` aligns best, fuzzily."""
+@lru_cache(maxsize=8_192)  # of a passage: an article's statements rank many of the same passages
+def _passage_words(text: str) -> tuple[str, ...]:
+    return tuple(words(text))
+
+
+@lru_cache(maxsize=8_192)
+def _joined_words(text: str) -> str:
+    return " ".join(_passage_words(text))
+
+
+def _aligned(text: str, found: Sequence[str], k: int) -> list[int]:
+    """Which ``k`` of the passage texts ``found`` (best by BM25 first) ``text`` aligns in best, fuzzily."""
     probe = " ".join(words(text))
-    scores = [fuzz.partial_ratio(probe, " ".join(words(p.text))) for p in found]
-    return [found[n] for n in sorted(range(len(found)), key=lambda n: -scores[n])[:k]]
+    scores = [fuzz.partial_ratio(probe, _joined_words(t)) for t in found]
+    return sorted(range(len(found)), key=lambda n: -scores[n])[:k]
 
 
 class PrimaryIndex:
@@ -224,10 +240,13 @@ class PrimaryIndex:
         scores = self._bm25.get_scores(terms)
         allowed = np.flatnonzero((scores > 0) & self._mask(speaker, around))
         best = allowed[np.argsort(-scores[allowed], kind="stable")][: 4 * k]
-        return _aligned(text, [self.passages[n] for n in best], k)
+        return [self.passages[best[n]] for n in _aligned(text, [self.passages[n].text for n in best], k)]
 
     def speakers_passages(self, speaker: str | None, around: str | None) -> int:
         return int(self._mask(speaker, around).sum())
+
+    def prepare(self, searches: Sequence[tuple[str, str | None, str | None]]) -> None:
+        pass  # in memory: each search is quick
 
     def other_script(self, text: str, speaker: str | None, around: str | None) -> list[Passage]:
         if self._cyrillic is None:
@@ -248,18 +267,43 @@ class StoredPassages:
         # an article's statements mostly share a speaker and a date: count and list once for them
         self._counts: dict[tuple[str | None, str | None], int] = {}
         self._other: dict[tuple[str | None, str | None, bool], list[Passage]] = {}
+        self._read: dict[int, Passage] = {}  # by id: statements of one article often compare the same ones
+        self._ranked: dict[tuple[str, str | None, str | None], list[tuple[int, str]]] = {}  # by prepare()
 
     def _who(self, speaker: str | None) -> list[str] | None:
         if not speaker:
             return None
         return sorted({speaker, *(s for s in self.speakers if _same_speaker(s, speaker))})
 
-    def candidates(self, text: str, speaker: str | None, around: str | None, k: int = CANDIDATES) -> list[Passage]:
+    def _ranking(
+        self, text: str, speaker: str | None, around: str | None, k: int = CANDIDATES
+    ) -> list[tuple[int, str]]:
         terms = _terms(text)
         if not terms:
             return []
         since, until = window(around) or (None, None)
-        return _aligned(text, self.store.passage_search(terms, self._who(speaker), since, until, 4 * k), k)
+        return self.store.passage_ranking(terms, self._who(speaker), since, until, 4 * k)
+
+    def prepare(self, searches: Sequence[tuple[str, str | None, str | None]]) -> None:
+        """The searches side by side, :data:`SEARCHES_AT_ONCE` at a time: the store's full-text queries are
+        most of a trace's time, and SQLite releases Python's lock while it runs them."""
+        todo = [s for s in dict.fromkeys(searches) if s not in self._ranked]
+        counts = [c for c in dict.fromkeys((speaker, around) for _, speaker, around in todo) if c not in self._counts]
+        with ThreadPoolExecutor(SEARCHES_AT_ONCE) as pool:
+            ranked = pool.map(lambda search: self._ranking(*search), todo)
+            counted = pool.map(lambda count: self.speakers_passages(*count), counts)
+            self._ranked.update(zip(todo, ranked, strict=True))
+            list(counted)
+
+    def candidates(self, text: str, speaker: str | None, around: str | None, k: int = CANDIDATES) -> list[Passage]:
+        prepared = self._ranked.get((text, speaker, around)) if k == CANDIDATES else None
+        ranked = prepared if prepared is not None else self._ranking(text, speaker, around, k)
+        ids = [ranked[n][0] for n in _aligned(text, [t for _, t in ranked], k)]
+        # the details (source, date, the question answered) of the kept ones alone
+        self._read.update(
+            zip(fresh := [i for i in ids if i not in self._read], self.store.passages(fresh), strict=True)
+        )
+        return [self._read[i] for i in ids]
 
     def speakers_passages(self, speaker: str | None, around: str | None) -> int:
         if (speaker, around) not in self._counts:
@@ -331,7 +375,12 @@ def _quoted_parts(statement: Statement, text: str) -> list[str]:
     return parts
 
 
-def _is_subsequence(needle: list[str], hay: list[str]) -> tuple[bool, int]:
+def _probe(statement: Statement, text: str) -> str:
+    """What the candidates of a statement are searched by: its quoted words, else all its words."""
+    return " ".join(_quoted_parts(statement, text)) or statement.content
+
+
+def _is_subsequence(needle: list[str], hay: Sequence[str]) -> tuple[bool, int]:
     """Whether ``needle`` occurs in order in ``hay``, and in how many contiguous runs."""
     at, runs, last = 0, 0, -2
     for word in needle:
@@ -346,7 +395,7 @@ def _is_subsequence(needle: list[str], hay: list[str]) -> tuple[bool, int]:
     return True, runs
 
 
-def _window(passage_words: list[str], quote_words: list[str]) -> tuple[int, int, float]:
+def _window(passage_words: Sequence[str], quote_words: list[str]) -> tuple[int, int, float]:
     """The stretch of the passage most like the quote: (first word, end word, similarity)."""
     if not passage_words:
         return 0, 0, 0.0
@@ -392,7 +441,7 @@ def _char_span(text: str, first: int, end: int) -> Span:
     return Span(spans[first][0], spans[min(end, len(spans)) - 1][1])
 
 
-def _diff(report: list[str], source: list[str]) -> tuple[tuple[str, str], ...]:
+def _diff(report: list[str], source: Sequence[str]) -> tuple[tuple[str, str], ...]:
     ops = []
     for tag, a1, a2, b1, b2 in difflib.SequenceMatcher(None, source, report, autojunk=False).get_opcodes():
         if tag == "equal":
@@ -421,7 +470,7 @@ def _pieces(parts: list[str]) -> list[list[str]]:
     return [found for part in parts for p in _ELLIPSIS.split(part) if (found := words(p))]
 
 
-def _quote_verdict(pieces: list[list[str]], source: list[str], passage_text: str) -> _Best:
+def _quote_verdict(pieces: list[list[str]], source: Sequence[str], passage_text: str) -> _Best:
     """Verbatim / trimmed / altered for a quote's pieces against one passage (``source``: its words)."""
     quote = [w for piece in pieces for w in piece]
     if not quote or not source:
@@ -478,20 +527,22 @@ class Tracer:
         """A trace for each attributed statement of ``document`` (not the writer's own voice, not turns).
         ``speakers`` maps statement index -> identity, when known (else the statement's speaker)."""
         speakers = speakers or {}
-        return [
-            self.trace_one(document, s, speakers.get(s.index) or s.speaker)
+        traced = [
+            (s, speakers.get(s.index) or s.speaker)
             for s in found
             if s.kind not in {"author", "turn"} and (s.speaker or speakers.get(s.index))
         ]
+        self.index.prepare([(_probe(s, document.text), speaker, document.date) for s, speaker in traced])
+        return [self.trace_one(document, s, speaker) for s, speaker in traced]
 
     def trace_one(self, document: Document, statement: Statement, speaker: str | None) -> Trace:
         parts = _quoted_parts(statement, document.text)
-        probe = " ".join(parts) or statement.content
+        probe = _probe(statement, document.text)
         # the passages compared: the candidates, then (for a translation) the other script's; a
         # verdict's ``passage`` is an index into this list
         found = self.index.candidates(probe, speaker, document.date)
         ids = list(range(len(found)))
-        source_words = [words(p.text) for p in found]
+        source_words = [_passage_words(p.text) for p in found]
         pool = self.index.speakers_passages(speaker, document.date)
         window = f" dated up to {WINDOW_DAYS} days before {document.date}" if document.date else ""
         searched = f"{pool} passages by {speaker}{window}; {len(ids)} shared enough words to compare"
@@ -502,6 +553,8 @@ class Tracer:
             if (verdict.rank, -verdict.score) < (best.rank, -best.score):
                 verdict.passage = n
                 best = verdict
+                if best.rank == 0:  # verbatim: no later passage can do better, only as well
+                    break
         if best.verdict == "unsupported" and parts:
             # a partial quote changed inside reported speech: 'that the inspectors "can come next month"'
             # shows its change only with the reported words around it

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import (
@@ -30,6 +31,7 @@ from sqlalchemy import (
     table,
     text,
     true,
+    union_all,
     update,
 )
 from sqlalchemy.engine import make_url
@@ -49,6 +51,7 @@ from onrecord.model import (
     SubjectState,
     Turn,
 )
+from onrecord.store import fts
 from onrecord.store.schema import (
     LATEST,
     document_copies,
@@ -136,14 +139,126 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _fts_query(search: str, any_word: bool = False) -> str:
-    """User words -> an FTS5 query of quoted terms (all must match, or ``any_word``: one is enough),
-    so no syntax leaks in."""
-    words = re.findall(r"\w+", search)
-    return (" OR " if any_word else " ").join('"' + w.replace('"', '""') + '"' for w in words)
+def _fts_query(search: str) -> str:
+    """User words -> an FTS5 query of quoted terms, all of which must match, so no syntax leaks in."""
+    return fts.match(re.findall(r"\w+", search), " ")
 
 
 _passages_fts = table("passages_fts")  # FTS5 over passages.text (schema 8), SQLite only
+
+
+# The statements of trace's searches, built once per shape with their values as parameters: building
+# them (their subqueries and correlated columns) costs more than running them. (Shapes: which filters.)
+@lru_cache(maxsize=32)
+def _passage_ids(by_speakers: bool, since: bool, until: bool):  # type: ignore[no-untyped-def]
+    """The ids of the passages by the speakers ``names`` (identity names, or names in documents not
+    linked to one) in documents dated ``since``..``until``, syndicated copies left out. (Index-only on
+    the statements' side: ``ix_statements_identity_speaker``, ``ix_passages_statement``.)"""
+    conditions = [~passages.c.document_id.in_(select(document_copies.c.document_id))]
+    if by_speakers:
+        names = bindparam("names", expanding=True)
+        conditions.append(
+            or_(
+                statements.c.identity_id.in_(select(identities.c.id).where(identities.c.name.in_(names))),
+                and_(statements.c.identity_id.is_(None), statements.c.speaker.in_(names)),
+            )
+        )
+    if since:
+        conditions.append(documents.c.date >= bindparam("since"))
+    if until:
+        conditions.append(documents.c.date <= bindparam("until"))
+    return (
+        select(passages.c.id)
+        .select_from(passages)
+        .join(statements, statements.c.id == passages.c.statement_id)
+        .join(documents, documents.c.id == passages.c.document_id)
+        .where(*conditions)
+    )
+
+
+def _filters(
+    speakers: Sequence[str] | None, since: str | None, until: str | None
+) -> tuple[tuple[bool, bool, bool], dict[str, object]]:
+    """Which of these filters there are (the arguments of :func:`_passage_ids`), and their values."""
+    values: dict[str, object] = {}
+    if speakers is not None:
+        values["names"] = sorted(set(speakers))
+    if since:
+        values["since"] = since
+    if until:
+        values["until"] = until
+    return (speakers is not None, bool(since), bool(until)), values
+
+
+@lru_cache(maxsize=64)
+def _best_passages(ranking: str, queries: int, shape: tuple[bool, bool, bool], reach: int | None, limit: int):  # type: ignore[no-untyped-def]
+    """(id, text, rank) of the best ``limit`` passages by the filters of ``shape`` among the best ``reach``
+    of a ranking (lowest rank best): ``bm25``: FTS5's of the passages the ``queries`` FTS5 queries (of
+    the same phrases: ``match0``, ``match1``, ...) find; ``ts_rank``: PostgreSQL's for ``terms``."""
+    if ranking == "ts_rank":
+        # websearch syntax reads "or" between words and never fails on what the words hold
+        tsquery = func.websearch_to_tsquery(literal_column("'english'"), bindparam("terms"))
+        search = literal_column("passages.search_vector")
+        ranked = select(passages.c.id, (-func.ts_rank(search, tsquery)).label("rank")).where(search.op("@@")(tsquery))
+    else:
+        parts = [
+            select(literal_column("passages_fts.rowid").label("id"), literal_column("bm25(passages_fts)").label("rank"))
+            .select_from(_passages_fts)
+            .where(text(f"passages_fts MATCH :match{n}"))
+            for n in range(queries)
+        ]
+        ranked = parts[0] if len(parts) == 1 else union_all(*parts)
+    ranked = ranked.subquery()
+    best = select(ranked.c.id, ranked.c.rank).order_by(ranked.c.rank, ranked.c.id).limit(reach).subquery()
+    return (
+        _passage_ids(*shape)
+        .add_columns(passages.c.text, best.c.rank)
+        .join(best, best.c.id == passages.c.id)
+        .order_by(best.c.rank, passages.c.id)
+        .limit(limit)
+    )
+
+
+@lru_cache(maxsize=1)
+def _passage_details():  # type: ignore[no-untyped-def]
+    """The passages of the ``ids``, with who said them (the identity, else the name in the document),
+    where, when, and the turn before (what it answers) and its speaker."""
+    key = func.coalesce(identities.c.name, statements.c.speaker)
+    before, before_identity = statements.alias("before"), identities.alias("before_identity")
+
+    def previous(column):  # type: ignore[no-untyped-def]  # of the turn just before, in the same document
+        return (
+            select(column)
+            .select_from(before.outerjoin(before_identity, before_identity.c.id == before.c.identity_id))
+            .where(
+                before.c.document_id == statements.c.document_id,
+                before.c.kind == "turn",
+                before.c.idx < statements.c.idx,
+            )
+            .order_by(before.c.idx.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    return (
+        select(
+            passages.c.id,
+            documents.c.source,
+            key.label("speaker"),
+            passages.c.content_start,
+            passages.c.content_end,
+            passages.c.text,
+            documents.c.date,
+            documents.c.id.label("document_id"),
+            previous(before.c.content).label("before"),
+            previous(func.coalesce(before_identity.c.name, before.c.speaker)).label("before_speaker"),
+        )
+        .select_from(passages)
+        .join(statements, statements.c.id == passages.c.statement_id)
+        .join(documents, documents.c.id == passages.c.document_id)
+        .outerjoin(identities, identities.c.id == statements.c.identity_id)
+        .where(passages.c.id.in_(bindparam("ids", expanding=True)))
+    )
 
 
 class Store(WatchRecords):
@@ -683,45 +798,69 @@ class Store(WatchRecords):
         until: str | None = None,
         limit: int = 100,
     ) -> list[Passage]:
-        """Passages (transcript turns cut to paragraph size) sharing any of ``words``, most alike first:
-        FTS5 ``bm25()`` on SQLite, ``ts_rank`` on PostgreSQL. Only passages by ``speakers`` (identities,
-        or speaker names not linked to one; None: anyone) in documents dated ``since``..``until``."""
-        if self.is_sqlite:
-            match = _fts_query(" ".join(words), any_word=True)
-            if not match:
-                return []
-            rank = literal_column("bm25(passages_fts)")
-            ranked = (
-                select(literal_column("passages_fts.rowid").label("id"), rank.label("rank"))
-                .select_from(_passages_fts)
-                .where(text("passages_fts MATCH :match").bindparams(match=match))
-            )
-        else:
+        """Passages (transcript turns cut to paragraph size) sharing any of ``words``, most alike first
+        (:meth:`passage_ranking`, then :meth:`passages`)."""
+        return self.passages([i for i, _ in self.passage_ranking(words, speakers, since, until, limit)])
+
+    def passage_ranking(
+        self,
+        words: Sequence[str],
+        speakers: Sequence[str] | None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 100,
+    ) -> list[tuple[int, str]]:
+        """(id, text) of the passages sharing any of ``words``, most alike first: FTS5 ``bm25()`` on
+        SQLite, ``ts_rank`` on PostgreSQL. Only passages by ``speakers`` (identities, or speaker names
+        not linked to one; None: anyone) in documents dated ``since``..``until``."""
+        if not self.is_sqlite:
             terms = [w for word in words for w in re.findall(r"\w+", word)]
             if not terms:
                 return []
-            # websearch syntax reads "or" between words and never fails on what the words hold
-            tsquery = func.websearch_to_tsquery(literal_column("'english'"), " or ".join(terms))
-            search = literal_column("passages.search_vector")
-            rank = -func.ts_rank(search, tsquery)
-            ranked = select(passages.c.id, rank.label("rank")).where(search.op("@@")(tsquery))
+            found = self._best_passages("ts_rank", {"terms": " or ".join(terms)}, speakers, since, until, limit)
+            return [(i, t) for i, t, _ in found]
+        # FTS5: the passages holding the rarest words first, the others only when those do not settle it
+        with self.engine.connect() as conn:
+            plan = fts.Plan.read(conn, "passages_fts", words)
+        if not plan.phrases:
+            return []
+        head = plan.first_head()
+        found = self._best_fts(plan.matches(head), speakers, since, until, limit)
+        if not plan.settled(head, scores := [-rank for _, _, rank in found], limit):
+            head = plan.next_head(scores, limit)
+            found = self._best_fts(plan.matches(head), speakers, since, until, limit)
+        return [(i, t) for i, t, _ in found]
+
+    def _best_fts(
+        self, matches: Sequence[str], speakers: Sequence[str] | None, since: str | None, until: str | None, limit: int
+    ) -> list[tuple[int, str, float]]:
+        values = {f"match{n}": m for n, m in enumerate(matches)}
+        return self._best_passages("bm25", values, speakers, since, until, limit)
+
+    def _best_passages(
+        self,
+        ranking: str,
+        values: dict[str, str],
+        speakers: Sequence[str] | None,
+        since: str | None,
+        until: str | None,
+        limit: int,
+    ) -> list[tuple[int, str, float]]:
+        """(id, text, rank) of the best ``limit`` passages of a ``ranking`` (:func:`_best_passages`, with
+        ``values``), lowest rank best, by ``speakers`` in the date range."""
+        shape, filters = _filters(speakers, since, until)
+        queries = sum(key.startswith("match") for key in values)
         # The best matches of anyone first, then the filters on those alone: joining every match (tens of
         # thousands for a common word) costs more than ranking them. Too few of them pass the filters
         # (a speaker with little on record): then the filters go over every match.
-        ids: list[int] = []
+        found: list[tuple[int, str, float]] = []
         for reach in (3 * limit, None):
-            best = ranked.order_by(rank, literal_column("id")).limit(reach).subquery()
-            query = (
-                self._passage_ids(speakers, since, until)
-                .join(best, best.c.id == passages.c.id)
-                .order_by(best.c.rank, passages.c.id)
-                .limit(limit)
-            )
             with self.engine.connect() as conn:
-                ids = list(conn.execute(query).scalars())
-            if len(ids) == limit:
+                rows = conn.execute(_best_passages(ranking, queries, shape, reach, limit), {**values, **filters})
+                found = [(i, t, rank) for i, t, rank in rows]
+            if len(found) == limit:
                 break
-        return self._passages(ids)
+        return found
 
     def speaker_passages(
         self,
@@ -733,7 +872,8 @@ class Store(WatchRecords):
     ) -> list[Passage]:
         """Every passage by ``speakers`` in the date range, in documents of ``langs`` (or, with
         ``other_langs``, of any language but those), in the order they were said."""
-        query = self._passage_ids(speakers, since, until)
+        shape, filters = _filters(speakers, since, until)
+        query = _passage_ids(*shape)
         if langs is not None:
             chosen = documents.c.lang.in_(list(langs))
             documents_of = select(documents.c.id).where(
@@ -745,86 +885,27 @@ class Store(WatchRecords):
             query = query.where(passages.c.document_id.in_(documents_of))
         with self.engine.connect() as conn:
             ids = list(
-                conn.execute(query.order_by(documents.c.date, documents.c.id, passages.c.content_start)).scalars()
+                conn.execute(
+                    query.order_by(documents.c.date, documents.c.id, passages.c.content_start), filters
+                ).scalars()
             )
-        return self._passages(ids)
+        return self.passages(ids)
 
     def passage_count(self, speakers: Sequence[str] | None, since: str | None = None, until: str | None = None) -> int:
         """How many passages by ``speakers`` in the date range there are to search."""
-        query = self._passage_ids(speakers, since, until).with_only_columns(func.count())
+        shape, filters = _filters(speakers, since, until)
         with self.engine.connect() as conn:
-            return conn.execute(query).scalar_one()
+            return conn.execute(_passage_ids(*shape).with_only_columns(func.count()), filters).scalar_one()
 
-    @staticmethod
-    def _passage_ids(speakers: Sequence[str] | None, since: str | None, until: str | None):  # type: ignore[no-untyped-def]
-        """The ids of the passages by ``speakers`` (identity names, or names in documents not linked
-        to one) in documents dated ``since``..``until``, syndicated copies left out. (Index-only on
-        the statements' side: ``ix_statements_identity_speaker``, ``ix_passages_statement``.)"""
-        conditions = [~passages.c.document_id.in_(select(document_copies.c.document_id))]
-        if speakers is not None:
-            names = sorted(set(speakers))
-            conditions.append(
-                or_(
-                    statements.c.identity_id.in_(select(identities.c.id).where(identities.c.name.in_(names))),
-                    and_(statements.c.identity_id.is_(None), statements.c.speaker.in_(names)),
-                )
-            )
-        if since:
-            conditions.append(documents.c.date >= since)
-        if until:
-            conditions.append(documents.c.date <= until)
-        return (
-            select(passages.c.id)
-            .select_from(passages)
-            .join(statements, statements.c.id == passages.c.statement_id)
-            .join(documents, documents.c.id == passages.c.document_id)
-            .where(*conditions)
-        )
-
-    def _passages(self, ids: Sequence[int]) -> list[Passage]:
+    def passages(self, ids: Sequence[int]) -> list[Passage]:
         """The passages of these ids, in their order, with who said them (the identity, else the
         name in the document), where, when, and the turn before when someone else spoke it (the
         question). Ranked and limited first, then read: the details cost per passage read."""
-        key = func.coalesce(identities.c.name, statements.c.speaker)
-        before, before_identity = statements.alias("before"), identities.alias("before_identity")
-
-        def previous(column):  # type: ignore[no-untyped-def]  # of the turn just before, in the same document
-            return (
-                select(column)
-                .select_from(before.outerjoin(before_identity, before_identity.c.id == before.c.identity_id))
-                .where(
-                    before.c.document_id == statements.c.document_id,
-                    before.c.kind == "turn",
-                    before.c.idx < statements.c.idx,
-                )
-                .order_by(before.c.idx.desc())
-                .limit(1)
-                .scalar_subquery()
-            )
-
-        details = (
-            select(
-                passages.c.id,
-                documents.c.source,
-                key.label("speaker"),
-                passages.c.content_start,
-                passages.c.content_end,
-                passages.c.text,
-                documents.c.date,
-                documents.c.id.label("document_id"),
-                previous(before.c.content).label("before"),
-                previous(func.coalesce(before_identity.c.name, before.c.speaker)).label("before_speaker"),
-            )
-            .select_from(passages)
-            .join(statements, statements.c.id == passages.c.statement_id)
-            .join(documents, documents.c.id == passages.c.document_id)
-            .outerjoin(identities, identities.c.id == statements.c.identity_id)
-        )
         try:
             with self.engine.connect() as conn:
                 rows = {}
                 for chunk in _chunks(ids):
-                    rows.update({r.id: r for r in conn.execute(details.where(passages.c.id.in_(chunk)))})
+                    rows.update({r.id: r for r in conn.execute(_passage_details(), {"ids": list(chunk)})})
         except OperationalError as exc:
             raise StoreError(f"passage query failed: {exc.orig}") from exc
         return [
