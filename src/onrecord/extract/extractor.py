@@ -43,7 +43,8 @@ from onrecord.extract.quotes import QuoteIndex, find_quotes, inner, looks_like_t
 from onrecord.extract.rules import Candidate, SentenceRules, char_span, subtree
 from onrecord.model import Act, Document, Entity, Extraction, Span, Statement
 
-# v5: a verb read by its own ending, the nearer of two subjects (issue 13); v6: the selective parse (issue 17)
+# v5: a verb read by its own ending, the nearer of two subjects (issue 13); v6: the selective parse (issue 17);
+# v7: the recogniser reads units that may name someone, not whole runs (issue 17)
 VERSION = "onrecord.quotes.v7"
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 SECTION_BATCH = 32  # sections parsed together (a full parse)
