@@ -4,8 +4,8 @@ Many sentences, a third of a campaign speech, carry no quotation mark, no cue wo
 clause and no "according to": no rule can fire on them. The selective parse cuts a section into
 sentence-like units on the raw text and sends through spaCy only the runs of units that can carry
 attribution; what is left out goes through the recogniser alone, and only where it may name
-someone, so a pronoun or a surname further on still finds its full name. The parsed runs skip the
-recogniser too when they name no one. The tests are on words alone, so they cost next to
+someone, so a pronoun or a surname further on still finds its full name. Inside a parsed run the
+recogniser reads only the units that may name someone. The tests are on words alone, so they cost next to
 nothing: a word counts when one of its possible lemmas (its own form, the stems its ending allows,
 the lemmatizer's irregular form) is a cue of the lexicon.
 
