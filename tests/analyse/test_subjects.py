@@ -40,7 +40,7 @@ COUNCIL = [  # (date, outlet, title, text): the sequence issue 14 describes, wri
 ]
 
 
-def _ingest(store, extractor, articles) -> None:
+def ingest_articles(store, extractor, articles) -> None:
     documents = [from_text(text, date=date, outlet=outlet, title=title) for date, outlet, title, text in articles]
     store.add_many([(item.document, item.statements) for item in process(documents, extractor)], extractor.version)
     refresh(store)
@@ -48,7 +48,7 @@ def _ingest(store, extractor, articles) -> None:
 
 @pytest.fixture()
 def council(store, extractor):
-    _ingest(store, extractor, COUNCIL)
+    ingest_articles(store, extractor, COUNCIL)
     return store
 
 
@@ -121,7 +121,7 @@ def test_two_sentences_of_one_document_are_never_a_shift(store, extractor):
         '"Nordvale will never leave the regional council," Petrova said.\n\n'
         '"Nordvale is ready to leave the regional council," Petrova added.',
     )
-    _ingest(store, extractor, [one])
+    ingest_articles(store, extractor, [one])
     assert len(store.statements(Query(identity="Anna Petrova"))) >= 3
     assert shifts.speaker_shifts(store, "Anna Petrova") == []
     doc = store.documents()[0]

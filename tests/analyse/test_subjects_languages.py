@@ -10,14 +10,13 @@ import pytest
 from sqlalchemy import select
 
 from onrecord import evaluate
-from onrecord.analyse import refresh, subjects
+from onrecord.analyse import subjects
 from onrecord.analyse.embed import MODEL_ID, MULTILINGUAL_MODEL_ID, text_key
-from onrecord.ingest import from_text
-from onrecord.pipeline import process
 from onrecord.store import Query
 from onrecord.store.schema import statement_subjects
 
 from .conftest import DATA
+from .test_subjects import ingest_articles
 
 
 @pytest.mark.parametrize(
@@ -116,19 +115,13 @@ SOKOLOVA_RU = (
 )
 
 
-def _ingest(store, extractor, articles) -> None:
-    documents = [from_text(text, date=date, outlet=outlet, title=title) for date, outlet, title, text in articles]
-    store.add_many([(item.document, item.statements) for item in process(documents, extractor)], extractor.version)
-    refresh(store)
-
-
 def test_a_speakers_first_russian_statement_rebuilds_their_subjects_in_the_multilingual_space(store, extractor):
-    _ingest(store, extractor, SOKOLOVA_EN)
+    ingest_articles(store, extractor, SOKOLOVA_EN)
     english = store.statements(Query(identity="Irina Sokolova"))
     assert len(english) == 3
     assert store.vectors([text_key(english[0].statement.content, MODEL_ID)])
     assert not store.vectors([text_key(english[0].statement.content, MULTILINGUAL_MODEL_ID)])
-    _ingest(store, extractor, [SOKOLOVA_RU])
+    ingest_articles(store, extractor, [SOKOLOVA_RU])
     records = store.statements(Query(identity="Irina Sokolova"))
     assert {r.document.lang for r in records} == {"en", "ru"}
     assert not store.statements_for_subjects()  # every statement placed, the English ones again
