@@ -114,9 +114,7 @@ def test_in_a_parsed_run_the_recogniser_reads_the_units_that_may_name_someone(
     text = "She said it would rain. We said that we doubted it. Anna Petrova said the talks would resume."
     how = select.plan(text, 0, len(text), [], selective.triggers, select.proper_words(text))
     assert [r.of(text) for r in how.parse] == [text]
-    assert [[p.of(text) for p in named or []] for named in how.named or []] == [
-        ["Anna Petrova said the talks would resume."]
-    ]
+    assert [[p.of(text) for p in named or []] for named in how.named] == [["Anna Petrova said the talks would resume."]]
     seen: list[tuple[str, str]] = []
     through = selective._through
 

@@ -280,7 +280,7 @@ class Extractor:
                     parts[i].append(
                         _SectionData(quotes, sentences=[_trim(unit, document.text) for unit in how.unparsed])
                     )
-                    for r, named in zip(how.parse, how.named or [None] * len(how.parse), strict=True):
+                    for r, named in zip(how.parse, how.named, strict=True):
                         pieces = None if named is None else [Span(p.start - r.start, p.end - r.start) for p in named]
                         tasks.append((i, Section(r.start, r.end, section.headline), quotes, False, pieces))
                     tasks += [(i, Section(r.start, r.end), [], True, None) for r in how.names]
@@ -359,7 +359,7 @@ class Extractor:
         """How to read ``section``: all of it through the whole pipeline when the parse is full
         (and a headline always), else as :func:`select.plan` says."""
         if not self.selective or section.headline:
-            return select.Plan([Span(section.start, section.end)], [], [])
+            return select.Plan([Span(section.start, section.end)], [], [], [None])
         return select.plan(text, section.start, section.end, quotes, self.triggers, proper)
 
     @staticmethod

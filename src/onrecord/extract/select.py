@@ -181,7 +181,7 @@ class Plan:
     names: list[Span]
     unparsed: list[Span]
     # for each parsed run, the parts of it the recogniser reads (None: all of it)
-    named: list[list[Span] | None] | None = None
+    named: list[list[Span] | None]
 
 
 def plan(
