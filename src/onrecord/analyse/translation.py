@@ -10,7 +10,11 @@ compared with the speaker's sentences in the other script through multilingual e
    the margin-based one used to mine parallel sentences (Artetxe and Schwenk, 2019): the cosine
    with the best sentence plus how far that stands above the speaker's next-nearest sentences. A
    translation stands out from the speaker's other sentences; a claim on the same subjects lies
-   about as near to several of them.
+   about as near to several of them. And the best sentence must share the report's concepts: the
+   cosine of their sparse latent terms (the model's features that hold across languages) from
+   :data:`CONCEPT_OVERLAP`. A claim built from the speaker's own words (his names and nouns, with
+   another predicate or another subject) lies as near as a translation by the dense vectors, which
+   blur what is done by whom, but shares few of the source's concepts.
 2. *What did it change?* What meaning-vectors gloss over is flagged: numbers (digits and number
    words of either language), negation, names (a name on one side with no counterpart on the
    other, romanized or translated), and clauses one side adds or drops (a clause whose removal
@@ -36,6 +40,7 @@ PAIR_PENALTY = 0.01  # a pair of sentences is the source only when it beats each
 CLAUSE_GAIN = 0.02  # similarity a clause's removal must add for the clause to be added or dropped
 NAME_SIMILARITY = 0.88  # cosine of two single words from which a name has its counterpart
 NAME_SPELLING = 70  # rapidfuzz ratio of romanized spellings from which two names are one
+CONCEPT_OVERLAP = 0.37  # cosine of the latent terms (embed's ``concepts``) a translation shares with its source
 CHANGES = 1  # kinds of change (numbers, negation, names, a clause added, one dropped) a translation may make
 
 WordVectors = Callable[[list[str]], np.ndarray]  # words -> unit vectors, one row each
