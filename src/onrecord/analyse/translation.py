@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 
+from onrecord.extract.english_words import known_english
+from onrecord.extract.russian_words import russian_words
 from onrecord.resolve.names import transliterate
 from onrecord.text import between, normal, words
 
@@ -220,6 +222,15 @@ def openers(text: str) -> list[str]:
     return found
 
 
+def ordinary_word(word: str) -> bool:
+    """Whether the dictionary of the word's language knows it as an ordinary word, not a name: pymorphy's
+    for Russian ("Прививка" is, "Вальдор" is not), WordNet's (spaCy's lemmatizer tables) for English."""
+    if _CYRILLIC.match(word):
+        parts = [w for part in word.split("-") for w in russian_words(part)]  # "Студенты-медики": each part
+        return bool(parts) and all(p.known and not p.name for p in parts if p.pos != "PNCT")
+    return known_english(word)
+
+
 def _sound(word: str) -> str:
     """A Soundex-like key of a romanized word, so that spellings of one name across scripts meet:
     ``Asia`` and ``Азию`` (``Aziyu``) are both ``a2``."""
@@ -251,9 +262,10 @@ def missing_names(text: str, other: str, vectors: WordVectors, known: Sequence[s
     :data:`NAME_SIMILARITY`: a place is translated, not romanized, "Geneva" for "Женеве", and a name of
     several words is translated word by word, "Northern Lake" for "Северном озере"). A word opening a
     sentence is a name when it is spelled alike with a name elsewhere: in either text or among ``known``
-    names (those the speaker's other sentences mention), "Nordmark" opening a sentence for "из Нордмарка"."""
+    names (those the speaker's other sentences mention), "Nordmark" opening a sentence for "из Нордмарка";
+    or when no dictionary of its language knows it (:func:`ordinary_word`), "Вальдор поставит…"."""
     elsewhere = [p for n in [*names(text), *names(other), *known] for p in n.split()]
-    opening = [w for w in openers(text) if any(_spelled_alike(w, n) for n in elsewhere)]
+    opening = [w for w in openers(text) if any(_spelled_alike(w, n) for n in elsewhere) or not ordinary_word(w)]
     if FIRST_PERSON & set(words(other)) and not FIRST_PERSON & set(words(text)):
         opening = []  # a report names who "we" are: "Ruritania would invite…" for "Мы пригласим…"
     found = list(dict.fromkeys([*names(text), *opening]))
