@@ -170,8 +170,21 @@ _STOPPING = re.compile(
 )
 
 
+# words that say something is lacking: a negation in meaning, however each language puts it, so that "we are
+# short of nurses" and "нам не хватает медсестёр" (literally "it does not suffice us") both negate
+_LACKING = re.compile(
+    r"(?i)(?<!\w)(?:lack|lacks|lacked|lacking|short\s+of|shortage|shortages|insufficient|insufficiently"
+    r"|недоста\w*|нехватк\w*)(?!\w)"
+)
+
+
 def negated(text: str) -> bool:
-    return bool(NEGATION & set(words(text))) or "n't" in normal(text).lower() or bool(_STOPPING.search(text))
+    """Whether a text negates: a negative word, a verb that stops what follows, or one that says it lacks."""
+    return (
+        bool(NEGATION & set(words(text)))
+        or "n't" in normal(text).lower()
+        or bool(_STOPPING.search(text) or _LACKING.search(text))
+    )
 
 
 _NAME = re.compile(r"(?<![\w'’])[A-ZА-ЯЁ][\w'’-]*(?:\s+[A-ZА-ЯЁ][\w'’-]*)*")
