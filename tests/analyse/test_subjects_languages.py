@@ -154,3 +154,28 @@ def test_eval_subjects_on_the_command_line():
     scores = json.loads(result.output)
     assert set(scores) == {"purity", "same-subject pairs", "pairs across languages", "with its translation"}
     assert scores["with its translation"]["gold"] == 18
+
+
+@pytest.mark.parametrize(
+    ("held", "said"),
+    [
+        ("совет безопасности", "Мы обратимся в Совета безопасности по этому вопросу."),
+        ("стратегическая стабильность", "Договор о стратегической стабильности истекает."),
+        ("Нордмарк", "Делегация Нордмарка уехала."),
+        ("regional council", "The Regional Council met."),
+    ],
+)
+def test_a_phrase_held_in_one_form_is_found_in_any_case(held, said):  # issue 15
+    pattern = subjects.phrase_pattern([held])
+    assert pattern is not None and pattern.search(said)
+    assert not pattern.search("Экспорт зерна вырос на двенадцать процентов. Grain exports grew.")
+    assert subjects.phrase_pattern([]) is None
+
+
+def test_shifts_compare_what_russian_statements_say_without_their_subjects_words():  # issue 15
+    from onrecord.analyse.shifts import _without_shared
+
+    said = ["Переговоры с Нордмарком продолжатся.", "Итоги переговоров нас не устраивают.", "Мы прервём переговоры."]
+    stripped = _without_shared(said)
+    assert not any("ереговор" in s for s in stripped)  # the subject's phrase in every case form
+    assert "Итоги" in stripped[1] and "прервём" in stripped[2]  # what each says about it stays

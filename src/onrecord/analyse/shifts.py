@@ -220,13 +220,13 @@ def _coherent(similarity: np.ndarray, earlier: list[int]) -> bool:
 def _without_shared(texts: list[str]) -> list[str]:
     """The texts without the phrases at least half of them (and two) share: what each says about
     the subject rather than the subject's name."""
-    from onrecord.analyse.subjects import phrases  # a sibling that itself needs no shifts
+    from onrecord.analyse.subjects import phrase_pattern, phrases  # a sibling that itself needs no shifts
 
     counts = Counter(p.lower() for t in texts for p in dict.fromkeys(q.lower() for q in phrases(t)))
-    shared = sorted((p for p, n in counts.items() if n >= max(2, len(texts) / 2)), key=len, reverse=True)
-    if not shared:
+    # a Russian phrase is held in one form and said in any case: the pattern matches each
+    pattern = phrase_pattern(p for p, n in counts.items() if n >= max(2, len(texts) / 2))
+    if pattern is None:
         return texts
-    pattern = re.compile("|".join(rf"\b{re.escape(p)}\b" for p in shared), re.IGNORECASE)
     return [pattern.sub(" ", t) for t in texts]
 
 
@@ -434,11 +434,9 @@ def _subjects_of(store: Store, speaker: str, ids: list[int]) -> dict[int, tuple[
     of = placed(ids)
     if not of:
         return {}
-    phrases = {info.id: info.phrases for info in store.subjects(speaker)}
-    patterns = {
-        sid: re.compile("|".join(rf"\b{re.escape(p)}\b" for p in found), re.IGNORECASE) if found else None
-        for sid, found in phrases.items()
-    }
+    from onrecord.analyse.subjects import phrase_pattern  # a sibling that itself needs no shifts
+
+    patterns = {info.id: phrase_pattern(info.phrases) for info in store.subjects(speaker)}
     return {i: (name, patterns.get(sid)) for i, (sid, name) in of.items()}
 
 

@@ -43,7 +43,7 @@ from onrecord.analyse.embed import (
     multilingual_embedder,
 )
 from onrecord.analyse.translation import cyrillic
-from onrecord.extract.russian_words import RussianWord, nominative, russian_words
+from onrecord.extract.russian_words import RussianWord, nominative, russian_words, stem
 from onrecord.model import SubjectInfo, SubjectState
 from onrecord.store import Store
 from onrecord.text import normal
@@ -166,6 +166,20 @@ _RU_GENERIC = _wordset(
 )
 _RU_ADJECTIVES = {"ADJF", "PRTF"}
 _RU_PHRASE_WORDS = 3  # at most, like the English noun phrases
+
+
+def phrase_pattern(found: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern matching where a text says any of the phrases ``found`` (from :func:`phrases`; longest
+    first), case ignored. A Russian phrase is held in one form (``совет безопасности``) while a text says
+    it in any case (``совета безопасности``), so each of its Cyrillic words matches by its stem with any
+    ending; an English phrase matches as it is."""
+
+    def word(w: str) -> str:
+        return rf"{re.escape(stem(w.lower()))}\w*" if cyrillic(w) else re.escape(w)
+
+    alternatives = [r"\s+".join(word(w) for w in p.split()) for p in sorted(set(found), key=len, reverse=True)]
+    alternatives = [a for a in alternatives if a]
+    return re.compile("|".join(rf"\b{a}\b" for a in alternatives), re.IGNORECASE) if alternatives else None
 
 
 def phrases_ru(text: str) -> list[str]:

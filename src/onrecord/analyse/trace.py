@@ -43,7 +43,15 @@ from onrecord.analyse.embed import (
     embedder,
     multilingual_embedder,
 )
-from onrecord.analyse.translation import CHANGES, TRANSLATED, Candidate, changes, clauses, margin_score
+from onrecord.analyse.translation import (
+    CHANGES,
+    CONCEPT_OVERLAP,
+    TRANSLATED,
+    Candidate,
+    changes,
+    clauses,
+    margin_score,
+)
 from onrecord.analyse.translation import cyrillic as _cyrillic
 from onrecord.analyse.translation import flags as _translation_flags
 from onrecord.analyse.translation import names as _names
@@ -508,6 +516,7 @@ class Tracer:
         self._embed = embed
         self.store = store
         self._multilingual_vectors: dict[tuple[str, str], np.ndarray] = {}  # multilingual, by (role, text) (issue 15)
+        self._concept_vectors: dict[str, np.ndarray] = {}  # multilingual latent terms, by text
 
     @property
     def embed(self) -> Embed:
@@ -632,6 +641,11 @@ class Tracer:
             whole = float(self._multilingual([source], "passage")[0] @ query)
         else:
             source, whole = texts[k], float(similarity[k])
+        # the dense vectors blur who does what: a claim built of the speaker's words shares few of the source's concepts
+        overlap = self._concept_overlap(text, source)
+        if overlap < CONCEPT_OVERLAP:
+            nearest = f"the nearest words in the other language ({source}) share few of its concepts ({overlap:.2f})"
+            return best, (f"not a translation: {nearest}",)
         # the names the speaker and the article use elsewhere tell a name opening a sentence from an ordinary word
         known = sorted({*named, *(name for m in other for name in _names(text_of[m]))})
         flags = _translation_flags(
@@ -656,6 +670,13 @@ class Tracer:
             )
             self._multilingual_vectors.update({(role, t): v for t, v in zip(fresh, vectors, strict=True)})
         return np.stack([self._multilingual_vectors[(role, t)] for t in texts]) if texts else np.zeros((0, DIMENSIONS))
+
+    def _concept_overlap(self, report: str, source: str) -> float:
+        """The cosine of the two texts' latent terms (``MultilingualEmbedder.concepts``), kept by text."""
+        fresh = [t for t in dict.fromkeys([report, source]) if t not in self._concept_vectors]
+        if fresh:
+            self._concept_vectors.update(zip(fresh, multilingual_embedder().concepts(fresh), strict=True))
+        return float(self._concept_vectors[report] @ self._concept_vectors[source])
 
     def _paraphrase(self, content: str, found: list[Passage]) -> _Best:
         if not found:

@@ -10,7 +10,11 @@ compared with the speaker's sentences in the other script through multilingual e
    the margin-based one used to mine parallel sentences (Artetxe and Schwenk, 2019): the cosine
    with the best sentence plus how far that stands above the speaker's next-nearest sentences. A
    translation stands out from the speaker's other sentences; a claim on the same subjects lies
-   about as near to several of them.
+   about as near to several of them. And the best sentence must share the report's concepts: the
+   cosine of their sparse latent terms (the model's features that hold across languages) from
+   :data:`CONCEPT_OVERLAP`. A claim built from the speaker's own words (his names and nouns, with
+   another predicate or another subject) lies as near as a translation by the dense vectors, which
+   blur what is done by whom, but shares few of the source's concepts.
 2. *What did it change?* What meaning-vectors gloss over is flagged: numbers (digits and number
    words of either language), negation, names (a name on one side with no counterpart on the
    other, romanized or translated), and clauses one side adds or drops (a clause whose removal
@@ -26,6 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 
+from onrecord.extract.english_words import known_english
+from onrecord.extract.russian_words import russian_words
 from onrecord.resolve.names import transliterate
 from onrecord.text import between, normal, words
 
@@ -36,6 +42,7 @@ PAIR_PENALTY = 0.01  # a pair of sentences is the source only when it beats each
 CLAUSE_GAIN = 0.02  # similarity a clause's removal must add for the clause to be added or dropped
 NAME_SIMILARITY = 0.88  # cosine of two single words from which a name has its counterpart
 NAME_SPELLING = 70  # rapidfuzz ratio of romanized spellings from which two names are one
+CONCEPT_OVERLAP = 0.37  # cosine of the latent terms (embed's ``concepts``) a translation shares with its source
 CHANGES = 1  # kinds of change (numbers, negation, names, a clause added, one dropped) a translation may make
 
 WordVectors = Callable[[list[str]], np.ndarray]  # words -> unit vectors, one row each
@@ -163,8 +170,21 @@ _STOPPING = re.compile(
 )
 
 
+# words that say something is lacking: a negation in meaning, however each language puts it, so that "we are
+# short of nurses" and "нам не хватает медсестёр" (literally "it does not suffice us") both negate
+_LACKING = re.compile(
+    r"(?i)(?<!\w)(?:lack|lacks|lacked|lacking|short\s+of|shortage|shortages|insufficient|insufficiently"
+    r"|недоста\w*|нехватк\w*)(?!\w)"
+)
+
+
 def negated(text: str) -> bool:
-    return bool(NEGATION & set(words(text))) or "n't" in normal(text).lower() or bool(_STOPPING.search(text))
+    """Whether a text negates: a negative word, a verb that stops what follows, or one that says it lacks."""
+    return (
+        bool(NEGATION & set(words(text)))
+        or "n't" in normal(text).lower()
+        or bool(_STOPPING.search(text) or _LACKING.search(text))
+    )
 
 
 _NAME = re.compile(r"(?<![\w'’])[A-ZА-ЯЁ][\w'’-]*(?:\s+[A-ZА-ЯЁ][\w'’-]*)*")
@@ -215,6 +235,15 @@ def openers(text: str) -> list[str]:
     return found
 
 
+def ordinary_word(word: str) -> bool:
+    """Whether the dictionary of the word's language knows it as an ordinary word, not a name: pymorphy's
+    for Russian ("Прививка" is, "Вальдор" is not), WordNet's (spaCy's lemmatizer tables) for English."""
+    if _CYRILLIC.match(word):
+        parts = [w for part in word.split("-") for w in russian_words(part)]  # "Студенты-медики": each part
+        return bool(parts) and all(p.known and not p.name for p in parts if p.pos != "PNCT")
+    return known_english(word)
+
+
 def _sound(word: str) -> str:
     """A Soundex-like key of a romanized word, so that spellings of one name across scripts meet:
     ``Asia`` and ``Азию`` (``Aziyu``) are both ``a2``."""
@@ -246,9 +275,10 @@ def missing_names(text: str, other: str, vectors: WordVectors, known: Sequence[s
     :data:`NAME_SIMILARITY`: a place is translated, not romanized, "Geneva" for "Женеве", and a name of
     several words is translated word by word, "Northern Lake" for "Северном озере"). A word opening a
     sentence is a name when it is spelled alike with a name elsewhere: in either text or among ``known``
-    names (those the speaker's other sentences mention), "Nordmark" opening a sentence for "из Нордмарка"."""
+    names (those the speaker's other sentences mention), "Nordmark" opening a sentence for "из Нордмарка";
+    or when no dictionary of its language knows it (:func:`ordinary_word`), "Вальдор поставит…"."""
     elsewhere = [p for n in [*names(text), *names(other), *known] for p in n.split()]
-    opening = [w for w in openers(text) if any(_spelled_alike(w, n) for n in elsewhere)]
+    opening = [w for w in openers(text) if any(_spelled_alike(w, n) for n in elsewhere) or not ordinary_word(w)]
     if FIRST_PERSON & set(words(other)) and not FIRST_PERSON & set(words(text)):
         opening = []  # a report names who "we" are: "Ruritania would invite…" for "Мы пригласим…"
     found = list(dict.fromkeys([*names(text), *opening]))
