@@ -3,8 +3,11 @@ counted once; the document lists where it appeared. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import random
+import re
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from onrecord.analyse import refresh, syndication
@@ -57,6 +60,73 @@ def add(store, text: str, **meta) -> int:
 def test_copies_are_told_from_other_stories(a, b, copy):
     score = syndication.similarity(syndication.signature(a), syndication.signature(b))
     assert (score >= syndication.THRESHOLD) == copy
+
+
+def datasketch_signature(text: str) -> bytes:
+    """A signature the way onrecord computed it before issue 17: datasketch's MinHash over the
+    shingles, stored as little-endian 64-bit values (empty for a text too short to judge)."""
+    datasketch = pytest.importorskip("datasketch", minversion="2.0")
+    words = re.findall(r"\w+", text.lower())
+    found = {" ".join(words[i : i + 5]).encode() for i in range(max(0, len(words) - 4))}
+    if len(found) < syndication.MIN_SHINGLES:
+        return b""
+    minhash = datasketch.MinHash(num_perm=128, seed=16, scheme="affine32")
+    minhash.update_batch(sorted(found))
+    return np.asarray(minhash.hashvalues, dtype=np.uint64).astype("<u8").tobytes()
+
+
+def _random_text(words: int, seed: int) -> str:
+    vocabulary = (STORY + " " + OTHER + " Москва заявила, что переговоры продолжатся в мае.").split()
+    chooser = random.Random(seed)
+    return " ".join(chooser.choice(vocabulary) for _ in range(words))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        STORY,
+        OTHER,
+        STORY + " " + STORY,  # every shingle twice
+        _random_text(30, 1),  # just above the shortest text judged
+        _random_text(20_000, 2),  # more shingles than one numpy step takes
+        _random_text(400, 3).upper(),
+        "Anna Petrova said the talks would resume.",  # too short
+        "",
+    ],
+    ids=["story", "other", "repeated", "short", "long", "upper", "too-short", "empty"],
+)
+def test_signatures_are_the_ones_datasketch_gave(text):
+    # issue 17: existing databases hold datasketch's signatures; new ones must compare with them
+    assert syndication.signature_bytes(text) == datasketch_signature(text)
+
+
+def test_signatures_stored_with_documents_mark_the_copies_signing_the_texts_marks(store, tmp_path):
+    from onrecord import open_store
+
+    texts = [
+        STORY,
+        "Lake Treaty talks on hold\n\n" + STORY,
+        OTHER,
+        "Headline two\n\n" + STORY + " End.",
+        "Anna Petrova said the talks would resume.",
+        OTHER.replace("in June", "in July"),
+    ]
+    signed_here = open_store(f"sqlite:///{tmp_path / 'signed-at-refresh.db'}")
+    try:
+        by_refresh = [signed_here.add(from_text(t), [], "test") for t in texts]
+        with_signature = [store.add(from_text(t), [], "test", signature=syndication.signature_bytes(t)) for t in texts]
+        assert len(store.unsigned_documents()) == len(texts)
+        assert all(text is None and signature is not None for _, text, signature in store.unsigned_documents())
+
+        found = syndication.mark_copies(store)
+        assert found == syndication.mark_copies(signed_here) != []
+        stories = [signed_here.story_of(i) for i in by_refresh]
+        assert [by_refresh.index(s) for s in stories] == [
+            with_signature.index(store.story_of(i)) for i in with_signature
+        ]
+        assert store.unsigned_documents() == [] and syndication.mark_copies(store) == []
+    finally:
+        signed_here.close()
 
 
 def test_a_short_text_is_never_called_a_copy():

@@ -62,6 +62,7 @@ from onrecord.store.schema import (
     migrate,
     passage_rows,
     passages,
+    pending_minhash,
     registry_files,
     speaker_edits,
     speaker_mentions,
@@ -274,19 +275,37 @@ class Store(WatchRecords):
             found = conn.execute(select(documents.c.id).where(documents.c.content_hash == content_hash)).first()
         return found is not None
 
-    def add(self, document: Document, found: Sequence[Statement], extractor: str) -> int | None:
-        """Store a document with its statements; returns its id, or None when it was already there."""
-        return self.add_many([(document, found)], extractor)[0]
+    def add(
+        self, document: Document, found: Sequence[Statement], extractor: str, signature: bytes | None = None
+    ) -> int | None:
+        """Store a document with its statements; returns its id, or None when it was already there.
+        ``signature``: its syndication signature, computed where it was parsed (``analyse.syndication``;
+        empty for a text too short to judge), stored with it so refresh need not sign the text."""
+        return self.add_many([(document, found)], extractor, None if signature is None else [signature])[0]
 
-    def add_many(self, items: Sequence[tuple[Document, Sequence[Statement]]], extractor: str) -> list[int | None]:
-        """Store documents with their statements in one transaction (COPY on PostgreSQL, executemany
-        on SQLite); returns each one's id, or None for a text already stored (here or by another
-        process at the same moment). On an error nothing of the batch stays."""
+    def add_many(
+        self,
+        items: Sequence[tuple[Document, Sequence[Statement]]],
+        extractor: str,
+        signatures: Sequence[bytes | None] | None = None,
+    ) -> list[int | None]:
+        """Store documents with their statements (and each one's signature, when given: see ``add``) in
+        one transaction (COPY on PostgreSQL, executemany on SQLite); returns each one's id, or None
+        for a text already stored (here or by another process at the same moment). On an error
+        nothing of the batch stays."""
         try:
             with self.engine.begin() as conn:
                 ids = [self._insert_document(conn, document, extractor) for document, _ in items]
                 fresh = [(doc_id, found) for doc_id, (_, found) in zip(ids, items, strict=True) if doc_id is not None]
                 self._write_statements(conn, fresh)
+                if signatures is not None:
+                    signed = [
+                        {"document_id": doc_id, "signature": signature}
+                        for doc_id, signature in zip(ids, signatures, strict=True)
+                        if doc_id is not None and signature is not None
+                    ]
+                    if signed:
+                        conn.execute(insert(pending_minhash), signed)
                 if fresh:
                     self._changed(conn, "link", "topics", "subjects")
                 return ids
