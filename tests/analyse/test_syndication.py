@@ -165,3 +165,35 @@ def test_a_copy_of_a_copy_belongs_to_the_first_story(store):
     refresh(store, with_topics=False)
     assert store.story_of(second) == store.story_of(third) == first
     assert [d.id for d in store.appearances(third)] == [first, second, third]
+
+
+def test_a_database_from_before_stored_signatures_is_compared_from_its_texts(tmp_path):
+    # issue 17: schema 9 adds the signatures stored with documents; a database made before has none
+    # and its documents not compared yet are signed from their texts, beside new ones signed at ingest
+    from sqlalchemy import create_engine, inspect, text
+
+    from onrecord import open_store
+    from onrecord.store.schema import MIGRATIONS, schema_version
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    before = next(i for i, m in enumerate(MIGRATIONS) if m.__name__ == "_v9")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        schema_version.create(conn)
+        conn.execute(schema_version.insert().values(version=before))
+        for migration in MIGRATIONS[:before]:
+            migration(conn)
+        assert "pending_minhash" not in inspect(conn).get_table_names()
+    engine.dispose()
+    old = open_store(url)
+    try:
+        first = add(old, STORY)  # stored with no signature, as every document before schema 9
+        headlined = "Headline\n\n" + STORY
+        copy = old.add(from_text(headlined), [], "test", signature=syndication.signature_bytes(headlined))
+        with old.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM pending_minhash")).scalar() == 1
+        assert syndication.mark_copies(old) == [(copy, first)]
+        with old.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM pending_minhash")).scalar() == 0
+    finally:
+        old.close()
