@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -197,3 +198,41 @@ def test_a_database_from_before_stored_signatures_is_compared_from_its_texts(tmp
             assert conn.execute(text("SELECT count(*) FROM pending_minhash")).scalar() == 0
     finally:
         old.close()
+
+
+def test_ingest_stores_each_signature_with_its_document_and_marks_the_copies(tmp_path, monkeypatch):
+    # issue 17: `onrecord ingest` signs each text where it parses it; refresh only compares
+    from sqlalchemy import text
+    from typer.testing import CliRunner
+
+    from onrecord import open_store
+    from onrecord.cli import app
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    texts = {"a.txt": STORY, "b.txt": "Lake Treaty talks on hold\n\n" + STORY, "c.txt": OTHER, "d.txt": "Short."}
+    for name, body in texts.items():
+        (folder / name).write_text(body)
+    db = f"sqlite:///{tmp_path / 'o.db'}"
+    signed_by_refresh: list[str] = []  # what mark_copies had to sign from a stored text
+    original = syndication.signature_bytes
+    monkeypatch.setattr(syndication, "signature_bytes", lambda t: signed_by_refresh.append(t) or original(t))
+
+    result = CliRunner().invoke(app, ["ingest", str(folder), "--db", db, "--no-topics", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert signed_by_refresh == []
+    store = open_store(db)
+    try:
+        ids = {Path(d.source).name: d.id for d in store.documents()}
+        assert store.story_of(ids["b.txt"]) == ids["a.txt"]
+        assert {store.story_of(ids[n]) for n in ("a.txt", "c.txt", "d.txt")} == {
+            ids["a.txt"],
+            ids["c.txt"],
+            ids["d.txt"],
+        }
+        with store.engine.connect() as conn:
+            stored = dict(conn.execute(text("SELECT document_id, signature FROM document_minhash")).all())
+            assert conn.execute(text("SELECT count(*) FROM pending_minhash")).scalar() == 0
+        assert {n: stored[i] for n, i in ids.items()} == {n: datasketch_signature(t) for n, t in texts.items()}
+    finally:
+        store.close()
