@@ -19,7 +19,6 @@ from functools import lru_cache
 from multiprocessing.context import BaseContext
 
 from onrecord import ingest
-from onrecord.analyse.syndication import signature_bytes
 from onrecord.config import setting
 from onrecord.errors import ExtractionError, InputError
 from onrecord.extract import VERSIONS, Extractor, OverBudget, batched, parse_mode, version_for
@@ -105,6 +104,8 @@ def process(
         return
     extractor = extractor or default_extractor()
     pending: deque[Document] = deque()
+    if sign:  # here, not at the top: `import onrecord` need not load the analyse layer
+        from onrecord.analyse.syndication import signature_bytes
 
     def remember(docs: Iterable[Document]) -> Iterator[Document]:
         for doc in docs:
@@ -131,7 +132,8 @@ def process(
 
 
 # A worker's share of the work: small (issue 17), so that when the input ends no worker is left with
-# a large share to parse while the other waits (16 transcripts were 10 s of one core alone). Parsing
+# a large share to parse while the other waits (a share of 200,000 characters, the size before, is
+# about 10 s of one core for campaign transcripts). Parsing
 # costs the same per character in batches of 2, 4 or 16 documents (measured: 32 transcripts, 21.4,
 # 22.3 and 22.9 CPU s).
 _BATCH_DOCUMENTS = 4

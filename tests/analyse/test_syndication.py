@@ -214,13 +214,17 @@ def test_ingest_stores_each_signature_with_its_document_and_marks_the_copies(tmp
     for name, body in texts.items():
         (folder / name).write_text(body)
     db = f"sqlite:///{tmp_path / 'o.db'}"
-    signed_by_refresh: list[str] = []  # what mark_copies had to sign from a stored text
-    original = syndication.signature_bytes
-    monkeypatch.setattr(syndication, "signature_bytes", lambda t: signed_by_refresh.append(t) or original(t))
+    from onrecord.store import Store
+
+    to_compare: list[tuple[int, str | None, bytes | None]] = []  # what refresh found to compare
+    original = Store.unsigned_documents
+    monkeypatch.setattr(
+        Store, "unsigned_documents", lambda self, *a: to_compare.extend(found := original(self, *a)) or found
+    )
 
     result = CliRunner().invoke(app, ["ingest", str(folder), "--db", db, "--no-topics", "--workers", "1"])
     assert result.exit_code == 0, result.output
-    assert signed_by_refresh == []
+    assert len(to_compare) == len(texts) and all(text is None for _, text, _ in to_compare)  # none to sign
     store = open_store(db)
     try:
         ids = {Path(d.source).name: d.id for d in store.documents()}
