@@ -3,12 +3,16 @@ in the same order as one process, and a worker that dies fails only the document
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from typer.testing import CliRunner
 
+from onrecord.analyse import syndication
 from onrecord.cli import app
 from onrecord.ingest import from_text
-from onrecord.pipeline import _process_in_workers, process, worker_count
+from onrecord.pipeline import _BATCH_DOCUMENTS, _process_in_workers, process, worker_count
+from tests.analyse.test_syndication import STORY
 from tests.workers_task import die_on_marker
 
 NAMES = ["Anna Petrova", "Karin Solvik", "Jonas Kallas", "Lena Sorvik", "Viktor Oram"]
@@ -33,19 +37,28 @@ def _plain(items) -> list:
 
 
 def test_workers_give_what_one_process_gives_in_order():
-    documents = _documents(40)  # more than two batches of 16
+    documents = _documents(40)  # enough for the workers to start
+    for i in range(0, 40, 3):  # texts of every length to sign (issue 17): long, short, too short
+        documents[i] = replace(documents[i], text=documents[i].text + " " + STORY)
+    for i in range(1, 40, 5):
+        documents[i] = replace(documents[i], text=f'"We will reopen the harbour," {NAMES[i % 5]} said.')
     alone = _plain(process(documents))
-    assert _plain(process(documents, workers=2)) == alone
+    in_workers = list(process(documents, workers=2, sign=True))
+    assert _plain(in_workers) == alone
     assert [source for source, _, _ in alone] == [d.source for d in documents]
     assert all(statements for _, _, statements in alone)
+    # each signed in its worker, as this process signs it (and as datasketch did: test_syndication)
+    assert [p.signature for p in in_workers] == [syndication.signature_bytes(d.text) for d in documents]
+    assert b"" in {p.signature for p in in_workers} and len({p.signature for p in in_workers}) > 20
 
 
 def test_a_dead_worker_fails_its_batch_and_the_rest_go_on():
-    documents = _documents(40, die_at=20)  # the second batch (documents 16 to 31) kills its worker
+    documents = _documents(40, die_at=20)  # the batch holding document 20 kills its worker
     items = list(_process_in_workers(documents, 2, None, task=die_on_marker))
     assert [p.document.source for p in items] == [d.source for d in documents]
     failed = [i for i, p in enumerate(items) if p.error]
-    assert failed == list(range(16, 32))
+    first = 20 - 20 % _BATCH_DOCUMENTS  # the documents are short: batches of _BATCH_DOCUMENTS
+    assert failed == list(range(first, first + _BATCH_DOCUMENTS))
     assert all("worker process died" in items[i].error for i in failed)
     assert all(p.statements for i, p in enumerate(items) if i not in failed)
 

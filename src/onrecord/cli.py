@@ -272,12 +272,15 @@ def ingest(
     try:
         with progress or nullcontext():
             documents = fresh(inputs.documents(progress))
-            for item in process(documents, budget=budget_seconds(doc_timeout), workers=worker_count(workers)):
+            # each document signed for syndication where it is parsed (a worker), stored with it
+            extracted = process(documents, budget=budget_seconds(doc_timeout), workers=worker_count(workers), sign=True)
+            for item in extracted:
                 if item.error:
                     inputs.failures.append(InputError(item.document.source, item.error))
                     continue
                 try:
-                    doc_id = store.add(item.document, item.statements, extractor_version(item.document.lang))
+                    version = extractor_version(item.document.lang)
+                    doc_id = store.add(item.document, item.statements, version, signature=item.signature)
                 except OnrecordError as exc:
                     inputs.failures.append(InputError(item.document.source, str(exc)))
                     continue

@@ -39,6 +39,9 @@ class Processed:
     document: Document
     statements: tuple[Statement, ...]
     error: str | None = None  # set when extraction failed for this document alone
+    # the text's syndication signature when asked for (``process(sign=True)``), for ``Store.add``:
+    # computed where the text was parsed, so a worker process does it, not the one that stores
+    signature: bytes | None = None
 
 
 def budget_seconds(value: float | str) -> float | None:
@@ -79,6 +82,7 @@ def process(
     *,
     budget: float | None = None,
     workers: int = 1,
+    sign: bool = False,
 ) -> Iterator[Processed]:
     """Extract and resolve the statements of each document, streaming, in input order.
 
@@ -90,13 +94,18 @@ def process(
     processes, each loading the spaCy pipeline once, a few batches ahead of the caller, who
     still receives them one at a time and in order (so a store writes each in its own
     transaction). A worker that dies fails the documents it held, with one line each; the
-    others go on in a new pool. Fewer documents than one batch stay in this process.
+    others go on in a new pool. Fewer than about 16 documents stay in this process.
+
+    ``sign``: each extracted document also carries its syndication signature (``Processed.signature``),
+    computed beside its extraction (in the workers, with ``workers`` > 1).
     """
     if workers > 1 and extractor is None:
-        yield from _process_in_workers(documents, workers, budget)
+        yield from _process_in_workers(documents, workers, budget, sign=sign)
         return
     extractor = extractor or default_extractor()
     pending: deque[Document] = deque()
+    if sign:  # here, not at the top: `import onrecord` need not load the analyse layer
+        from onrecord.analyse.syndication import signature_bytes
 
     def remember(docs: Iterable[Document]) -> Iterator[Document]:
         for doc in docs:
@@ -119,31 +128,40 @@ def process(
                 document, (), f"speaker resolution failed ({exc.__class__.__name__}: {exc}); please report this"
             )
             continue
-        yield Processed(document, statements)
+        yield Processed(document, statements, signature=signature_bytes(document.text) if sign else None)
 
 
-# A worker's share of the work: a batch as large as one parse batch (``Extractor.pipe``), so a
-# worker parses as efficiently as one process does.
-_BATCH_DOCUMENTS = 16
-_BATCH_CHARS = 200_000
+# A worker's share of the work: small (issue 17), so that when the input ends no worker is left with
+# a large share to parse while the other waits (a share of 200,000 characters, the size before, is
+# about 10 s of one core for campaign transcripts). Parsing
+# costs the same per character in batches of 2, 4 or 16 documents (measured: 32 transcripts, 21.4,
+# 22.3 and 22.9 CPU s).
+_BATCH_DOCUMENTS = 4
+_BATCH_CHARS = 50_000
+_IN_PROCESS_BATCHES = 4  # fewer batches than this (16 documents or 200,000 characters) stay in this process
 
 
-def _process_batch(batch: list[Document], budget: float | None) -> list[Processed]:
+def _process_batch(batch: list[Document], budget: float | None, sign: bool = False) -> list[Processed]:
     """In a worker: one batch, with the worker's own extractor (loaded on its first batch)."""
-    return list(process(batch, budget=budget))
+    return list(process(batch, budget=budget, sign=sign))
+
+
+# a worker's task: (batch, budget, sign) -> its documents processed
+Task = Callable[[list[Document], float | None, bool], list[Processed]]
 
 
 def _process_in_workers(
     documents: Iterable[Document],
     workers: int,
     budget: float | None,
-    task: Callable[[list[Document], float | None], list[Processed]] = _process_batch,
+    task: Task = _process_batch,
+    *,
+    sign: bool = False,
 ) -> Iterator[Processed]:
     batches = batched(documents, _BATCH_DOCUMENTS, _BATCH_CHARS)
-    head = list(itertools.islice(batches, 2))
-    if len(head) < 2:  # one batch: starting workers would cost more than it saves
-        for batch in head:
-            yield from process(batch, budget=budget)
+    head = list(itertools.islice(batches, _IN_PROCESS_BATCHES))
+    if len(head) < _IN_PROCESS_BATCHES:  # too little work: starting workers would cost more than it saves
+        yield from process([document for batch in head for document in batch], budget=budget, sign=sign)
         return
     # "spawn": a fresh interpreter per worker, inheriting no threads or locks from this process
     context = multiprocessing.get_context("spawn")
@@ -153,8 +171,8 @@ def _process_in_workers(
     try:
         while True:
             # a few batches ahead of the caller, so no worker waits and memory stays bounded
-            while len(window) < 2 * workers and (batch := next(pending, None)) is not None:
-                window.append((batch, pool.submit(task, batch, budget)))
+            while len(window) < 4 * workers and (batch := next(pending, None)) is not None:
+                window.append((batch, pool.submit(task, batch, budget, sign)))
             if not window:
                 return
             batch, future = window.popleft()
@@ -164,24 +182,21 @@ def _process_in_workers(
                 # a worker died (killed, out of memory) and the pool failed every batch it held:
                 # this one is tried again alone, the rest go to a new pool
                 pool.shutdown(cancel_futures=True)
-                results = _alone(batch, task, budget, context)
+                results = _alone(batch, task, budget, sign, context)
                 pool = ProcessPoolExecutor(workers, mp_context=context)
-                window = deque((b, pool.submit(task, b, budget)) for b, _ in window)
+                window = deque((b, pool.submit(task, b, budget, sign)) for b, _ in window)
             yield from results
     finally:
         pool.shutdown(cancel_futures=True)
 
 
 def _alone(
-    batch: list[Document],
-    task: Callable[[list[Document], float | None], list[Processed]],
-    budget: float | None,
-    context: BaseContext,
+    batch: list[Document], task: Task, budget: float | None, sign: bool, context: BaseContext
 ) -> list[Processed]:
     """A batch whose pool broke, run in a worker of its own: it fails only if it kills that one too."""
     with ProcessPoolExecutor(1, mp_context=context) as single:
         try:
-            return single.submit(task, batch, budget).result()
+            return single.submit(task, batch, budget, sign).result()
         except BrokenProcessPool:
             return [Processed(d, (), "a worker process died while extracting it") for d in batch]
 

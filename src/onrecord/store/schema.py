@@ -261,6 +261,17 @@ document_copies = Table(
     Column("story_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("similarity", Float, nullable=False),
 )
+# -- schema 9: a document's signature, computed where it was parsed (issue 17) -----------------
+# Written in the document's own transaction by ``onrecord ingest`` (the worker processes sign the
+# text beside extracting it), and moved to ``document_minhash`` when refresh compares the document
+# (``mark_copies``); the same bytes as there, empty for a text too short to judge. A document
+# without a row here is signed from its text at that point.
+pending_minhash = Table(
+    "pending_minhash",
+    metadata,
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("signature", LargeBinary, nullable=False),
+)
 
 
 # -- schema 6: subjects, open-vocabulary groups of one speaker's statements -------------------
@@ -469,8 +480,13 @@ def _v8(conn: Connection) -> None:
         print(f"onrecord: schema 8: {done:,} turns in {time.monotonic() - started:.1f} s", file=sys.stderr)
 
 
+def _v9(conn: Connection) -> None:
+    # issue 17: signatures computed at ingest, waiting to be compared (none yet in a database made before)
+    metadata.create_all(conn, tables=[pending_minhash])
+
+
 # Append-only: each entry moves a database from version i to i + 1.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
 LATEST = len(MIGRATIONS)
 
 

@@ -62,6 +62,7 @@ from onrecord.store.schema import (
     migrate,
     passage_rows,
     passages,
+    pending_minhash,
     registry_files,
     speaker_edits,
     speaker_mentions,
@@ -274,19 +275,37 @@ class Store(WatchRecords):
             found = conn.execute(select(documents.c.id).where(documents.c.content_hash == content_hash)).first()
         return found is not None
 
-    def add(self, document: Document, found: Sequence[Statement], extractor: str) -> int | None:
-        """Store a document with its statements; returns its id, or None when it was already there."""
-        return self.add_many([(document, found)], extractor)[0]
+    def add(
+        self, document: Document, found: Sequence[Statement], extractor: str, signature: bytes | None = None
+    ) -> int | None:
+        """Store a document with its statements; returns its id, or None when it was already there.
+        ``signature``: its syndication signature, computed where it was parsed (``analyse.syndication``;
+        empty for a text too short to judge), stored with it so refresh need not sign the text."""
+        return self.add_many([(document, found)], extractor, None if signature is None else [signature])[0]
 
-    def add_many(self, items: Sequence[tuple[Document, Sequence[Statement]]], extractor: str) -> list[int | None]:
-        """Store documents with their statements in one transaction (COPY on PostgreSQL, executemany
-        on SQLite); returns each one's id, or None for a text already stored (here or by another
-        process at the same moment). On an error nothing of the batch stays."""
+    def add_many(
+        self,
+        items: Sequence[tuple[Document, Sequence[Statement]]],
+        extractor: str,
+        signatures: Sequence[bytes | None] | None = None,
+    ) -> list[int | None]:
+        """Store documents with their statements (and each one's signature, when given: see ``add``) in
+        one transaction (COPY on PostgreSQL, executemany on SQLite); returns each one's id, or None
+        for a text already stored (here or by another process at the same moment). On an error
+        nothing of the batch stays."""
         try:
             with self.engine.begin() as conn:
                 ids = [self._insert_document(conn, document, extractor) for document, _ in items]
                 fresh = [(doc_id, found) for doc_id, (_, found) in zip(ids, items, strict=True) if doc_id is not None]
                 self._write_statements(conn, fresh)
+                if signatures is not None:
+                    signed = [
+                        {"document_id": doc_id, "signature": signature}
+                        for doc_id, signature in zip(ids, signatures, strict=True)
+                        if doc_id is not None and signature is not None
+                    ]
+                    if signed:
+                        conn.execute(insert(pending_minhash), signed)
                 if fresh:
                     self._changed(conn, "link", "topics", "subjects")
                 return ids
@@ -357,9 +376,10 @@ class Store(WatchRecords):
         statement = self._upsert(documents).values(**values).on_conflict_do_nothing(index_elements=["content_hash"])
         return conn.execute(statement.returning(documents.c.id)).scalar()
 
-    def _insert_statements(self, conn, rows: list[dict[str, object]]) -> None:  # type: ignore[no-untyped-def]
+    def _insert_statements(self, conn, rows: list[dict[str, object]]) -> list[int] | None:  # type: ignore[no-untyped-def]
+        """Write statement rows; returns their ids in order, or None where COPY gives none (PostgreSQL)."""
         if not rows:
-            return
+            return []
         if not self.is_sqlite:
             columns = list(rows[0])
             import psycopg
@@ -371,12 +391,20 @@ class Store(WatchRecords):
                         copy.write_row([row[c] for c in columns])
             except psycopg.errors.IntegrityError as exc:  # the driver's own error: give it SQLAlchemy's shape
                 raise IntegrityError("COPY statements", None, exc) from exc
-            return
-        ids = conn.execute(insert(statements).returning(statements.c.id, sort_by_parameter_order=True), rows).scalars()
+            return None
+        # one executemany, then the ids by (document, index): RETURNING in parameter order would make
+        # SQLAlchemy insert one row per statement
+        conn.execute(insert(statements), rows)
+        written: dict[tuple[int, int], int] = {}
+        for chunk in _chunks(sorted({r["document_id"] for r in rows})):  # type: ignore[type-var]
+            query = select(statements.c.document_id, statements.c.idx, statements.c.id)
+            written.update(((d, i), n) for d, i, n in conn.execute(query.where(statements.c.document_id.in_(chunk))))
+        ids = [written[(r["document_id"], r["idx"])] for r in rows]  # type: ignore[index]
         conn.execute(
             text("INSERT INTO statements_fts(rowid, content, speaker) VALUES (:id, :content, :speaker)"),
             [{"id": i, "content": r["content"], "speaker": r["speaker"] or ""} for i, r in zip(ids, rows, strict=True)],
         )
+        return ids
 
     @staticmethod
     def _row(doc_id: int, s: Statement, speaker_ids: dict[str, int]) -> dict[str, object]:
@@ -416,11 +444,26 @@ class Store(WatchRecords):
     def _write_statements(self, conn, fresh: Sequence[tuple[int, Sequence[Statement]]]) -> None:  # type: ignore[no-untyped-def]
         """Statements of stored documents, with their speakers and mention counts."""
         speaker_ids = self._speaker_ids(conn, {s.speaker for _, found in fresh for s in found if s.speaker})
-        self._insert_statements(conn, [self._row(doc_id, s, speaker_ids) for doc_id, found in fresh for s in found])
+        rows = [self._row(doc_id, s, speaker_ids) for doc_id, found in fresh for s in found]
+        ids = self._insert_statements(conn, rows)
         self._count_mentions(
             conn, [(speaker_ids[s.speaker], s.speaker_mention) for _, found in fresh for s in found if s.speaker]
         )
+        if ids is not None:  # the turns as written, with their ids: nothing to read back
+            written = [
+                (i, r["document_id"], r["content"], r["content_start"])
+                for i, r in zip(ids, rows, strict=True)
+                if r["kind"] == "turn"
+            ]
+            self._insert_passages(conn, written)
+            return
         self._write_passages(conn, [doc_id for doc_id, found in fresh if any(s.kind == "turn" for s in found)])
+
+    def _insert_passages(self, conn, turns: Sequence[tuple[int, int, str, int]]) -> None:  # type: ignore[no-untyped-def]
+        """The passages of turn statements given as (statement id, document id, content, start)."""
+        rows = passage_rows(turns)
+        if rows:
+            conn.execute(insert(passages), rows)
 
     def _write_passages(self, conn, doc_ids: Sequence[int]) -> None:  # type: ignore[no-untyped-def]
         """The passages of these documents' turn statements (just written: read back for their ids,
@@ -431,9 +474,7 @@ class Store(WatchRecords):
                 .where(statements.c.document_id.in_(chunk), statements.c.kind == "turn")
                 .order_by(statements.c.id)
             ).all()
-            rows = passage_rows(tuple(r) for r in turns)  # type: ignore[misc]
-            if rows:
-                conn.execute(insert(passages), rows)
+            self._insert_passages(conn, [tuple(r) for r in turns])  # type: ignore[misc]
 
     def _count_mentions(self, conn, pairs: Sequence[tuple[int | None, str | None]], taken_back: bool = False) -> None:  # type: ignore[no-untyped-def]
         """Add (or, for replaced statements, take back) how often each speaker went by each mention."""
@@ -1232,9 +1273,12 @@ class Store(WatchRecords):
             .values(value=store_state.c.value + 1)
             .returning(store_state.c.value)
         ).scalar_one()
-        for task in sorted(tasks):
-            upsert = self._upsert(store_state).values(key=f"pending:{task}", value=version)
-            conn.execute(upsert.on_conflict_do_update(index_elements=["key"], set_={"value": version}))
+        if tasks:  # one statement for all of them, in one lock order
+            upsert = self._upsert(store_state)
+            conn.execute(
+                upsert.on_conflict_do_update(index_elements=["key"], set_={"value": upsert.excluded.value}),
+                [{"key": f"pending:{task}", "value": version} for task in sorted(tasks)],
+            )
 
     def close(self) -> None:
         self.engine.dispose()

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, case, func, insert, select, update
 
 from onrecord.model import Alert, DocumentInfo, Evidence, FetchRecord, SourceStatus, WatchItem
 from onrecord.store.schema import (
@@ -20,6 +20,7 @@ from onrecord.store.schema import (
     documents,
     fetched_urls,
     minhash_bands,
+    pending_minhash,
     statements,
     store_state,
     watch_items,
@@ -285,16 +286,23 @@ class WatchRecords:
             return conn.execute(select(func.coalesce(func.max(documents.c.id), 0))).scalar_one()
 
     # -- syndicated copies -----------------------------------------------------------------------
-    def unsigned_documents(self, limit: int = 200) -> list[tuple[int, str]]:
-        """(id, text) of documents without a MinHash signature yet, oldest first."""
+    def unsigned_documents(self, limit: int = 200) -> list[tuple[int, str | None, bytes | None]]:
+        """(id, text, signature) of documents not compared for syndication yet, oldest first: the
+        signature stored with the document (``add(…, signature=…)``) and no text, or no signature
+        and the text to sign."""
         query = (
-            select(documents.c.id, documents.c.text)
+            select(
+                documents.c.id,
+                case((pending_minhash.c.signature.is_(None), documents.c.text)),
+                pending_minhash.c.signature,
+            )
+            .select_from(documents.outerjoin(pending_minhash, pending_minhash.c.document_id == documents.c.id))
             .where(~documents.c.id.in_(select(document_minhash.c.document_id)))
             .order_by(documents.c.id)
             .limit(limit)
         )
         with self.engine.connect() as conn:
-            return [(i, t) for i, t in conn.execute(query)]
+            return [(i, t, None if s is None else bytes(s)) for i, t, s in conn.execute(query)]
 
     def band_candidates(self, bands: Sequence[str]) -> list[tuple[int, bytes]]:
         """(id, signature) of signed documents sharing at least one LSH band."""
@@ -312,8 +320,10 @@ class WatchRecords:
     def save_signature(
         self, doc_id: int, signature: bytes, bands: Sequence[str], copy_of: tuple[int, float] | None = None
     ) -> None:
-        """Keep a document's signature and bands, and (``copy_of``: story id, similarity) mark it a copy."""
+        """Keep a document's signature and bands (in place of the one stored with it, if any), and
+        (``copy_of``: story id, similarity) mark it a copy."""
         with self.engine.begin() as conn:
+            conn.execute(pending_minhash.delete().where(pending_minhash.c.document_id == doc_id))
             inserted = conn.execute(
                 self._upsert(document_minhash)  # type: ignore[attr-defined]
                 .values(document_id=doc_id, signature=signature)
