@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 KEPT_POSTINGS = 3_000_000  # (passage, score) pairs kept at most, about 36 MB; least recently used go first
 FIRST_BATCH = 3  # the best ``FIRST_BATCH * limit`` passages are filtered first; most searches stop there
@@ -74,10 +74,13 @@ class Postings:
         return found | fresh
 
     def _read_one(self, conn: Connection, phrase: str) -> Posting:
-        rows = conn.execute(
-            text(f"SELECT rowid, bm25({self.table}) FROM {self.table} WHERE {self.table} MATCH :phrase"),
-            {"phrase": match([phrase])},
-        ).all()
+        # through the driver's own cursor: plain tuples, which numpy reads at once (thousands of rows)
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            sql = f"SELECT rowid, bm25({self.table}) FROM {self.table} WHERE {self.table} MATCH ?"
+            rows = cursor.execute(sql, (match([phrase]),)).fetchall()
+        finally:
+            cursor.close()
         pairs = np.array(rows, dtype=np.float64).reshape(-1, 2)
         # bm25() is minus the score; a one-phrase score is 0.0 plus the phrase's part, so exactly that part
         return pairs[:, 0].astype(np.int64), -pairs[:, 1]
