@@ -207,8 +207,10 @@ def _ts_ranked(shape: tuple[bool, bool, bool], reach: int | None, limit: int):  
 
 @lru_cache(maxsize=8)
 def _passage_texts(shape: tuple[bool, bool, bool]):  # type: ignore[no-untyped-def]
-    """(id, text) of the passages of the ``ids`` that pass the filters of ``shape``."""
-    return _passage_ids(*shape).add_columns(passages.c.text).where(passages.c.id.in_(bindparam("ids", expanding=True)))
+    """(id, text) of the passages of the ``ids`` (a JSON array: one parameter, however many) that pass the
+    filters of ``shape`` (SQLite)."""
+    ids = select(literal_column("value")).select_from(func.json_each(bindparam("ids")))
+    return _passage_ids(*shape).add_columns(passages.c.text).where(passages.c.id.in_(ids))
 
 
 def _passages_version(conn: Connection) -> int:
@@ -827,9 +829,7 @@ class Store(WatchRecords):
                     allowed = np.fromiter(conn.execute(_passage_ids(*shape), filters).scalars(), np.int64)
                     batch = batch[np.isin(batch, allowed)][: limit - len(ranked)]
                 ids = batch.tolist()
-                texts: dict[int, str] = {}
-                for chunk in _chunks(ids):
-                    texts.update(conn.execute(_passage_texts(shape), {**filters, "ids": chunk}).all())
+                texts = dict(conn.execute(_passage_texts(shape), {**filters, "ids": json.dumps(ids)}).all())
                 ranked += [(i, texts[i]) for i in ids if i in texts]
                 if len(ranked) >= limit:
                     break
