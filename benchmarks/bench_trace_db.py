@@ -105,11 +105,10 @@ def warm(store, searches: int) -> None:  # type: ignore[no-untyped-def]
     with store.engine.connect() as conn:
         count = conn.execute(text("SELECT max(id) FROM passages")).scalar_one() or 0
         ids = [rng.randint(1, count) for _ in range(searches)] if count else []
-        found = [
-            t for (t,) in (conn.execute(text("SELECT text FROM passages WHERE id = :id"), {"id": i}) for i in ids) if t
-        ]
+        found = [conn.execute(text("SELECT text FROM passages WHERE id = :id"), {"id": i}).scalar() for i in ids]
+    found = [t for t in found if t]
     for passage in found:
-        said = tracing._terms(passage)[:12]
+        said = rng.sample(terms, min(12, len(terms))) if (terms := tracing._terms(passage)) else []
         store.passage_ranking(said, None, None, None, 4 * tracing.CANDIDATES)
 
 
