@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 from sqlalchemy import Connection
 
-KEPT_POSTINGS = 3_000_000  # (passage, score) pairs kept at most, about 36 MB; least recently used go first
+KEPT_POSTINGS = 3_000_000  # (passage, score) pairs kept at most, 48 MB; least recently used go first
 FIRST_BATCH = 3  # the best ``FIRST_BATCH * limit`` passages are filtered first; most searches stop there
 
 
