@@ -15,12 +15,18 @@ the database itself), then, timed:
   then warm (the median of ``--runs`` more calls); wall and CPU time (cold and the pages: with what
   trace keeps in the process about the passages it read forgotten);
 - ``/documents/{id}/trace`` and ``/api/documents/{id}/trace`` through FastAPI's TestClient, each in a
-  new app (so the page cache is empty): median and max of ``--runs``.
+  new app (so the page cache is empty): median and max of ``--runs``; first with nothing kept (a server
+  just started, or a transcript just stored: every word's scores read from the full-text index), then
+  in a server that has searched before (the new app's store first runs ``--warm`` searches of other
+  words, pieces of random passages, untimed, as other articles' traces would): the article's common
+  words are then kept, its rarer ones still read. The load average is printed with each figure.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -71,6 +77,7 @@ def main() -> None:
     parser.add_argument("--db", required=True, help="the database URL (the article is ingested into it, or its copy)")
     parser.add_argument("--article", help="an article file to trace (default: the fictional one above)")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--warm", type=int, default=100, help="searches a warmed server has run before")
     parser.add_argument("--in-place", action="store_true", help="work on a SQLite file itself, not a copy")
     args = parser.parse_args()
 
@@ -88,6 +95,25 @@ def forget_words() -> None:
     for kept in vars(tracing).values():
         if hasattr(kept, "cache_clear"):
             kept.cache_clear()
+
+
+def warm(store, searches: int) -> None:  # type: ignore[no-untyped-def]
+    """Run ``searches`` candidate searches of other words, as a server that traced other articles has:
+    twelve words of random passages (seeded), anyone's, any date (what is kept is each word's, whatever
+    the filters)."""
+    rng = random.Random(15)
+    with store.engine.connect() as conn:
+        count = conn.execute(text("SELECT max(id) FROM passages")).scalar_one() or 0
+        ids = [rng.randint(1, count) for _ in range(searches)] if count else []
+        found = [conn.execute(text("SELECT text FROM passages WHERE id = :id"), {"id": i}).scalar() for i in ids]
+    found = [t for t in found if t]
+    for passage in found:
+        said = rng.sample(terms, min(12, len(terms))) if (terms := tracing._terms(passage)) else []
+        store.passage_ranking(said, None, None, None, 4 * tracing.CANDIDATES)
+
+
+def load() -> str:
+    return f"load {os.getloadavg()[0]:.1f}"
 
 
 def timed(call):  # type: ignore[no-untyped-def]
@@ -122,27 +148,35 @@ def measure(db: str, args: argparse.Namespace, tmp: Path) -> None:
     forget_words()
     fresh = open_store(db)  # nothing kept in this process but the models
     _, wall, cpu = timed(lambda: tracing.trace_stored(fresh, doc_id))
-    print(f"trace_stored, cold: {wall * 1000:.0f} ms, CPU {cpu * 1000:.0f} ms")
-    warm = [timed(lambda: tracing.trace_stored(fresh, doc_id))[1:] for _ in range(args.runs)]
+    print(f"trace_stored, cold (nothing kept): {wall * 1000:.0f} ms, CPU {cpu * 1000:.0f} ms, {load()}")
+    again = [timed(lambda: tracing.trace_stored(fresh, doc_id))[1:] for _ in range(args.runs)]
     print(
-        f"trace_stored, warm: median {statistics.median(w for w, _ in warm) * 1000:.0f} ms, "
-        f"CPU {statistics.median(c for _, c in warm) * 1000:.0f} ms, of {args.runs}"
+        f"trace_stored, warm: median {statistics.median(w for w, _ in again) * 1000:.0f} ms, "
+        f"CPU {statistics.median(c for _, c in again) * 1000:.0f} ms, of {args.runs}, {load()}"
     )
 
     from fastapi.testclient import TestClient
 
     from onrecord.web.app import create_app
 
-    for path in (f"/documents/{doc_id}/trace", f"/api/documents/{doc_id}/trace"):
-        times = []
-        for _ in range(args.runs):
-            forget_words()
-            client = TestClient(create_app(db))  # a new app: an empty page cache
-            started = time.perf_counter()
-            response = client.get(path)
-            times.append(time.perf_counter() - started)
-            assert response.status_code == 200, response.text[:300]
-        print(f"GET {path}: median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms")
+    for searches in (0, args.warm):
+        for path in (f"/documents/{doc_id}/trace", f"/api/documents/{doc_id}/trace"):
+            times, cpus = [], []
+            for _ in range(args.runs):
+                forget_words()
+                app = create_app(db)  # a new app: an empty page cache, nothing kept
+                warm(app.state.store, searches)
+                client = TestClient(app)
+                started, cpu = time.perf_counter(), time.process_time()
+                response = client.get(path)
+                times.append(time.perf_counter() - started)
+                cpus.append(time.process_time() - cpu)
+                assert response.status_code == 200, response.text[:300]
+            server = f"after {searches} other searches" if searches else "nothing kept"
+            print(
+                f"GET {path}, {server}: median {statistics.median(times) * 1000:.0f} ms "
+                f"(CPU {statistics.median(cpus) * 1000:.0f} ms), max {max(times) * 1000:.0f} ms, {load()}"
+            )
 
 
 if __name__ == "__main__":

@@ -38,8 +38,14 @@ def normal(text: str) -> str:
     return text.replace("’", "'").replace("‘", "'")
 
 
+# every ASCII character that is not part of a WORD, as a space: ASCII text splits into its words
+_ASCII_SPACES = str.maketrans({chr(c): " " for c in range(128) if not WORD.fullmatch(chr(c))})
+
+
 def words(text: str) -> list[str]:
     """Lower-case words with quote styles and punctuation gone."""
+    if text.isascii():  # most text: the same words, about twice as fast as the pattern
+        return text.lower().translate(_ASCII_SPACES).split()
     return WORD.findall(normal(text).lower())
 
 

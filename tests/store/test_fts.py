@@ -1,7 +1,7 @@
-"""Trace's full-text search on SQLite in two steps (``store/fts.py``): the passages holding the
-rarest of a statement's words are scored first, and the others only when those do not settle which
-are best. The answer must be the one OR query over every word gives: the same passages, in the same
-order, past the same speaker and date filters."""
+"""Trace's full-text search on SQLite (``store/fts.py``): each word's scores read from FTS5 once and
+kept while the passages stay as they are (schema 10 counts their changes). The answer must be the one
+OR query over every word gives, to the last bit of each score: the same passages, in the same order,
+past the same speaker and date filters; also after passages are added and removed."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from onrecord import open_store
 from onrecord.ingest import from_text
 from onrecord.model import Span, Statement
 from onrecord.store import fts
+from onrecord.store.schema import PASSAGES_VERSION
 
 SPEAKERS = {"ANNA PETROVA": "Anna Petrova", "JONAS KALLAS": "Jonas Kallas"}
 COMMON = ["talks", "people", "country", "great", "deal", "it's", "that's"]  # in most passages
@@ -21,9 +22,9 @@ MIDDLE = ["inspectors", "border", "missiles", "tariffs", "harbour", "treaty", "b
 RARE = ["satellite", "uranium", "lighthouse", "glacier", "referendum", "orchestra"]
 
 
-def transcript(rng: random.Random, turns: int) -> tuple[str, list[tuple[str, int, int]]]:
+def transcript(rng: random.Random, turns: int) -> tuple[str, list[Statement]]:
     """A transcript of ``turns`` turns of the two speakers, words drawn common, middling and rare."""
-    parts, spans, at = [], [], 0
+    parts, found, at = [], [], 0
     for n in range(turns):
         head = list(SPEAKERS)[n % 2]
         said = [rng.choice(COMMON) for _ in range(rng.randint(1, 6))]
@@ -33,33 +34,45 @@ def transcript(rng: random.Random, turns: int) -> tuple[str, list[tuple[str, int
         rng.shuffle(said)
         words = " ".join(said).capitalize() + "."
         line = f"{head}: {words}\n\n"
-        spans.append((head, at + len(head) + 2, at + len(head) + 2 + len(words)))
+        a = at + len(head) + 2
+        found.append(Statement(n, "turn", words, Span(a, a + len(words)), SPEAKERS[head], head, Span(at, a - 2)))
         parts.append(line)
         at += len(line)
-    return "".join(parts), spans
+    return "".join(parts), found
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('fts') / 'fts.db'}")
+def add_day(store, rng: random.Random, day: int, turns: int = 30) -> int:
+    body, found = transcript(rng, turns)
+    return store.add(from_text(body, date=f"2026-03-{day:02d}", source=f"day{day}.txt"), found, "t")
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'fts.db'}")
     rng = random.Random(15)
     for day in range(1, 9):
-        body, spans = transcript(rng, 30)
-        found = [
-            Statement(n, "turn", body[a:b], Span(a, b), SPEAKERS[head], head, Span(a - len(head) - 2, a - 2))
-            for n, (head, a, b) in enumerate(spans)
-        ]
-        store.add(from_text(body, date=f"2026-03-0{day}", source=f"day{day}.txt"), found, "t")
-    return store
+        add_day(store, rng, day)
+    yield store
+    store.close()
 
 
-def everything_ranked(store, words, speakers, since, until) -> list[int]:
-    """The passages the OR query over every phrase (in the plan's order) finds, filtered, best first."""
+def everything_ranked(store, words, speakers, since, until) -> list[tuple[int, float]]:
+    """(id, bm25) of the passages the one OR query over every phrase finds (the phrases held by fewest
+    passages first, as searches always put them), filtered, best first."""
+    found = fts.phrases(words)
     with store.engine.connect() as conn:
-        plan = fts.Plan.read(conn, "passages_fts", words)
+        held = {
+            p: conn.execute(
+                text("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH :m"), {"m": fts.match([p])}
+            ).scalar_one()
+            for p in found
+        }
+        ordered = [p for _, p in sorted((held[p], p) for p in found if held[p])]
+        if not ordered:
+            return []
         ranked = conn.execute(
             text("SELECT rowid, bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH :m"),
-            {"m": fts.match(plan.phrases)},
+            {"m": fts.match(ordered)},
         ).all()
         allowed = set(
             conn.execute(
@@ -71,33 +84,106 @@ def everything_ranked(store, words, speakers, since, until) -> list[int]:
                 {"who": speakers[0] if speakers else None, "since": since or "", "until": until or "9999"},
             ).scalars()
         )
-    return [i for i, rank in sorted(ranked, key=lambda r: (r[1], r[0])) if i in allowed]
+    return [(i, rank) for i, rank in sorted(ranked, key=lambda r: (r[1], r[0])) if i in allowed]
 
 
-@pytest.mark.parametrize("first_rows", [1, 40, 10**9])  # a head of one phrase, of a few, of all
-def test_the_rarest_words_first_give_what_every_word_gives(store, monkeypatch, first_rows):
-    monkeypatch.setattr(fts, "FIRST_HEAD_ROWS", first_rows)
-    settled_early = []
-    settled = fts.Plan.settled
-    monkeypatch.setattr(
-        fts.Plan,
-        "settled",
-        lambda plan, head, *a: settled_early.append(head < len(plan.phrases)) or settled(plan, head, *a),
-    )
-    rng = random.Random(first_rows)
-    for _ in range(40):
-        words = rng.sample(COMMON, rng.randint(0, 3)) + rng.sample(MIDDLE, rng.randint(1, 3))
-        words += rng.sample(RARE, rng.randint(0, 2))
-        speakers = rng.choice([None, ["Anna Petrova"]])
-        since, until = rng.choice([(None, None), ("2026-03-02", "2026-03-06")])
-        limit = rng.choice([3, 10, 30])
-        found = [i for i, _ in store.passage_ranking(words, speakers, since, until, limit)]
-        assert found == everything_ranked(store, words, speakers, since, until)[:limit]
-    if first_rows < 10**9:  # the common words' passages were left unscored at least sometimes
-        assert any(settled_early)
+def random_search(rng: random.Random) -> tuple[list[str], list[str] | None, str | None, str | None, int]:
+    words = rng.sample(COMMON, rng.randint(0, 3)) + rng.sample(MIDDLE, rng.randint(1, 3))
+    words += rng.sample(RARE, rng.randint(0, 2))
+    speakers = rng.choice([None, ["Anna Petrova"]])
+    since, until = rng.choice([(None, None), ("2026-03-02", "2026-03-06"), ("2026-03-08", "2026-03-20")])
+    return words, speakers, since, until, rng.choice([3, 10, 30])
+
+
+def assert_as_one_query(store, rng: random.Random, searches: int = 40) -> None:
+    for _ in range(searches):
+        words, speakers, since, until, limit = random_search(rng)
+        expected = everything_ranked(store, words, speakers, since, until)[:limit]
+        assert [i for i, _ in store.passage_ranking(words, speakers, since, until, limit)] == [i for i, _ in expected]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_kept_word_scores_rank_as_the_one_query_over_every_word(store, seed):
+    rng = random.Random(seed)
+    assert_as_one_query(store, rng)
+    assert_as_one_query(store, rng)  # again, from what was kept
+
+
+def test_the_scores_summed_are_fts5s_to_the_last_bit(store):
+    rng = random.Random(3)
+    for _ in range(20):
+        words = rng.sample(COMMON + MIDDLE + RARE, rng.randint(1, 8))
+        found = fts.phrases(words)
+        postings = store._postings.read(store.engine.connect, found)
+        scores = {}
+        for _, p in sorted((len(postings[p][0]), p) for p in found if len(postings[p][0])):
+            for i, part in zip(*postings[p], strict=True):
+                scores[int(i)] = scores.get(int(i), 0.0) + float(part)
+        expected = everything_ranked(store, words, None, None, None)
+        assert [(i, -scores[i]) for i, _ in expected] == expected  # the very floats FTS5 gives
+        order = [i for batch in fts.ranked(postings, found, 5) for i in batch.tolist()]
+        assert order == [i for i, _ in expected]
 
 
 def test_a_word_no_passage_holds_or_fts5_cannot_read_changes_nothing(store):
     found = store.passage_ranking(["satellite", "border"], None)
     assert store.passage_ranking(["satellite", "border", "zeppelin", "_", "'"], None) == found != []
     assert store.passage_ranking(["zeppelin", "_"], None) == []
+
+
+def passages_version(store) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(
+            text("SELECT value FROM store_state WHERE key = :key"), {"key": PASSAGES_VERSION}
+        ).scalar_one()
+
+
+def test_what_is_kept_follows_passages_added_and_removed(store):
+    rng = random.Random(4)
+    assert_as_one_query(store, rng, 20)  # words read and kept
+    before = passages_version(store)
+    add_day(store, rng, 9, 60)  # more passages: every word's idf and the average length move
+    assert passages_version(store) > before
+    assert_as_one_query(store, random.Random(4), 20)  # the same searches again, on the new passages
+    moved = passages_version(store)
+    with store.engine.begin() as conn:  # a document removed: its passages go by cascade
+        conn.execute(text("DELETE FROM documents WHERE source = 'day3.txt'"))
+    assert passages_version(store) > moved
+    assert_as_one_query(store, random.Random(4), 20)
+    store.replace_statements(1, [], "t2")  # a re-extraction that finds no turn
+    assert_as_one_query(store, random.Random(4), 20)
+
+
+def test_writes_without_passages_keep_what_was_read(store, monkeypatch):
+    read_one = fts.Postings._read_one
+    matches = []
+    monkeypatch.setattr(fts.Postings, "_read_one", lambda self, conn, p: matches.append(p) or read_one(self, conn, p))
+    words = ["inspectors", "great", "satellite"]
+    first = store.passage_ranking(words, None)
+    read = len(matches)
+    assert sorted(matches) == sorted(words)  # each word read once
+    before = passages_version(store)
+    store.add(from_text('Anna Petrova said "the talks are great".', date="2026-03-09"), [], "t")  # an article
+    assert passages_version(store) == before
+    assert store.passage_ranking(words, None) == first
+    assert len(matches) == read  # nothing read again
+
+
+def test_a_write_between_reading_the_version_twice_is_read_again(store):
+    versions = iter([1, 2, 2, 2])  # a write lands while the words are read
+    postings = fts.Postings("passages_fts", lambda conn: next(versions))
+    first = postings.read(store.engine.connect, ["great"])
+    assert postings._at == 2 and "great" in postings._phrases  # kept under the version it was read at
+    fresh = fts.Postings("passages_fts", lambda conn: 7).read(store.engine.connect, ["great"])
+    assert all((a == b).all() for a, b in zip(first["great"], fresh["great"], strict=True))
+
+
+def test_at_most_so_many_scores_are_kept_the_least_recent_going_first(store):
+    postings = fts.Postings("passages_fts", lambda conn: 1, kept=200)
+    sizes = {}
+    for word in ["talks", "inspectors", "border", "satellite"]:
+        sizes[word] = len(postings.read(store.engine.connect, [word])[word][0])
+        assert postings._size == sum(len(p[0]) for p in postings._phrases.values()) <= 200
+    assert "satellite" in postings._phrases and sizes["talks"] > 0
+    if sizes["talks"] > 200:
+        assert "talks" not in postings._phrases  # larger than all that may be kept: read each time

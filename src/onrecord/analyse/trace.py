@@ -429,11 +429,12 @@ def _window(passage_words: Sequence[str], quote_words: list[str]) -> tuple[int, 
 @lru_cache(maxsize=1024)  # of a passage: each statement of an article compares the same candidates again
 def _sentence_ends(text: str) -> tuple[int, ...]:
     """Indices (in :func:`words`) of the words that end a sentence."""
-    plain = normal(text)
-    return tuple(n for n, m in enumerate(WORD.finditer(plain)) if _END.match(plain[m.end() : m.end() + 2]))
+    return tuple(n for n, m in enumerate(_WORD_ENDING.finditer(normal(text))) if m.group(1) is not None)
 
 
-_END = re.compile(r"[\"”']?[.!?]")
+# a WORD, and (the group) the end of a sentence right after it; the lookahead never fails, so the words
+# found are WORD's
+_WORD_ENDING = re.compile(r"[\w']+(?=([\"”']?[.!?])?)")
 
 
 @lru_cache(maxsize=1024)
@@ -471,6 +472,21 @@ class _Best:
     diff: tuple[tuple[str, str], ...] = ()
     rank: int = field(default=len(VERDICTS))
     similarity: float | None = None  # a translation's cosine, beside its margin in ``score``
+
+
+@lru_cache(maxsize=1024)  # of a passage: an article's reported statements compare many of the same
+def _piece_stems(text: str) -> tuple[tuple[Span, ...], tuple[frozenset[str], ...]]:
+    """What the paraphrase comparison reads of a passage: its sentences, then each two in a row (a report
+    often condenses two), with the stems of their words. A sentence ends in ``.``, ``!`` or ``?`` and the
+    next begins after a space, so no word spans two: a pair's words are its sentences' and those between."""
+    spans = sentences(text)
+    singles = [frozenset(map(_stem, words(text[a:b]))) for a, b in spans]
+    pairs = [
+        singles[i] | singles[i + 1] | frozenset(map(_stem, words(text[spans[i][1] : spans[i + 1][0]])))
+        for i in range(len(spans) - 1)
+    ]
+    whole = [Span(a, b) for a, b in spans] + [Span(spans[i][0], spans[i + 1][1]) for i in range(len(spans) - 1)]
+    return tuple(whole), tuple(singles + pairs)
 
 
 def _pieces(parts: list[str]) -> list[list[str]]:
@@ -681,17 +697,16 @@ class Tracer:
     def _paraphrase(self, content: str, found: list[Passage]) -> _Best:
         if not found:
             return _Best()
-        pieces = []
+        pieces: list[tuple[int, Span]] = []
+        stems: list[frozenset[str]] = []
         for n, passage in enumerate(found):
-            text = passage.text
-            spans = sentences(text)
-            # single sentences and pairs: a report often condenses two
-            pieces += [(n, Span(a, b)) for a, b in spans]
-            pieces += [(n, Span(spans[i][0], spans[i + 1][1])) for i in range(len(spans) - 1)]
+            spans, held = _piece_stems(passage.text)
+            pieces += [(n, span) for span in spans]
+            stems += held
         shared = {_stem(w) for w in words(content)} - _STOP
-        texts = [span.of(found[n].text) for n, span in pieces]
-        overlaps = [len(shared & {_stem(w) for w in words(t)}) / max(1, len(shared)) for t in texts]
-        keep = sorted(range(len(texts)), key=lambda i: -overlaps[i])[:EMBEDDED]
+        overlaps = [len(shared & held) / max(1, len(shared)) for held in stems]
+        keep = sorted(range(len(pieces)), key=lambda i: -overlaps[i])[:EMBEDDED]
+        texts = {i: pieces[i][1].of(found[pieces[i][0]].text) for i in keep}
         vectors = self._sentence_vectors([content, *(texts[i] for i in keep)])
         similarity = vectors[1:] @ vectors[0]
         # meaning and shared words together: the small model underrates "we will not leave" vs

@@ -1,31 +1,28 @@
-"""Passages ranked by FTS5 ``bm25()`` without scoring every passage that shares a common word (SQLite).
+"""Passages ranked by FTS5 ``bm25()`` from each word's scores, read once and kept (SQLite).
 
-An OR query over a statement's words scores every passage holding any of them, and "great" alone is in
-6,918 of the trump database's 64,091 passages. ``bm25()`` is a sum over the query's phrases of the
-phrase's idf times a term-frequency part that stays below k1 + 1, so a passage holding none of the
-rarest phrases (the head) scores less than the common phrases' (the tail's) idf × (k1 + 1) summed.
-The passages holding a phrase of the head are scored first, over every phrase of the query
-(``head AND tail``, ``head NOT tail``: each phrase once and in one order, so FTS5 gives them the very
-scores of the OR query in that order); when the last of the best ``limit`` of them (past the filters)
-scores above the tail's bound, no other passage can be among the best, and the passages that hold only
-common phrases are never scored (MaxScore: Turtle and Flood, 1995). Otherwise that last score tells
-how much of the tail must join the head for a second search to settle it.
+An OR query over a statement's words scores every passage holding any of them, row by row, and "great"
+alone is in 6,918 of the trump database's 64,091 passages: most of a trace's time went there, again for
+every article. ``bm25()`` sums, phrase by phrase in the query's order, what each phrase adds to a row
+(its idf times a term-frequency part), and what a phrase adds to a row is the same in any query that
+holds it: the score of the one-phrase query. So each phrase's passages and those scores are read once
+(:class:`Postings`), kept while the passages stay as they are (the store's ``passages_version``, which
+triggers move with every passage written or removed), and a query's scores are their sums, added in the
+order FTS5 adds them: the very scores, to the last bit, of the OR query with its phrases in that order.
+The words every article shares are then read once, and an article's own rare words cost little.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 
-from sqlalchemy import Connection, text
+import numpy as np
+from sqlalchemy import Connection
 
-K1 = 1.2  # FTS5's bm25(): a term-frequency part stays below K1 + 1
-IDF_FLOOR = 1e-6  # FTS5's idf of a phrase in more than half the rows
-FIRST_HEAD_ROWS = 10_000  # passages the first head may hold together: the rarest phrases up to this many
-_MARGIN = 1 + 1e-9  # a score must beat a bound by more than rounding to settle a search
-_AVERAGES = 1  # the rowid of FTS5's record of row and token counts in its %_data table
+KEPT_POSTINGS = 3_000_000  # (passage, score) pairs kept at most, 48 MB; least recently used go first
+FIRST_BATCH = 3  # the best ``FIRST_BATCH * limit`` passages are filtered first; most searches stop there
 
 
 def phrases(words: Sequence[str]) -> list[str]:
@@ -38,75 +35,89 @@ def match(phrases: Sequence[str], operator: str = " OR ") -> str:
     return operator.join('"' + p.replace('"', '""') + '"' for p in phrases)
 
 
-def _varint(block: bytes, at: int) -> tuple[int, int]:
-    """SQLite's variable-length integer at ``at`` in ``block``: (value, where the next begins)."""
-    value = 0
-    for n in range(8):
-        byte = block[at + n]
-        value = (value << 7) | (byte & 0x7F)
-        if not byte & 0x80:
-            return value, at + n + 1
-    return (value << 8) | block[at + 8], at + 9
+Posting = tuple[np.ndarray, np.ndarray]  # a phrase's passage ids (ascending) and what it adds to their scores
 
 
-@dataclass(frozen=True)
-class Plan:
-    """A query's phrases, rarest first, with what a passage holding only the last of them can score."""
+class Postings:
+    """Each phrase's passages in the FTS5 ``table`` with what the phrase adds to their ``bm25()``, kept
+    for as long as the number ``version`` reads stays the same (any change of the table's rows must move
+    it), at most :data:`KEPT_POSTINGS` pairs. Safe to share between threads."""
 
-    phrases: tuple[str, ...]  # phrases found in some passage, fewest passages first
-    rows: tuple[int, ...]  # how many passages hold each
-    tails: tuple[float, ...]  # tails[j]: more than a passage holding only phrases[j:] scores; tails[-1] = 0
+    def __init__(self, table: str, version: Callable[[Connection], int], kept: int = KEPT_POSTINGS) -> None:
+        self.table = table
+        self.version = version
+        self.kept = kept
+        self._lock = threading.Lock()
+        self._at: int | None = None  # the version what is kept was read at
+        self._phrases: OrderedDict[str, Posting] = OrderedDict()
+        self._size = 0
 
-    @classmethod
-    def read(cls, conn: Connection, table: str, words: Sequence[str]) -> Plan:
-        """The plan of an OR query over ``words`` on the FTS5 ``table``, from the row counts FTS5 keeps
-        (those its ``bm25()`` reads) and one count per phrase."""
-        found = phrases(words)
-        if not found:
-            return cls((), (), (0.0,))
-        each = sorted(set(found))
-        counts = ", ".join(f"(SELECT count(*) FROM {table} WHERE {table} MATCH :p{n})" for n in range(len(each)))
-        block, *hits = conn.execute(
-            text(f"SELECT (SELECT block FROM {table}_data WHERE id = {_AVERAGES}), {counts}"),
-            {f"p{n}": match([p]) for n, p in enumerate(each)},
-        ).one()
-        total = _varint(block, 0)[0] if block else 0
-        held = dict(zip(each, hits, strict=True))
-        # a phrase in no passage adds 0.0 to every score (and FTS5 cannot score a phrase with no token)
-        kept = sorted((held[p], p) for p in found if held[p])
-        bounds = [(K1 + 1) * max(math.log((total - h + 0.5) / (h + 0.5)), IDF_FLOOR) for h, _ in kept]
-        tails = [0.0]
-        for bound in reversed(bounds):
-            tails.append(tails[-1] + bound)
-        return cls(tuple(p for _, p in kept), tuple(h for h, _ in kept), tuple(reversed(tails)))
+    def read(self, connect: Callable[[], Connection], wanted: Sequence[str]) -> dict[str, Posting]:
+        """The postings of the ``wanted`` phrases, all of one version of the table: those kept, and the
+        others read (between two readings of the version that agree, so no write came in between)."""
+        while True:
+            with connect() as conn:
+                at = self.version(conn)
+                with self._lock:
+                    if at != self._at:
+                        self._forget(at)
+                    found = {p: self._phrases[p] for p in set(wanted) if p in self._phrases}
+                    for p in found:
+                        self._phrases.move_to_end(p)
+                fresh = {p: self._read_one(conn, p) for p in sorted(set(wanted) - found.keys())}
+                if not fresh or self.version(conn) == at:
+                    break
+        with self._lock:
+            if self._at == at:
+                for p, posting in fresh.items():
+                    self._keep(p, posting)
+        return found | fresh
 
-    def first_head(self, rows: int | None = None) -> int:
-        """How many of the rarest phrases the first search starts from: those held by at most ``rows``
-        (:data:`FIRST_HEAD_ROWS`) passages together, and at least one."""
-        rows = FIRST_HEAD_ROWS if rows is None else rows
-        head, held = 1, self.rows[0] if self.rows else 0
-        while head < len(self.rows) and held + self.rows[head] <= rows:
-            held += self.rows[head]
-            head += 1
-        return head
+    def _read_one(self, conn: Connection, phrase: str) -> Posting:
+        # through the driver's own cursor: plain tuples, which numpy reads at once (thousands of rows)
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            sql = f"SELECT rowid, bm25({self.table}) FROM {self.table} WHERE {self.table} MATCH ?"
+            rows = cursor.execute(sql, (match([phrase]),)).fetchall()
+        finally:
+            cursor.close()
+        pairs = np.array(rows, dtype=np.float64).reshape(-1, 2)
+        # bm25() is minus the score; a one-phrase score is 0.0 plus the phrase's part, so exactly that part
+        return pairs[:, 0].astype(np.int64), -pairs[:, 1]
 
-    def settled(self, head: int, scores: Sequence[float], limit: int) -> bool:
-        """Whether the best ``scores`` (``limit`` of them at most, best first) of the passages holding
-        one of the first ``head`` phrases are the best of all: every phrase is in the head, or the last
-        of them beats what a passage holding only the tail can score."""
-        return head >= len(self.phrases) or (len(scores) == limit and scores[-1] > self.tails[head] * _MARGIN)
+    def _forget(self, at: int) -> None:
+        self._at, self._phrases, self._size = at, OrderedDict(), 0
 
-    def next_head(self, scores: Sequence[float], limit: int) -> int:
-        """The fewest of the rarest phrases whose tail the ``limit``-th score found so far beats (more
-        passages can only raise it, so a search from that head is settled); all of them with fewer."""
-        if len(scores) < limit:
-            return len(self.phrases)
-        return next(j for j, tail in enumerate(self.tails) if scores[-1] > tail * _MARGIN)
+    def _keep(self, phrase: str, posting: Posting) -> None:
+        if phrase in self._phrases or len(posting[0]) > self.kept:
+            return
+        self._phrases[phrase] = posting
+        self._size += len(posting[0])
+        while self._size > self.kept:
+            _, dropped = self._phrases.popitem(last=False)
+            self._size -= len(dropped[0])
 
-    def matches(self, head: int) -> list[str]:
-        """FTS5 queries that together find the passages holding one of the first ``head`` phrases, each
-        scored over all the phrases (the same phrases in the same order: the OR query's scores)."""
-        first, rest = match(self.phrases[:head]), match(self.phrases[head:])
-        if not rest:
-            return [first]
-        return [f"({first}) AND ({rest})", f"({first}) NOT ({rest})"]
+
+def ranked(postings: dict[str, Posting], found: Sequence[str], first: int) -> Iterator[np.ndarray]:
+    """The ids of the passages holding any of the phrases ``found`` (each as often as it is there), best
+    first as the OR query's ``ORDER BY bm25(), rowid`` would give them, in batches: the best ``first``
+    (more when scores tie at the last), then the rest. The phrases are summed in the order the queries
+    of earlier versions put them (fewest passages first), so each score is FTS5's to the last bit."""
+    order = sorted((len(postings[p][0]), p) for p in found if len(postings[p][0]))
+    if not order:
+        return
+    size = max(int(postings[p][0][-1]) for _, p in order) + 1
+    scores = np.zeros(size)
+    for _, p in order:
+        ids, parts = postings[p]
+        scores[ids] += parts  # a phrase's ids are distinct: one addition each, as in FTS5's loop
+    held = np.flatnonzero(scores)  # every part is above zero (FTS5's idf has a floor), so: every passage held
+    minus = -scores[held]
+    if len(held) > first:
+        last = np.partition(minus, first - 1)[first - 1]
+        top = minus <= last
+        chosen, rest = held[top], held[~top]
+        yield chosen[np.lexsort((chosen, -scores[chosen]))]
+        held = rest
+        minus = -scores[held]
+    yield held[np.lexsort((held, minus))]

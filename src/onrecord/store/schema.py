@@ -485,8 +485,36 @@ def _v9(conn: Connection) -> None:
     metadata.create_all(conn, tables=[pending_minhash])
 
 
+# -- schema 10: a count of the passages' changes, so trace keeps their scores (issue 15) ----------------
+# ``passages_version`` in ``store_state`` moves with every passage written or removed (by triggers, so
+# a passage a cascade removes counts too); while it stands still, what trace's search read from the
+# full-text index (``fts.Postings``) still holds. Writes that touch no passage (an article, a link)
+# leave it, and what was read, alone. SQLite only: PostgreSQL's search keeps nothing.
+PASSAGES_VERSION = "passages_version"
+
+
+def passages_counted(conn: Connection) -> None:
+    """The triggers that move ``passages_version`` with every passage added or removed (SQLite)."""
+    for name, event in (("passages_counted_added", "INSERT"), ("passages_counted_removed", "DELETE")):
+        conn.execute(
+            text(
+                f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON passages BEGIN "
+                f"UPDATE store_state SET value = value + 1 WHERE key = '{PASSAGES_VERSION}'; END"
+            )
+        )
+
+
+def _v10(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    existing = conn.execute(select(store_state.c.key).where(store_state.c.key == PASSAGES_VERSION)).first()
+    if existing is None:
+        conn.execute(store_state.insert().values(key=PASSAGES_VERSION, value=0))
+    passages_counted(conn)
+
+
 # Append-only: each entry moves a database from version i to i + 1.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10]
 LATEST = len(MIGRATIONS)
 
 

@@ -16,7 +16,9 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import (
+    Connection,
     Engine,
     and_,
     bindparam,
@@ -28,10 +30,8 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
-    table,
     text,
     true,
-    union_all,
     update,
 )
 from sqlalchemy.engine import make_url
@@ -54,6 +54,7 @@ from onrecord.model import (
 from onrecord.store import fts
 from onrecord.store.schema import (
     LATEST,
+    PASSAGES_VERSION,
     document_copies,
     documents,
     embeddings,
@@ -145,11 +146,6 @@ def _fts_query(search: str) -> str:
     return fts.match(re.findall(r"\w+", search), " ")
 
 
-_passages_fts = table("passages_fts")  # FTS5 over passages.text (schema 8), SQLite only
-
-
-# The statements of trace's searches, built once per shape with their values as parameters: building
-# them (their subqueries and correlated columns) costs more than running them. (Shapes: which filters.)
 @lru_cache(maxsize=32)
 def _passage_ids(by_speakers: bool, since: bool, until: bool):  # type: ignore[no-untyped-def]
     """The ids of the passages by the speakers ``names`` (identity names, or names in documents not
@@ -191,24 +187,14 @@ def _filters(
     return (speakers is not None, bool(since), bool(until)), values
 
 
-@lru_cache(maxsize=64)
-def _best_passages(ranking: str, queries: int, shape: tuple[bool, bool, bool], reach: int | None, limit: int):  # type: ignore[no-untyped-def]
+@lru_cache(maxsize=8)
+def _ts_ranked(shape: tuple[bool, bool, bool], reach: int | None, limit: int):  # type: ignore[no-untyped-def]
     """(id, text, rank) of the best ``limit`` passages by the filters of ``shape`` among the best ``reach``
-    of a ranking (lowest rank best): ``bm25``: FTS5's of the passages the ``queries`` FTS5 queries (of
-    the same phrases: ``match0``, ``match1``, ...) find; ``ts_rank``: PostgreSQL's for ``terms``."""
-    if ranking == "ts_rank":
-        # websearch syntax reads "or" between words and never fails on what the words hold
-        tsquery = func.websearch_to_tsquery(literal_column("'english'"), bindparam("terms"))
-        search = literal_column("passages.search_vector")
-        ranked = select(passages.c.id, (-func.ts_rank(search, tsquery)).label("rank")).where(search.op("@@")(tsquery))
-    else:
-        parts = [
-            select(literal_column("passages_fts.rowid").label("id"), literal_column("bm25(passages_fts)").label("rank"))
-            .select_from(_passages_fts)
-            .where(text(f"passages_fts MATCH :match{n}"))
-            for n in range(queries)
-        ]
-        ranked = parts[0] if len(parts) == 1 else union_all(*parts)
+    by PostgreSQL's ``ts_rank`` for ``terms`` (lowest rank best)."""
+    # websearch syntax reads "or" between words and never fails on what the words hold
+    tsquery = func.websearch_to_tsquery(literal_column("'english'"), bindparam("terms"))
+    search = literal_column("passages.search_vector")
+    ranked = select(passages.c.id, (-func.ts_rank(search, tsquery)).label("rank")).where(search.op("@@")(tsquery))
     ranked = ranked.subquery()
     best = select(ranked.c.id, ranked.c.rank).order_by(ranked.c.rank, ranked.c.id).limit(reach).subquery()
     return (
@@ -218,6 +204,19 @@ def _best_passages(ranking: str, queries: int, shape: tuple[bool, bool, bool], r
         .order_by(best.c.rank, passages.c.id)
         .limit(limit)
     )
+
+
+@lru_cache(maxsize=8)
+def _passage_texts(shape: tuple[bool, bool, bool]):  # type: ignore[no-untyped-def]
+    """(id, text) of the passages of the ``ids`` (a JSON array: one parameter, however many) that pass the
+    filters of ``shape`` (SQLite)."""
+    ids = select(literal_column("value")).select_from(func.json_each(bindparam("ids")))
+    return _passage_ids(*shape).add_columns(passages.c.text).where(passages.c.id.in_(ids))
+
+
+def _passages_version(conn: Connection) -> int:
+    """The count of passages written and removed (schema 10): what :class:`fts.Postings` kept holds while it stands."""
+    return conn.execute(select(store_state.c.value).where(store_state.c.key == PASSAGES_VERSION)).scalar_one()
 
 
 @lru_cache(maxsize=1)
@@ -268,6 +267,8 @@ class Store(WatchRecords):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
+        # what trace's searches read of the full-text index, kept while the passages stay as they are
+        self._postings = fts.Postings("passages_fts", _passages_version) if self.is_sqlite else None
 
     # -- writing -------------------------------------------------------------------------
     def contains(self, content_hash: str) -> bool:
@@ -852,53 +853,44 @@ class Store(WatchRecords):
         limit: int = 100,
     ) -> list[tuple[int, str]]:
         """(id, text) of the passages sharing any of ``words``, most alike first: FTS5 ``bm25()`` on
-        SQLite, ``ts_rank`` on PostgreSQL. Only passages by ``speakers`` (identities, or speaker names
-        not linked to one; None: anyone) in documents dated ``since``..``until``."""
+        SQLite (from each word's scores, kept: ``fts.Postings``), ``ts_rank`` on PostgreSQL. Only passages
+        by ``speakers`` (identities, or speaker names not linked to one; None: anyone) in documents dated
+        ``since``..``until``."""
         if not self.is_sqlite:
-            terms = [w for word in words for w in re.findall(r"\w+", word)]
-            if not terms:
-                return []
-            found = self._best_passages("ts_rank", {"terms": " or ".join(terms)}, speakers, since, until, limit)
-            return [(i, t) for i, t, _ in found]
-        # FTS5: the passages holding the rarest words first, the others only when those do not settle it
-        with self.engine.connect() as conn:
-            plan = fts.Plan.read(conn, "passages_fts", words)
-        if not plan.phrases:
+            return self._ts_ranking(words, speakers, since, until, limit)
+        found = fts.phrases(words)
+        if not found or self._postings is None:
             return []
-        head = plan.first_head()
-        found = self._best_fts(plan.matches(head), speakers, since, until, limit)
-        if not plan.settled(head, scores := [-rank for _, _, rank in found], limit):
-            head = plan.next_head(scores, limit)
-            found = self._best_fts(plan.matches(head), speakers, since, until, limit)
-        return [(i, t) for i, t, _ in found]
-
-    def _best_fts(
-        self, matches: Sequence[str], speakers: Sequence[str] | None, since: str | None, until: str | None, limit: int
-    ) -> list[tuple[int, str, float]]:
-        values = {f"match{n}": m for n, m in enumerate(matches)}
-        return self._best_passages("bm25", values, speakers, since, until, limit)
-
-    def _best_passages(
-        self,
-        ranking: str,
-        values: dict[str, str],
-        speakers: Sequence[str] | None,
-        since: str | None,
-        until: str | None,
-        limit: int,
-    ) -> list[tuple[int, str, float]]:
-        """(id, text, rank) of the best ``limit`` passages of a ``ranking`` (:func:`_best_passages`, with
-        ``values``), lowest rank best, by ``speakers`` in the date range."""
+        postings = self._postings.read(self.engine.connect, found)
         shape, filters = _filters(speakers, since, until)
-        queries = sum(key.startswith("match") for key in values)
-        # The best matches of anyone first, then the filters on those alone: joining every match (tens of
-        # thousands for a common word) costs more than ranking them. Too few of them pass the filters
-        # (a speaker with little on record): then the filters go over every match.
-        found: list[tuple[int, str, float]] = []
+        ranked: list[tuple[int, str]] = []
+        with self.engine.connect() as conn:
+            for n, batch in enumerate(fts.ranked(postings, found, fts.FIRST_BATCH * limit)):
+                if n:  # few of the best pass the filters (a speaker with little on record): all that pass
+                    allowed = np.fromiter(conn.execute(_passage_ids(*shape), filters).scalars(), np.int64)
+                    batch = batch[np.isin(batch, allowed)][: limit - len(ranked)]
+                ids = batch.tolist()
+                texts = dict(conn.execute(_passage_texts(shape), {**filters, "ids": json.dumps(ids)}).all())
+                ranked += [(i, texts[i]) for i in ids if i in texts]
+                if len(ranked) >= limit:
+                    break
+        return ranked[:limit]
+
+    def _ts_ranking(
+        self, words: Sequence[str], speakers: Sequence[str] | None, since: str | None, until: str | None, limit: int
+    ) -> list[tuple[int, str]]:
+        """:meth:`passage_ranking` on PostgreSQL: the best matches of anyone first, then the filters on those
+        alone (joining every match, tens of thousands for a common word, costs more than ranking them); when
+        too few of them pass (a speaker with little on record), the filters over every match."""
+        terms = [w for word in words for w in re.findall(r"\w+", word)]
+        if not terms:
+            return []
+        shape, filters = _filters(speakers, since, until)
+        found: list[tuple[int, str]] = []
         for reach in (3 * limit, None):
             with self.engine.connect() as conn:
-                rows = conn.execute(_best_passages(ranking, queries, shape, reach, limit), {**values, **filters})
-                found = [(i, t, rank) for i, t, rank in rows]
+                rows = conn.execute(_ts_ranked(shape, reach, limit), {"terms": " or ".join(terms), **filters})
+                found = [(i, t) for i, t, _ in rows]
             if len(found) == limit:
                 break
         return found
