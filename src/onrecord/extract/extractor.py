@@ -218,6 +218,7 @@ class Extractor:
         self.batch_size = batch_size or (RUN_BATCH if self.selective else SECTION_BATCH)
         self.triggers = select.Triggers.of(self.lex, irregular_forms(self.nlp), common_words(self.nlp))
         self.components = components(self.nlp)
+        self._cue_words: dict[tuple[int, int, int], bool] = {}  # SentenceRules' words, kept across sections
 
     def extract(self, document: Document) -> Extraction:
         result = next(self.pipe([document]))
@@ -393,7 +394,7 @@ class Extractor:
         text = document.text
         data = _SectionData([])
         inside = [q for q in quotes if run.start <= q.start and q.end <= run.end]  # a run holds its quotations whole
-        rules = SentenceRules(self.lex, text[run.start : run.end], run.start, inside)
+        rules = SentenceRules(self.lex, text[run.start : run.end], run.start, inside, self._cue_words)
         for sent in doc.sents:
             deadline.check()
             data.sentences.append(Span(sent.start_char + run.start, sent.end_char + run.start))
