@@ -98,3 +98,16 @@ def test_line_breaks_start_sentences_and_long_unbroken_runs_are_cut(nlp: Languag
     assert starts[0] == 3  # "The", after the line break
     body = 6  # the first "word", after "The body ." (a full stop starts the count again)
     assert starts[1:] == [body + MAX_UNBROKEN_TOKENS, body + 2 * MAX_UNBROKEN_TOKENS]
+
+
+def test_the_lemmatizers_index_is_read_as_a_set_and_the_pipelines_own_tables_stay_as_they_are(nlp: Language) -> None:
+    # inflected forms whose candidates are tested against the index, in and out of it
+    text = "Geese flew; the ministers hurried, tweeting happier replies. Blorfs glimmed; she'd outspent them."
+    index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    before = {pos: type(words) for pos, words in index.items()}
+    standing_in = dict(components(nlp))["lemmatizer"]
+    assert isinstance(standing_in, Lemmas)
+    assert standing_in.lemmatizer is not nlp.get_pipe("lemmatizer")
+    original = through(nlp, nlp.pipeline, text)
+    assert [t.lemma_ for t in through(nlp, components(nlp), text)] == [t.lemma_ for t in original]
+    assert {pos: type(words) for pos, words in index.items()} == before  # the pipeline's index untouched

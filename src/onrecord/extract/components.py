@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from spacy.attrs import IDS, LEMMA, MORPH, ORTH, POS
 from spacy.language import Language
+from spacy.lookups import Lookups, Table
 from spacy.pipeline import AttributeRuler, Lemmatizer
 from spacy.tokens import Doc
 from spacy.util import minibatch
@@ -194,7 +195,7 @@ class Lemmas(_Batched):
     def __init__(self, lemmatizer: Lemmatizer) -> None:
         if lemmatizer.mode != "rule":
             raise Unsupported(f"lemmatizer mode {lemmatizer.mode!r}")
-        self.lemmatizer = lemmatizer
+        self.lemmatizer = _indexed(lemmatizer)
         self.strings = lemmatizer.vocab.strings
         self.overwrite = lemmatizer.overwrite
         self._known: dict[tuple[int, ...], int] = {}
@@ -222,6 +223,25 @@ class Lemmas(_Batched):
         if found is None:
             found = self._known[key] = self.strings.add(self.lemmatizer.lemmatize(doc[i])[0])
         return found
+
+
+def _indexed(lemmatizer: Lemmatizer) -> Lemmatizer:
+    """A copy of ``lemmatizer`` whose word index is a set: spaCy's rule lemmatizer asks whether a
+    candidate form is in its index, a list of up to 57,000 words searched end to end for each new
+    word (most of the lemmatizer's cost). Only that test reads the index, and a set answers it
+    alike; the original keeps its tables. A lemmatizer with its own rules keeps its index."""
+    kind = type(lemmatizer)
+    if kind.rule_lemmatize is not Lemmatizer.rule_lemmatize or "lemma_index" not in lemmatizer.lookups:
+        return lemmatizer
+    copy = kind(lemmatizer.vocab, lemmatizer.model, lemmatizer.name, mode="rule", overwrite=lemmatizer.overwrite)
+    lookups = Lookups()
+    for name in lemmatizer.lookups.tables:
+        table = lemmatizer.lookups.get_table(name)
+        if name == "lemma_index":
+            table = Table(name, {pos: frozenset(words) for pos, words in table.items()})
+        lookups.set_table(name, table)
+    copy.lookups = lookups
+    return copy
 
 
 def _standin(component: object) -> object:

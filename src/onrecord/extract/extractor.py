@@ -218,6 +218,7 @@ class Extractor:
         self.batch_size = batch_size or (RUN_BATCH if self.selective else SECTION_BATCH)
         self.triggers = select.Triggers.of(self.lex, irregular_forms(self.nlp), common_words(self.nlp))
         self.components = components(self.nlp)
+        self._cue_words: dict[tuple[int, int, int], bool] = {}  # SentenceRules' words, kept across sections
 
     def extract(self, document: Document) -> Extraction:
         result = next(self.pipe([document]))
@@ -292,12 +293,13 @@ class Extractor:
                 parsed = self._parse(texts)
                 # the parse is shared: each document is charged its share of the characters
                 share = (doc_budget.clock() - began) / max(1, sum(len(text) for text, _ in texts))
-                for spacy_doc, (i, run, quotes, names_only, _) in parsed:
-                    deadlines[i].charge(share * len(spacy_doc.text))
+                # a Doc's own text is rebuilt from its tokens at each access: the text it was made from is the same
+                for (text, _), (spacy_doc, (i, run, quotes, names_only, _)) in zip(texts, parsed, strict=True):
+                    deadlines[i].charge(share * len(text))
                     if failed[i] is None:
                         read = self._read_names if names_only else self._read
                         with deadlines[i].running():
-                            data, failed[i] = _guarded(read, chunk[i], spacy_doc, run, quotes, deadlines[i])
+                            data, failed[i] = _guarded(read, chunk[i], spacy_doc, text, run, quotes, deadlines[i])
                         if data is not None:
                             parts[i].append(data)
                 del parsed  # the batch's parses go before the next batch is parsed
@@ -384,26 +386,28 @@ class Extractor:
         return recase_headline(text, self.lex.speech_verbs) if section.headline else text
 
     # -- assembly ------------------------------------------------------------------------
-    def _read(self, document: Document, doc: Doc, run: Section, quotes: list[Span], deadline: Deadline) -> _SectionData:
-        """What the rest of extraction needs from one parsed run, as plain data (its section's
-        quotations are kept once, with the section)."""
+    def _read(
+        self, document: Document, doc: Doc, parsed: str, run: Section, quotes: list[Span], deadline: Deadline
+    ) -> _SectionData:
+        """What the rest of extraction needs from one parsed run (``parsed``: the text ``doc`` was
+        made from), as plain data (its section's quotations are kept once, with the section)."""
         text = document.text
         data = _SectionData([])
         inside = [q for q in quotes if run.start <= q.start and q.end <= run.end]  # a run holds its quotations whole
-        rules = SentenceRules(self.lex, text[run.start : run.end], run.start, inside)
+        rules = SentenceRules(self.lex, text[run.start : run.end], run.start, inside, self._cue_words)
         for sent in doc.sents:
             deadline.check()
             data.sentences.append(Span(sent.start_char + run.start, sent.end_char + run.start))
             data.candidates += rules.apply(sent)
-        data.entities += self._entities(doc, run.start)
-        data.aliases += self._aliases(doc, run.start)
+        data.entities += self._entities(doc, parsed, run.start)
+        data.aliases += self._aliases(doc, parsed, run.start)
         return data
 
     def _read_names(
-        self, document: Document, doc: Doc, run: Section, quotes: list[Span], deadline: Deadline
+        self, document: Document, doc: Doc, parsed: str, run: Section, quotes: list[Span], deadline: Deadline
     ) -> _SectionData:
         """The names in a run only the recogniser read."""
-        return _SectionData([], entities=list(self._entities(doc, run.start)))
+        return _SectionData([], entities=list(self._entities(doc, parsed, run.start)))
 
     def _assemble(self, document: Document, parsed: list[_SectionData], deadline: Deadline) -> Extraction:
         text = document.text
@@ -678,10 +682,15 @@ class Extractor:
         ]
 
     @staticmethod
-    def _entities(doc: Doc, offset: int) -> Iterator[Entity]:
+    def _entities(doc: Doc, text: str, offset: int) -> Iterator[Entity]:
+        """The names in ``doc`` (made from ``text``, which starts at ``offset``)."""
         for ent in doc.ents:
             if ent.label_ in ENTITY_LABELS:
-                yield Entity(ent.text, Span(ent.start_char + offset, ent.end_char + offset), ent.label_)
+                yield Entity(
+                    text[ent.start_char : ent.end_char],
+                    Span(ent.start_char + offset, ent.end_char + offset),
+                    ent.label_,
+                )
         # proper nouns the recogniser missed ("Valdor insists …") are still names: label PROPN
         if not len(doc):
             return
@@ -690,12 +699,13 @@ class Extractor:
         edges = np.flatnonzero(unnamed[1:] != unnamed[:-1])  # a run's first token, then one past its last
         for first, last in zip(edges[::2].tolist(), (edges[1::2] - 1).tolist(), strict=True):
             name = doc[first : last + 1]
-            yield Entity(name.text, Span(name.start_char + offset, name.end_char + offset), "PROPN")
+            yield Entity(
+                text[name.start_char : name.end_char], Span(name.start_char + offset, name.end_char + offset), "PROPN"
+            )
 
     @staticmethod
-    def _aliases(doc: Doc, offset: int) -> Iterator[tuple[Span, Span]]:
-        """Descriptor -> name links: appositions and titles before a name."""
-        text = doc.text  # built on each access: take it once
+    def _aliases(doc: Doc, text: str, offset: int) -> Iterator[tuple[Span, Span]]:
+        """Descriptor -> name links: appositions and titles before a name (``doc`` made from ``text``)."""
         for i in np.flatnonzero(doc.to_array(DEP) == doc.vocab.strings["appos"]).tolist():
             head, other = doc[i].head, doc[i]
             types = {head.ent_type_, other.ent_type_}

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from spacy.attrs import LOWER, POS
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER, POS
 from spacy.symbols import AUX, NOUN, VERB
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
@@ -246,15 +246,23 @@ def without_trailing_aside(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
-_STARTING_POS = [VERB, AUX, NOUN]
-_STARTING_WORDS = ("according", "in")
+_CLAUSE_MARKS = ("that", "whether", "if")
 
 
 class SentenceRules:
     """Apply the rules to sentences of one parsed section of a document."""
 
-    def __init__(self, lexicon: Lexicon, text: str, offset: int, quotes: list[Span]) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        text: str,
+        offset: int,
+        quotes: list[Span],
+        known: dict[tuple[int, int, int], bool] | None = None,
+    ) -> None:
         self.lex = lexicon
+        # (part of speech, lemma, form) -> whether a word is a cue: kept across sections by the caller
+        self.known = {} if known is None else known
         self.text = text  # the section's text (what the spaCy Doc was made from)
         self.offset = offset  # where the section starts in the document
         self.quotes = quotes  # absolute spans of quotations in this section
@@ -448,18 +456,61 @@ class SentenceRules:
         return lemma
 
     # -- rules ---------------------------------------------------------------------------
+    def _is_cue(self, pos: int, lemma: int, form: int, doc: Doc) -> bool:
+        """Whether a verb or noun with these ids may be a cue :meth:`apply` reads as one: a verb
+        whose lemma (mended as :meth:`lemma` mends it) is a speech verb, a cue noun."""
+        key = (pos, lemma, form)
+        found = self.known.get(key)
+        if found is None:
+            strings = doc.vocab.strings
+            word = strings[lemma].lower()
+            if pos == NOUN:
+                lex = self.lex
+                found = word in lex.speech_nouns or word in lex.noun_prepositions or word in lex.intent_nouns
+            else:
+                found = word in self.lex.speech_verbs or any(
+                    len(stem) > 2 and stem in self.lex.speech_verbs for stem in stems(strings[form])
+                )
+            if len(self.known) < 500_000:  # bounded: past it, a new word is worked out each time
+                self.known[key] = found
+        return found
+
     def _starts(self, sent: SpacySpan) -> Iterator[Token]:
-        """The tokens of ``sent`` the rules below test further: verbs, nouns, "according", "in"."""
+        """The tokens of ``sent`` the rules below may start from, found for the whole parse at
+        once: a cue verb or noun, a verb with a clause marked "that", "whether" or "if",
+        "according", and "in" as a preposition. Every other token would pass through
+        :meth:`apply` untouched."""
         doc = sent.doc
         if self._may_fire is None:
-            table = doc.to_array([POS, LOWER])
-            self._may_fire = np.flatnonzero(
-                np.isin(table[:, 0], _STARTING_POS)
-                | np.isin(table[:, 1], [doc.vocab.strings.add(w) for w in _STARTING_WORDS])
-            )
+            self._may_fire = self._may_start(doc)
         found = self._may_fire
         for i in found[np.searchsorted(found, sent.start) : np.searchsorted(found, sent.end)].tolist():
             yield doc[i]
+
+    def _may_start(self, doc: Doc) -> np.ndarray:
+        if not len(doc):
+            return np.zeros(0, dtype=np.intp)
+        strings = doc.vocab.strings
+        table = doc.to_array([POS, LEMMA, LOWER, DEP, HEAD])
+        pos, lower, dep = table[:, 0], table[:, 2], table[:, 3]  # table[:, 1]: the lemma
+        head = np.arange(len(doc)) + table[:, 4].astype(np.int64)  # spaCy keeps a head as an offset
+        # (comparisons, not np.isin: its own cost would weigh on the short runs of a selective parse)
+        verb_or_noun = (pos == VERB) | (pos == AUX) | (pos == NOUN)
+        cue = np.zeros(len(doc), dtype=bool)
+        for i, (p, lem, form) in zip(
+            np.flatnonzero(verb_or_noun).tolist(), table[verb_or_noun, :3].tolist(), strict=True
+        ):
+            cue[i] = self._is_cue(p, lem, form, doc)
+        # a verb with a clause marked "that", "whether" or "if" (:meth:`reports_clause`)
+        marking = (lower == strings.add(_CLAUSE_MARKS[0])) | (lower == strings.add(_CLAUSE_MARKS[1]))
+        marking |= lower == strings.add(_CLAUSE_MARKS[2])
+        marks = np.flatnonzero((dep == strings.add("mark")) & marking)
+        clauses = head[marks]
+        clauses = clauses[dep[clauses] == strings.add("ccomp")]
+        cue[head[clauses][pos[head[clauses]] == VERB]] = True
+        cue |= lower == strings.add("according")
+        cue |= (lower == strings.add("in")) & (dep == strings.add("prep"))
+        return np.flatnonzero(cue)
 
     def apply(self, sent: SpacySpan) -> Iterator[Candidate]:
         sentence = Span(sent.start_char + self.offset, sent.end_char + self.offset)
