@@ -95,15 +95,70 @@ def margin_score(similarity: np.ndarray, candidates: Sequence[Candidate]) -> tup
 # -- 2. what it changed --------------------------------------------------------------------------------------
 # number words by value: English as written, Russian by lemma (pymorphy), so that every case form counts
 # («двенадцати», «двумя», «полутора», «вторых»)
-_UNITS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen".split()
-_UNITS += "seventeen eighteen nineteen".split()
-_ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-_RUSSIAN_UNITS = "один два три четыре пять шесть семь восемь девять десять одиннадцать двенадцать тринадцать".split()
-_RUSSIAN_UNITS += "четырнадцать пятнадцать шестнадцать семнадцать восемнадцать девятнадцать".split()
-_RUSSIAN_ORDINALS = "первый второй третий четвёртый пятый шестой седьмой восьмой девятый десятый".split()
-_RUSSIAN_TENS = "двадцать тридцать сорок пятьдесят шестьдесят семьдесят восемьдесят девяносто".split()
-_RUSSIAN_HUNDREDS = "сто двести триста четыреста пятьсот шестьсот семьсот восемьсот девятьсот".split()
+_UNITS = [
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+]
+_UNITS += ["seventeen", "eighteen", "nineteen"]
+_ORDINALS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_RUSSIAN_UNITS = [
+    "один",
+    "два",
+    "три",
+    "четыре",
+    "пять",
+    "шесть",
+    "семь",
+    "восемь",
+    "девять",
+    "десять",
+    "одиннадцать",
+    "двенадцать",
+    "тринадцать",
+]
+_RUSSIAN_UNITS += ["четырнадцать", "пятнадцать", "шестнадцать", "семнадцать", "восемнадцать", "девятнадцать"]
+_RUSSIAN_ORDINALS = [
+    "первый",
+    "второй",
+    "третий",
+    "четвёртый",
+    "пятый",
+    "шестой",
+    "седьмой",
+    "восьмой",
+    "девятый",
+    "десятый",
+]
+_RUSSIAN_TENS = ["двадцать", "тридцать", "сорок", "пятьдесят", "шестьдесят", "семьдесят", "восемьдесят", "девяносто"]
+_RUSSIAN_HUNDREDS = ["сто", "двести", "триста", "четыреста", "пятьсот", "шестьсот", "семьсот", "восемьсот", "девятьсот"]
 NUMBER_WORDS: dict[str, float] = {
     **{w: n for n, w in enumerate(_UNITS, 1)},
     **{w: n for n, w in enumerate(_ORDINALS, 1)},
