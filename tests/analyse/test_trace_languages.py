@@ -270,12 +270,20 @@ def test_development_translation_set():  # what the thresholds were tuned on: pi
     assert tallies["unsupported"].recall >= 0.93
 
 
-def test_held_out_translation_set():  # issue 15: measured 1.00 / 0.875 / 0.75 (README; its misses were read, so no longer blind)
+def test_held_out_translation_set():  # issue 15: measured 1.00 / 1.00 / 0.75 (README; its misses were read, so no longer blind)
     tallies, _ = evaluate_translations(DATA / "translations_heldout.yaml")
     assert tallies["all"].gold >= 30
     assert tallies["translated"].recall >= 1.0
-    assert tallies["translated, flagged"].recall >= 0.875
+    assert tallies["translated, flagged"].recall >= 1.0
     assert tallies["unsupported"].recall >= 0.75
+
+
+def test_once_blind_translation_set():  # issue 15: 0.50 / 0.57 / 0.71 blind; 1.00 / 0.857 / 0.714 after its kinds were fixed
+    tallies, _ = evaluate_translations(DATA / "translations_blind.yaml")
+    assert tallies["all"].gold >= 44
+    assert tallies["translated"].recall >= 1.0
+    assert tallies["translated, flagged"].recall >= 0.85
+    assert tallies["unsupported"].recall >= 0.71
 
 
 def test_a_translation_shows_the_margin_that_decided_it():
@@ -344,3 +352,84 @@ def test_a_report_may_name_who_we_are():  # reported speech: "Ruritania would in
     known = ["Руритании"]
     assert missing_names("Ruritania would invite inspectors.", "Мы пригласим инспекторов.", _words, known) == []
     assert missing_names("Ruritania will supply us.", "Вальдор поставит нам.", _words, known) == ["Ruritania"]
+
+
+@pytest.mark.parametrize(
+    ("russian", "english"),
+    [
+        ("товарооборот составил 1,5 млрд долларов", "trade amounted to $1.5 billion"),  # decimal comma, abbreviation
+        ("около двенадцати тысяч человек", "about 12,000 people"),  # a case form in words, a thousands comma
+        ("12 000 человек", "twelve thousand people"),  # a thousands space
+        ("терминал обойдётся в 250 млн евро", "the terminal will cost €250m"),
+        ("вместе с двумя спасателями", "with two rescuers"),  # the instrumental
+        ("полтора миллиона", "1.5 million"),
+    ],
+)
+def test_numbers_in_any_format_and_case_form_are_one(russian, english):  # issue 15, blind set
+    assert numbers(russian) == numbers(english) != []
+
+
+def test_one_and_first_in_words_are_no_count():  # "the first trains" for «Первые поезда», «ещё одну» for "another"
+    assert numbers("the first trains run in March") == numbers("Первые поезда пойдут в марте") == []
+    assert numbers("ещё одну партию") == numbers("one of the ports") == []
+    assert numbers("one hundred") == [100] and numbers("1 января") == [1]
+    assert numbers("April 5 2026") == [5, 2026]  # digits after digits are another number
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Мы не раз предлагали обсудить пошлины.",  # more than once
+        "Речь идёт не только о пассажирских, но и о грузовых перевозках.",
+        "This concerns not only passenger but also freight transport.",
+        "Мы отправили не менее 300 тонн грузов.",
+        "We sent no fewer than 300 tonnes.",
+        "Нельзя не отметить, что впервые посольство возглавит женщина.",  # one must note
+    ],
+)
+def test_phrases_that_only_look_negative_do_not_negate(text):  # issue 15, blind set
+    assert not negated(text)
+
+
+def test_a_negation_that_replaces_a_phrase_that_only_looks_negative_is_flagged():
+    source = "Мы не раз предлагали обсудить пошлины."
+    assert flags("We have repeatedly offered to discuss the duties.", source) == ()
+    (flag,) = flags("We have never offered to discuss the duties.", source)
+    assert flag.startswith("negation differs")
+
+
+def test_a_hedge_or_condition_the_report_drops_or_adds_is_flagged():  # issue 15: «возможно», «вероятно», "if"
+    source = "Возможно, в следующем году визы будут отменены."
+    (flag,) = flags("Next year visas will be abolished.", source)
+    assert flag == "certainty differs: the source hedges"
+    assert flags("Next year visas may be abolished.", source) == ()
+    assert flags("The inspectors can come next month.", "Инспекторы могут приехать в следующем месяце.") == ()
+    assert flags("Our farmers will get subsidies in May.", "Наши фермеры получат субсидии в мае.") == ()  # a month
+    (flag,) = flags("We will support the resolution if it is amended.", "Мы поддержим резолюцию.")
+    assert flag == "certainty differs: the report hedges"
+
+
+def test_a_number_bounded_the_other_way_is_flagged():  # «не менее 300» is not "only 300"
+    source = "Мы отправили не менее 300 тонн грузов."
+    assert flags("We have sent at least 300 tonnes of cargo.", source) == ()
+    (flag,) = flags("We have sent only 300 tonnes of cargo.", source)
+    assert flag.startswith("numbers differ: upper bound [300] in the report, lower in the source")
+
+
+def test_a_report_names_who_we_are_wherever_the_name_stands():  # issue 15, blind set: not only opening the sentence
+    source = "Мы против того, чтобы корабли третьих стран патрулировали наши воды."
+    report = "Kaldoria was against warships of third countries patrolling our waters."
+    assert missing_names(report, source, _words) == []
+    assert missing_names("Merania supplies Kaldoria with gas.", "Мерания поставляет нам газ.", _words) == []
+    # as many "we" on both sides: the name stands for no one's "we"
+    assert missing_names("Ostravia supplies us with gas.", "Мерания поставляет нам газ.", _words) == ["Ostravia"]
+
+
+def test_a_clause_that_frames_the_next_is_neither_added_nor_dropped():  # «Ни для кого не секрет, что …»
+    embed = multilingual_embedder()
+    for report, source in [
+        ("It is no secret that our exporters lack port capacity.", "Ни для кого не секрет, что нашим экспортёрам не хватает портовых мощностей."),
+        ("It must be noted that for the first time the embassy will be headed by a woman.", "Нельзя не отметить, что впервые посольство возглавит женщина."),
+    ]:  # fmt: skip
+        similarity = float(embed([report], "query")[0] @ embed([source], "passage")[0])
+        assert flags(report, source, _words, embed, similarity) == ()

@@ -9,7 +9,7 @@ reported:
 - ``altered``: mostly the same words, some changed, added or dropped (a word diff shows which);
 - ``paraphrase``: reported speech whose meaning matches a passage (embeddings and shared words);
 - ``translated``: the words match a passage in another language (multilingual embeddings), with
-  what the translation changed flagged: numbers, negation, names, clauses added or dropped (issue 15;
+  what the translation changed flagged: numbers, negation, certainty, names, clauses added or dropped (issue 15;
   ``analyse/translation.py``);
 - ``unsupported``: nothing close in what was searched (which is said).
 
