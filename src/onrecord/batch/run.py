@@ -31,6 +31,14 @@ class ShardResult:
     failures: tuple[tuple[str, str], ...]  # (source, problem)
     seconds: float
     pid: int
+    # where the time went, for the timeline (``BatchSummary.timeline``): wall-clock times on the
+    # worker (``time.time()``), the worker process's CPU seconds in this shard, the seconds spent
+    # loading the extractor (only a worker's first shard loads it) and the characters extracted
+    started: float = 0.0
+    ended: float = 0.0
+    cpu_seconds: float = 0.0
+    load_seconds: float = 0.0
+    chars: int = 0
 
 
 @dataclass(slots=True)
@@ -44,6 +52,12 @@ class BatchSummary:
     failures: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     loaded: int | None = None  # documents added to the database, when asked
+    # the timeline: when the run began (``time.time()``), how long the local cluster took to start
+    # and to close, and each finished shard's result in the order they finished
+    began: float = 0.0
+    cluster_start_seconds: float = 0.0
+    cluster_close_seconds: float = 0.0
+    shard_results: list[ShardResult] = field(default_factory=list)
 
     @property
     def documents_per_second(self) -> float:
@@ -57,11 +71,13 @@ def process_shard(shard: Shard, out: str) -> ShardResult:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    started = time.perf_counter()
+    started, wall, cpu = time.perf_counter(), time.time(), time.process_time()
     extractor = default_extractor()
+    loaded = time.perf_counter()
     failures: list[tuple[str, str]] = []
     documents: list[dict[str, object]] = []
     by_month: dict[str, list[dict[str, object]]] = defaultdict(list)
+    chars = 0
 
     def readable():  # type: ignore[no-untyped-def]
         for item in documents_of(shard):
@@ -75,6 +91,7 @@ def process_shard(shard: Shard, out: str) -> ShardResult:
             failures.append((item.document.source, item.error))
             continue
         documents.append(item.document.record())
+        chars += len(item.document.text)
         month = item.document.date[:7] if item.document.date else UNDATED
         by_month[month] += [_statement_row(item.document, s) for s in item.statements]
     root = Path(out)
@@ -90,6 +107,11 @@ def process_shard(shard: Shard, out: str) -> ShardResult:
         tuple(failures),
         time.perf_counter() - started,
         os.getpid(),
+        started=wall,
+        ended=time.time(),
+        cpu_seconds=time.process_time() - cpu,
+        load_seconds=loaded - started,
+        chars=chars,
     )
 
 
@@ -167,12 +189,14 @@ def run_batch(
     summary = BatchSummary(shards=len(shards), skipped=len(shards) - len(todo))
     summary.failures += [(p.path, p.problem) for p in problems]
     started = time.perf_counter()
+    summary.began = time.time()
     if todo:
         cluster = None
         if scheduler is None:
             cluster = LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
             )
+        summary.cluster_start_seconds = time.perf_counter() - started
         try:
             with Client(scheduler or cluster) as client, (out / MANIFEST).open("a", encoding="utf-8") as manifest:
                 futures = client.map(process_shard, todo, out=str(out), pure=False)
@@ -189,6 +213,7 @@ def run_batch(
                         summary.documents += result.documents
                         summary.statements += result.statements
                         summary.failures += list(result.failures)
+                        summary.shard_results.append(result)
                         manifest.write(
                             manifest_line(
                                 shard, RULES, status="done", documents=result.documents,
@@ -202,7 +227,9 @@ def run_batch(
                         progress(summary, len(todo))
         finally:
             if cluster is not None:
+                closing = time.perf_counter()
                 cluster.close()
+                summary.cluster_close_seconds = time.perf_counter() - closing
     summary.seconds = time.perf_counter() - started
     return summary
 
