@@ -118,7 +118,7 @@ def main() -> None:
             print(f"load average before {workers} worker(s): {load_average()}", file=sys.stderr, flush=True)
             client_cpu = time.process_time()
             with PeakMemory() as memory:
-                summary = run_batch(files, out, workers=workers, files_per_shard=10)
+                summary = run_batch(files, out, workers=workers)
             client_cpu = time.process_time() - client_cpu
             rows.append((workers, summary, memory.peak))
             print(
