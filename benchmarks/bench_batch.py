@@ -92,6 +92,22 @@ def timeline(summary, width: int = 72) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(lines)
 
 
+def output_digest(out: Path) -> str:
+    """A hash of a run's documents and statements, whatever shard wrote them: equal hashes, equal output."""
+    import hashlib
+    import json
+
+    import pyarrow.parquet as pq
+
+    total = hashlib.sha256()
+    for kind in ("documents", "statements"):
+        if (out / kind).exists():
+            rows = pq.read_table(out / kind).to_pylist()
+            for line in sorted(json.dumps(row, sort_keys=True, default=str) for row in rows):
+                total.update(line.encode() + b"\n")
+    return total.hexdigest()[:16]
+
+
 def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -120,7 +136,7 @@ def main() -> None:
             with PeakMemory() as memory:
                 summary = run_batch(files, out, workers=workers)
             client_cpu = time.process_time() - client_cpu
-            rows.append((workers, summary, memory.peak))
+            rows.append((workers, summary, memory.peak, output_digest(out)))
             print(
                 f"{workers} worker(s): {summary.documents} documents in {summary.seconds:.0f} s, "
                 f"{summary.documents_per_second:.2f}/s, peak {memory.peak / 2**20:,.0f} MiB; "
@@ -132,11 +148,13 @@ def main() -> None:
         finally:
             if not args.keep:
                 shutil.rmtree(out, ignore_errors=True)
+    digests = {digest for *_, digest in rows}
+    same = "the same for every worker count" if len(digests) == 1 else "DIFFERENT between worker counts"
     base = rows[0][1].documents_per_second
-    print(f"\n{os.cpu_count()} cores; {len(files)} files\n")
+    print(f"\n{os.cpu_count()} cores; {len(files)} files; output (hash {', '.join(sorted(digests))}) {same}\n")
     print("| workers | documents | time | documents/s | speed-up | efficiency | peak memory (all processes) |")
     print("|---|---|---|---|---|---|---|")
-    for workers, summary, peak in rows:
+    for workers, summary, peak, _ in rows:
         speedup = summary.documents_per_second / base if base else 0
         print(
             f"| {workers} | {summary.documents} | {summary.seconds:.0f} s | {summary.documents_per_second:.2f} | "
