@@ -45,7 +45,7 @@ class ShardResult:
     failures: tuple[tuple[str, str], ...]  # (source, problem)
     seconds: float
     pid: int
-    # where the time went, for the timeline (``BatchSummary.timeline``): wall-clock times on the
+    # where the time went, for a timeline (``BatchSummary.shard_results``): wall-clock times on the
     # worker (``time.time()``), the worker process's CPU seconds in this shard, the seconds spent
     # loading the extractor (only a worker's first shard loads it) and the characters extracted
     started: float = 0.0

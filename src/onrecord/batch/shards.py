@@ -14,8 +14,8 @@ from onrecord.model import Document
 
 # A shard of loose files holds about this many bytes of input: about 5 s of one core on campaign
 # transcripts. Small enough that a corpus makes many more shards than workers, so that when the
-# work runs out no worker waits long for another's last shard (issue 17: 15 shards of 10 files
-# over 2 workers, some three times the size of others, left one worker idle for a sixth of the run);
+# work runs out no worker waits long for another's last shard (issue 17: 15 shards of 10 files,
+# 103 to 313 kB, left one of 2 workers waiting 3% of the run for the other's last one);
 # large enough that a shard's fixed costs (a task, its Parquet files) stay small beside its work.
 SHARD_BYTES = 100_000
 PARQUET_BATCH = 64  # rows read at a time from a Parquet shard: memory stays bounded
