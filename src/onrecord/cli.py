@@ -24,6 +24,7 @@ from onrecord.analyse import brief as briefs
 from onrecord.analyse import identities, refresh, subjects, topics
 from onrecord.analyse import shifts as position_shifts
 from onrecord.analyse import timeline as timelines
+from onrecord.batch.shards import SHARD_BYTES
 from onrecord.config import SETTINGS, setting
 from onrecord.errors import InputError, OnrecordError, StoreError, printable
 from onrecord.ingest import expand, limit_bytes
@@ -1108,7 +1109,12 @@ def batch(
         str | None, typer.Option(help="A running Dask scheduler (tcp://host:8786); default: a local cluster.")
     ] = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes of the local cluster.")] = 2,
-    shard_size: Annotated[int, typer.Option(min=1, help="Files per shard (JSONL and Parquet files are shards).")] = 25,
+    shard_size: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Bytes of input per shard, about (files are not split; JSONL and Parquet files are shards)."
+        ),
+    ] = SHARD_BYTES,
     db: Annotated[str | None, typer.Option("--db", help="Also load the result into this database.")] = None,
 ) -> None:
     """Extract a large corpus on Dask: statements as Parquet partitioned by month, documents'
@@ -1140,7 +1146,7 @@ def batch(
     try:
         with progress:
             summary = run_batch(
-                inputs, out, scheduler=scheduler, workers=workers, files_per_shard=shard_size, progress=advance
+                inputs, out, scheduler=scheduler, workers=workers, shard_bytes=shard_size, progress=advance
             )
         if db is not None:
             summary.loaded = load_into(out, db)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from onrecord.batch.shards import Shard, documents_of, manifest_line, plan
+from onrecord.batch.shards import SHARD_BYTES, Shard, documents_of, largest_first, manifest_line, plan
 from onrecord.config import setting
 from onrecord.errors import InputError, OnrecordError
 from onrecord.extract import VERSIONS, version_for
@@ -21,6 +21,20 @@ MANIFEST = "manifest.jsonl"
 # the rules a shard was extracted with, every language's: a shard is done again when any of them changes
 RULES = "+".join(VERSIONS.values())
 UNDATED = "unknown"
+# Dask settings for the local cluster (issue 17). Worker saturation 1.0: a worker holds only the
+# shard it runs, none queued behind it that a free worker could have taken (the default, 1.1, gives
+# a one-thread worker two). The rest is Dask's own upkeep, which a batch on a few cores pays for in
+# time taken from the work. Measured with tasks that sleep, on 2 cores busy with other work: with
+# Dask's defaults each worker used 6-7% of a core (half of it the statistical profiler, which
+# samples the running task's stack every 10 ms for a dashboard we don't start, most of the rest
+# the event-loop tick every 20 ms) and the client process, which runs the scheduler and the
+# nannies, 8%; with these settings 1.3% and 2.6%. Ticks and system metrics stay, less often.
+LOCAL_CLUSTER = {
+    "distributed.scheduler.worker-saturation": 1.0,
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +45,14 @@ class ShardResult:
     failures: tuple[tuple[str, str], ...]  # (source, problem)
     seconds: float
     pid: int
+    # where the time went, for a timeline (``BatchSummary.shard_results``): wall-clock times on the
+    # worker (``time.time()``), the worker process's CPU seconds in this shard, the seconds spent
+    # loading the extractor (only a worker's first shard loads it) and the characters extracted
+    started: float = 0.0
+    ended: float = 0.0
+    cpu_seconds: float = 0.0
+    load_seconds: float = 0.0
+    chars: int = 0
 
 
 @dataclass(slots=True)
@@ -44,6 +66,12 @@ class BatchSummary:
     failures: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     loaded: int | None = None  # documents added to the database, when asked
+    # the timeline: when the run began (``time.time()``), how long the local cluster took to start
+    # and to close, and each finished shard's result in the order they finished
+    began: float = 0.0
+    cluster_start_seconds: float = 0.0
+    cluster_close_seconds: float = 0.0
+    shard_results: list[ShardResult] = field(default_factory=list)
 
     @property
     def documents_per_second(self) -> float:
@@ -57,11 +85,13 @@ def process_shard(shard: Shard, out: str) -> ShardResult:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    started = time.perf_counter()
+    started, wall, cpu = time.perf_counter(), time.time(), time.process_time()
     extractor = default_extractor()
+    loaded = time.perf_counter()
     failures: list[tuple[str, str]] = []
     documents: list[dict[str, object]] = []
     by_month: dict[str, list[dict[str, object]]] = defaultdict(list)
+    chars = 0
 
     def readable():  # type: ignore[no-untyped-def]
         for item in documents_of(shard):
@@ -75,6 +105,7 @@ def process_shard(shard: Shard, out: str) -> ShardResult:
             failures.append((item.document.source, item.error))
             continue
         documents.append(item.document.record())
+        chars += len(item.document.text)
         month = item.document.date[:7] if item.document.date else UNDATED
         by_month[month] += [_statement_row(item.document, s) for s in item.statements]
     root = Path(out)
@@ -90,6 +121,11 @@ def process_shard(shard: Shard, out: str) -> ShardResult:
         tuple(failures),
         time.perf_counter() - started,
         os.getpid(),
+        started=wall,
+        ended=time.time(),
+        cpu_seconds=time.process_time() - cpu,
+        load_seconds=loaded - started,
+        chars=chars,
     )
 
 
@@ -143,16 +179,21 @@ def run_batch(
     *,
     scheduler: str | None = None,
     workers: int = 2,
-    files_per_shard: int | None = None,
+    shard_bytes: int = SHARD_BYTES,
     progress: Callable[[BatchSummary, int], None] | None = None,
 ) -> BatchSummary:
     """Process ``inputs`` into Parquet under ``out`` on a Dask cluster: a local one with ``workers``
-    processes, or the one at ``scheduler`` (``tcp://host:8786``). Resumes from ``out``'s manifest."""
+    processes, or the one at ``scheduler`` (``tcp://host:8786``). Resumes from ``out``'s manifest.
+
+    The input is cut into shards of about ``shard_bytes`` (:func:`plan`), many more than workers,
+    and they run largest first; a local cluster hands a worker its next shard only when it is
+    free, so when the work runs out each worker has at most one small shard left."""
+    import dask
     from dask.distributed import Client, LocalCluster, as_completed
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    shards, problems = plan(inputs, files_per_shard) if files_per_shard else plan(inputs)
+    shards, problems = plan(inputs, shard_bytes)
     previous = _manifest(out)
     todo = [
         s
@@ -164,18 +205,26 @@ def run_batch(
             and entry.get("status") == "done"
         )
     ]
+    todo = largest_first(todo)
     summary = BatchSummary(shards=len(shards), skipped=len(shards) - len(todo))
     summary.failures += [(p.path, p.problem) for p in problems]
     started = time.perf_counter()
+    summary.began = time.time()
     if todo:
         cluster = None
         if scheduler is None:
-            cluster = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
-            )
+            with dask.config.set(LOCAL_CLUSTER):  # no dashboard: nothing shows its address
+                cluster = LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+                )
+        summary.cluster_start_seconds = time.perf_counter() - started
         try:
             with Client(scheduler or cluster) as client, (out / MANIFEST).open("a", encoding="utf-8") as manifest:
-                futures = client.map(process_shard, todo, out=str(out), pure=False)
+                # the priority keeps the largest-first order (Dask runs higher priorities first)
+                futures = [
+                    client.submit(process_shard, shard, str(out), pure=False, priority=len(todo) - rank)
+                    for rank, shard in enumerate(todo)
+                ]
                 by_key = {f.key: s for f, s in zip(futures, todo, strict=True)}
                 for future in as_completed(futures):
                     shard = by_key[future.key]
@@ -189,6 +238,7 @@ def run_batch(
                         summary.documents += result.documents
                         summary.statements += result.statements
                         summary.failures += list(result.failures)
+                        summary.shard_results.append(result)
                         manifest.write(
                             manifest_line(
                                 shard, RULES, status="done", documents=result.documents,
@@ -202,7 +252,9 @@ def run_batch(
                         progress(summary, len(todo))
         finally:
             if cluster is not None:
+                closing = time.perf_counter()
                 cluster.close()
+                summary.cluster_close_seconds = time.perf_counter() - closing
     summary.seconds = time.perf_counter() - started
     return summary
 
