@@ -35,6 +35,8 @@ import bm25s
 import numpy as np
 from rapidfuzz import fuzz
 
+from onrecord.analyse.alignment import align, claim_differs
+from onrecord.analyse.bilingual import dictionary
 from onrecord.analyse.embed import (
     DIMENSIONS,
     MULTILINGUAL_MODEL_ID,
@@ -664,12 +666,20 @@ class Tracer:
             return best, (f"not a translation: {nearest}",)
         # the names the speaker and the article use elsewhere tell a name opening a sentence from an ordinary word
         known = sorted({*named, *(name for m in other for name in _names(text_of[m]))})
-        flags = _translation_flags(
-            text, source, lambda ws: self._multilingual(ws, "query"), self._multilingual, whole, known
-        )
+        vectors = lambda ws: self._multilingual(ws, "query")  # noqa: E731 - single words, for names and the alignment
+        flags = _translation_flags(text, source, vectors, self._multilingual, whole, known)
         if changes(flags) > CHANGES:  # the speaker's words saying something else: not a translation
             nearest = f"the nearest words in the other language ({source}) differ in {changes(flags)} ways"
             return best, (f"not a translation: {nearest}: " + "; ".join(flags),)
+        # word by word: is the report's claim the source's (its words rendered there, the same one acting); the
+        # sentence before the source holds what its "this" points to
+        spans = sentences_any(text_of[n])
+        before = next(
+            (text_of[n][a:b] for (a, b), (c, d) in zip(spans, spans[1:], strict=False) if c <= span.start < d), ""
+        )
+        claim = claim_differs(align(text, source, vectors, dictionary(), before))
+        if claim:
+            return best, (f"not a translation: the nearest words in the other language ({source}) {claim}",)
         return chosen, flags
 
     def _multilingual(self, texts: list[str], role: str) -> np.ndarray:
