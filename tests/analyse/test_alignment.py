@@ -118,3 +118,21 @@ def test_without_the_dictionary_the_alignment_rests_on_word_similarity(tmp_path,
     )
     assert alignment.coverage == 1.0
     assert claim_differs(alignment) is None
+
+
+def test_trace_calls_a_swapped_claim_no_translation():
+    from onrecord.analyse.trace import PrimaryIndex, Tracer
+    from onrecord.ingest import from_text
+    from onrecord.pipeline import process
+
+    interview = (
+        "Ведущий: Как прошла поездка?\n\n"
+        "М.А.Орлова: Я пригласила министра Ларина посетить Весби. Мы обсудили поставки зерна."
+    )
+    tracer = Tracer(PrimaryIndex.from_documents([from_text(interview, date="2026-05-01")]))
+    reports = ["I invited minister Larin to visit Vesby.", "Minister Larin invited me to visit Vesby."]
+    items = process([from_text(f'Maria Orlova said: "{r}"', date="2026-05-02") for r in reports])
+    faithful, swapped = (tracer.trace(item.document, item.statements)[0] for item in items)
+    assert faithful.verdict == "translated"
+    assert swapped.verdict == "unsupported"
+    assert any("swap who does what" in f for f in swapped.flags)

@@ -10,7 +10,7 @@ reported:
 - ``paraphrase``: reported speech whose meaning matches a passage (embeddings and shared words);
 - ``translated``: the words match a passage in another language (multilingual embeddings), with
   what the translation changed flagged: numbers, negation, certainty, names, clauses added or dropped (issue 15;
-  ``analyse/translation.py``);
+  ``analyse/translation.py``), and a claim that is not the speaker's told word by word (``analyse/alignment.py``);
 - ``unsupported``: nothing close in what was searched (which is said).
 
 The search: the speaker's passages sharing the most rare words are the candidates (BM25: the store's

@@ -19,6 +19,9 @@ compared with the speaker's sentences in the other script through multilingual e
    words of either language), negation, names (a name on one side with no counterpart on the
    other, romanized or translated), and clauses one side adds or drops (a clause whose removal
    brings the two texts closer has no counterpart on the other side).
+
+A third question, *is the report's claim the speaker's?*, is asked word by word in ``analyse/alignment.py``
+(its words rendered in the source, the same one acting, "this" pointing to the same thing).
 """
 
 from __future__ import annotations
