@@ -34,7 +34,7 @@ def test_roles_read_from_both_parsers():
     ("report", "source"),
     [
         ("Yan Koval invited me to visit Veligrad.", "Я пригласил Коваля посетить Велиград."),
-        ("Nordmark will supply us with grain.", "Мы будем поставлять зерно в Нордмарк."),
+        ("Minister Larin invited me to Vesby.", "Я пригласила министра Ларина в Весби."),  # a name of two words
     ],
 )
 def test_swapped_roles_are_another_claim(report, source):
@@ -65,8 +65,16 @@ def test_an_added_phrase_leaves_words_without_counterpart():
     )
     assert added.coverage < faithful.coverage
     assert {"invitation", "Veligrad"} <= {w.text for w in added.unlinked}
-    assert "render few of its words" in claim_differs(added)
     assert claim_differs(faithful) is None
+
+
+def test_a_report_with_few_words_in_the_source_is_another_claim(monkeypatch):
+    from onrecord.analyse import alignment
+
+    bare = _align("Fishermen have bribed the referees at the lake.", "Остравийская сторона пока не ответила.")
+    assert bare.coverage < 0.5
+    monkeypatch.setattr(alignment, "COVERAGE", 0.5)  # the mechanism, whatever the threshold is set to
+    assert "render few of its words" in claim_differs(bare)
 
 
 def test_what_this_points_to_must_be_in_the_sentence_before():

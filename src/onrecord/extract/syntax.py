@@ -11,13 +11,15 @@ the roles are how they meet.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 # relations whose word acts, or is acted on, by the verb it depends on; ClearNLP (spaCy's English models)
 # and Universal Dependencies (natasha) labels together
 _AGENT = frozenset({"nsubj", "agent"})
 _PATIENT = frozenset({"dobj", "obj", "nsubjpass", "nsubj:pass", "iobj", "dative"})
+# the other words of a name or a title, which play their head's role ("Minister Larin", «министра Ларина»)
+_NAME_PARTS = frozenset({"compound", "flat", "flat:name", "appos"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,22 @@ class ParsedWord:
     rel: str
     head: int
     role: str
+
+
+def _phrase_roles(words: list[ParsedWord], parts: set[int]) -> tuple[ParsedWord, ...]:
+    """``words`` with the words at ``parts`` (parts of a name or title) given their head's role."""
+    for n in sorted(parts, key=lambda n: -len(_heads(words, n))):  # the outermost head first
+        head = words[n].head
+        if not words[n].role and head >= 0 and words[head].role:
+            words[n] = replace(words[n], role=words[head].role)
+    return tuple(words)
+
+
+def _heads(words: list[ParsedWord], n: int) -> list[int]:
+    found: list[int] = []
+    while (n := words[n].head) >= 0 and n not in found:
+        found.append(n)
+    return found
 
 
 def _role(rel: str, head_pos: str, head_rel: str) -> str:
@@ -72,7 +90,7 @@ def english_parse(text: str) -> tuple[ParsedWord, ...]:
                 role,
             )
         )
-    return tuple(found)
+    return _phrase_roles(found, {n for n, w in enumerate(found) if w.rel in _NAME_PARTS})
 
 
 @lru_cache(maxsize=4096)
@@ -83,6 +101,7 @@ def russian_parse(text: str) -> tuple[ParsedWord, ...]:
 
     sentences, _, _ = _parse(text, 0)
     found: list[ParsedWord] = []
+    parts: set[int] = set()
     for sentence in sentences:
         first = len(found)
         for token in sentence.tokens:
@@ -93,6 +112,11 @@ def russian_parse(text: str) -> tuple[ParsedWord, ...]:
                 role = "agent"  # «подписан Нордмарком»: the parser may call it the subject
             elif token.rel in {"nsubj", "nsubj:pass"} and case not in {None, "Nom"}:
                 role = ""  # a subject in another case is a misreading
+            if token.rel in _NAME_PARTS or (
+                # the parser reads «министра Ларина» as a noun and its modifier: a name in the noun's case is its apposition
+                token.rel == "nmod" and token.pos == "PROPN" and head is not None and head.feats.get("Case") == case
+            ):
+                parts.add(len(found))
             found.append(
                 ParsedWord(
                     token.text,
@@ -105,4 +129,4 @@ def russian_parse(text: str) -> tuple[ParsedWord, ...]:
                     role,
                 )
             )
-    return tuple(found)
+    return _phrase_roles(found, parts)
