@@ -10,7 +10,7 @@ reported:
 - ``paraphrase``: reported speech whose meaning matches a passage (embeddings and shared words);
 - ``translated``: the words match a passage in another language (multilingual embeddings), with
   what the translation changed flagged: numbers, negation, certainty, names, clauses added or dropped (issue 15;
-  ``analyse/translation.py``);
+  ``analyse/translation.py``), and a claim that is not the speaker's told word by word (``analyse/alignment.py``);
 - ``unsupported``: nothing close in what was searched (which is said).
 
 The search: the speaker's passages sharing the most rare words are the candidates (BM25: the store's
@@ -35,6 +35,8 @@ import bm25s
 import numpy as np
 from rapidfuzz import fuzz
 
+from onrecord.analyse.alignment import align, claim_differs
+from onrecord.analyse.bilingual import dictionary
 from onrecord.analyse.embed import (
     DIMENSIONS,
     MULTILINGUAL_MODEL_ID,
@@ -664,12 +666,20 @@ class Tracer:
             return best, (f"not a translation: {nearest}",)
         # the names the speaker and the article use elsewhere tell a name opening a sentence from an ordinary word
         known = sorted({*named, *(name for m in other for name in _names(text_of[m]))})
-        flags = _translation_flags(
-            text, source, lambda ws: self._multilingual(ws, "query"), self._multilingual, whole, known
-        )
+        vectors = lambda ws: self._multilingual(ws, "query")  # noqa: E731 - single words, for names and the alignment
+        flags = _translation_flags(text, source, vectors, self._multilingual, whole, known)
         if changes(flags) > CHANGES:  # the speaker's words saying something else: not a translation
             nearest = f"the nearest words in the other language ({source}) differ in {changes(flags)} ways"
             return best, (f"not a translation: {nearest}: " + "; ".join(flags),)
+        # word by word: is the report's claim the source's (its words rendered there, the same one acting); the
+        # sentence before the source holds what its "this" points to
+        spans = sentences_any(text_of[n])
+        before = next(
+            (text_of[n][a:b] for (a, b), (c, d) in zip(spans, spans[1:], strict=False) if c <= span.start < d), ""
+        )
+        claim = claim_differs(align(text, source, vectors, dictionary(), before))
+        if claim:
+            return best, (f"not a translation: the nearest words in the other language ({source}) {claim}",)
         return chosen, flags
 
     def _multilingual(self, texts: list[str], role: str) -> np.ndarray:

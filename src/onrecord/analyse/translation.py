@@ -19,6 +19,9 @@ compared with the speaker's sentences in the other script through multilingual e
    words of either language), negation, names (a name on one side with no counterpart on the
    other, romanized or translated), and clauses one side adds or drops (a clause whose removal
    brings the two texts closer has no counterpart on the other side).
+
+A third question, *is the report's claim the speaker's?*, is asked word by word in ``analyse/alignment.py``
+(its words rendered in the source, the same one acting, "this" pointing to the same thing).
 """
 
 from __future__ import annotations
@@ -396,7 +399,7 @@ def _sound(word: str) -> str:
     return key
 
 
-def _spelled_alike(a: str, b: str) -> bool:
+def spelled_alike(a: str, b: str) -> bool:
     """Two names in any scripts, romanized: ``Nordmark`` and ``Нордмарком``, ``Asia`` and ``Азию``."""
     a, b = transliterate(a).lower(), transliterate(b).lower()
     if min(len(a), len(b)) >= 4 and (a.startswith(b[:5]) or b.startswith(a[:5])):
@@ -413,7 +416,7 @@ def missing_names(text: str, other: str, vectors: WordVectors, known: Sequence[s
     names (those the speaker's other sentences mention), "Nordmark" opening a sentence for "из Нордмарка";
     or when no dictionary of its language knows it (:func:`ordinary_word`), "Вальдор поставит…"."""
     elsewhere = [p for n in [*names(text), *names(other), *known] for p in n.split()]
-    opening = [w for w in openers(text) if any(_spelled_alike(w, n) for n in elsewhere) or not ordinary_word(w)]
+    opening = [w for w in openers(text) if any(spelled_alike(w, n) for n in elsewhere) or not ordinary_word(w)]
     found = list(dict.fromkeys([*names(text), *opening]))
     # a compound's parts too: "Студенты-медики" has its counterpart in "students"
     candidates = list(dict.fromkeys(p for w in re.findall(r"[^\W\d_][\w'’-]*", other) for p in {w, *w.split("-")} if p))
@@ -421,7 +424,7 @@ def missing_names(text: str, other: str, vectors: WordVectors, known: Sequence[s
         return []
     if not candidates:
         return found
-    unmatched = [n for n in found if not any(_spelled_alike(p, w) for p in n.split() for w in candidates)]
+    unmatched = [n for n in found if not any(spelled_alike(p, w) for p in n.split() for w in candidates)]
     if not unmatched:
         return []
     parts = sorted({p.lower() for n in unmatched for p in n.split()})

@@ -1,0 +1,146 @@
+"""Word alignment of an English report with the Russian sentence it is traced to (issue 15): whether the
+report's claim is the speaker's claim (its words rendered there, the same one acting, the same thing
+pointed to), and the English-Russian dictionary it leans on."""
+
+from __future__ import annotations
+
+import gzip
+import logging
+
+import pytest
+
+from onrecord.analyse import bilingual
+from onrecord.analyse.alignment import align, claim_differs
+from onrecord.analyse.embed import multilingual_embedder
+from onrecord.extract.syntax import english_parse, russian_parse
+
+
+def _words(texts: list[str]):
+    return multilingual_embedder()(texts, "query")
+
+
+def _align(report: str, source: str, before: str = "", dictionary=None):
+    return align(report, source, _words, bilingual.dictionary() if dictionary is None else dictionary, before)
+
+
+def test_roles_read_from_both_parsers():
+    english = {w.text: w.role for w in english_parse("The contract was signed by Nordmark.")}
+    assert (english["contract"], english["Nordmark"]) == ("patient", "agent")
+    russian = {w.text: w.role for w in russian_parse("Я пригласил Коваля посетить Велиград.")}
+    assert (russian["Я"], russian["Коваля"]) == ("agent", "patient")
+
+
+@pytest.mark.parametrize(
+    ("report", "source"),
+    [
+        ("Yan Koval invited me to visit Veligrad.", "Я пригласил Коваля посетить Велиград."),
+        ("Minister Larin invited me to Vesby.", "Я пригласила министра Ларина в Весби."),  # a name of two words
+    ],
+)
+def test_swapped_roles_are_another_claim(report, source):
+    alignment = _align(report, source)
+    assert alignment.swapped
+    assert "swap who does what" in claim_differs(alignment)
+
+
+@pytest.mark.parametrize(
+    ("report", "source"),
+    [
+        ("I invited Koval to visit Veligrad.", "Я пригласил Коваля посетить Велиград."),
+        ("Koval was invited by me to visit Veligrad.", "Я пригласил Коваля посетить Велиград."),  # the passive
+        ("We will not deploy missiles at the border.", "Мы не будем размещать ракеты у границы."),
+        ("Nordmark has to recall its patrol vessels.", "Нордмарк должен отозвать свои патрульные суда."),  # synonyms
+    ],
+)
+def test_faithful_translations_keep_roles_and_words(report, source):
+    alignment = _align(report, source)
+    assert not alignment.swapped
+    assert claim_differs(alignment) is None
+
+
+def test_an_added_phrase_leaves_words_without_counterpart():
+    faithful = _align("Ostravia has not responded yet.", "Остравийская сторона пока не ответила.")
+    added = _align(
+        "Ostravia has not responded to my invitation to visit Veligrad.", "Остравийская сторона пока не ответила."
+    )
+    assert added.coverage < faithful.coverage
+    assert {"invitation", "Veligrad"} <= {w.text for w in added.unlinked}
+    assert claim_differs(faithful) is None
+
+
+def test_a_report_with_few_words_in_the_source_is_another_claim(monkeypatch):
+    from onrecord.analyse import alignment
+
+    bare = _align("Fishermen have bribed the referees at the lake.", "Остравийская сторона пока не ответила.")
+    assert bare.coverage < 0.5
+    monkeypatch.setattr(alignment, "COVERAGE", 0.5)  # the mechanism, whatever the threshold is set to
+    assert "render few of its words" in claim_differs(bare)
+
+
+def test_what_this_points_to_must_be_in_the_sentence_before():
+    before = "Мы против того, чтобы военные корабли третьих стран патрулировали наши воды."
+    source = "Этот вопрос мы поднимем на Генеральной Ассамблее."
+    other = _align("We will raise the question of steel duties at the General Assembly.", source, before)
+    assert other.referent is not None
+    assert "point to something else" in claim_differs(other)
+    named = _align("We will raise the question of foreign warships at the General Assembly.", source, before)
+    assert named.referent is None
+    plain = _align("We will raise this issue at the General Assembly.", source, before)
+    assert claim_differs(plain) is None
+
+
+def test_a_pronoun_resolved_from_the_sentence_before_counts_as_rendered():
+    before = "Поэтому мы строим новый терминал в порту Кальма."
+    alignment = _align(
+        "The new terminal will cost about 250 million euros.", "Он обойдётся примерно в 250 млн евро.", before
+    )
+    assert "terminal" not in {w.text for w in alignment.unlinked}
+
+
+def test_dictd_files_are_read(tmp_path):
+    entries = "00-database-info\nA test\nborder /b/\nграница, рубеж\n"
+    data = entries.encode()
+    start = data.index(b"border")
+
+    def b64(n: int) -> str:
+        digits = ""
+        while True:
+            digits = bilingual._B64[n % 64] + digits
+            n //= 64
+            if not n:
+                return digits
+
+    (tmp_path / "test.dict.dz").write_bytes(gzip.compress(data))
+    (tmp_path / "test.index").write_text(f"00databaseinfo\tA\tR\nborder\t{b64(start)}\t{b64(len(data) - start)}\n")
+    assert bilingual.read_dictd(tmp_path / "test.index", tmp_path / "test.dict.dz") == {
+        "border": frozenset({"граница", "рубеж"})
+    }
+
+
+def test_without_the_dictionary_the_alignment_rests_on_word_similarity(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING, logger="onrecord.analyse"):
+        assert bilingual.dictionary(tmp_path / "absent") == {}
+    assert "dict-freedict-eng-rus" in caplog.text
+    alignment = _align(
+        "We will not deploy missiles at the border.", "Мы не будем размещать ракеты у границы.", dictionary={}
+    )
+    assert alignment.coverage == 1.0
+    assert claim_differs(alignment) is None
+
+
+def test_trace_calls_a_swapped_claim_no_translation():
+    from onrecord.analyse.trace import PrimaryIndex, Tracer
+    from onrecord.ingest import from_text
+    from onrecord.pipeline import process
+
+    interview = (
+        "Ведущий: Как прошла поездка?\n\n"
+        "М.А.Орлова: Я пригласила министра Ларина посетить Весби. Мы обсудили поставки зерна."
+    )
+    tracer = Tracer(PrimaryIndex.from_documents([from_text(interview, date="2026-05-01")]))
+    reports = ["I invited minister Larin to visit Vesby.", "Minister Larin invited me to visit Vesby."]
+    items = process([from_text(f'Maria Orlova said: "{r}"', date="2026-05-02") for r in reports])
+    faithful, swapped = (tracer.trace(item.document, item.statements)[0] for item in items)
+    assert faithful.verdict == "translated"
+    assert swapped.verdict == "unsupported"
+    assert any("swap who does what" in f for f in swapped.flags)
