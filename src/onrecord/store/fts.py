@@ -9,6 +9,11 @@ holds it: the score of the one-phrase query. So each phrase's passages and those
 triggers move with every passage written or removed), and a query's scores are their sums, added in the
 order FTS5 adds them: the very scores, to the last bit, of the OR query with its phrases in that order.
 The words every article shares are then read once, and an article's own rare words cost little.
+
+What is read is also written down (schema 11: ``passage_postings``, each phrase's ids and parts as bytes,
+under the version they were read at, emptied by triggers whenever a passage is written or removed), so a
+process that starts, or a store opened again, reads a few kilobytes per phrase instead of scoring its
+passages row by row; after a passage is added or removed, the first search reads from FTS5 again.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam, text
+from sqlalchemy.exc import OperationalError
 
 KEPT_POSTINGS = 3_000_000  # (passage, score) pairs kept at most, 48 MB; least recently used go first
 FIRST_BATCH = 3  # the best ``FIRST_BATCH * limit`` passages are filtered first; most searches stop there
@@ -41,12 +47,16 @@ Posting = tuple[np.ndarray, np.ndarray]  # a phrase's passage ids (ascending) an
 class Postings:
     """Each phrase's passages in the FTS5 ``table`` with what the phrase adds to their ``bm25()``, kept
     for as long as the number ``version`` reads stays the same (any change of the table's rows must move
-    it), at most :data:`KEPT_POSTINGS` pairs. Safe to share between threads."""
+    it), at most :data:`KEPT_POSTINGS` pairs. Safe to share between threads. ``stored``: a table (phrase,
+    version, ids, parts) where what is read is written down for later processes, or None."""
 
-    def __init__(self, table: str, version: Callable[[Connection], int], kept: int = KEPT_POSTINGS) -> None:
+    def __init__(
+        self, table: str, version: Callable[[Connection], int], kept: int = KEPT_POSTINGS, stored: str | None = None
+    ) -> None:
         self.table = table
         self.version = version
         self.kept = kept
+        self.stored = stored
         self._lock = threading.Lock()
         self._at: int | None = None  # the version what is kept was read at
         self._phrases: OrderedDict[str, Posting] = OrderedDict()
@@ -64,14 +74,54 @@ class Postings:
                     found = {p: self._phrases[p] for p in set(wanted) if p in self._phrases}
                     for p in found:
                         self._phrases.move_to_end(p)
-                fresh = {p: self._read_one(conn, p) for p in sorted(set(wanted) - found.keys())}
+                missing = sorted(set(wanted) - found.keys())
+                # written down at this version (its rows say so): as good as read now
+                written = self._read_stored(conn, at, missing) if self.stored and missing else {}
+                fresh = {p: self._read_one(conn, p) for p in missing if p not in written}
                 if not fresh or self.version(conn) == at:
                     break
+        if fresh and self.stored:
+            self._write_stored(connect, at, fresh)
         with self._lock:
             if self._at == at:
-                for p, posting in fresh.items():
+                for p, posting in (written | fresh).items():
                     self._keep(p, posting)
-        return found | fresh
+        return found | written | fresh
+
+    def _read_stored(self, conn: Connection, at: int, phrases: Sequence[str]) -> dict[str, Posting]:
+        rows = conn.execute(
+            text(f"SELECT phrase, ids, parts FROM {self.stored} WHERE version = :at AND phrase IN :phrases").bindparams(
+                bindparam("phrases", expanding=True)
+            ),
+            {"at": at, "phrases": list(phrases)},
+        )
+        return {p: (np.frombuffer(ids, "<i8").copy(), np.frombuffer(parts, "<f8").copy()) for p, ids, parts in rows}
+
+    def _write_stored(self, connect: Callable[[], Connection], at: int, fresh: dict[str, Posting]) -> None:
+        """Write down what was read at version ``at``, unless the passages changed since. Not waiting for
+        another writer (an ingest): a search must not stall on it, and the next one may write instead."""
+        rows = [
+            {"phrase": p, "at": at, "ids": ids.astype("<i8").tobytes(), "parts": parts.astype("<f8").tobytes()}
+            for p, (ids, parts) in fresh.items()
+        ]
+        sql = text(
+            f"INSERT OR REPLACE INTO {self.stored} (phrase, version, ids, parts) VALUES (:phrase, :at, :ids, :parts)"
+        )
+        with connect() as conn:
+            driver = conn.connection.driver_connection
+            waits = driver.execute("PRAGMA busy_timeout").fetchone()[0]  # type: ignore[union-attr]
+            driver.execute("PRAGMA busy_timeout = 0")  # type: ignore[union-attr]
+            try:
+                conn.execute(sql, rows)
+                # the write holds the database's one write lock: the version read now is the last one
+                if self.version(conn) == at:
+                    conn.commit()
+                else:
+                    conn.rollback()
+            except OperationalError:  # another writer, or a read-only file: not written down, no harm
+                conn.rollback()
+            finally:
+                driver.execute(f"PRAGMA busy_timeout = {int(waits)}")  # type: ignore[union-attr]
 
     def _read_one(self, conn: Connection, phrase: str) -> Posting:
         # through the driver's own cursor: plain tuples, which numpy reads at once (thousands of rows)

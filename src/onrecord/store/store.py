@@ -61,6 +61,7 @@ from onrecord.store.schema import (
     identities,
     identity_links,
     migrate,
+    passage_postings,
     passage_rows,
     passages,
     pending_minhash,
@@ -268,7 +269,9 @@ class Store(WatchRecords):
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
         # what trace's searches read of the full-text index, kept while the passages stay as they are
-        self._postings = fts.Postings("passages_fts", _passages_version) if self.is_sqlite else None
+        self._postings = (
+            fts.Postings("passages_fts", _passages_version, stored=passage_postings.name) if self.is_sqlite else None
+        )
 
     # -- writing -------------------------------------------------------------------------
     def contains(self, content_hash: str) -> bool:
