@@ -155,10 +155,20 @@ def test_what_is_kept_follows_passages_added_and_removed(store):
     assert_as_one_query(store, random.Random(4), 20)
 
 
+def fts5_reads(monkeypatch) -> list[str]:
+    """The phrases read from FTS5 from now on (by any store)."""
+    read_fresh, matches = fts.Postings._read_fresh, []
+
+    def recorded(self, conn, at, phrases):  # type: ignore[no-untyped-def]
+        matches.extend(phrases)
+        return read_fresh(self, conn, at, phrases)
+
+    monkeypatch.setattr(fts.Postings, "_read_fresh", recorded)
+    return matches
+
+
 def test_writes_without_passages_keep_what_was_read(store, monkeypatch):
-    read_one = fts.Postings._read_one
-    matches = []
-    monkeypatch.setattr(fts.Postings, "_read_one", lambda self, conn, p: matches.append(p) or read_one(self, conn, p))
+    matches = fts5_reads(monkeypatch)
     words = ["inspectors", "great", "satellite"]
     first = store.passage_ranking(words, None)
     read = len(matches)
@@ -194,13 +204,6 @@ def test_at_most_so_many_scores_are_kept_the_least_recent_going_first(store):
 def written_down(store) -> dict[str, int]:
     with store.engine.connect() as conn:
         return dict(conn.execute(text("SELECT phrase, version FROM passage_postings")).all())
-
-
-def fts5_reads(monkeypatch) -> list[str]:
-    """The phrases read from FTS5 row by row from now on (by any store)."""
-    read_one, matches = fts.Postings._read_one, []
-    monkeypatch.setattr(fts.Postings, "_read_one", lambda self, conn, p: matches.append(p) or read_one(self, conn, p))
-    return matches
 
 
 def test_a_new_store_reads_the_words_written_down_and_ranks_the_same(store, tmp_path, monkeypatch):
@@ -276,3 +279,27 @@ def test_a_search_while_another_process_writes_answers_and_writes_nothing(store,
     assert not {"treaty", "ferry"} & set(written_down(store))
     with store.engine.connect() as conn:  # the connection waits for writers as before
         assert conn.connection.driver_connection.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
+
+
+def test_words_counted_give_bm25s_parts_to_the_last_bit(store):
+    """A phrase of one term is counted in the index (``fts5vocab``) and scored in numpy; what it gives must be
+    what ``bm25()`` gives row by row, also once rows are removed (gaps in the rowids) and added."""
+    phrases = fts.phrases([*COMMON, *MIDDLE, *RARE, "talking", "treaties", "zeppelin", "snake_case", "_", "2026"])
+
+    def assert_counted_as_scored() -> None:
+        postings = store._postings
+        with store.engine.connect() as conn:
+            at = postings.version(conn)
+            counted = postings._count(conn, at, fts._terms(conn, postings.tokenize, phrases))
+            assert {"talks", "talking", "treaties", "zeppelin"} <= set(counted)  # stems and absent words too
+            assert "snake_case" not in counted and "_" not in counted  # two terms, none: scored row by row
+            for phrase, (ids, parts) in counted.items():
+                scored = postings._read_one(conn, phrase)
+                assert ids.tolist() == scored[0].tolist() and parts.tolist() == scored[1].tolist(), phrase
+
+    assert_counted_as_scored()
+    with store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM documents WHERE source IN ('day2.txt', 'day8.txt')"))
+    assert_counted_as_scored()
+    add_day(store, random.Random(7), 9, 50)
+    assert_counted_as_scored()

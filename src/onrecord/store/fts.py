@@ -18,6 +18,7 @@ passages row by row; after a passage is added or removed, the first search reads
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections import OrderedDict
@@ -51,16 +52,23 @@ class Postings:
     version, ids, parts) where what is read is written down for later processes, or None."""
 
     def __init__(
-        self, table: str, version: Callable[[Connection], int], kept: int = KEPT_POSTINGS, stored: str | None = None
+        self,
+        table: str,
+        version: Callable[[Connection], int],
+        kept: int = KEPT_POSTINGS,
+        stored: str | None = None,
+        tokenize: str | None = None,
     ) -> None:
         self.table = table
         self.version = version
         self.kept = kept
         self.stored = stored
+        self.tokenize = tokenize  # the table's tokenizer: words are then counted rather than scored (``_count``)
         self._lock = threading.Lock()
         self._at: int | None = None  # the version what is kept was read at
         self._phrases: OrderedDict[str, Posting] = OrderedDict()
         self._size = 0
+        self._lengths: tuple[int, int, np.ndarray] | None = None  # of version ``_at``: rows, tokens, each row's
 
     def read(self, connect: Callable[[], Connection], wanted: Sequence[str]) -> dict[str, Posting]:
         """The postings of the ``wanted`` phrases, all of one version of the table: those kept, and the
@@ -77,7 +85,7 @@ class Postings:
                 missing = sorted(set(wanted) - found.keys())
                 # written down at this version (its rows say so): as good as read now
                 written = self._read_stored(conn, at, missing) if self.stored and missing else {}
-                fresh = {p: self._read_one(conn, p) for p in missing if p not in written}
+                fresh = self._read_fresh(conn, at, [p for p in missing if p not in written])
                 if not fresh or self.version(conn) == at:
                     break
         if fresh and self.stored:
@@ -87,6 +95,41 @@ class Postings:
                 for p, posting in (written | fresh).items():
                     self._keep(p, posting)
         return found | written | fresh
+
+    def _read_fresh(self, conn: Connection, at: int, phrases: Sequence[str]) -> dict[str, Posting]:
+        """Phrases read from FTS5: a phrase of one term counted (:meth:`_count`), others scored row by row."""
+        terms = _terms(conn, self.tokenize, phrases) if self.tokenize and phrases else {}
+        counted = self._count(conn, at, terms) if terms else {}
+        return counted | {p: self._read_one(conn, p) for p in phrases if p not in counted}
+
+    def _count(self, conn: Connection, at: int, terms: dict[str, str]) -> dict[str, Posting]:
+        """What each phrase of one term adds to ``bm25()`` (:func:`bm25_parts`) from the term's occurrences in
+        the index (``fts5vocab``) and the rows' lengths: no row looked up one by one, as ``bm25()`` does."""
+        with self._lock:
+            lengths = self._lengths if self._at == at else None
+        if lengths is None:
+            lengths = _lengths(conn, self.table)
+            with self._lock:
+                if self._at == at:
+                    self._lengths = lengths
+        rows, tokens, sizes = lengths
+        instances = _instances(conn, self.table)
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        found = {}
+        try:
+            for phrase, term in terms.items():
+                cursor.execute(f"SELECT doc FROM temp.{instances} WHERE term = ?", (term,))
+                docs = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1)
+                ids, counts = np.unique(docs, return_counts=True)
+                if not len(ids):
+                    found[phrase] = ids, np.zeros(0)
+                    continue
+                if ids[-1] >= len(sizes):  # a row the lengths read missed: score it as ever
+                    continue
+                found[phrase] = ids, bm25_parts(counts.astype(np.float64), sizes[ids], len(ids), rows, tokens)
+        finally:
+            cursor.close()
+        return found
 
     def _read_stored(self, conn: Connection, at: int, phrases: Sequence[str]) -> dict[str, Posting]:
         rows = conn.execute(
@@ -136,7 +179,7 @@ class Postings:
         return pairs[:, 0].astype(np.int64), -pairs[:, 1]
 
     def _forget(self, at: int) -> None:
-        self._at, self._phrases, self._size = at, OrderedDict(), 0
+        self._at, self._phrases, self._size, self._lengths = at, OrderedDict(), 0, None
 
     def _keep(self, phrase: str, posting: Posting) -> None:
         if phrase in self._phrases or len(posting[0]) > self.kept:
@@ -146,6 +189,82 @@ class Postings:
         while self._size > self.kept:
             _, dropped = self._phrases.popitem(last=False)
             self._size -= len(dropped[0])
+
+
+K1, B = 1.2, 0.75  # FTS5's bm25() constants
+
+
+def bm25_parts(freqs: np.ndarray, lengths: np.ndarray, hits: int, rows: int, tokens: int) -> np.ndarray:
+    """What a phrase adds to ``bm25()`` in rows where it occurs ``freqs`` times among ``lengths`` tokens, held by
+    ``hits`` of the table's ``rows`` (``tokens`` in all): FTS5's own arithmetic (``fts5Bm25Function``), step by
+    step in its order, so the very doubles it gives (IEEE operations are exact to the bit in both)."""
+    idf = math.log((rows - hits + 0.5) / (hits + 0.5))
+    if idf <= 0.0:
+        idf = 1e-6  # FTS5's floor
+    average = float(tokens) / float(rows)
+    return idf * ((freqs * (K1 + 1.0)) / (freqs + K1 * (1 - B + B * lengths / average)))
+
+
+def _varints(data: bytes, count: int) -> list[int]:
+    """The first ``count`` SQLite varints of ``data`` (FTS5's records: big-endian groups of 7 bits)."""
+    found, at = [], 0
+    for _ in range(count):
+        value = 0
+        for n in range(9):
+            byte = data[at]
+            at += 1
+            if n == 8:  # the ninth byte counts all its 8 bits
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if not byte & 0x80:
+                break
+        found.append(value)
+    return found
+
+
+def _lengths(conn: Connection, table: str) -> tuple[int, int, np.ndarray]:
+    """The FTS5 table's rows and tokens (its averages record, as ``bm25()`` reads them) and each row's tokens
+    by rowid (its docsize records; one column, so one varint each)."""
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        averages = cursor.execute(f"SELECT block FROM {table}_data WHERE id = 1").fetchone()
+        rows, tokens = _varints(averages[0], 2) if averages else (0, 0)
+        sizes = cursor.execute(f"SELECT id, sz FROM {table}_docsize").fetchall()
+    finally:
+        cursor.close()
+    ids = np.fromiter((i for i, _ in sizes), np.int64, len(sizes))
+    found = np.zeros(int(ids.max()) + 1 if len(ids) else 0)
+    found[ids] = [_varints(sz, 1)[0] for _, sz in sizes]
+    return rows, tokens, found
+
+
+def _instances(conn: Connection, table: str) -> str:
+    """A ``fts5vocab`` table (in this connection's temp schema) of the occurrences of each term in ``table``."""
+    name = f"{table}_instances"
+    conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{name} USING fts5vocab(main, {table}, 'instance')"
+    )
+    return name
+
+
+def _terms(conn: Connection, tokenize: str, phrases: Sequence[str]) -> dict[str, str]:
+    """The phrases that are one term to the ``tokenize`` tokenizer, with that term (stemmed: "because" is
+    "becaus"), through an FTS5 table of this connection's temp schema, filled and emptied."""
+    driver = conn.connection.driver_connection
+    name = "phrase_terms_" + re.sub(r"\W", "_", tokenize)
+    driver.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{name} USING fts5(phrase, tokenize={tokenize!r})")  # type: ignore[union-attr]
+    driver.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{name}_v USING fts5vocab(temp, {name}, 'instance')")  # type: ignore[union-attr]
+    cursor = driver.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(f"INSERT INTO temp.{name} (rowid, phrase) VALUES (?, ?)", list(enumerate(phrases)))
+        held: dict[int, list[str]] = {}
+        for doc, term in cursor.execute(f"SELECT doc, term FROM temp.{name}_v"):
+            held.setdefault(doc, []).append(term)
+        cursor.execute(f"DELETE FROM temp.{name}")
+    finally:
+        cursor.close()
+    return {phrases[doc]: terms[0] for doc, terms in held.items() if len(terms) == 1}
 
 
 def ranked(postings: dict[str, Posting], found: Sequence[str], first: int) -> Iterator[np.ndarray]:

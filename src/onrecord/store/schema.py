@@ -336,6 +336,9 @@ def passage_rows(turns: Iterable[tuple[int, int, str, int]]) -> list[dict[str, o
     ]
 
 
+PASSAGES_TOKENIZE = "porter unicode61"  # the FTS5 tokenizer of ``passages_fts`` (``fts.Postings`` tokenizes with it)
+
+
 def passages_search(conn: Connection) -> None:
     """The full-text side of ``passages``: an FTS5 table kept by triggers (so rows that go with a
     deleted statement or document leave it too), or a generated tsvector with a GIN index."""
@@ -343,7 +346,7 @@ def passages_search(conn: Connection) -> None:
         conn.execute(
             text(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5("
-                "text, content='passages', content_rowid='id', tokenize='porter unicode61')"
+                f"text, content='passages', content_rowid='id', tokenize='{PASSAGES_TOKENIZE}')"
             )
         )
         conn.execute(

@@ -54,6 +54,7 @@ from onrecord.model import (
 from onrecord.store import fts
 from onrecord.store.schema import (
     LATEST,
+    PASSAGES_TOKENIZE,
     PASSAGES_VERSION,
     document_copies,
     documents,
@@ -270,7 +271,9 @@ class Store(WatchRecords):
         self.is_sqlite = engine.dialect.name == "sqlite"
         # what trace's searches read of the full-text index, kept while the passages stay as they are
         self._postings = (
-            fts.Postings("passages_fts", _passages_version, stored=passage_postings.name) if self.is_sqlite else None
+            fts.Postings("passages_fts", _passages_version, stored=passage_postings.name, tokenize=PASSAGES_TOKENIZE)
+            if self.is_sqlite
+            else None
         )
 
     # -- writing -------------------------------------------------------------------------
