@@ -18,6 +18,7 @@ passages row by row; after a passage is added or removed, the first search reads
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import threading
@@ -68,7 +69,8 @@ class Postings:
         self._at: int | None = None  # the version what is kept was read at
         self._phrases: OrderedDict[str, Posting] = OrderedDict()
         self._size = 0
-        self._lengths: tuple[int, int, np.ndarray] | None = None  # of version ``_at``: rows, tokens, each row's
+        # of version ``_at``: the table's rows and tokens, and each row's tokens by rowid (0: not read yet)
+        self._lengths: tuple[int, int, np.ndarray] | None = None
 
     def read(self, connect: Callable[[], Connection], wanted: Sequence[str]) -> dict[str, Posting]:
         """The postings of the ``wanted`` phrases, all of one version of the table: those kept, and the
@@ -105,31 +107,42 @@ class Postings:
     def _count(self, conn: Connection, at: int, terms: dict[str, str]) -> dict[str, Posting]:
         """What each phrase of one term adds to ``bm25()`` (:func:`bm25_parts`) from the term's occurrences in
         the index (``fts5vocab``) and the rows' lengths: no row looked up one by one, as ``bm25()`` does."""
-        with self._lock:
-            lengths = self._lengths if self._at == at else None
-        if lengths is None:
-            lengths = _lengths(conn, self.table)
-            with self._lock:
-                if self._at == at:
-                    self._lengths = lengths
-        rows, tokens, sizes = lengths
         instances = _instances(conn, self.table)
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        found = {}
+        counted = {}
         try:
             for phrase, term in terms.items():
                 cursor.execute(f"SELECT doc FROM temp.{instances} WHERE term = ?", (term,))
-                docs = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1)
-                ids, counts = np.unique(docs, return_counts=True)
-                if not len(ids):
-                    found[phrase] = ids, np.zeros(0)
-                    continue
-                if ids[-1] >= len(sizes):  # a row the lengths read missed: score it as ever
-                    continue
-                found[phrase] = ids, bm25_parts(counts.astype(np.float64), sizes[ids], len(ids), rows, tokens)
+                counted[phrase] = np.unique(np.array(cursor.fetchall(), dtype=np.int64).reshape(-1), return_counts=True)
         finally:
             cursor.close()
-        return found
+        rows, tokens, sizes = self._lengths_of(conn, at, np.concatenate([ids for ids, _ in counted.values()]))
+        return {
+            phrase: (ids, bm25_parts(counts.astype(np.float64), sizes[ids], len(ids), rows, tokens))
+            for phrase, (ids, counts) in counted.items()
+            if sizes[ids].all()  # else a row without its length (never seen): scored row by row, as ever
+        }
+
+    def _lengths_of(self, conn: Connection, at: int, ids: np.ndarray) -> tuple[int, int, np.ndarray]:
+        """The table's rows and tokens, and its rows' lengths by rowid, known for ``ids`` at least: those
+        not read before at version ``at`` read now (a few rare words need few), and kept with the rest."""
+        with self._lock:
+            rows, tokens, sizes = self._lengths if self._lengths is not None and self._at == at else (0, 0, None)
+        if sizes is None:
+            rows, tokens = _totals(conn, self.table)
+            sizes = np.zeros(0)
+        known = ids[ids < len(sizes)]
+        unknown = np.unique(np.concatenate([ids[ids >= len(sizes)], known[sizes[known] == 0]]))
+        if len(unknown):
+            grown = np.zeros(max(len(sizes), int(unknown[-1]) + 1))
+            grown[: len(sizes)] = sizes
+            held, lengths = _row_lengths(conn, self.table, unknown)
+            grown[held] = lengths
+            sizes = grown
+            with self._lock:
+                if self._at == at:
+                    self._lengths = rows, tokens, sizes
+        return rows, tokens, sizes
 
     def _read_stored(self, conn: Connection, at: int, phrases: Sequence[str]) -> dict[str, Posting]:
         rows = conn.execute(
@@ -198,6 +211,8 @@ def bm25_parts(freqs: np.ndarray, lengths: np.ndarray, hits: int, rows: int, tok
     """What a phrase adds to ``bm25()`` in rows where it occurs ``freqs`` times among ``lengths`` tokens, held by
     ``hits`` of the table's ``rows`` (``tokens`` in all): FTS5's own arithmetic (``fts5Bm25Function``), step by
     step in its order, so the very doubles it gives (IEEE operations are exact to the bit in both)."""
+    if not len(freqs):
+        return np.zeros(0)
     idf = math.log((rows - hits + 0.5) / (hits + 0.5))
     if idf <= 0.0:
         idf = 1e-6  # FTS5's floor
@@ -223,20 +238,42 @@ def _varints(data: bytes, count: int) -> list[int]:
     return found
 
 
-def _lengths(conn: Connection, table: str) -> tuple[int, int, np.ndarray]:
-    """The FTS5 table's rows and tokens (its averages record, as ``bm25()`` reads them) and each row's tokens
-    by rowid (its docsize records; one column, so one varint each)."""
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        averages = cursor.execute(f"SELECT block FROM {table}_data WHERE id = 1").fetchone()
-        rows, tokens = _varints(averages[0], 2) if averages else (0, 0)
-        sizes = cursor.execute(f"SELECT id, sz FROM {table}_docsize").fetchall()
-    finally:
-        cursor.close()
-    ids = np.fromiter((i for i, _ in sizes), np.int64, len(sizes))
-    found = np.zeros(int(ids.max()) + 1 if len(ids) else 0)
-    found[ids] = [_varints(sz, 1)[0] for _, sz in sizes]
-    return rows, tokens, found
+def _totals(conn: Connection, table: str) -> tuple[int, int]:
+    """The FTS5 table's rows and tokens, from its averages record, as ``bm25()`` reads them."""
+    averages = conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+        f"SELECT block FROM {table}_data WHERE id = 1"
+    ).fetchone()
+    rows, tokens = _varints(averages[0], 2) if averages else (0, 0)
+    return rows, tokens
+
+
+def _row_lengths(conn: Connection, table: str, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rowids of these rows of the FTS5 table that it holds, and their tokens (its docsize records: one
+    column, so one varint each, decoded all at once)."""
+    sql = f"SELECT id, sz FROM {table}_docsize WHERE id IN (SELECT value FROM json_each(?))"
+    found = conn.connection.driver_connection.execute(sql, (json.dumps(ids.tolist()),)).fetchall()  # type: ignore[union-attr]
+    held = np.fromiter((i for i, _ in found), np.int64, len(found))
+    return held, _first_varints([sz for _, sz in found])
+
+
+def _first_varints(records: Sequence[bytes]) -> np.ndarray:
+    """The first SQLite varint of each record, as :func:`_varints` reads it, for many records at once."""
+    data = np.frombuffer(b"".join(records), np.uint8).astype(np.int64)
+    starts = np.zeros(len(records), np.int64)
+    np.cumsum(np.fromiter(map(len, records), np.int64, len(records))[:-1], out=starts[1:])
+    values = np.zeros(len(records), np.int64)
+    going = np.ones(len(records), bool)  # still reading: the byte before had its high bit set
+    for n in range(9):
+        at = starts[going] + n
+        byte = data[at]
+        if n == 8:  # the ninth byte counts all its 8 bits
+            values[going] = (values[going] << 8) | byte
+            break
+        values[going] = (values[going] << 7) | (byte & 0x7F)
+        going[np.flatnonzero(going)[(byte & 0x80) == 0]] = False
+        if not going.any():
+            break
+    return values
 
 
 def _instances(conn: Connection, table: str) -> str:
