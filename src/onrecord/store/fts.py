@@ -14,6 +14,12 @@ What is read is also written down (schema 11: ``passage_postings``, each phrase'
 under the version they were read at, emptied by triggers whenever a passage is written or removed), so a
 process that starts, or a store opened again, reads a few kilobytes per phrase instead of scoring its
 passages row by row; after a passage is added or removed, the first search reads from FTS5 again.
+
+Reading from FTS5 does not ask ``bm25()`` row by row either (for each row it looks up the row's length and
+decodes its positions): a phrase of one term (nearly all: the tokenizer is asked, in a temp table) is
+counted in the index through ``fts5vocab``, and its parts computed in numpy from those counts, the rows'
+lengths (the docsize records of the rows it is in) and the table's totals, step by step as
+``fts5Bm25Function`` does (:func:`bm25_parts`): the same doubles. Other phrases are scored as before.
 """
 
 from __future__ import annotations
