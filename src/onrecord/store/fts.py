@@ -72,6 +72,7 @@ class Postings:
         self.stored = stored
         self.tokenize = tokenize  # the table's tokenizer: words are then counted rather than scored (``_count``)
         self._lock = threading.Lock()
+        self._writing = threading.Lock()  # one write at a time from this process: none fails for another's
         self._at: int | None = None  # the version what is kept was read at
         self._phrases: OrderedDict[str, Posting] = OrderedDict()
         self._size = 0
@@ -169,7 +170,7 @@ class Postings:
         sql = text(
             f"INSERT OR REPLACE INTO {self.stored} (phrase, version, ids, parts) VALUES (:phrase, :at, :ids, :parts)"
         )
-        with connect() as conn:
+        with self._writing, connect() as conn:
             driver = conn.connection.driver_connection
             waits = driver.execute("PRAGMA busy_timeout").fetchone()[0]  # type: ignore[union-attr]
             driver.execute("PRAGMA busy_timeout = 0")  # type: ignore[union-attr]
