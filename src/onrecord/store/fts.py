@@ -80,8 +80,9 @@ class Postings:
         self._lengths: tuple[int, int, np.ndarray] | None = None
 
     def read(self, connect: Callable[[], Connection], wanted: Sequence[str]) -> dict[str, Posting]:
-        """The postings of the ``wanted`` phrases, all of one version of the table: those kept, and the
-        others read (between two readings of the version that agree, so no write came in between)."""
+        """The postings of the ``wanted`` phrases, all of one version of the table: those kept, those
+        written down at that version, and the others read from FTS5 (between two readings of the version
+        that agree, so no write came in between) and written down."""
         while True:
             with connect() as conn:
                 at = self.version(conn)
@@ -305,8 +306,8 @@ def _terms(conn: Connection, tokenize: str, phrases: Sequence[str]) -> dict[str,
         held: dict[int, list[str]] = {}
         for doc, term in cursor.execute(f"SELECT doc, term FROM temp.{name}_v"):
             held.setdefault(doc, []).append(term)
-        cursor.execute(f"DELETE FROM temp.{name}")
     finally:
+        cursor.execute(f"DELETE FROM temp.{name}")
         cursor.close()
     return {phrases[doc]: terms[0] for doc, terms in held.items() if len(terms) == 1}
 
