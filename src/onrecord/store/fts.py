@@ -163,7 +163,8 @@ class Postings:
 
     def _write_stored(self, connect: Callable[[], Connection], at: int, fresh: dict[str, Posting]) -> None:
         """Write down what was read at version ``at``, unless the passages changed since. Not waiting for
-        another writer (an ingest): a search must not stall on it, and the next one may write instead."""
+        another writer (an ingest): a search must not stall on it, and the next process needing these words
+        reads and writes them again."""
         rows = [
             {"phrase": p, "at": at, "ids": ids.astype("<i8").tobytes(), "parts": parts.astype("<f8").tobytes()}
             for p, (ids, parts) in fresh.items()
