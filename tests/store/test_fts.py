@@ -303,3 +303,36 @@ def test_words_counted_give_bm25s_parts_to_the_last_bit(store):
     assert_counted_as_scored()
     add_day(store, random.Random(7), 9, 50)
     assert_counted_as_scored()
+
+
+def test_searches_side_by_side_read_a_shared_word_once(store, monkeypatch):
+    """An article's searches run two at a time and share common words: the second waits for the first's
+    reading of them rather than reading them again."""
+    import threading
+
+    moved = threading.Event()  # the second search has either read a word or begun to wait for the first
+    read_fresh, reads = fts.Postings._read_fresh, []
+
+    class Waiting(threading.Event):
+        def wait(self, timeout=None):  # type: ignore[no-untyped-def]
+            moved.set()
+            return super().wait(timeout)
+
+    def recorded(self, conn, at, phrases):  # type: ignore[no-untyped-def]
+        reads.append((threading.current_thread().name, sorted(phrases)))
+        if threading.current_thread().name == "second":
+            moved.set()
+        elif len(reads) == 1:  # the first search, its words claimed: the second starts on the same words
+            second.start()
+            assert moved.wait(30)
+        return read_fresh(self, conn, at, phrases)
+
+    monkeypatch.setattr(fts.threading, "Event", Waiting)
+    monkeypatch.setattr(fts.Postings, "_read_fresh", recorded)
+    words = ["talks", "border", "treaty"]
+    results = {}
+    second = threading.Thread(target=lambda: results.update(second=store.passage_ranking(words, None)), name="second")
+    results["first"] = store.passage_ranking(words, None)
+    second.join(30)
+    assert reads == [("MainThread", sorted(words))]  # read once, by the first
+    assert results["second"] == results["first"] != []

@@ -73,6 +73,7 @@ class Postings:
         self.tokenize = tokenize  # the table's tokenizer: words are then counted rather than scored (``_count``)
         self._lock = threading.Lock()
         self._writing = threading.Lock()  # one write at a time from this process: none fails for another's
+        self._reading: dict[str, threading.Event] = {}  # phrases a search is reading now, set when done
         self._at: int | None = None  # the version what is kept was read at
         self._phrases: OrderedDict[str, Posting] = OrderedDict()
         self._size = 0
@@ -82,7 +83,8 @@ class Postings:
     def read(self, connect: Callable[[], Connection], wanted: Sequence[str]) -> dict[str, Posting]:
         """The postings of the ``wanted`` phrases, all of one version of the table: those kept, those
         written down at that version, and the others read from FTS5 (between two readings of the version
-        that agree, so no write came in between) and written down."""
+        that agree, so no write came in between) and written down. A phrase another search is reading is
+        waited for, not read twice: an article's searches run side by side and share their common words."""
         while True:
             with connect() as conn:
                 at = self.version(conn)
@@ -92,18 +94,35 @@ class Postings:
                     found = {p: self._phrases[p] for p in set(wanted) if p in self._phrases}
                     for p in found:
                         self._phrases.move_to_end(p)
-                missing = sorted(set(wanted) - found.keys())
-                # written down at this version (its rows say so): as good as read now
-                written = self._read_stored(conn, at, missing) if self.stored and missing else {}
-                fresh = self._read_fresh(conn, at, [p for p in missing if p not in written])
-                if not fresh or self.version(conn) == at:
+                    missing = sorted(set(wanted) - found.keys())
+                    others = {self._reading[p] for p in missing if p in self._reading}
+                    claim = threading.Event()
+                    if not others:
+                        self._reading.update(dict.fromkeys(missing, claim))
+                if others:  # then taken from what was kept (or read here, if it could not be kept)
+                    for event in others:
+                        event.wait()
+                    continue
+                try:
+                    # written down at this version (its rows say so): as good as read now
+                    written = self._read_stored(conn, at, missing) if self.stored and missing else {}
+                    unread = [p for p in missing if p not in written]
+                    fresh = self._read_fresh(conn, at, unread) if unread else {}
+                    done = not fresh or self.version(conn) == at
+                    with self._lock:
+                        if done and self._at == at:
+                            for p, posting in (written | fresh).items():
+                                self._keep(p, posting)
+                finally:
+                    with self._lock:
+                        for p in missing:
+                            if self._reading.get(p) is claim:
+                                del self._reading[p]
+                    claim.set()
+                if done:
                     break
         if fresh and self.stored:
             self._write_stored(connect, at, fresh)
-        with self._lock:
-            if self._at == at:
-                for p, posting in (written | fresh).items():
-                    self._keep(p, posting)
         return found | written | fresh
 
     def _read_fresh(self, conn: Connection, at: int, phrases: Sequence[str]) -> dict[str, Posting]:
