@@ -11,15 +11,18 @@ the database itself), then, timed:
 - the article (by default a short fictional one, below, quoting Donald Trump's words of October 2016
   verbatim, trimmed, altered, reported and invented) ingested, then traced with ``trace_stored`` (what
   the web page calls), models loaded before as a server has them: the first time (the sentence vectors
-  it needs are computed into the store's cache), then cold (a new store object, vectors in the cache),
-  then warm (the median of ``--runs`` more calls); wall and CPU time (cold and the pages: with what
-  trace keeps in the process about the passages it read forgotten);
+  it needs are computed into the store's cache, the words' scores written down), then cold (a new store
+  object each time, as a process that starts: the words' scores read from what was written down; median
+  of ``--runs``), then warm (the same store again, median of ``--runs``), then after a transcript is
+  stored (a short fictional one, a new one before each of ``--runs`` calls: every word's scores move, so
+  they are read from the full-text index again); wall and CPU time (cold, after a transcript and the
+  pages: with what trace keeps in the process about the passages it read forgotten);
 - ``/documents/{id}/trace`` and ``/api/documents/{id}/trace`` through FastAPI's TestClient, each in a
-  new app (so the page cache is empty): median and max of ``--runs``; first with nothing kept (a server
-  just started, or a transcript just stored: every word's scores read from the full-text index), then
-  in a server that has searched before (the new app's store first runs ``--warm`` searches of other
-  words, pieces of random passages, untimed, as other articles' traces would): the article's common
-  words are then kept, its rarer ones still read. The load average is printed with each figure.
+  new app (so the page cache is empty): median and max of ``--runs``; first with nothing kept in the
+  process (a server just started), then with a transcript stored just before each request, then in a
+  server that has searched before (the new app's store first runs ``--warm`` searches of other words,
+  pieces of random passages, untimed, as other articles' traces would). The load average is printed
+  with each figure.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ from sqlalchemy import text
 from onrecord import open_store
 from onrecord.analyse import trace as tracing
 from onrecord.analyse.embed import embedder, multilingual_embedder
+from onrecord.ingest import from_text
+from onrecord.model import Span, Statement
 from onrecord.store.store import sqlite_file
 
 BIN = Path(sys.executable).parent
@@ -112,6 +117,30 @@ def warm(store, searches: int) -> None:  # type: ignore[no-untyped-def]
         store.passage_ranking(said, None, None, None, 4 * tracing.CANDIDATES)
 
 
+def store_transcript(store, n: int) -> None:  # type: ignore[no-untyped-def]
+    """A short fictional transcript (an interview of a made-up mayor, ``n`` making each one new) stored, as
+    an ingest would: passages are written, so every word's scores move."""
+    turns = [
+        ("Host", f"Mayor, episode {n}: what will the city do about the harbour and the new ferry?"),
+        ("Mayor Tove Lind", "We will build a great new harbour, and the ferry will run every hour, believe me."),
+        ("Host", "And the taxes?"),
+        ("Mayor Tove Lind", f"Taxes stay where they are. The people of this state deserve better, {n} times better."),
+    ]
+    body, found, at = "", [], 0
+    for index, (who, said) in enumerate(turns):
+        head = f"{who.upper()}: "
+        found.append(Statement(index, "turn", said, Span(at + len(head), at + len(head) + len(said)), who, who))
+        body += f"{head}{said}\n\n"
+        at = len(body)
+    store.add(from_text(body, date="2016-10-20", source=f"interview-{n}.txt", title="Mayor interview"), found, "bench")
+
+
+def report(what: str, runs: list[tuple[float, float]]) -> None:
+    """The median wall and CPU time of ``runs`` (wall, CPU seconds), with the load average."""
+    wall, cpu = statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
+    print(f"{what}: median {wall * 1000:.0f} ms, CPU {cpu * 1000:.0f} ms, of {len(runs)}, {load()}")
+
+
 def load() -> str:
     return f"load {os.getloadavg()[0]:.1f}"
 
@@ -145,24 +174,36 @@ def measure(db: str, args: argparse.Namespace, tmp: Path) -> None:
     for t in traces:
         print(f"  {t.verdict:<12} {t.score_text():<28}  {t.statement.content[:70]}")
     print(f"trace_stored, first: {wall * 1000:.0f} ms, CPU {cpu * 1000:.0f} ms ({computed} sentence vectors computed)")
-    forget_words()
-    fresh = open_store(db)  # nothing kept in this process but the models
-    _, wall, cpu = timed(lambda: tracing.trace_stored(fresh, doc_id))
-    print(f"trace_stored, cold (nothing kept): {wall * 1000:.0f} ms, CPU {cpu * 1000:.0f} ms, {load()}")
-    again = [timed(lambda: tracing.trace_stored(fresh, doc_id))[1:] for _ in range(args.runs)]
-    print(
-        f"trace_stored, warm: median {statistics.median(w for w, _ in again) * 1000:.0f} ms, "
-        f"CPU {statistics.median(c for _, c in again) * 1000:.0f} ms, of {args.runs}, {load()}"
+
+    def cold(change=lambda: None):  # type: ignore[no-untyped-def]
+        change()
+        forget_words()
+        fresh = open_store(db)  # nothing kept in this process but the models
+        return timed(lambda: tracing.trace_stored(fresh, doc_id))[1:]
+
+    report("trace_stored, cold (a new store: nothing kept in the process)", [cold() for _ in range(args.runs)])
+    fresh = open_store(db)
+    tracing.trace_stored(fresh, doc_id)
+    report(
+        "trace_stored, warm (the same store again)",
+        [timed(lambda: tracing.trace_stored(fresh, doc_id))[1:] for _ in range(args.runs)],
+    )
+    stored = iter(range(args.runs * 3))
+    report(
+        "trace_stored, a transcript stored just before (a new store)",
+        [cold(lambda: store_transcript(store, next(stored))) for _ in range(args.runs)],
     )
 
     from fastapi.testclient import TestClient
 
     from onrecord.web.app import create_app
 
-    for searches in (0, args.warm):
+    for searches, change in ((0, False), (0, True), (args.warm, False)):
         for path in (f"/documents/{doc_id}/trace", f"/api/documents/{doc_id}/trace"):
             times, cpus = [], []
             for _ in range(args.runs):
+                if change:
+                    store_transcript(store, next(stored))
                 forget_words()
                 app = create_app(db)  # a new app: an empty page cache, nothing kept
                 warm(app.state.store, searches)
@@ -173,6 +214,7 @@ def measure(db: str, args: argparse.Namespace, tmp: Path) -> None:
                 cpus.append(time.process_time() - cpu)
                 assert response.status_code == 200, response.text[:300]
             server = f"after {searches} other searches" if searches else "nothing kept"
+            server = "a transcript stored just before" if change else server
             print(
                 f"GET {path}, {server}: median {statistics.median(times) * 1000:.0f} ms "
                 f"(CPU {statistics.median(cpus) * 1000:.0f} ms), max {max(times) * 1000:.0f} ms, {load()}"

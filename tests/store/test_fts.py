@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 from sqlalchemy import text
 
@@ -154,10 +155,20 @@ def test_what_is_kept_follows_passages_added_and_removed(store):
     assert_as_one_query(store, random.Random(4), 20)
 
 
+def fts5_reads(monkeypatch) -> list[str]:
+    """The phrases read from FTS5 from now on (by any store)."""
+    read_fresh, matches = fts.Postings._read_fresh, []
+
+    def recorded(self, conn, at, phrases):  # type: ignore[no-untyped-def]
+        matches.extend(phrases)
+        return read_fresh(self, conn, at, phrases)
+
+    monkeypatch.setattr(fts.Postings, "_read_fresh", recorded)
+    return matches
+
+
 def test_writes_without_passages_keep_what_was_read(store, monkeypatch):
-    read_one = fts.Postings._read_one
-    matches = []
-    monkeypatch.setattr(fts.Postings, "_read_one", lambda self, conn, p: matches.append(p) or read_one(self, conn, p))
+    matches = fts5_reads(monkeypatch)
     words = ["inspectors", "great", "satellite"]
     first = store.passage_ranking(words, None)
     read = len(matches)
@@ -187,3 +198,141 @@ def test_at_most_so_many_scores_are_kept_the_least_recent_going_first(store):
     assert "satellite" in postings._phrases and sizes["talks"] > 0
     if sizes["talks"] > 200:
         assert "talks" not in postings._phrases  # larger than all that may be kept: read each time
+
+
+# -- schema 11: what was read, written down for the next process ---------------------------------------
+def written_down(store) -> dict[str, int]:
+    with store.engine.connect() as conn:
+        return dict(conn.execute(text("SELECT phrase, version FROM passage_postings")).all())
+
+
+def test_a_new_store_reads_the_words_written_down_and_ranks_the_same(store, tmp_path, monkeypatch):
+    rng = random.Random(5)
+    searches = [random_search(rng) for _ in range(20)]
+    first = [store.passage_ranking(*search) for search in searches]
+    words = {p for search in searches for p in fts.phrases(search[0])}
+    held = written_down(store)
+    assert set(held) == words  # each word searched, under the version it was read at
+    assert set(held.values()) == {passages_version(store)}
+    matches = fts5_reads(monkeypatch)
+    again = open_store(f"sqlite:///{tmp_path / 'fts.db'}")  # a process that starts: nothing in memory
+    try:
+        assert [again.passage_ranking(*search) for search in searches] == first
+        assert matches == []  # every word from what was written down
+        assert_as_one_query(again, random.Random(5), 20)
+    finally:
+        again.close()
+
+
+def test_what_is_written_down_goes_when_passages_are_added_or_removed(store, tmp_path, monkeypatch):
+    rng = random.Random(6)
+    assert_as_one_query(store, rng, 10)
+    assert written_down(store)
+    add_day(store, rng, 9, 40)  # a transcript stored: every word's scores move
+    assert written_down(store) == {}
+    matches = fts5_reads(monkeypatch)
+    again = open_store(f"sqlite:///{tmp_path / 'fts.db'}")
+    try:
+        assert_as_one_query(again, random.Random(6), 10)  # read from FTS5 again, and right
+        assert matches
+        assert set(written_down(store).values()) == {passages_version(store)}
+        with again.engine.begin() as conn:  # a document removed: its passages go by cascade
+            conn.execute(text("DELETE FROM documents WHERE source = 'day2.txt'"))
+        assert written_down(store) == {}
+        assert_as_one_query(again, random.Random(6), 10)
+    finally:
+        again.close()
+
+
+def test_a_row_of_another_version_is_not_used(store, tmp_path):
+    words = ["inspectors", "border"]
+    expected = store.passage_ranking(words, None)
+    stale = {"ids": np.array([1, 2], "<i8").tobytes(), "parts": np.array([99.0, 98.0], "<f8").tobytes()}
+    with store.engine.begin() as conn:  # as a row left by a process that read before a change could be
+        conn.execute(text("UPDATE passage_postings SET version = version - 1, ids = :ids, parts = :parts"), stale)
+    again = open_store(f"sqlite:///{tmp_path / 'fts.db'}")
+    try:
+        assert again.passage_ranking(words, None) == expected
+    finally:
+        again.close()
+
+
+def test_words_read_while_passages_change_are_not_written_down(store):
+    versions = iter([1, 1, 2])  # read at 1; a transcript stored before they are written
+    postings = fts.Postings("passages_fts", lambda conn: next(versions), stored="passage_postings")
+    assert len(postings.read(store.engine.connect, ["great"])["great"][0])
+    assert "great" not in written_down(store)
+
+
+def test_a_search_while_another_process_writes_answers_and_writes_nothing(store, tmp_path):
+    import sqlite3
+
+    expected = everything_ranked(store, ["treaty", "ferry"], None, None, None)[:10]
+    other = sqlite3.connect(tmp_path / "fts.db", isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # an ingest holding the one write lock
+        found = store.passage_ranking(["treaty", "ferry"], None, None, None, 10)
+        assert [i for i, _ in found] == [i for i, _ in expected]
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+    assert not {"treaty", "ferry"} & set(written_down(store))
+    with store.engine.connect() as conn:  # the connection waits for writers as before
+        assert conn.connection.driver_connection.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
+
+
+def test_words_counted_give_bm25s_parts_to_the_last_bit(store):
+    """A phrase of one term is counted in the index (``fts5vocab``) and scored in numpy; what it gives must be
+    what ``bm25()`` gives row by row, also once rows are removed (gaps in the rowids) and added."""
+    phrases = fts.phrases([*COMMON, *MIDDLE, *RARE, "talking", "treaties", "zeppelin", "snake_case", "_", "2026"])
+
+    def assert_counted_as_scored() -> None:
+        postings = store._postings
+        with store.engine.connect() as conn:
+            at = postings.version(conn)
+            counted = postings._count(conn, at, fts._terms(conn, postings.tokenize, phrases))
+            assert {"talks", "talking", "treaties", "zeppelin"} <= set(counted)  # stems and absent words too
+            assert "snake_case" not in counted and "_" not in counted  # two terms, none: scored row by row
+            for phrase, (ids, parts) in counted.items():
+                scored = postings._read_one(conn, phrase)
+                assert ids.tolist() == scored[0].tolist() and parts.tolist() == scored[1].tolist(), phrase
+
+    assert_counted_as_scored()
+    with store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM documents WHERE source IN ('day2.txt', 'day8.txt')"))
+    assert_counted_as_scored()
+    add_day(store, random.Random(7), 9, 50)
+    assert_counted_as_scored()
+
+
+def test_searches_side_by_side_read_a_shared_word_once(store, monkeypatch):
+    """An article's searches run two at a time and share common words: the second waits for the first's
+    reading of them rather than reading them again."""
+    import threading
+
+    moved = threading.Event()  # the second search has either read a word or begun to wait for the first
+    read_fresh, reads = fts.Postings._read_fresh, []
+
+    class Waiting(threading.Event):
+        def wait(self, timeout=None):  # type: ignore[no-untyped-def]
+            moved.set()
+            return super().wait(timeout)
+
+    def recorded(self, conn, at, phrases):  # type: ignore[no-untyped-def]
+        reads.append((threading.current_thread().name, sorted(phrases)))
+        if threading.current_thread().name == "second":
+            moved.set()
+        elif len(reads) == 1:  # the first search, its words claimed: the second starts on the same words
+            second.start()
+            assert moved.wait(30)
+        return read_fresh(self, conn, at, phrases)
+
+    monkeypatch.setattr(fts.threading, "Event", Waiting)
+    monkeypatch.setattr(fts.Postings, "_read_fresh", recorded)
+    words = ["talks", "border", "treaty"]
+    results = {}
+    second = threading.Thread(target=lambda: results.update(second=store.passage_ranking(words, None)), name="second")
+    results["first"] = store.passage_ranking(words, None)
+    second.join(30)
+    assert reads == [("MainThread", sorted(words))]  # read once, by the first
+    assert results["second"] == results["first"] != []

@@ -336,6 +336,9 @@ def passage_rows(turns: Iterable[tuple[int, int, str, int]]) -> list[dict[str, o
     ]
 
 
+PASSAGES_TOKENIZE = "porter unicode61"  # the FTS5 tokenizer of ``passages_fts`` (``fts.Postings`` tokenizes with it)
+
+
 def passages_search(conn: Connection) -> None:
     """The full-text side of ``passages``: an FTS5 table kept by triggers (so rows that go with a
     deleted statement or document leave it too), or a generated tsvector with a GIN index."""
@@ -343,7 +346,7 @@ def passages_search(conn: Connection) -> None:
         conn.execute(
             text(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5("
-                "text, content='passages', content_rowid='id', tokenize='porter unicode61')"
+                f"text, content='passages', content_rowid='id', tokenize='{PASSAGES_TOKENIZE}')"
             )
         )
         conn.execute(
@@ -513,8 +516,41 @@ def _v10(conn: Connection) -> None:
     passages_counted(conn)
 
 
+# -- schema 11: each word's scores written down, for the next process (issue 15) -------------------------
+# What ``fts.Postings`` read of a phrase (its passages' ids and what it adds to their ``bm25()``, as bytes:
+# little-endian int64 and float64), under the ``passages_version`` it was read at, so a process that starts
+# reads a few kilobytes per word rather than scoring thousands of rows. Derived: triggers empty it whenever
+# a passage is written or removed (every score moves then), and a row of another version is never used.
+# SQLite only, as the count is.
+passage_postings = Table(
+    "passage_postings",
+    metadata,
+    Column("phrase", Text, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("ids", LargeBinary, nullable=False),
+    Column("parts", LargeBinary, nullable=False),
+)
+
+
+def postings_emptied(conn: Connection) -> None:
+    """The triggers that empty ``passage_postings`` when a passage is added or removed (SQLite)."""
+    for name, event in (("passage_postings_added", "INSERT"), ("passage_postings_removed", "DELETE")):
+        conn.execute(
+            text(
+                f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON passages BEGIN DELETE FROM passage_postings; END"
+            )
+        )
+
+
+def _v11(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    metadata.create_all(conn, tables=[passage_postings])
+    postings_emptied(conn)
+
+
 # Append-only: each entry moves a database from version i to i + 1.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11]
 LATEST = len(MIGRATIONS)
 
 

@@ -54,6 +54,7 @@ from onrecord.model import (
 from onrecord.store import fts
 from onrecord.store.schema import (
     LATEST,
+    PASSAGES_TOKENIZE,
     PASSAGES_VERSION,
     document_copies,
     documents,
@@ -61,6 +62,7 @@ from onrecord.store.schema import (
     identities,
     identity_links,
     migrate,
+    passage_postings,
     passage_rows,
     passages,
     pending_minhash,
@@ -268,7 +270,11 @@ class Store(WatchRecords):
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
         # what trace's searches read of the full-text index, kept while the passages stay as they are
-        self._postings = fts.Postings("passages_fts", _passages_version) if self.is_sqlite else None
+        self._postings = (
+            fts.Postings("passages_fts", _passages_version, stored=passage_postings.name, tokenize=PASSAGES_TOKENIZE)
+            if self.is_sqlite
+            else None
+        )
 
     # -- writing -------------------------------------------------------------------------
     def contains(self, content_hash: str) -> bool:
