@@ -81,7 +81,8 @@ def paragraph_breaks(doc: Doc) -> Doc:
         return doc
     # what a token ends: a line (spaCy keeps line breaks as space tokens), a sentence, or nothing
     strings = doc.vocab.strings
-    kinds = np.array([_after(form, strings) for form in doc.to_array(ORTH).tolist()], dtype=np.int8)
+    forms, at = np.unique(doc.to_array(ORTH), return_inverse=True)  # each distinct form looked up once
+    kinds = np.array([_after(form, strings) for form in forms.tolist()], dtype=np.int8)[at.reshape(-1)]
     starts = doc.to_array(SENT_START).astype(np.int64)
     breaks = np.flatnonzero(kinds[:-1] == _LINE) + 1
     starts[breaks] = 1
