@@ -184,8 +184,10 @@ def main() -> int:
         )
         print("|---|---|---|---|---|---|---|")
         articles = [from_text(p.read_text("utf-8")) for p in sorted((polnear / "train" / "text").glob("*.txt"))]
-        cost(f"{args.articles} PolNeAR train articles", articles[: args.articles])
-        cost(f"{args.transcripts} trump-campaign transcripts", transcripts(args.shared, args.transcripts))
+        if args.articles:  # 0: not measured
+            cost(f"{args.articles} PolNeAR train articles", articles[: args.articles])
+        if args.transcripts:
+            cost(f"{args.transcripts} trump-campaign transcripts", transcripts(args.shared, args.transcripts))
     if not args.cost_only:
         print("\n| set | texts | tokens | tokens the stand-ins annotate otherwise |\n|---|---|---|---|")
         dev = list(ev.read_polnear(polnear / "dev"))
