@@ -63,7 +63,9 @@ def _blas() -> ThreadpoolController:
 def one_blas_thread() -> AbstractContextManager[object]:
     """Matrix products on one thread while inside: OpenBLAS would otherwise share each product
     out over every core, which costs a quarter more CPU time for the same work on a shared
-    machine and competes with the other worker processes (``--workers``)."""
+    machine and competes with the other worker processes (``--workers``). The count is the
+    process's: threads parsing at once may leave it at one thread after, which slows only other
+    products, never changes a result."""
     return _blas().limit(limits=1, user_api="blas")
 
 
