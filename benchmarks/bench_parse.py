@@ -4,14 +4,16 @@
         [--cost-only | --equality-only]
 
 Cost: CPU seconds of extraction (parse, rules and speaker resolution) with ``--parse full`` and
-``--parse selective``, each over CPU seconds of a plain full ``nlp.pipe`` of the same texts, in
-one run: PolNeAR train articles and trump-campaign transcripts. CPU time of this process, not
-wall time, and the three taken in turn over chunks of ten documents, so the ratios hold on a
-shared machine.
+``--parse selective``, each over CPU seconds of a plain full ``nlp.pipe`` of the same texts by the
+stock pipeline, in one run: PolNeAR train articles and trump-campaign transcripts. Also the plain
+parse with the matrix products onrecord uses (numpy's, ``extract.nlp.numpy_products``), and the
+selective parse over that: what the selection saves by itself. CPU time of this process, not wall
+time, and the four taken in turn over chunks of ten documents, so the ratios hold on a shared
+machine.
 
-The stand-ins for the attribute ruler and the lemmatizer (``onrecord.extract.components``): every
-token's annotation (tag, part of speech, morphology, lemma, dependency, head, entity) compared with
-the original components' on the same sets.
+The stand-ins (``onrecord.extract.components``, numpy's matrix products): every token's annotation
+(tag, part of speech, morphology, lemma, dependency, head, entity) compared with the stock
+pipeline's (blis, the original attribute ruler and lemmatizer) on the same sets.
 
 Equality: every statement of both parses compared whole (span, kind, speaker, mention, cue,
 act, confidence, what it is nested in; not its index), on PolNeAR dev, GUM, onrecord's own gold sets and the transcripts;
@@ -32,7 +34,7 @@ import spacy
 from onrecord import evaluate as ev
 from onrecord.extract import Extractor
 from onrecord.extract.components import components
-from onrecord.extract.nlp import CANDIDATES, load_nlp
+from onrecord.extract.nlp import CANDIDATES, load_nlp, numpy_products, one_blas_thread
 from onrecord.ingest import from_text, read
 from onrecord.model import Document
 from onrecord.pipeline import default_extractor, process
@@ -67,10 +69,17 @@ def cpu(work: Iterator[object]) -> float:
     return time.process_time() - start
 
 
+def numpy_pipe(nlp: spacy.language.Language, texts: list[str]) -> Iterator[object]:
+    with one_blas_thread():
+        yield from nlp.pipe(texts, batch_size=32)
+
+
 def cost(name: str, documents: list[Document], chunk: int = 10) -> None:
-    """The three ways, taken in turn over chunks of ``chunk`` documents: the machine's load then
+    """The four ways, taken in turn over chunks of ``chunk`` documents: the machine's load then
     weighs on each alike."""
     stock = stock_pipeline()
+    products = stock_pipeline()
+    numpy_products(products)
     extractors = {}
     for mode in MODES:
         # each its own pipeline, as the plain parse has: none reads words another has met (spaCy
@@ -78,17 +87,20 @@ def cost(name: str, documents: list[Document], chunk: int = 10) -> None:
         extractors[mode] = Extractor(load_nlp.__wrapped__(), selective=mode == "selective")
         list(process(documents[:2], extractors[mode]))  # warm up
     list(stock.pipe([d.text for d in documents[:2]]))
-    seconds = dict.fromkeys(["plain", *MODES], 0.0)
+    list(numpy_pipe(products, [d.text for d in documents[:2]]))
+    seconds = dict.fromkeys(["plain", "numpy", *MODES], 0.0)
     for k in range(0, len(documents), chunk):
         part = documents[k : k + chunk]
         seconds["plain"] += cpu(stock.pipe([d.text for d in part], batch_size=32))
+        seconds["numpy"] += cpu(numpy_pipe(products, [d.text for d in part]))
         for mode in MODES:
             seconds[mode] += cpu(process(part, extractors[mode]))
     plain = seconds["plain"]
     full, selective = seconds["full"] / plain, seconds["selective"] / plain
     print(
-        f"| {name} | {plain:.0f} s | {seconds['full']:.0f} s ({full:.3f}) | {seconds['selective']:.0f} s "
-        f"({selective:.3f}) | {seconds['full'] / seconds['selective']:.2f}x |",
+        f"| {name} | {plain:.0f} s | {seconds['numpy']:.0f} s ({seconds['numpy'] / plain:.3f}) "
+        f"| {seconds['full']:.0f} s ({full:.3f}) | {seconds['selective']:.0f} s ({selective:.3f}) "
+        f"| {seconds['selective'] / seconds['numpy']:.3f} | {seconds['full'] / seconds['selective']:.2f}x |",
         flush=True,
     )
 
@@ -118,16 +130,19 @@ def statements(documents: list[Document]) -> list[set[str]]:
 
 def tokens_alike(name: str, texts: list[str]) -> None:
     nlp = default_extractor().nlp
+    stock = stock_pipeline()  # blis, the original attribute ruler and lemmatizer
+    stock.add_pipe("onrecord_paragraph_breaks", before="parser")
 
-    def annotated(pipeline: list[tuple[str, object]]) -> Iterator[list[tuple[object, ...]]]:
+    def annotated(pipeline: spacy.language.Language, components: list[tuple[str, object]]) -> Iterator[list[tuple]]:
         for text in texts:
-            doc = nlp.make_doc(text)
-            for _, component in pipeline:
-                doc = component(doc)  # type: ignore[operator]
+            doc = pipeline.make_doc(text)
+            with one_blas_thread():
+                for _, component in components:
+                    doc = component(doc)  # type: ignore[operator]
             yield [(t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i, t.ent_type_, t.ent_iob_) for t in doc]
 
     tokens = differ = 0
-    for original, standing_in in zip(annotated(nlp.pipeline), annotated(components(nlp)), strict=True):
+    for original, standing_in in zip(annotated(stock, stock.pipeline), annotated(nlp, components(nlp)), strict=True):
         tokens += len(original)
         differ += sum(a != b for a, b in zip(original, standing_in, strict=True))
     print(f"| {name} | {len(texts)} | {tokens} | {differ} |", flush=True)
@@ -163,11 +178,16 @@ def main() -> int:
         print(f"PolNeAR not found at {polnear}; pass --shared", file=sys.stderr)
         return 1
     if not args.equality_only:
-        print("| texts | plain nlp.pipe | extraction, full parse (ratio) | selective parse (ratio) | speed-up |")
-        print("|---|---|---|---|---|")
+        print(
+            "| texts | plain nlp.pipe | the same, numpy's products (ratio) | extraction, full parse (ratio) "
+            "| selective parse (ratio) | selective over numpy's plain parse | speed-up |"
+        )
+        print("|---|---|---|---|---|---|---|")
         articles = [from_text(p.read_text("utf-8")) for p in sorted((polnear / "train" / "text").glob("*.txt"))]
-        cost(f"{args.articles} PolNeAR train articles", articles[: args.articles])
-        cost(f"{args.transcripts} trump-campaign transcripts", transcripts(args.shared, args.transcripts))
+        if args.articles:  # 0: not measured
+            cost(f"{args.articles} PolNeAR train articles", articles[: args.articles])
+        if args.transcripts:
+            cost(f"{args.transcripts} trump-campaign transcripts", transcripts(args.shared, args.transcripts))
     if not args.cost_only:
         print("\n| set | texts | tokens | tokens the stand-ins annotate otherwise |\n|---|---|---|---|")
         dev = list(ev.read_polnear(polnear / "dev"))

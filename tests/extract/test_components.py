@@ -6,12 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import spacy
+import threadpoolctl
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from onrecord.extract import Extractor
 from onrecord.extract.components import Lemmas, RuleTable, components
-from onrecord.extract.nlp import MAX_UNBROKEN_TOKENS, paragraph_breaks
+from onrecord.extract.nlp import MAX_UNBROKEN_TOKENS, one_blas_thread, paragraph_breaks
 from onrecord.ingest import read
 
 DEMO = Path(__file__).parents[2] / "examples" / "demo"
@@ -47,6 +49,28 @@ def test_the_demo_corpus_is_annotated_as_by_the_original_components(nlp: Languag
     original, standing_in = nlp.pipeline, components(nlp)
     for text in texts:
         assert annotations(through(nlp, standing_in, text)) == annotations(through(nlp, original, text))
+
+
+def test_numpys_matrix_products_annotate_the_demo_corpus_as_the_stock_pipeline_does(nlp: Language) -> None:
+    # issue 17: the loaded pipeline multiplies with numpy, not blis; only rounding may differ
+    models = [c.model for _, c in nlp.pipeline if getattr(c, "model", None) is not None]
+    assert {getattr(layer.ops, "use_blis", None) for model in models for layer in model.walk()} == {False}
+    stock = spacy.load(f"{nlp.meta['lang']}_{nlp.meta['name']}")
+    stock.add_pipe("onrecord_paragraph_breaks", before="parser")
+    assert stock.get_pipe("ner").model.ops.use_blis
+    texts = [doc.text for path in sorted(DEMO.iterdir()) if path.suffix in {".md", ".txt"} for doc in read(str(path))]
+    texts = [text for text in texts if not any("а" <= c <= "я" for c in text[:2000])]  # English ones
+    with one_blas_thread():
+        for text in texts:
+            assert annotations(through(nlp, nlp.pipeline, text)) == annotations(through(stock, stock.pipeline, text))
+
+
+def test_products_run_on_one_thread_inside_and_as_before_after() -> None:
+    info = threadpoolctl.threadpool_info
+    before = [lib["num_threads"] for lib in info() if lib["user_api"] == "blas"]
+    with one_blas_thread():
+        assert {lib["num_threads"] for lib in info() if lib["user_api"] == "blas"} <= {1}
+    assert [lib["num_threads"] for lib in info() if lib["user_api"] == "blas"] == before
 
 
 def test_a_later_entry_wins_and_patterns_of_two_tokens_set_the_token_they_name() -> None:

