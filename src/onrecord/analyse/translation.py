@@ -368,14 +368,14 @@ def _lemma(word: str) -> str:
 def times(text: str) -> set[str]:
     """The times a text names: months and weekdays ("month 12" for "December" and «декабря»), and units of time
     counted from now ("next year" for "next year" and «в следующем году», "this month" for «в этом месяце»). "May"
-    counts as a month only when a number stands beside it ("May 5", "in May 2027" being rarer than the modal)."""
+    is a month when capitalised inside a sentence or before a day ("in May", "May 5"), else the modal."""
     found = set()
     tokens = [m.group() for m in re.finditer(r"[^\W\d_]+|\d+", text)]
     lemmas = [_lemma(t) for t in tokens]
     for i, (token, lemma) in enumerate(zip(tokens, lemmas, strict=True)):
         if lemma in TIME_WORDS:
-            beside = tokens[max(i - 1, 0) : i + 2]
-            if lemma == "may" and not (token == "May" and any(t.isdigit() for t in beside)):
+            # the modal opens no sentence in a capital but mid-sentence, nor does the month, save before its day
+            if lemma == "may" and not (token == "May" and (i or tokens[i + 1 : i + 2] and tokens[i + 1].isdigit())):
                 continue
             found.add(TIME_WORDS[lemma])
         elif lemma in TIME_UNITS and i and lemmas[i - 1] in TIME_RELATIONS:
