@@ -345,6 +345,8 @@ TIME_UNITS: dict[str, str] = {
     **{w: w for w in ("year", "month", "week", "spring", "summer", "autumn", "winter", "decade", "century")},
     "fall": "autumn", "год": "year", "месяц": "month", "неделя": "week", "весна": "spring", "лето": "summer",
     "осень": "autumn", "зима": "winter", "десятилетие": "decade", "век": "century",
+    # a season said as an adverb («этой зимой») is its own lemma
+    "зимой": "winter", "весной": "spring", "летом": "summer", "осенью": "autumn",
 }  # fmt: skip
 # the words that place a unit relative to now ("next", «следующий», «будущий»)
 TIME_RELATIONS: dict[str, str] = {
