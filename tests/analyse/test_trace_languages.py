@@ -15,7 +15,9 @@ from onrecord.analyse.translation import (
     TRANSLATED,
     Candidate,
     changes,
+    clauses,
     flags,
+    hedged,
     margin_score,
     missing_names,
     names,
@@ -23,6 +25,7 @@ from onrecord.analyse.translation import (
     numbers,
     openers,
     ordinary_word,
+    times,
 )
 from onrecord.evaluate import evaluate_translations
 from onrecord.ingest import from_text
@@ -432,5 +435,67 @@ def test_a_clause_that_frames_the_next_is_neither_added_nor_dropped():  # «Ни
         ("It is no secret that our exporters lack port capacity.", "Ни для кого не секрет, что нашим экспортёрам не хватает портовых мощностей."),
         ("It must be noted that for the first time the embassy will be headed by a woman.", "Нельзя не отметить, что впервые посольство возглавит женщина."),
     ]:  # fmt: skip
+        similarity = float(embed([report], "query")[0] @ embed([source], "passage")[0])
+        assert flags(report, source, _words, embed, similarity) == ()
+
+
+@pytest.mark.parametrize(
+    ("english", "russian", "time"),
+    [
+        ("The depot will reopen next year.", "Депо откроется снова в следующем году.", {"next year"}),
+        ("We signed it last week.", "Мы подписали его на прошлой неделе.", {"last week"}),
+        ("The hearing is on March 3.", "Слушание назначено на 3 марта.", {"month 3"}),
+        ("The ferry sails on Friday.", "Паром отходит в пятницу.", {"day 5"}),
+        ("Prices may fall this year.", "В этом году цены могут снизиться.", {"this year"}),  # "may" the modal
+    ],
+)
+def test_times_of_either_language_are_one(english, russian, time):  # issue 15, third blind set: times
+    assert times(english) == times(russian) == time
+
+
+def test_a_changed_time_is_flagged():  # "next year" for «до конца года», January for December
+    source = "Ремонт школы закончат до конца года."
+    assert flags("The school's repairs will be finished by the end of the year.", source) == ()
+    (flag,) = flags("The school's repairs will be finished by the end of next year.", source)
+    assert flag == "time differs: next year in the report, none in the source"
+    (flag,) = flags("The hearing is on April 3.", "Слушание назначено на 3 марта.")
+    assert flag.startswith("time differs: month 4 in the report, month 3")
+
+
+def test_a_decimal_comma_does_not_cut_a_clause():
+    assert len(clauses("Пошлины вырастут на 7,5 процента уже в мае.")) == 1
+    assert len(clauses("Пошлины вырастут, а квоты отменят.")) == 2
+
+
+def test_a_double_negative_that_affirms_is_not_negation():  # "cannot help" for «не могу не»
+    assert not negated("I cannot help admiring the volunteers.")
+    assert not negated("Не могу не поблагодарить волонтёров.")
+    assert negated("I cannot admire the volunteers.")
+
+
+def test_a_belief_the_speaker_states_is_a_hedge():  # «я думаю, что …», "I think …"
+    assert hedged("Я думаю, что дорогу достроят к осени.") and hedged("I think the road will be finished by autumn.")
+    (flag,) = flags("The road will be finished by autumn.", "Я думаю, что дорогу достроят к осени.")
+    assert flag == "certainty differs: the source hedges"
+
+
+def test_a_dropped_clause_is_one_change_with_what_it_holds():  # a trim and one change is a changed translation
+    embed = multilingual_embedder()
+    report, source = "The school will open in May.", "Школа откроется в мае, там будет триста учеников."
+    similarity = float(embed([report], "query")[0] @ embed([source], "passage")[0])
+    found = flags(report, source, _words, embed, similarity)
+    assert found == ("the report drops: там будет триста учеников.",)  # not also "numbers differ"
+    assert changes(found) == 0
+    assert changes(("numbers differ: [5] in the report, [3] in the source", "the report drops: и в мае")) == 1
+    assert changes(("numbers differ: [5] in the report, [3] in the source", "the report adds: and in May")) == 2
+
+
+def test_spoken_fillers_are_never_a_dropped_clause():  # «Ну, смотрите», «Кроме того»
+    embed = multilingual_embedder()
+    report = "We will open two new schools in the spring."
+    for source in [
+        "Ну, смотрите, мы откроем две новые школы весной.",
+        "Кроме того, мы откроем две новые школы весной.",
+    ]:
         similarity = float(embed([report], "query")[0] @ embed([source], "passage")[0])
         assert flags(report, source, _words, embed, similarity) == ()

@@ -276,7 +276,8 @@ _LACKING = re.compile(
 _NOT_NEGATING = re.compile(
     r"(?i)(?<!\w)(?:not\s+(?:only|just|least)|no\s+secret|(?:no|not)\s+(?:fewer|less|more)\s+than"
     r"|не\s+только|(?:ни\s+для\s+кого\s+)?не\s+секрет|не\s+раз|не\s+однажды|не\s+(?:менее|меньше|более|больше|свыше)"
-    r"|нельзя\s+не|не\s+мо(?:гу|жем|жет|гут|г|гла|гли)\s+не|не\s+без)(?!\w)"
+    r"|нельзя\s+не|не\s+мо(?:гу|жем|жет|гут|г|гла|гли)\s+не|не\s+без"
+    r"|(?:can\s*not|can['’]t|could\s+not|couldn['’]t)\s+(?:help|but))(?!\w)"
 )
 
 
@@ -296,7 +297,9 @@ def negated(text: str) -> bool:
 _HEDGE = re.compile(
     r"(?<!\w)(?:may|might|could|can|cannot|(?i:able|unable|possible|possibly|perhaps|maybe|probably|likely|unlikely|if|unless|provided)"
     r"|(?i:с?мо(?:жет|гут|жем|жете|гу|г|гла|гли|гло)|можно|возможно|вероятно|наверное|наверно|видимо"
-    r"|по-видимому|скорее\s+всего|не\s+исключено|пожалуй|предположительно|если|при\s+условии))(?!\w)"
+    r"|по-видимому|скорее\s+всего|не\s+исключено|пожалуй|предположительно|если|при\s+условии"
+    r"|(?:i|we)\s+(?:think|believe|suppose|expect|guess)|(?:я|мы)\s+(?:думаю|думаем|полагаю|полагаем)|мне\s+кажется"
+    r"|думается))(?!\w)"
 )
 
 
@@ -322,6 +325,63 @@ def bounds(text: str) -> dict[float, str]:
         after = numbers(" ".join(text[m.end() :].split()[:3]))
         if after:
             found[after[0]] = "lower" if m.group("lower") else "upper"
+    return found
+
+
+# when a thing happens, as a month, a weekday or a time counted from now ("next year", «в следующем году», "by the
+# end of the month", «до конца года»): numbers do not hold these, and the dense vectors blur them
+_MONTHS = (
+    *("january", "february", "march", "april", "may", "june", "july", "august", "september", "october"),
+    *("november", "december"),
+)
+_RUSSIAN_MONTHS = (
+    *("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь"),
+    "декабрь",
+)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_RUSSIAN_WEEKDAYS = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
+# the units a relative time counts in, each language's words by lemma
+TIME_UNITS: dict[str, str] = {
+    **{w: w for w in ("year", "month", "week", "spring", "summer", "autumn", "winter", "decade", "century")},
+    "fall": "autumn", "год": "year", "месяц": "month", "неделя": "week", "весна": "spring", "лето": "summer",
+    "осень": "autumn", "зима": "winter", "десятилетие": "decade", "век": "century",
+    # a season said as an adverb («этой зимой») is its own lemma
+    "зимой": "winter", "весной": "spring", "летом": "summer", "осенью": "autumn",
+}  # fmt: skip
+# the words that place a unit relative to now ("next", «следующий», «будущий»)
+TIME_RELATIONS: dict[str, str] = {
+    "next": "next", "coming": "next", "following": "next", "last": "last", "past": "last", "previous": "last",
+    "this": "this", "current": "this", "следующий": "next", "будущий": "next", "грядущий": "next", "прошлый": "last",
+    "прошедший": "last", "минувший": "last", "этот": "this", "это": "this", "нынешний": "this", "текущий": "this", "сей": "this",
+}  # fmt: skip
+TIME_WORDS: dict[str, str] = {
+    **{w: f"month {n}" for n, w in enumerate(_MONTHS, 1)},
+    **{w: f"month {n}" for n, w in enumerate(_RUSSIAN_MONTHS, 1)},
+    **{w: f"day {n}" for n, w in enumerate(_WEEKDAYS, 1)},
+    **{w: f"day {n}" for n, w in enumerate(_RUSSIAN_WEEKDAYS, 1)},
+}
+
+
+def _lemma(word: str) -> str:
+    lower = word.lower()
+    return russian_words(lower)[0].base if _CYRILLIC.match(lower) else lower
+
+
+def times(text: str) -> set[str]:
+    """The times a text names: months and weekdays ("month 12" for "December" and «декабря»), and units of time
+    counted from now ("next year" for "next year" and «в следующем году», "this month" for «в этом месяце»). "May"
+    is a month when capitalised inside a sentence or before a day ("in May", "May 5"), else the modal."""
+    found = set()
+    tokens = [m.group() for m in re.finditer(r"[^\W\d_]+|\d+", text)]
+    lemmas = [_lemma(t) for t in tokens]
+    for i, (token, lemma) in enumerate(zip(tokens, lemmas, strict=True)):
+        if lemma in TIME_WORDS:
+            # the modal opens no sentence in a capital but mid-sentence, nor does the month, save before its day
+            if lemma == "may" and not (token == "May" and (i or tokens[i + 1 : i + 2] and tokens[i + 1].isdigit())):
+                continue
+            found.add(TIME_WORDS[lemma])
+        elif lemma in TIME_UNITS and i and lemmas[i - 1] in TIME_RELATIONS:
+            found.add(f"{TIME_RELATIONS[lemmas[i - 1]]} {TIME_UNITS[lemma]}")
     return found
 
 
@@ -441,12 +501,29 @@ def _first_person(text: str) -> int:
     return sum(w in FIRST_PERSON for w in words(text))
 
 
-_CLAUSE = re.compile(r"\s*(?:[,;:]|\s[—–]|(?<=[.!?…])\s)\s*")
+_CLAUSE = re.compile(r"\s*(?:,(?!\d)|[;:]|\s[—–]|(?<=[.!?…])\s)\s*")
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
     """(start, end) of a text's clauses, cut at commas, semicolons, colons, dashes and sentence ends."""
     return [(a, b) for a, b in between(_CLAUSE, text) if len(words(text[a:b])) >= 2]
+
+
+# what a speaker says to hold the floor or link his sentences, with no content of its own: a clause of these alone
+# is not one a report adds or drops («Ну, смотрите», «Кроме того», "Well, you know")
+FILLERS = frozenset({
+    *("ну", "вот", "так", "сказать", "скажем", "в", "общем", "смотрите", "знаете", "понимаете", "значит", "кроме",
+      "того", "впрочем", "кстати", "конечно", "то", "есть", "давайте", "слушайте", "это", "самое", "вообще", "же",
+      "во-первых", "во-вторых", "наконец", "итак", "да", "и", "а", "но", "ещё", "раз", "повторю", "честно"),
+    *("well", "so", "you", "know", "i", "mean", "look", "listen", "let", "me", "say", "besides", "moreover",
+      "also", "and", "but", "of", "course", "first", "secondly", "finally", "anyway", "frankly", "yes", "again"),
+})  # fmt: skip
+
+
+def _filler(text: str) -> bool:
+    """Whether a text is only words that hold the floor or link sentences (:data:`FILLERS`)."""
+    found = [w.lower() for w in words(text)]
+    return bool(found) and all(w in FILLERS for w in found)
 
 
 _COMPLEMENT = re.compile(r"(?i)[\s,;:—–]*(?:что|чтобы|that)(?!\w)")
@@ -468,8 +545,11 @@ def unmatched_clauses(
     def without(text: str, spans: list[tuple[int, int]]) -> list[str]:
         return [(text[:a] + text[b:]).strip(" ,;:—–") for a, b in spans]
 
-    report_clauses = [c for c in clauses(report) if not _frame(report, c)] if len(clauses(report)) > 1 else []
-    source_clauses = [c for c in clauses(source) if not _frame(source, c)] if len(clauses(source)) > 1 else []
+    def content(text: str) -> list[tuple[int, int]]:
+        cut = clauses(text)
+        return [c for c in cut if not _frame(text, c) and not _filler(text[c[0] : c[1]])] if len(cut) > 1 else []
+
+    report_clauses, source_clauses = content(report), content(source)
     if not report_clauses and not source_clauses:
         return [], []
     query, passage = embed([report], "query")[0], embed([source], "passage")[0]
@@ -498,8 +578,15 @@ def flags(
 ) -> tuple[str, ...]:
     """What a translation changed that meaning-vectors gloss over: numbers and negation always; names
     with ``vectors`` (single words; ``known``: names the speaker uses elsewhere, for the words opening a
-    sentence); clauses added or dropped with ``embed`` and the pair's ``similarity``."""
+    sentence); clauses added or dropped with ``embed`` and the pair's ``similarity``. What a dropped clause holds (a
+    number, a negation, a name) is part of that drop: the rest is compared with what remains of the source."""
     found = []
+    added: list[str] = []
+    dropped: list[str] = []
+    if embed is not None and similarity is not None:
+        added, dropped = unmatched_clauses(report, source, embed, similarity)
+        for clause in dropped:
+            source = source.replace(clause, " ", 1)
     pair = numbers(report), numbers(source)
     if pair[0] != pair[1]:
         found.append(f"numbers differ: {_shown(pair[0])} in the report, {_shown(pair[1])} in the source")
@@ -524,20 +611,28 @@ def flags(
             found.append(
                 f"names differ: {', '.join(only[0]) or 'none'} in the report, {', '.join(only[1]) or 'none'} in the source"
             )
-    if embed is not None and similarity is not None:
-        added, dropped = unmatched_clauses(report, source, embed, similarity)
+    if times(report) != times(source):
+        pair_times = sorted(times(report)), sorted(times(source))
+        found.append(
+            f"time differs: {', '.join(pair_times[0]) or 'none'} in the report, "
+            f"{', '.join(pair_times[1]) or 'none'} in the source"
+        )
+    if added or dropped:
         found += [f"the report adds: {c}" for c in added]
         found += [f"the report drops: {c}" for c in dropped]
     return tuple(found)
 
 
 FLAGS = (
-    *("numbers differ", "negation differs", "certainty differs", "names differ"),
+    *("numbers differ", "negation differs", "certainty differs", "names differ", "time differs"),
     *("the report adds", "the report drops"),
 )
+# what a report leaves out asserts nothing new: a trim beside one change is still a changed translation
+CLAIMING_FLAGS = tuple(kind for kind in FLAGS if kind != "the report drops")
 
 
 def changes(found: Sequence[str]) -> int:
-    """How many kinds of change (:data:`FLAGS`) the flags of a translation name: past :data:`CHANGES`,
-    the report says something else with the speaker's words (an invented claim), not a translation."""
-    return sum(any(f.startswith(kind) for f in found) for kind in FLAGS)
+    """How many kinds of change the flags of a translation name, a clause it drops not counted
+    (:data:`CLAIMING_FLAGS`): past :data:`CHANGES`, the report says something else with the speaker's words (an
+    invented claim), not a translation."""
+    return sum(any(f.startswith(kind) for f in found) for kind in CLAIMING_FLAGS)
