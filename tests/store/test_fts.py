@@ -139,6 +139,15 @@ def passages_version(store) -> int:
         ).scalar_one()
 
 
+def test_a_store_that_never_held_a_passage_finds_nothing(tmp_path):
+    empty = open_store(f"sqlite:///{tmp_path / 'empty.db'}")
+    try:
+        empty.add(from_text("Anna Petrova said talks stalled.", source="article.txt"), [], "t")  # no turns
+        assert empty.passage_ranking(["talks", "stalled"], None) == []
+    finally:
+        empty.close()
+
+
 def test_what_is_kept_follows_passages_added_and_removed(store):
     rng = random.Random(4)
     assert_as_one_query(store, rng, 20)  # words read and kept

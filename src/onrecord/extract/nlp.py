@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.strings import StringStore
 from spacy.tokens import Doc
 from thinc.api import NumpyOps
-from threadpoolctl import ThreadpoolController
+from threadpoolctl import threadpool_limits
 
 from onrecord.config import setting
 from onrecord.errors import ModelNotFoundError
@@ -55,18 +55,15 @@ def numpy_products(nlp: Language) -> None:
             layer.ops = ops
 
 
-@lru_cache(maxsize=1)
-def _blas() -> ThreadpoolController:
-    return ThreadpoolController()
-
-
 def one_blas_thread() -> AbstractContextManager[object]:
     """Matrix products on one thread while inside: OpenBLAS would otherwise share each product
     out over every core, which costs a quarter more CPU time for the same work on a shared
-    machine and competes with the other worker processes (``--workers``). The count is the
-    process's: threads parsing at once may leave it at one thread after, which slows only other
-    products, never changes a result."""
-    return _blas().limit(limits=1, user_api="blas")
+    machine and competes with the other worker processes (``--workers``). Every BLAS loaded by
+    then is limited (the loaded libraries are looked up each time, about a millisecond: another
+    package may bring its own OpenBLAS after the first parse). The count is the process's:
+    threads parsing at once may leave it at one thread after, which slows only other products,
+    never changes a result."""
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 # No sentence in PolNeAR or the campaign transcripts runs past about 170 tokens without a full

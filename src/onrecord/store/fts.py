@@ -271,7 +271,8 @@ def _totals(conn: Connection, table: str) -> tuple[int, int]:
     averages = conn.connection.driver_connection.execute(  # type: ignore[union-attr]
         f"SELECT block FROM {table}_data WHERE id = 1"
     ).fetchone()
-    rows, tokens = _varints(averages[0], 2) if averages else (0, 0)
+    # a table that has never held a row has an empty record (the averages are written with the first row)
+    rows, tokens = _varints(averages[0], 2) if averages and averages[0] else (0, 0)
     return rows, tokens
 
 
