@@ -668,7 +668,7 @@ class Tracer:
         kind = "single" if candidates[k].single else "pair" if candidates[k].pair else "clause"
         evidence = Evidence(
             score, float(similarity[k]), overlap, flags, align(text, source, vectors, dictionary(), before), kind,
-            len(words(text)), len(words(source)),
+            text, source,
         )  # fmt: skip
         verdict, why = self.decide(evidence)
         if verdict == "unsupported":

@@ -14,12 +14,18 @@ threshold, in turn.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
 
 from onrecord.analyse.alignment import Alignment, claim_differs
-from onrecord.analyse.translation import CHANGES, CONCEPT_OVERLAP, FLAGS, TRANSLATED, changes
+from onrecord.analyse.translation import CHANGES, CONCEPT_OVERLAP, FLAGS, TRANSLATED, changes, numbers, times
+from onrecord.text import words
 
 CLASSES = ("translated", "flagged", "unsupported")
 
@@ -34,8 +40,8 @@ class Evidence:
     flags: tuple[str, ...]  # what the translation changed (``translation.flags``)
     alignment: Alignment  # word by word (``alignment.align``)
     kind: str  # the candidate: "single", "pair" or "clause"
-    report_words: int  # words of the report and of the source it is compared with
-    source_words: int
+    report: str  # the report's words traced, and the source they are compared with
+    source: str
 
     @property
     def margin(self) -> float:
@@ -85,9 +91,86 @@ def features(evidence: Evidence) -> dict[str, float]:
         "crossed": float(len(a.crossed)),
         "unlinked": float(len(a.unlinked)),
         "changes": float(changes(evidence.flags)),
-        "length": math.log(max(1, evidence.report_words) / max(1, evidence.source_words)),
+        "length": math.log(max(1, len(words(evidence.report))) / max(1, len(words(evidence.source)))),
         "pair": float(evidence.kind == "pair"),
         "clause": float(evidence.kind == "clause"),
     }
     found |= {kind: float(evidence.has(kind)) for kind in FLAGS}
+    # which side holds what the other lacks: what only the source holds may be a trim, what only the report holds
+    # is said anew
+    ours, theirs = set(numbers(evidence.report)), set(numbers(evidence.source))
+    found["report's own numbers"] = float(bool(ours - theirs))
+    found["source's own numbers"] = float(bool(theirs - ours))
+    ours, theirs = times(evidence.report), times(evidence.source)
+    found["report's own times"] = float(bool(ours - theirs))
+    found["source's own times"] = float(bool(theirs - ours))
+    flagged = " ".join(evidence.flags)
+    names = [f for f in evidence.flags if f.startswith("names differ")]
+    found["report's own names"] = float(any(not f.startswith("names differ: none in the report") for f in names))
+    found["source's own names"] = float(any(not f.endswith("none in the source") for f in names))
+    found["report negates"] = float("the report negates" in flagged)
+    found["source negates"] = float("the source negates" in flagged)
+    found["report hedges"] = float("the report hedges" in flagged)
+    found["source hedges"] = float("the source hedges" in flagged)
     return found
+
+
+MODEL = Path(__file__).parent / "data" / "translation_verdict.json"
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedVerdict:
+    """A logistic regression over a few of :func:`features`, fitted on the labelled sets by
+    ``benchmarks/train_translation_verdict.py`` and shipped as data (:data:`MODEL`): each feature is standardised
+    (``mean``, ``scale``), each class scored by its ``weights`` and ``bias``, the highest wins. ``gate``: the model
+    tells a translation from a claim that is not one (classes "translation" and "unsupported"), and the flags tell
+    a faithful translation from a changed one, as the cascade does."""
+
+    names: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray  # classes x features
+    bias: np.ndarray
+    classes: tuple[str, ...]
+
+    @classmethod
+    def load(cls, path: Path = MODEL) -> LearnedVerdict:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            tuple(raw["features"]),
+            np.array(raw["mean"], dtype=float),
+            np.array(raw["scale"], dtype=float),
+            np.array(raw["weights"], dtype=float),
+            np.array(raw["bias"], dtype=float),
+            tuple(raw["classes"]),
+        )
+
+    def scores(self, evidence: Evidence) -> np.ndarray:
+        """Each class's score (the log-odds before the softmax)."""
+        found = features(evidence)
+        z = (np.array([found[n] for n in self.names]) - self.mean) / self.scale
+        return self.weights @ z + self.bias
+
+    def why(self, evidence: Evidence) -> str:
+        """The features that weigh most for ``unsupported`` against the other class, with their values."""
+        found = features(evidence)
+        z = (np.array([found[n] for n in self.names]) - self.mean) / self.scale
+        k = self.classes.index("unsupported")
+        against = self.weights[k] - np.delete(self.weights, k, axis=0).max(axis=0)
+        pull = against * z
+        top = [i for i in np.argsort(-pull)[:3] if pull[i] > 0]
+        return "weigh against it: " + ", ".join(f"{self.names[i]} {found[self.names[i]]:.2f}" for i in top)
+
+    def __call__(self, evidence: Evidence) -> tuple[str, str]:
+        decided = self.classes[int(np.argmax(self.scores(evidence)))]
+        if decided == "unsupported":
+            return decided, self.why(evidence)
+        if decided == "translation":
+            return ("flagged" if any(f.startswith(FLAGS) for f in evidence.flags) else "translated"), ""
+        return decided, ""
+
+
+@lru_cache(maxsize=1)
+def learned() -> LearnedVerdict:
+    """The shipped model (:data:`MODEL`), read once."""
+    return LearnedVerdict.load()
