@@ -67,7 +67,7 @@ def collect(cache: Path) -> None:
             seen.append((features(evidence), decided[0], evidence.flags))
             return decided
 
-        for report, expect, got in traced_translations(path, recording):
+        for report, expect, got in traced_translations(path, recording, floor=float("-inf")):
             first = seen[0] if seen else None
             rows.append({
                 "set": name, "report": report, "expect": EXPECTED[expect],
@@ -230,8 +230,21 @@ VARIANTS = {
     "flag kinds, no drop": ("score", "concepts", "coverage", "swapped", "referent", *FLAG_KINDS[:-1]),
     "three": ("score", "concepts", "changes"),
     "sides": ("score", "concepts", "coverage", "swapped", "referent", *SIDES, "the report adds", "the report drops"),
+    "measures, concept margins": (*FEATURES, "concept margin", "concept lead"),
     "every feature": (
-        *("score", "cosine", "margin", "concepts", "coverage", "rendered", "swapped", "referent", "crossed"),
+        *(
+            "score",
+            "cosine",
+            "margin",
+            "concepts",
+            "concept margin",
+            "concept lead",
+            "coverage",
+            "rendered",
+            "swapped",
+            "referent",
+            "crossed",
+        ),
         *("unlinked", "changes", "length", "pair", "clause", *FLAG_KINDS),
     ),
 }

@@ -1042,10 +1042,13 @@ def translation_class(verdict: str, flags: Sequence[str]) -> str:
     return verdict
 
 
-def traced_translations(path: Path, decide: Verdict | None = None) -> Iterator[tuple[str, str, str]]:
+def traced_translations(
+    path: Path, decide: Verdict | None = None, floor: float | None = None
+) -> Iterator[tuple[str, str, str]]:
     """Each case of a labelled cross-language set (``primary``, ``date``, ``cases`` of ``report`` and ``expect``)
     traced, in order, as (report, expected, found). ``decide``: the tracer's decision on a report against its nearest
-    sentence in the other language (``analyse.translation_verdict``; None: the tracer's own)."""
+    sentence in the other language (``analyse.translation_verdict``), ``floor``: the margin score below which it is
+    not asked (``Tracer``; None for either: the tracer's own)."""
     from onrecord.analyse.trace import PrimaryIndex, Tracer
 
     try:
@@ -1057,6 +1060,8 @@ def traced_translations(path: Path, decide: Verdict | None = None) -> Iterator[t
     tracer = Tracer(PrimaryIndex.from_documents([primary]))
     if decide is not None:
         tracer.decide = decide
+    if floor is not None:
+        tracer.floor = floor
     for (report, expect), item in zip(cases, process(from_text(r, date=date) for r, _ in cases), strict=True):
         traced = tracer.trace(item.document, item.statements)
         yield report, expect, translation_class(traced[0].verdict, traced[0].flags) if traced else "no statement found"

@@ -45,7 +45,7 @@ from onrecord.analyse.embed import (
     embedder,
     multilingual_embedder,
 )
-from onrecord.analyse.translation import Candidate, clauses, margin_score
+from onrecord.analyse.translation import NEIGHBOURS, TRANSLATED, Candidate, clauses, margin_score
 from onrecord.analyse.translation import cyrillic as _cyrillic
 from onrecord.analyse.translation import flags as _translation_flags
 from onrecord.analyse.translation import names as _names
@@ -73,6 +73,7 @@ PARAPHRASE_WEIGHT = 0.6  # the share of meaning (embeddings) in that combination
 EMBEDDED = 40  # sentences embedded per statement, best by shared words
 WINDOW_DAYS = 365  # primary sources dated this long before the article (and one day after)
 CYRILLIC_LANGS = ("ru",)  # the languages onrecord reads that are written in Cyrillic
+RIVALS = 10  # the speaker's sentences nearest a report (dense vectors) whose concepts it is compared with too
 SEARCHES_AT_ONCE = 2  # an article's candidate searches in the store run side by side, this many at a time
 
 _ELLIPSIS = re.compile(r"\.\s?\.\s?\.|…|\[\s*\.\.\.\s*\]")
@@ -523,10 +524,17 @@ class Tracer:
     sentence vectors are read from (and computed once into) its embedding cache."""
 
     def __init__(
-        self, index: Primaries, embed: Embed | None = None, store: Store | None = None, decide: Verdict = cascade
+        self,
+        index: Primaries,
+        embed: Embed | None = None,
+        store: Store | None = None,
+        decide: Verdict = cascade,
+        floor: float = TRANSLATED,
     ) -> None:
         self.index = index
         self.decide = decide  # a report against its nearest sentence in the other language: the class, and why
+        # a margin score below which a report is no translation, nothing else measured (the rest parses both texts)
+        self.floor = floor
         self._embed = embed
         self.store = store
         self._multilingual_vectors: dict[tuple[str, str], np.ndarray] = {}  # multilingual, by (role, text) (issue 15)
@@ -644,6 +652,8 @@ class Tracer:
         texts = [span.of(text_of[n]) for n, span in pieces]
         similarity = self._multilingual(texts, "passage") @ query
         k, score = margin_score(similarity, candidates)
+        if score < self.floor:
+            return best, ()
         n, span = pieces[k]
         chosen = _Best("translated", score, n, span, rank=VERDICTS.index("translated"), similarity=float(similarity[k]))
         # flags against the whole sentence a matched clause stands in, so that what the report left out shows
@@ -655,6 +665,16 @@ class Tracer:
             source, whole = texts[k], float(similarity[k])
         # the dense vectors blur who does what: a claim built of the speaker's words shares few of the source's concepts
         overlap = self._concept_overlap(text, source)
+        # and whether another of the speaker's sentences near it shares as many: a translation shares its
+        # concepts with one sentence, a claim on the subject with several
+        rivals = [
+            i
+            for i in np.argsort(-similarity)
+            if candidates[i].single
+            and not (candidates[i].group == candidates[k].group and candidates[i].start < candidates[k].end
+                     and candidates[k].start < candidates[i].end)
+        ][:RIVALS]  # fmt: skip
+        shared = np.sort(self._concept_overlaps(text, [texts[i] for i in rivals]))[::-1]
         # the names the speaker and the article use elsewhere tell a name opening a sentence from an ordinary word
         known = sorted({*named, *(name for m in other for name in _names(text_of[m]))})
         vectors = lambda ws: self._multilingual(ws, "query")  # noqa: E731 - single words, for names and the alignment
@@ -668,7 +688,8 @@ class Tracer:
         kind = "single" if candidates[k].single else "pair" if candidates[k].pair else "clause"
         evidence = Evidence(
             score, float(similarity[k]), overlap, flags, align(text, source, vectors, dictionary(), before), kind,
-            text, source,
+            text, source, overlap - float(np.mean(shared[:NEIGHBOURS])) if len(shared) else overlap,
+            overlap - float(shared[0]) if len(shared) else overlap,
         )  # fmt: skip
         verdict, why = self.decide(evidence)
         if verdict == "unsupported":
@@ -693,10 +714,15 @@ class Tracer:
 
     def _concept_overlap(self, report: str, source: str) -> float:
         """The cosine of the two texts' latent terms (``MultilingualEmbedder.concepts``), kept by text."""
-        fresh = [t for t in dict.fromkeys([report, source]) if t not in self._concept_vectors]
+        return float(self._concept_overlaps(report, [source])[0])
+
+    def _concept_overlaps(self, report: str, sources: list[str]) -> np.ndarray:
+        fresh = [t for t in dict.fromkeys([report, *sources]) if t not in self._concept_vectors]
         if fresh:
             self._concept_vectors.update(zip(fresh, multilingual_embedder().concepts(fresh), strict=True))
-        return float(self._concept_vectors[report] @ self._concept_vectors[source])
+        if not sources:
+            return np.zeros(0)
+        return np.stack([self._concept_vectors[t] for t in sources]) @ self._concept_vectors[report]
 
     def _paraphrase(self, content: str, found: list[Passage]) -> _Best:
         if not found:
