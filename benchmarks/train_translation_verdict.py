@@ -230,21 +230,8 @@ VARIANTS = {
     "flag kinds, no drop": ("score", "concepts", "coverage", "swapped", "referent", *FLAG_KINDS[:-1]),
     "three": ("score", "concepts", "changes"),
     "sides": ("score", "concepts", "coverage", "swapped", "referent", *SIDES, "the report adds", "the report drops"),
-    "measures, concept margins": (*FEATURES, "concept margin", "concept lead"),
     "every feature": (
-        *(
-            "score",
-            "cosine",
-            "margin",
-            "concepts",
-            "concept margin",
-            "concept lead",
-            "coverage",
-            "rendered",
-            "swapped",
-            "referent",
-            "crossed",
-        ),
+        *("score", "cosine", "margin", "concepts", "coverage", "rendered", "swapped", "referent", "crossed"),
         *("unlinked", "changes", "length", "pair", "clause", *FLAG_KINDS),
     ),
 }

@@ -45,7 +45,7 @@ from onrecord.analyse.embed import (
     embedder,
     multilingual_embedder,
 )
-from onrecord.analyse.translation import NEIGHBOURS, TRANSLATED, Candidate, clauses, margin_score
+from onrecord.analyse.translation import TRANSLATED, Candidate, clauses, margin_score
 from onrecord.analyse.translation import cyrillic as _cyrillic
 from onrecord.analyse.translation import flags as _translation_flags
 from onrecord.analyse.translation import names as _names
@@ -73,7 +73,6 @@ PARAPHRASE_WEIGHT = 0.6  # the share of meaning (embeddings) in that combination
 EMBEDDED = 40  # sentences embedded per statement, best by shared words
 WINDOW_DAYS = 365  # primary sources dated this long before the article (and one day after)
 CYRILLIC_LANGS = ("ru",)  # the languages onrecord reads that are written in Cyrillic
-RIVALS = 10  # the speaker's sentences nearest a report (dense vectors) whose concepts it is compared with too
 SEARCHES_AT_ONCE = 2  # an article's candidate searches in the store run side by side, this many at a time
 
 _ELLIPSIS = re.compile(r"\.\s?\.\s?\.|…|\[\s*\.\.\.\s*\]")
@@ -665,16 +664,6 @@ class Tracer:
             source, whole = texts[k], float(similarity[k])
         # the dense vectors blur who does what: a claim built of the speaker's words shares few of the source's concepts
         overlap = self._concept_overlap(text, source)
-        # and whether another of the speaker's sentences near it shares as many: a translation shares its
-        # concepts with one sentence, a claim on the subject with several
-        rivals = [
-            i
-            for i in np.argsort(-similarity)
-            if candidates[i].single
-            and not (candidates[i].group == candidates[k].group and candidates[i].start < candidates[k].end
-                     and candidates[k].start < candidates[i].end)
-        ][:RIVALS]  # fmt: skip
-        shared = np.sort(self._concept_overlaps(text, [texts[i] for i in rivals]))[::-1]
         # the names the speaker and the article use elsewhere tell a name opening a sentence from an ordinary word
         known = sorted({*named, *(name for m in other for name in _names(text_of[m]))})
         vectors = lambda ws: self._multilingual(ws, "query")  # noqa: E731 - single words, for names and the alignment
@@ -688,8 +677,7 @@ class Tracer:
         kind = "single" if candidates[k].single else "pair" if candidates[k].pair else "clause"
         evidence = Evidence(
             score, float(similarity[k]), overlap, flags, align(text, source, vectors, dictionary(), before), kind,
-            text, source, overlap - float(np.mean(shared[:NEIGHBOURS])) if len(shared) else overlap,
-            overlap - float(shared[0]) if len(shared) else overlap,
+            text, source,
         )  # fmt: skip
         verdict, why = self.decide(evidence)
         if verdict == "unsupported":
@@ -714,15 +702,10 @@ class Tracer:
 
     def _concept_overlap(self, report: str, source: str) -> float:
         """The cosine of the two texts' latent terms (``MultilingualEmbedder.concepts``), kept by text."""
-        return float(self._concept_overlaps(report, [source])[0])
-
-    def _concept_overlaps(self, report: str, sources: list[str]) -> np.ndarray:
-        fresh = [t for t in dict.fromkeys([report, *sources]) if t not in self._concept_vectors]
+        fresh = [t for t in dict.fromkeys([report, source]) if t not in self._concept_vectors]
         if fresh:
             self._concept_vectors.update(zip(fresh, multilingual_embedder().concepts(fresh), strict=True))
-        if not sources:
-            return np.zeros(0)
-        return np.stack([self._concept_vectors[t] for t in sources]) @ self._concept_vectors[report]
+        return float(self._concept_vectors[report] @ self._concept_vectors[source])
 
     def _paraphrase(self, content: str, found: list[Passage]) -> _Best:
         if not found:

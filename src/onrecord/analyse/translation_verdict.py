@@ -40,10 +40,6 @@ class Evidence:
     kind: str  # the candidate: "single", "pair" or "clause"
     report: str  # the report's words traced, and the source they are compared with
     source: str
-    # the concept share less the mean of the next-nearest sentences' (as the margin score's margin), and less the best
-    # of theirs (below 0: another sentence shares more); of the speaker's sentences nearest the report
-    concept_margin: float = 0.0
-    concept_lead: float = 0.0
 
     @property
     def margin(self) -> float:
@@ -86,8 +82,6 @@ def features(evidence: Evidence) -> dict[str, float]:
         "cosine": evidence.cosine,
         "margin": evidence.margin,
         "concepts": evidence.concepts,
-        "concept margin": evidence.concept_margin,
-        "concept lead": evidence.concept_lead,
         "coverage": a.coverage,
         "rendered": a.rendered,
         "swapped": float(a.swapped),
