@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from onrecord import safe_yaml
@@ -31,6 +32,9 @@ from onrecord.extract.quotes import outer
 from onrecord.ingest import from_text
 from onrecord.model import ACTS, DEFAULT_ACTS, Statement
 from onrecord.pipeline import process
+
+if TYPE_CHECKING:
+    from onrecord.analyse.translation_verdict import Verdict
 
 Ranges = tuple[tuple[int, int], ...]
 MATCHINGS = ("exact", "overlap30", "both50")
@@ -1038,10 +1042,13 @@ def translation_class(verdict: str, flags: Sequence[str]) -> str:
     return verdict
 
 
-def evaluate_translations(path: Path) -> tuple[dict[str, Tally], list[tuple[str, str, str]]]:
-    """Per-class precision and recall of ``onrecord trace`` on English reports of a Russian primary
-    text (``primary``, ``date``, ``cases`` of ``report`` and ``expect``), and each case as
-    (report, expected, found)."""
+def traced_translations(
+    path: Path, decide: Verdict | None = None, floor: float | None = None
+) -> Iterator[tuple[str, str, str]]:
+    """Each case of a labelled cross-language set (``primary``, ``date``, ``cases`` of ``report`` and ``expect``)
+    traced, in order, as (report, expected, found). ``decide``: the tracer's decision on a report against its nearest
+    sentence in the other language (``analyse.translation_verdict``), ``floor``: the margin score below which it is
+    not asked (``Tracer``; None for either: the tracer's own)."""
     from onrecord.analyse.trace import PrimaryIndex, Tracer
 
     try:
@@ -1051,9 +1058,17 @@ def evaluate_translations(path: Path) -> tuple[dict[str, Tally], list[tuple[str,
     except (OSError, KeyError, TypeError, ValueError) as exc:
         raise EvaluationError(f"{path}: not a labelled translation set ({exc.__class__.__name__}: {exc})") from exc
     tracer = Tracer(PrimaryIndex.from_documents([primary]))
-    found = []
+    if decide is not None:
+        tracer.decide = decide
+    if floor is not None:
+        tracer.floor = floor
     for (report, expect), item in zip(cases, process(from_text(r, date=date) for r, _ in cases), strict=True):
         traced = tracer.trace(item.document, item.statements)
-        got = translation_class(traced[0].verdict, traced[0].flags) if traced else "no statement found"
-        found.append((report, expect, got))
+        yield report, expect, translation_class(traced[0].verdict, traced[0].flags) if traced else "no statement found"
+
+
+def evaluate_translations(path: Path) -> tuple[dict[str, Tally], list[tuple[str, str, str]]]:
+    """Per-class precision and recall of ``onrecord trace`` on English reports of a Russian primary
+    text (:func:`traced_translations`), and each case as (report, expected, found)."""
+    found = list(traced_translations(path))
     return _tally(({got}, {expect}) for _, expect, got in found), found

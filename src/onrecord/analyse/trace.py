@@ -35,7 +35,7 @@ import bm25s
 import numpy as np
 from rapidfuzz import fuzz
 
-from onrecord.analyse.alignment import align, claim_differs
+from onrecord.analyse.alignment import align
 from onrecord.analyse.bilingual import dictionary
 from onrecord.analyse.embed import (
     DIMENSIONS,
@@ -45,18 +45,11 @@ from onrecord.analyse.embed import (
     embedder,
     multilingual_embedder,
 )
-from onrecord.analyse.translation import (
-    CHANGES,
-    CONCEPT_OVERLAP,
-    TRANSLATED,
-    Candidate,
-    changes,
-    clauses,
-    margin_score,
-)
+from onrecord.analyse.translation import TRANSLATED, Candidate, clauses, margin_score
 from onrecord.analyse.translation import cyrillic as _cyrillic
 from onrecord.analyse.translation import flags as _translation_flags
 from onrecord.analyse.translation import names as _names
+from onrecord.analyse.translation_verdict import Evidence, Verdict, cascade
 from onrecord.model import DEFAULT_ACTS, Document, DocumentInfo, Passage, Span, Statement, visible
 from onrecord.resolve.identity import name_key
 from onrecord.resolve.names import same_person
@@ -529,8 +522,18 @@ class Tracer:
     """Traces articles' statements against primary passages (:class:`Primaries`). With a ``store``,
     sentence vectors are read from (and computed once into) its embedding cache."""
 
-    def __init__(self, index: Primaries, embed: Embed | None = None, store: Store | None = None) -> None:
+    def __init__(
+        self,
+        index: Primaries,
+        embed: Embed | None = None,
+        store: Store | None = None,
+        decide: Verdict = cascade,
+        floor: float = TRANSLATED,
+    ) -> None:
         self.index = index
+        self.decide = decide  # a report against its nearest sentence in the other language: the class, and why
+        # a margin score below which a report is no translation, nothing else measured (the rest parses both texts)
+        self.floor = floor
         self._embed = embed
         self.store = store
         self._multilingual_vectors: dict[tuple[str, str], np.ndarray] = {}  # multilingual, by (role, text) (issue 15)
@@ -648,7 +651,7 @@ class Tracer:
         texts = [span.of(text_of[n]) for n, span in pieces]
         similarity = self._multilingual(texts, "passage") @ query
         k, score = margin_score(similarity, candidates)
-        if score < TRANSLATED:
+        if score < self.floor:
             return best, ()
         n, span = pieces[k]
         chosen = _Best("translated", score, n, span, rank=VERDICTS.index("translated"), similarity=float(similarity[k]))
@@ -661,25 +664,25 @@ class Tracer:
             source, whole = texts[k], float(similarity[k])
         # the dense vectors blur who does what: a claim built of the speaker's words shares few of the source's concepts
         overlap = self._concept_overlap(text, source)
-        if overlap < CONCEPT_OVERLAP:
-            nearest = f"the nearest words in the other language ({source}) share few of its concepts ({overlap:.2f})"
-            return best, (f"not a translation: {nearest}",)
         # the names the speaker and the article use elsewhere tell a name opening a sentence from an ordinary word
         known = sorted({*named, *(name for m in other for name in _names(text_of[m]))})
         vectors = lambda ws: self._multilingual(ws, "query")  # noqa: E731 - single words, for names and the alignment
         flags = _translation_flags(text, source, vectors, self._multilingual, whole, known)
-        if changes(flags) > CHANGES:  # the speaker's words saying something else: not a translation
-            nearest = f"the nearest words in the other language ({source}) differ in {changes(flags)} ways"
-            return best, (f"not a translation: {nearest}: " + "; ".join(flags),)
         # word by word: is the report's claim the source's (its words rendered there, the same one acting); the
         # sentence before the source holds what its "this" points to
         spans = sentences_any(text_of[n])
         before = next(
             (text_of[n][a:b] for (a, b), (c, d) in zip(spans, spans[1:], strict=False) if c <= span.start < d), ""
         )
-        claim = claim_differs(align(text, source, vectors, dictionary(), before))
-        if claim:
-            return best, (f"not a translation: the nearest words in the other language ({source}) {claim}",)
+        kind = "single" if candidates[k].single else "pair" if candidates[k].pair else "clause"
+        evidence = Evidence(
+            score, float(similarity[k]), overlap, flags, align(text, source, vectors, dictionary(), before), kind,
+            text, source,
+        )  # fmt: skip
+        verdict, why = self.decide(evidence)
+        if verdict == "unsupported":
+            nearest = f"the nearest words in the other language ({source})"
+            return best, (f"not a translation: {nearest} {why}",) if why else ()
         return chosen, flags
 
     def _multilingual(self, texts: list[str], role: str) -> np.ndarray:

@@ -1,0 +1,76 @@
+"""The verdict on a report traced to a sentence in another language, from its evidence (issue 15):
+``analyse/translation_verdict.py``."""
+
+from __future__ import annotations
+
+import pytest
+
+from onrecord.analyse.alignment import Alignment
+from onrecord.analyse.trace import PrimaryIndex, Tracer
+from onrecord.analyse.translation import CONCEPT_OVERLAP, TRANSLATED
+from onrecord.analyse.translation_verdict import Evidence, cascade, features
+from onrecord.ingest import from_text
+from onrecord.pipeline import process
+
+NUMBER = "numbers differ: [20] in the report, [12] in the source"
+NEGATION = "negation differs: the report negates"
+DROP = "the report drops: но только в столицу"
+
+
+def evidence(
+    score: float = TRANSLATED + 0.05,
+    concepts: float = CONCEPT_OVERLAP + 0.1,
+    found: tuple[str, ...] = (),
+    report: str = "We will invite twenty inspectors.",
+    source: str = "Мы пригласим двенадцать инспекторов.",
+) -> Evidence:
+    return Evidence(score, score - 0.1, concepts, found, Alignment((), (), ()), "single", report, source)
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        (evidence(), "translated"),
+        (evidence(found=(NUMBER,)), "flagged"),
+        (evidence(found=(NUMBER, DROP)), "flagged"),  # what a trim leaves out asserts nothing new
+        (evidence(score=TRANSLATED - 0.01), "unsupported"),
+        (evidence(concepts=CONCEPT_OVERLAP - 0.01), "unsupported"),
+        (evidence(found=(NUMBER, NEGATION)), "unsupported"),  # more kinds of change than CHANGES: another claim
+    ],
+)
+def test_the_cascade_decides_by_its_thresholds_in_turn(case, expected):
+    assert cascade(case)[0] == expected
+
+
+def test_the_cascade_says_why_a_claim_is_not_a_translation():
+    decided, why = cascade(evidence(concepts=0.2))
+    assert decided == "unsupported" and "0.20" in why
+    assert "numbers differ" in cascade(evidence(found=(NUMBER, NEGATION)))[1]
+
+
+def test_features_tell_which_side_holds_what_the_other_lacks():
+    trimmed = features(
+        evidence(report="We will invite 8 inspectors.", source="Мы пригласим 8 инспекторов и 15 врачей.")
+    )
+    assert trimmed["source's own numbers"] == 1.0 and trimmed["report's own numbers"] == 0.0
+    changed = features(evidence(found=(NUMBER,)))
+    assert changed["report's own numbers"] == 1.0 and changed["numbers differ"] == 1.0
+    assert features(evidence(found=(NEGATION,)))["report negates"] == 1.0
+
+
+def test_the_tracer_decides_with_the_decision_it_is_given():
+    interview = "Ведущий: Когда?\n\nИ.В.Соколов: Инспекторы могут приехать в следующем месяце."
+    article = 'Igor Sokolov said: "The inspectors can come next month."'
+    (item,) = process([from_text(article, date="2026-03-14")])
+    seen = []
+
+    def never(found: Evidence) -> tuple[str, str]:
+        seen.append(found)
+        return "unsupported", "told so"
+
+    index = PrimaryIndex.from_documents([from_text(interview, date="2026-03-12")])
+    (trace,) = Tracer(index, decide=never).trace(item.document, item.statements)
+    assert trace.verdict == "unsupported" and any("told so" in f for f in trace.flags)
+    assert len(seen) == 1 and seen[0].score >= TRANSLATED and seen[0].flags == ()
+    (trace,) = Tracer(index).trace(item.document, item.statements)
+    assert trace.verdict == "translated"
