@@ -29,7 +29,7 @@ from scipy.optimize import minimize
 from onrecord.analyse.bilingual import FREEDICT, read_dictd
 from onrecord.analyse.embed import cross_lingual_encoder, multilingual_embedder
 from onrecord.errors import ModelNotFoundError
-from onrecord.extract.syntax import english_parse, russian_parse
+from onrecord.extract.syntax import ParsedWord, english_parse, russian_parse
 from onrecord.safe_yaml import load as load_yaml
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "analyse" / "data"
@@ -74,9 +74,14 @@ def margins(claims: np.ndarray, candidates: np.ndarray, singles: int) -> tuple[n
     return sims.argmax(axis=1), ranked[:, -1] - ranked[:, -2]
 
 
+def content_words(text: str) -> list[ParsedWord]:
+    """The words a claim is made of: nouns, verbs, adjectives, adverbs, numbers and names, no light verbs."""
+    return [w for w in english_parse(text) if w.pos in CONTENT and w.lemma.isalpha() and w.lemma not in LIGHT_VERBS]
+
+
 def coverage(text: str, source: str, dictionary: dict[str, frozenset[str]]) -> float:
     """The share of the claim's content words with a dictionary translation among the source's lemmas."""
-    words = [w for w in english_parse(text) if w.pos in CONTENT and w.lemma.isalpha() and w.lemma not in LIGHT_VERBS]
+    words = content_words(text)
     lemmas = {w.lemma for w in russian_parse(source)} | {w.text.lower() for w in russian_parse(source)}
     found = [
         w
@@ -138,7 +143,7 @@ def main() -> None:
     except ModelNotFoundError as exc:
         print(f"USE-multilingual left out: {exc}")
     scores: dict[str, list[float]] = {}
-    labels, set_of, texts = [], [], []
+    labels, faithful, set_of, texts = [], [], [], []
     for path in args.sets:
         raw = load_yaml(path.read_text(encoding="utf-8"))
         sentences = speaker_sentences(str(raw["primary"]))
@@ -155,6 +160,7 @@ def main() -> None:
                 coverage(text, candidates[b], dictionary) for text, b in zip(claims, best, strict=True)
             )
         labels += [str(case["expect"]) in TRANSLATED for case in raw["cases"]]
+        faithful += [str(case["expect"]) == "translated" for case in raw["cases"]]
         set_of += [path.stem] * len(claims)
     y, where = np.array(labels), np.array(set_of)
     names = [p.stem for p in args.sets]
@@ -173,8 +179,20 @@ def main() -> None:
         + "".join(f"{np.mean(v[(where == n) & y] > 0):5.2f}/{np.mean(v[(where == n) & ~y] <= 0):.2f}" for n in names)
     )
     print(
-        f"(combined: fitted on {', '.join(names[:FIT_ON])}; recall of translations / of invented claims at its boundary)\n"
+        f"(combined: fitted on {', '.join(names[:FIT_ON])}; recall of translations / of invented claims at its boundary)"
     )
+    flagged = y & ~np.array(faithful)
+    print("\nROC AUC, faithful against flagged (a translation that changed one thing)")
+    for score, values in columns.items():
+        v = np.array(values)
+        print(
+            f"{score:<22}"
+            + "".join(f"{auc(v[(where == n) & ~flagged & y], v[(where == n) & flagged]):10.2f}" for n in names)
+        )
+    for name, dictionary in dictionaries.items():
+        words = [w for t in texts for w in content_words(t)]
+        known = sum(1 for w in words if dictionary.get(w.lemma) or dictionary.get(w.text.lower()))
+        print(f"{name} knows {known / len(words):.0%} of the claims' {len(words)} content words")
     for name, (encode, _) in models.items():
         cost(name, encode, texts)
     print(f"peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
