@@ -11,7 +11,7 @@ and, where the ``crosslingual`` extra is installed, USE-multilingual (``CrossLin
 dictd English-Russian dictionary, the share of the claim's content words with a translation among the
 lemmas of the best source. Printed: ROC AUC of each score (translated or flagged against unsupported) per
 set; a logistic combination fitted on the first three sets and applied unchanged to the rest; and each
-model's load time, milliseconds per sentence (one per call and batched) and the process's peak memory.
+model's first call, milliseconds per sentence (one per call and batched) and the process's peak memory.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from onrecord.analyse.embed import cross_lingual_encoder, multilingual_embedder
 from onrecord.errors import ModelNotFoundError
 from onrecord.extract.syntax import ParsedWord, english_parse, russian_parse
 from onrecord.safe_yaml import load as load_yaml
+from onrecord.text import sentences_any
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "analyse" / "data"
 SETS = [DATA / f"{name}.yaml" for name in ("translations", "translations_dev", "translations_heldout")]
@@ -44,14 +45,13 @@ LIGHT_VERBS = {"be", "have", "do", "say", "will", "would", "can", "could", "may"
 
 
 def speaker_sentences(primary: str) -> list[str]:
-    """The interviewee's sentences: the turns whose label is not the host's."""
-    from razdel import sentenize
-
+    """The interviewee's sentences (split as the trace splits them): the turns whose label is not the host's."""
     sentences = []
     for line in primary.splitlines():
         turn = re.match(r"\s*([^:\n]{1,40}):\s*(.*)", line)
         if turn and turn.group(1).strip() not in HOST and "." in turn.group(1):
-            sentences += [s.text for s in sentenize(turn.group(2))]
+            said = turn.group(2)
+            sentences += [said[a:b] for a, b in sentences_any(said)]
     return sentences
 
 
