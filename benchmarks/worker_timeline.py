@@ -25,7 +25,7 @@ def _note(line: str) -> None:
         out.write(line + "\n")
 
 
-def timed_batch(batch: list[Document], budget: float | None, sign: bool = False) -> list[pipeline.Processed]:
+def timed_batch(batch: list[Document], budget: float | None, sign: bool = False) -> list[pipeline.Outcome]:
     """In a worker: the real task, timed."""
     began, cpu = time.time(), time.process_time()
     load = 0.0
@@ -107,7 +107,9 @@ def summary(path: str, width: int = 72) -> str:
             for column in range(left, min(right, width)):
                 bar[column] = "#="[index % 2]
         out.append(f"  |{''.join(bar)}|")
-    out.append(f"  (bar: 0 to {total:.0f} s; batches alternate # and =); idle between and at the end, all workers: {idle_total:.1f} s")
+    out.append(
+        f"  (bar: 0 to {total:.0f} s; batches alternate # and =); idle between and at the end, all workers: {idle_total:.1f} s"
+    )
     return "\n".join(out)
 
 
