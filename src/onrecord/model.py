@@ -12,7 +12,7 @@ import json
 import operator
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 Kind = Literal["direct", "indirect", "mixed", "implicit", "turn", "author"]
 KINDS: tuple[str, ...] = ("direct", "indirect", "mixed", "implicit", "turn", "author")
@@ -46,7 +46,10 @@ def visible(statement: Statement, acts: Collection[str] | None) -> bool:
     return acts is None or statement.kind == "author" or statement.act in acts
 
 
-def _pickled_by_fields(cls: type) -> type:
+_Class = TypeVar("_Class", bound=type)
+
+
+def _pickled_by_fields(cls: _Class) -> _Class:
     """Pickle instances of ``cls`` (a frozen dataclass) as the class called with its field values.
     Documents and statements cross between worker processes (issue 17); dataclasses' own pickling of
     slotted classes looks the fields up again for every object, which cost twice as much."""
