@@ -7,19 +7,25 @@ documents and is the same for both), timed from the command's start to its exit.
 documents/s for each worker count, the speed-up over one process, the peak memory of the
 whole run (the command and its workers, sampled every 0.2 s), and the CPU seconds per document of
 the main process alone (reading, storing, comparing signatures, linking; with one worker, parsing
-too): unlike the time, that figure barely moves when other work shares the machine.
+too): unlike the time, that figure barely moves when other work shares the machine. With
+`--timeline`, each run with workers also prints (stderr) where its time went: each worker's batches,
+busy and CPU seconds, and its idle time before the first batch, between batches and at the end
+(`worker_timeline.py`), and the load average before and after.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench_batch import PeakMemory  # the same sampler (this folder is on sys.path when run)
+from bench_batch import PeakMemory, load_average  # the same sampler (this folder is on sys.path when run)
+from worker_timeline import ENV as TIMELINE_ENV
+from worker_timeline import summary
 
 # `onrecord` run in this interpreter, saying at exit the CPU seconds of its own process (not its workers')
 ONRECORD_WITH_CPU = (
@@ -32,6 +38,10 @@ ONRECORD_WITH_CPU = (
     "sys.argv[0] = 'onrecord'\n"
     "main()\n"
 )
+# the same, with the pool's task timed (worker_timeline.py, found on this folder's path)
+ONRECORD_WITH_TIMELINE = ONRECORD_WITH_CPU.replace(
+    "from onrecord.cli import main\n", f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+).replace("sys.argv[0] = 'onrecord'\nmain()\n", "from worker_timeline import patched_main\npatched_main()\n")
 
 
 def main() -> None:
@@ -41,6 +51,7 @@ def main() -> None:
     )
     parser.add_argument("--limit", type=int, default=None, help="only the first N files (for a quick run)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--timeline", action="store_true", help="print where each run's time went (stderr)")
     args = parser.parse_args()
     files = sorted(Path(args.corpus).glob("*.txt"))[: args.limit]
     if not files:
@@ -55,11 +66,18 @@ def main() -> None:
         for workers in args.workers:
             db = f"sqlite:///{Path(tmp) / f'w{workers}.db'}"
             ingest = ["ingest", str(corpus), "--db", db, "--no-topics", "--workers", str(workers)]
-            command = [sys.executable, "-c", ONRECORD_WITH_CPU, *ingest]
+            timed = args.timeline and workers > 1
+            command = [sys.executable, "-c", ONRECORD_WITH_TIMELINE if timed else ONRECORD_WITH_CPU, *ingest]
+            env = {**os.environ, TIMELINE_ENV: str(Path(tmp) / f"timeline-{workers}")} if timed else None
+            before = load_average()
             with PeakMemory() as memory:
                 began = time.perf_counter()
-                done = subprocess.run(command, check=True, capture_output=True, text=True)
+                done = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
                 seconds = time.perf_counter() - began
+            if args.timeline:
+                print(f"{workers} worker(s): load average before {before}, after {load_average()}", file=sys.stderr)
+                if timed:
+                    print(summary(env[TIMELINE_ENV]), file=sys.stderr, flush=True)
             main_cpu = float(done.stderr.rsplit("main-process-cpu ", 1)[1].split()[0])
             rates[workers] = len(files) / seconds
             rows.append((workers, seconds, rates[workers], memory.peak, main_cpu))

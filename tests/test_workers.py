@@ -3,7 +3,9 @@ in the same order as one process, and a worker that dies fails only the document
 
 from __future__ import annotations
 
-from dataclasses import replace
+import copy
+import pickle
+from dataclasses import dataclass, field, replace
 
 import pytest
 from typer.testing import CliRunner
@@ -11,6 +13,7 @@ from typer.testing import CliRunner
 from onrecord.analyse import syndication
 from onrecord.cli import app
 from onrecord.ingest import from_text
+from onrecord.model import Span, Statement, _pickled_by_fields
 from onrecord.pipeline import _BATCH_DOCUMENTS, _process_in_workers, process, worker_count
 from tests.analyse.test_syndication import STORY
 from tests.workers_task import die_on_marker
@@ -61,6 +64,34 @@ def test_a_dead_worker_fails_its_batch_and_the_rest_go_on():
     assert failed == list(range(first, first + _BATCH_DOCUMENTS))
     assert all("worker process died" in items[i].error for i in failed)
     assert all(p.statements for i, p in enumerate(items) if i not in failed)
+
+
+def test_what_crosses_to_workers_pickles_to_equal_values():
+    """Documents go to the workers and statements come back pickled (issue 17: by their fields)."""
+    documents = [from_text("ANNA PETROVA: We reopen.\nQ: When?\nANNA PETROVA: Monday.", source="t.txt", title="T")]
+    documents.append(replace(documents[0], meta={"participants": ["Anna Petrova"], "notes": ["a"]}))
+    statements = [
+        Statement(0, "direct", "We reopen", Span(1, 10), speaker="Anna Petrova", quotes=(Span(1, 3), Span(4, 9))),
+        Statement(
+            1, "indirect", "x", Span(0, 1), cue="said", cue_span=Span(2, 6), nested_in=0, confidence=0.5, act="think"
+        ),
+    ]
+    for value in [*documents, *statements, Span(3, 7)]:
+        for back in (pickle.loads(pickle.dumps(value, protocol=p)) for p in (2, pickle.HIGHEST_PROTOCOL)):
+            assert back == value and type(back) is type(value)
+        assert copy.deepcopy(value) == value
+    assert documents[0].turns and pickle.loads(pickle.dumps(documents[0])).turns == documents[0].turns
+    assert pickle.loads(pickle.dumps(documents[1])).meta == documents[1].meta  # meta does not take part in ==
+
+
+def test_pickling_by_fields_refuses_a_field_init_does_not_take():
+    @dataclass(frozen=True)
+    class Derived:
+        a: int
+        b: int = field(init=False, default=0)
+
+    with pytest.raises(TypeError, match="__init__"):
+        _pickled_by_fields(Derived)
 
 
 @pytest.mark.parametrize(("value", "count"), [("1", 1), (3, 3), ("2", 2)])

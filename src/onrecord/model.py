@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 Kind = Literal["direct", "indirect", "mixed", "implicit", "turn", "author"]
 KINDS: tuple[str, ...] = ("direct", "indirect", "mixed", "implicit", "turn", "author")
@@ -45,6 +46,26 @@ def visible(statement: Statement, acts: Collection[str] | None) -> bool:
     return acts is None or statement.kind == "author" or statement.act in acts
 
 
+_Class = TypeVar("_Class", bound=type)
+
+
+def _pickled_by_fields(cls: _Class) -> _Class:
+    """Pickle instances of ``cls`` (a frozen dataclass) as the class called with its field values.
+    Documents and statements cross between worker processes (issue 17); dataclasses' own pickling of
+    slotted classes looks the fields up again for every object, which cost twice as much."""
+    names = tuple(cls.__dataclass_fields__)  # type: ignore[attr-defined]
+    if len(names) < 2 or not all(f.init for f in cls.__dataclass_fields__.values()):  # type: ignore[attr-defined]
+        raise TypeError(f"{cls.__name__}: only a dataclass of two or more fields, all given to __init__")
+    values = operator.attrgetter(*names)
+
+    def __reduce__(self: object) -> tuple[type, tuple[object, ...]]:
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment, method-assign]
+    return cls
+
+
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
     """A half-open character range ``[start, end)`` into a document's text."""
@@ -73,6 +94,7 @@ class Span:
         return [self.start, self.end]
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Turn:
     """One speaking turn of a transcript: ``LABEL: content``."""
@@ -83,6 +105,7 @@ class Turn:
     speaker: str | None  # the name the label stands for, or None when unknown
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Document:
     """One text and what is known about it. ``text`` is what every span points into."""
@@ -129,6 +152,7 @@ class Document:
         }
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Statement:
     """Something attributed to a speaker, with every part located in the document text."""

@@ -141,13 +141,17 @@ _BATCH_CHARS = 50_000
 _IN_PROCESS_BATCHES = 4  # fewer batches than this (16 documents or 200,000 characters) stay in this process
 
 
-def _process_batch(batch: list[Document], budget: float | None, sign: bool = False) -> list[Processed]:
-    """In a worker: one batch, with the worker's own extractor (loaded on its first batch)."""
-    return list(process(batch, budget=budget, sign=sign))
+# what a worker sends back for each document of a batch: ``Processed`` without the document
+Outcome = tuple[tuple[Statement, ...], str | None, bytes | None]
+# a worker's task: (batch, budget, sign) -> each document's outcome, in order
+Task = Callable[[list[Document], float | None, bool], list[Outcome]]
 
 
-# a worker's task: (batch, budget, sign) -> its documents processed
-Task = Callable[[list[Document], float | None, bool], list[Processed]]
+def _process_batch(batch: list[Document], budget: float | None, sign: bool = False) -> list[Outcome]:
+    """In a worker: one batch, with the worker's own extractor (loaded on its first batch). Each
+    document comes back as its outcome alone: the caller holds the documents, and sending each text
+    back would double what the main process unpickles (issue 17)."""
+    return [(p.statements, p.error, p.signature) for p in process(batch, budget=budget, sign=sign)]
 
 
 def _process_in_workers(
@@ -167,7 +171,7 @@ def _process_in_workers(
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(workers, mp_context=context)
     pending = itertools.chain(head, batches)
-    window: deque[tuple[list[Document], Future[list[Processed]]]] = deque()
+    window: deque[tuple[list[Document], Future[list[Outcome]]]] = deque()
     try:
         while True:
             # a few batches ahead of the caller, so no worker waits and memory stays bounded
@@ -177,28 +181,27 @@ def _process_in_workers(
                 return
             batch, future = window.popleft()
             try:
-                results = future.result()
+                outcomes = future.result()
             except BrokenProcessPool:
                 # a worker died (killed, out of memory) and the pool failed every batch it held:
                 # this one is tried again alone, the rest go to a new pool
                 pool.shutdown(cancel_futures=True)
-                results = _alone(batch, task, budget, sign, context)
+                outcomes = _alone(batch, task, budget, sign, context)
                 pool = ProcessPoolExecutor(workers, mp_context=context)
                 window = deque((b, pool.submit(task, b, budget, sign)) for b, _ in window)
-            yield from results
+            for document, (statements, error, signature) in zip(batch, outcomes, strict=True):
+                yield Processed(document, statements, error, signature)
     finally:
         pool.shutdown(cancel_futures=True)
 
 
-def _alone(
-    batch: list[Document], task: Task, budget: float | None, sign: bool, context: BaseContext
-) -> list[Processed]:
+def _alone(batch: list[Document], task: Task, budget: float | None, sign: bool, context: BaseContext) -> list[Outcome]:
     """A batch whose pool broke, run in a worker of its own: it fails only if it kills that one too."""
     with ProcessPoolExecutor(1, mp_context=context) as single:
         try:
             return single.submit(task, batch, budget, sign).result()
         except BrokenProcessPool:
-            return [Processed(d, (), "a worker process died while extracting it") for d in batch]
+            return [((), "a worker process died while extracting it", None) for _ in batch]
 
 
 def read_paths(

@@ -240,3 +240,28 @@ def test_ingest_stores_each_signature_with_its_document_and_marks_the_copies(tmp
         assert {n: stored[i] for n, i in ids.items()} == {n: datasketch_signature(t) for n, t in texts.items()}
     finally:
         store.close()
+
+
+def test_a_comparison_that_fails_keeps_nothing_of_its_batch_and_is_done_again(store, monkeypatch):
+    """Issue 17: a batch of documents is compared in one transaction (one commit, not one a document);
+    what it saved is derived data, so a failure keeps none of the batch and the next run redoes it."""
+    first = add(store, STORY, date="2026-05-04")
+    copy = add(store, "Headline\n\n" + STORY, date="2026-05-04")
+    other = add(store, OTHER, date="2026-06-01")
+    save = type(store).save_signature
+    calls = []
+
+    def failing_on_the_third(self, *args, **kwargs):
+        calls.append(args[0])
+        if len(calls) == 3:
+            raise RuntimeError("disk gone")
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(store), "save_signature", failing_on_the_third)
+    with pytest.raises(RuntimeError):
+        syndication.mark_copies(store)
+    assert [i for i, _, _ in store.unsigned_documents()] == [first, copy, other]  # the first two were rolled back
+    assert store.story_of(copy) == copy
+    monkeypatch.setattr(type(store), "save_signature", save)
+    assert syndication.mark_copies(store) == [(copy, first)]  # the copy found within one batch
+    assert store.unsigned_documents() == [] and store.story_of(copy) == first

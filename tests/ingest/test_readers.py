@@ -133,6 +133,13 @@ def test_turn_runs_over_paragraphs():
     assert second.speaker == "Bill O'Reilly"
 
 
+def test_a_turn_ends_at_its_last_word_even_when_it_has_none():
+    text = "Q: Why? \n\nA:   \n\nQ:\nA: Because.\t\n\n"
+    turns = find_turns(text)
+    assert [t.content_span.of(text) for t in turns] == ["Why?", "", "", "Because."]
+    assert [t.content_span.start for t in turns[1:3]] == [text.index("A:") + 5, text.index("Q:\n") + 2]
+
+
 def test_article_with_one_label_is_not_a_transcript():
     assert find_turns("UPDATE: the minister spoke.\n\nShe said talks stalled.") == ()
     assert find_turns("Petrova said: we will see.\nKallas said: maybe.") == ()

@@ -424,3 +424,14 @@ def test_questions_alone_do_not_make_an_interview(extractor):
     document = from_text(text)
     first_person = [s for s in resolve_document(document, extractor.extract(document)) if s.speaker_mention == "I"]
     assert first_person and {s.kind for s in first_person} == {"author"}
+
+
+def test_the_first_name_list_is_the_packages_read_faster():
+    """Issue 17: the list is read with ``open``, not ``codecs.open``; the names and genders are the same."""
+    import gender_guesser.detector
+
+    from onrecord.resolve import names
+
+    package = gender_guesser.detector.Detector(case_sensitive=False)
+    assert names._first_names().names == package.names
+    assert len(package.names) > 40_000

@@ -98,21 +98,22 @@ def mark_copies(store: Store, batch: int = 200) -> list[tuple[int, int]]:
     pairs found. Idempotent: a second run finds nothing to compare."""
     found: list[tuple[int, int]] = []
     while unsigned := store.unsigned_documents(batch):
-        for doc_id, text, stored in unsigned:
-            raw = stored if stored is not None else signature_bytes(text or "")
-            if not raw:
-                store.save_signature(doc_id, b"", [])
-                continue
-            values = np.frombuffer(raw, dtype="<u8").astype(np.uint64)
-            keys = bands(values)
-            best: tuple[int, float] | None = None
-            for other, other_raw in store.band_candidates(keys):
-                if other == doc_id or not other_raw:
+        with store.signing() as conn:  # one transaction a batch: each document sees the ones before it
+            for doc_id, text, stored in unsigned:
+                raw = stored if stored is not None else signature_bytes(text or "")
+                if not raw:
+                    store.save_signature(doc_id, b"", [], conn=conn)
                     continue
-                score = similarity(values, np.frombuffer(other_raw, dtype="<u8"))
-                if score >= THRESHOLD and (best is None or score > best[1]):
-                    best = (other, score)
-            store.save_signature(doc_id, raw, keys, best)
-            if best is not None:
-                found.append((doc_id, store.story_of(doc_id)))
+                values = np.frombuffer(raw, dtype="<u8").astype(np.uint64)
+                keys = bands(values)
+                best: tuple[int, float] | None = None
+                for other, other_raw in store.band_candidates(keys, conn):
+                    if other == doc_id or not other_raw:
+                        continue
+                    score = similarity(values, np.frombuffer(other_raw, dtype="<u8"))
+                    if score >= THRESHOLD and (best is None or score > best[1]):
+                        best = (other, score)
+                store.save_signature(doc_id, raw, keys, best, conn=conn)
+                if best is not None:
+                    found.append((doc_id, store.story_of(doc_id, conn)))
     return found

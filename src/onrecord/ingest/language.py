@@ -22,10 +22,11 @@ def detect_language(text: str) -> str:
     are Cyrillic, else ``en``. The share, not any Cyrillic at all: an English article may quote a
     Russian name in its own script."""
     sample = text[:_SAMPLE]
-    letters = len(_LETTER.findall(sample))
-    if not letters:
+    cyrillic = len(_CYRILLIC.findall(sample))
+    if not cyrillic:  # most texts: no letter to count (counting them all cost more than the rest of reading)
         return "en"
-    return "ru" if len(_CYRILLIC.findall(sample)) >= CYRILLIC_SHARE * letters else "en"
+    letters = len(_LETTER.findall(sample))
+    return "ru" if cyrillic >= CYRILLIC_SHARE * letters else "en"
 
 
 def language_code(value: str | None) -> str | None:

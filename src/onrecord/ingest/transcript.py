@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from onrecord.model import Span, Turn
 
@@ -74,6 +75,7 @@ def _is_name(label: str) -> bool:
     return label.isupper() and 2 <= len(words) <= 4 and not any(w.lower().strip(".") in _FUNCTION_WORDS for w in words)
 
 
+@lru_cache(maxsize=4096)  # a transcript repeats its few labels on every turn
 def display_name(label: str) -> str:
     """``BILL O'REILLY`` -> ``Bill O'Reilly``; mixed-case labels are kept as written."""
     if not label.isupper():
@@ -102,10 +104,11 @@ def find_turns(text: str, interviewer: str | None = None, interviewee: str | Non
     turns = []
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        content_end = len(text[:end].rstrip())
+        # the turn's own text stripped, not the whole text before it: that copy grew with every turn
+        content_end = match.end() + len(text[match.end() : end].rstrip())
         label = match["label"]
         label_span = Span(match.start("label"), match.end("label"))
-        content = Span(match.end(), max(match.end(), content_end))
+        content = Span(match.end(), content_end)
         turns.append(Turn(label, label_span, content, _speaker_for(label, interviewer, interviewee)))
     return tuple(turns)
 
