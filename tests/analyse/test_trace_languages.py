@@ -27,7 +27,7 @@ from onrecord.analyse.translation import (
     ordinary_word,
     times,
 )
-from onrecord.evaluate import evaluate_translations
+from onrecord.evaluate import evaluate_translations, translation_class
 from onrecord.ingest import from_text
 from onrecord.pipeline import process
 
@@ -198,7 +198,7 @@ def test_a_name_without_a_counterpart_in_the_other_language(report, source, miss
     assert missing_names(report, source, _words) == missing
 
 
-def test_a_clause_the_report_adds_or_drops_is_flagged():
+def test_a_clause_the_report_adds_is_flagged_and_one_it_leaves_out_shown():
     embed = multilingual_embedder()
 
     def flagged(report: str, source: str) -> tuple[str, ...]:
@@ -212,9 +212,9 @@ def test_a_clause_the_report_adds_or_drops_is_flagged():
     )
     source = "Правительство заморозило тарифы до весны, чтобы защитить пенсионеров."
     assert flagged("The government has frozen tariffs until spring to protect pensioners.", source) == ()
-    assert flagged("The government has frozen tariffs until spring.", source) == (
-        "the report drops: чтобы защитить пенсионеров.",
-    )
+    trimmed = flagged("The government has frozen tariffs until spring.", source)
+    assert trimmed == ("trimmed: leaves out чтобы защитить пенсионеров.",)
+    assert changes(trimmed) == 0 and translation_class("translated", trimmed) == "translated"
 
 
 def test_the_margin_over_the_speakers_other_sentences():
@@ -479,14 +479,14 @@ def test_a_belief_the_speaker_states_is_a_hedge():  # «я думаю, что �
     assert flag == "certainty differs: the source hedges"
 
 
-def test_a_dropped_clause_is_one_change_with_what_it_holds():  # a trim and one change is a changed translation
+def test_a_trim_holds_what_it_leaves_out():  # a trim and one change is a changed translation
     embed = multilingual_embedder()
     report, source = "The school will open in May.", "Школа откроется в мае, там будет триста учеников."
     similarity = float(embed([report], "query")[0] @ embed([source], "passage")[0])
     found = flags(report, source, _words, embed, similarity)
-    assert found == ("the report drops: там будет триста учеников.",)  # not also "numbers differ"
+    assert found == ("trimmed: leaves out там будет триста учеников.",)  # not also "numbers differ"
     assert changes(found) == 0
-    assert changes(("numbers differ: [5] in the report, [3] in the source", "the report drops: и в мае")) == 1
+    assert changes(("numbers differ: [5] in the report, [3] in the source", "trimmed: leaves out и в мае")) == 1
     assert changes(("numbers differ: [5] in the report, [3] in the source", "the report adds: and in May")) == 2
 
 
@@ -499,3 +499,12 @@ def test_spoken_fillers_are_never_a_dropped_clause():  # «Ну, смотрит�
     ]:
         similarity = float(embed([report], "query")[0] @ embed([source], "passage")[0])
         assert flags(report, source, _words, embed, similarity) == ()
+
+
+def test_a_condition_the_report_leaves_out_is_still_a_change():  # a trim, but of the "if" the claim rests on
+    embed = multilingual_embedder()
+    report, source = "The bridge will reopen in autumn.", "Мост откроют осенью, если подрядчик успеет."
+    similarity = float(embed([report], "query")[0] @ embed([source], "passage")[0])
+    found = flags(report, source, _words, embed, similarity)
+    assert "certainty differs: the source hedges" in found
+    assert translation_class("translated", found) == "translated, flagged"

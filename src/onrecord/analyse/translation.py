@@ -17,8 +17,9 @@ compared with the speaker's sentences in the other script through multilingual e
    blur what is done by whom, but shares few of the source's concepts.
 2. *What did it change?* What meaning-vectors gloss over is flagged: numbers (digits and number
    words of either language), negation, names (a name on one side with no counterpart on the
-   other, romanized or translated), and clauses one side adds or drops (a clause whose removal
-   brings the two texts closer has no counterpart on the other side).
+   other, romanized or translated), and clauses the report adds (a clause whose removal brings the
+   two texts closer has no counterpart on the other side). A clause the report leaves out is a trim,
+   shown as a note but no change (issue 15 counts a trimmed translation as faithful).
 
 A third question, *is the report's claim the speaker's?*, is asked word by word in ``analyse/alignment.py``
 (its words rendered in the source, the same one acting, "this" pointing to the same thing).
@@ -49,7 +50,7 @@ CLAUSE_GAIN = 0.02  # similarity a clause's removal must add for the clause to b
 NAME_SIMILARITY = 0.88  # cosine of two single words from which a name has its counterpart
 NAME_SPELLING = 70  # rapidfuzz ratio of romanized spellings from which two names are one
 CONCEPT_OVERLAP = 0.375  # cosine of the latent terms (embed's ``concepts``) a translation shares with its source
-CHANGES = 1  # kinds of change (numbers, negation, names, a clause added, one dropped) a translation may make
+CHANGES = 1  # kinds of change (numbers, negation, names, time, certainty, a clause added) a translation may make
 
 WordVectors = Callable[[list[str]], np.ndarray]  # words -> unit vectors, one row each
 
@@ -578,11 +579,14 @@ def flags(
 ) -> tuple[str, ...]:
     """What a translation changed that meaning-vectors gloss over: numbers and negation always; names
     with ``vectors`` (single words; ``known``: names the speaker uses elsewhere, for the words opening a
-    sentence); clauses added or dropped with ``embed`` and the pair's ``similarity``. What a dropped clause holds (a
-    number, a negation, a name) is part of that drop: the rest is compared with what remains of the source."""
+    sentence); clauses added with ``embed`` and the pair's ``similarity``, and those the report leaves out as a note
+    (:data:`TRIMMED`, no change). What a left-out clause holds (a number, a negation, a name) is part of the trim: the
+    rest is compared with what remains of the source, save certainty: a condition or a hedge left out makes a claim
+    of what the speaker said might be."""
     found = []
     added: list[str] = []
     dropped: list[str] = []
+    whole = source
     if embed is not None and similarity is not None:
         added, dropped = unmatched_clauses(report, source, embed, similarity)
         for clause in dropped:
@@ -599,7 +603,7 @@ def flags(
                 f"{limits[0][n]} bound {_shown([n])} in the report, {limits[1][n]} in the source" for n in opposite
             )
         )
-    hedge = hedged(report), hedged(source)
+    hedge = hedged(report), hedged(whole)
     if hedge[0] != hedge[1]:
         found.append("certainty differs: " + ("the report hedges" if hedge[0] else "the source hedges"))
     negation = negated(report), negated(source)
@@ -617,22 +621,23 @@ def flags(
             f"time differs: {', '.join(pair_times[0]) or 'none'} in the report, "
             f"{', '.join(pair_times[1]) or 'none'} in the source"
         )
-    if added or dropped:
-        found += [f"the report adds: {c}" for c in added]
-        found += [f"the report drops: {c}" for c in dropped]
+    found += [f"the report adds: {c}" for c in added]
+    found += [f"{TRIMMED} {c}" for c in dropped]
     return tuple(found)
 
 
 FLAGS = (
     *("numbers differ", "negation differs", "certainty differs", "names differ", "time differs"),
-    *("the report adds", "the report drops"),
+    "the report adds",
 )
-# what a report leaves out asserts nothing new: a trim beside one change is still a changed translation
-CLAIMING_FLAGS = tuple(kind for kind in FLAGS if kind != "the report drops")
+# a report that renders part of the source faithfully is a trimmed translation (issue 15's labelled set counts "trimmed"
+# among the faithful kinds): what it leaves out is shown as a note beside the flags, never a change. A condition or a
+# hedge it leaves out the certainty check still flags.
+TRIMMED = "trimmed: leaves out"
 
 
 def changes(found: Sequence[str]) -> int:
-    """How many kinds of change the flags of a translation name, a clause it drops not counted
-    (:data:`CLAIMING_FLAGS`): past :data:`CHANGES`, the report says something else with the speaker's words (an
-    invented claim), not a translation."""
-    return sum(any(f.startswith(kind) for f in found) for kind in CLAIMING_FLAGS)
+    """How many kinds of change (:data:`FLAGS`) the flags of a translation name (a trim's note is none): past
+    :data:`CHANGES`, the report says something else with the speaker's words (an invented claim), not a
+    translation."""
+    return sum(any(f.startswith(kind) for f in found) for kind in FLAGS)
