@@ -508,3 +508,34 @@ def test_a_condition_the_report_leaves_out_is_still_a_change():  # a trim, but o
     found = flags(report, source, _words, embed, similarity)
     assert "certainty differs: the source hedges" in found
     assert translation_class("translated", found) == "translated, flagged"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Тариф вырастет с 3,4 до 4,1 миллиона крон.", [3.4e6, 4.1e6]),  # a range says its multiplier once
+        ("The fare will rise from 3.4 to 4.1 million crowns.", [3.4e6, 4.1e6]),
+        ("Between 7 and 9 thousand tourists came.", [7000, 9000]),
+        ("We built 12 schools and 3 million homes.", [3e6, 12]),  # no range: the lower end comes first
+        ("Exports to Asia doubled.", [2]),  # how many times over, in one word
+        ("Экспорт в Азию удвоился.", [2]),
+        ("Мы проверили склады четырежды.", [4]),
+        ("We checked the depots four times.", [4]),
+        ("Цены выросли втрое.", [3]),
+        ("Prices rose threefold.", [3]),
+    ],
+)
+def test_numbers_said_once_for_a_range_or_as_how_many_times(text, expected):
+    assert numbers(text) == sorted(expected)
+
+
+def test_months_and_weekdays_are_times_never_names():
+    assert names("We signed it on Thursday with Valdor.") == ["Valdor"]
+    assert missing_names("The ferry leaves on Friday.", "Паром уходит в пятницу.", _words) == []
+    assert missing_names("Friday is the deadline.", "Срок истекает в пятницу.", _words) == []
+
+
+def test_whose_our_is_may_be_named():  # "Kestria's ports" for «наших портах», as "Kestria will" for «мы»
+    source = "В наших портах стоят двенадцать судов."
+    assert missing_names("Twelve ships are docked in Kestria's ports.", source, _words) == []
+    assert missing_names("Twelve ships are docked in Kestria's ports.", "В портах стоят двенадцать судов.", _words)

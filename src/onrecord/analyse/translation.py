@@ -175,6 +175,12 @@ NUMBER_WORDS: dict[str, float] = {
     **{w: 10 * n for n, w in enumerate(_RUSSIAN_TENS, 2)},
     **{w: 100 * n for n, w in enumerate(_RUSSIAN_HUNDREDS, 1)},
     "четвертый": 4, "треть": 3, "полтора": 1.5, "полторы": 1.5, "dozen": 12,
+    # how many times over, in one word: "three times" is 3 already, so "threefold", "tripled", «трижды», «втрое» are too
+    **dict.fromkeys(("twice", "twofold", "doubled", "дважды", "вдвое", "удвоить", "удвоиться"), 2),
+    **dict.fromkeys(("thrice", "threefold", "tripled", "трижды", "втрое", "утроить", "утроиться"), 3),
+    **dict.fromkeys(("fourfold", "quadrupled", "четырежды", "вчетверо", "учетверить"), 4),
+    **dict.fromkeys(("fivefold", "пятикратно", "впятеро"), 5),
+    **dict.fromkeys(("tenfold", "десятикратно", "вдесятеро"), 10),
 }  # fmt: skip
 # "hundred" multiplies the words before it within a group; the others close the group: "three thousand
 # four hundred" is 3,400; abbreviations as the press writes them ("1,5 млрд", "$1.5bn")
@@ -210,14 +216,16 @@ def numbers(text: str) -> list[float]:
     "двенадцати тысяч" and "12,000" are 3000 and 12000; "1,5 млрд" and "$1.5 billion" both 1.5e9; "пятого
     апреля" and "April 5" both hold 5), sorted. "One" and "first" in words are left out: they are as often
     no count ("one of", "for the first time", «ещё одну партию» for "another batch")."""
-    found: list[tuple[float, bool]] = []  # (value, said in digits or with more than the word "one")
+    # (value, said in digits or with more than the word "one", its multiplier when it ends in one, start, end)
+    found: list[tuple[float, bool, float, int, int]] = []
     total = group = 0.0
     started = digits = last_digits = False
-    last_end = -1
+    last_end = first = -1
+    factor = 0.0
 
     def close() -> None:
         value = total + group
-        found.append((value, digits or value != 1))
+        found.append((value, digits or value != 1, factor if not group else 0.0, first, last_end))
 
     for m in _NUMBER_TOKEN.finditer(text):
         if m.group("word"):
@@ -231,6 +239,8 @@ def numbers(text: str) -> list[float]:
             close()
             total = group = 0.0
             started = digits = False
+        if not started:
+            first, factor = m.start(), 0.0
         last_digits = read is None
         if read is None:  # digits
             raw = m.group("digits")
@@ -239,7 +249,7 @@ def numbers(text: str) -> list[float]:
             digits = True
             if m.group("suffix"):
                 total += group * _SUFFIXES[m.group("suffix")]
-                group = 0.0
+                group, factor = 0.0, _SUFFIXES[m.group("suffix")]
         elif read[0] == "n":
             group += read[1]
             digits = digits or read[1] != 1  # "one hundred" counts
@@ -248,13 +258,23 @@ def numbers(text: str) -> list[float]:
                 group = (group or 1) * read[1]
             else:
                 total += (group or 1) * read[1]
-                group = 0.0
+                group, factor = 0.0, read[1]
             digits = True
         started = True
         last_end = m.end()
     if started:
         close()
-    return sorted(round(v, 6) for v, counted in found if counted)
+    # a range says its multiplier once, after both ends, the lower end first: "from 2.1 to 2.6 billion", «с 2,1 до
+    # 2,6 миллиарда» ("5 regions and 3 million people" is no range)
+    values = [v for v, *_ in found]
+    for i, ((low, _, own, _, end), (high, _, then, start, _)) in enumerate(zip(found, found[1:], strict=False)):
+        if not own and then and low < high / then and _RANGE.fullmatch(text[end:start]):
+            values[i] *= then
+    return sorted(round(v, 6) for v, (_, counted, *_) in zip(values, found, strict=True) if counted)
+
+
+# what joins the two ends of a range: "2 to 3 million", "between 2 and 3 million", «от 2 до 3 млн», "2-3 million"
+_RANGE = re.compile(r"(?i)\s*(?:[-–—]|to|and|or|до|и|или)\s*[$€£]?\s*")
 
 
 # verbs that negate what follows them: "we will stop selling grain" says that it will not be sold
@@ -404,19 +424,23 @@ OPENING_WORDS = frozenset({
 _POSSESSIVE = re.compile(r"['’]s?$")
 FIRST_PERSON = frozenset({
     *("i", "we", "me", "us", "my", "our", "ours"),
-    *("я", "мы", "меня", "мне", "нас", "нам", "нами", "мой", "моя", "наш", "наша", "наше", "наши", "нашу", "нашей"),
+    *("я", "мы", "меня", "мне", "мной", "мною", "нас", "нам", "нами"),
+    # "our" in every case form: a report names whose it is ("Lorvania's stations" for «наших заправках»)
+    *("мой", "моя", "моё", "мое", "мои", "моего", "моей", "моему", "моим", "моём", "моем", "мою", "моих", "моими"),
+    *("наш", "наша", "наше", "наши", "нашу", "нашей", "нашего", "нашему", "нашим", "нашем", "наших", "нашими"),
 })  # fmt: skip
 
 
 def names(text: str) -> list[str]:
     """The names a text mentions: runs of capitalised words ("Northern Lake"), the word opening a
-    sentence (see :func:`openers`) and "I" left out."""
+    sentence (see :func:`openers`), "I", months and weekdays (times, :func:`times` compares them) left out."""
     found = []
     for m in _NAME.finditer(text):
         parts = m.group().split()
         if _SENTENCE_START.search(text[: m.start()]):
             parts = parts[1:]
         parts = [_POSSESSIVE.sub("", p) for p in parts if p != "I" and len(p) > 1]
+        parts = [p for p in parts if _lemma(p) not in TIME_WORDS]
         if parts:
             found.append(" ".join(parts))
     return found
@@ -429,7 +453,12 @@ def openers(text: str) -> list[str]:
     found = []
     for m in _NAME.finditer(text):
         first = _POSSESSIVE.sub("", m.group().split()[0])
-        if _SENTENCE_START.search(text[: m.start()]) and len(first) > 1 and first.lower() not in OPENING_WORDS:
+        if (
+            _SENTENCE_START.search(text[: m.start()])
+            and len(first) > 1
+            and first.lower() not in OPENING_WORDS
+            and _lemma(first) not in TIME_WORDS
+        ):
             found.append(first)
     return found
 
@@ -492,7 +521,8 @@ def missing_names(text: str, other: str, vectors: WordVectors, known: Sequence[s
     best = dict(zip(parts, (vectors(parts) @ vectors([w.lower() for w in candidates]).T).max(axis=1), strict=True))
     missing = [n for n in unmatched if max(best[p.lower()] for p in n.split()) < NAME_SIMILARITY]
     # a report names who "we" are, where it or the source's other mentions say "we" fewer times: "Ruritania would
-    # invite…" for «Мы пригласим…», "Kaldoria was against … our waters" for «мы против … наши воды»
+    # invite…" for «Мы пригласим…», "Kaldoria was against … our waters" for «мы против … наши воды», and whose "our"
+    # is: "Lorvania's stations" for «на наших заправках»
     if missing and _first_person(text) < _first_person(other):
         missing = missing[1:]
     return missing
