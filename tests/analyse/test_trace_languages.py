@@ -539,3 +539,13 @@ def test_whose_our_is_may_be_named():  # "Kestria's ports" for «наших по
     source = "В наших портах стоят двенадцать судов."
     assert missing_names("Twelve ships are docked in Kestria's ports.", source, _words) == []
     assert missing_names("Twelve ships are docked in Kestria's ports.", "В портах стоят двенадцать судов.", _words)
+
+
+def test_a_report_stating_some_of_the_sources_numbers_and_none_of_its_own_trims():
+    source = "В конкурсе участвовали семь фирм, победила «Мостострой» с ценой 310 миллионов крон."
+    trimmed = flags("Mostostroy won with a price of 310 million crowns.", source)
+    assert trimmed == ("trimmed: leaves out the numbers [7]",)
+    assert translation_class("translated", trimmed) == "translated"
+    changed = flags("Mostostroy won with a price of 410 million crowns.", source)
+    assert changed[0].startswith("numbers differ") and translation_class("translated", changed) != "translated"
+    assert flags("The price was left open.", "Цена составила 310 миллионов крон.")[0].startswith("numbers differ")

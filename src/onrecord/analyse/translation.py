@@ -595,6 +595,16 @@ def unmatched_clauses(
     return added, dropped
 
 
+def _left_out(report: Sequence[float], source: Sequence[float]) -> list[float]:
+    """The source's numbers a report leaves out when it states some of them and none of its own (a trim), else []."""
+    rest = list(source)
+    for value in report:
+        if value not in rest:
+            return []
+        rest.remove(value)
+    return rest if report else []
+
+
 def _shown(values: Sequence[float]) -> str:
     return "[" + ", ".join(f"{v:,.0f}" if v == int(v) else f"{v:,g}" for v in values) + "]" if values else "none"
 
@@ -622,7 +632,10 @@ def flags(
         for clause in dropped:
             source = source.replace(clause, " ", 1)
     pair = numbers(report), numbers(source)
-    if pair[0] != pair[1]:
+    left_out = _left_out(pair[0], pair[1])
+    if left_out:  # the report states some of the source's numbers and no others: it leaves out the rest's clause
+        dropped.append(f"the numbers {_shown(left_out)}")
+    elif pair[0] != pair[1]:
         found.append(f"numbers differ: {_shown(pair[0])} in the report, {_shown(pair[1])} in the source")
     limits = bounds(report), bounds(source)
     opposite = sorted(n for n in limits[0].keys() & limits[1].keys() if limits[0][n] != limits[1][n])
