@@ -549,3 +549,16 @@ def test_a_report_stating_some_of_the_sources_numbers_and_none_of_its_own_trims(
     changed = flags("Mostostroy won with a price of 410 million crowns.", source)
     assert changed[0].startswith("numbers differ") and translation_class("translated", changed) != "translated"
     assert flags("The price was left open.", "Цена составила 310 миллионов крон.")[0].startswith("numbers differ")
+
+
+@pytest.mark.parametrize(
+    ("report", "source", "alike"),
+    [
+        ("The ferry sails daily.", "Паром ходит каждый день.", True),  # how often, in a word or in two
+        ("The ferry sails every day.", "Паром ходит ежедневно.", True),
+        ("The ferry sails every week.", "Паром ходит ежедневно.", False),
+        ("Inspectors report annually.", "Инспекторы отчитываются каждый месяц.", False),
+    ],
+)
+def test_how_often_is_a_time(report, source, alike):
+    assert (times(report) == times(source)) == alike

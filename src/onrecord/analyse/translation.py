@@ -364,7 +364,7 @@ _RUSSIAN_WEEKDAYS = ("понедельник", "вторник", "среда", "
 # the units a relative time counts in, each language's words by lemma
 TIME_UNITS: dict[str, str] = {
     **{w: w for w in ("year", "month", "week", "spring", "summer", "autumn", "winter", "decade", "century")},
-    "fall": "autumn", "год": "year", "месяц": "month", "неделя": "week", "весна": "spring", "лето": "summer",
+    "day": "day", "день": "day", "fall": "autumn", "год": "year", "месяц": "month", "неделя": "week", "весна": "spring", "лето": "summer",
     "осень": "autumn", "зима": "winter", "десятилетие": "decade", "век": "century",
     # a season said as an adverb («этой зимой») is its own lemma
     "зимой": "winter", "весной": "spring", "летом": "summer", "осенью": "autumn",
@@ -374,7 +374,15 @@ TIME_RELATIONS: dict[str, str] = {
     "next": "next", "coming": "next", "following": "next", "last": "last", "past": "last", "previous": "last",
     "this": "this", "current": "this", "следующий": "next", "будущий": "next", "грядущий": "next", "прошлый": "last",
     "прошедший": "last", "минувший": "last", "этот": "this", "это": "this", "нынешний": "this", "текущий": "this", "сей": "this",
+    "every": "every", "each": "every", "каждый": "every",  # how often: "every day", «каждую неделю»
 }  # fmt: skip
+# how often, in one word: "daily" and «ежедневно» are "every day"
+FREQUENCIES: dict[str, str] = {
+    **dict.fromkeys(("daily", "ежедневно", "ежедневный"), "every day"),
+    **dict.fromkeys(("weekly", "еженедельно", "еженедельный"), "every week"),
+    **dict.fromkeys(("monthly", "ежемесячно", "ежемесячный"), "every month"),
+    **dict.fromkeys(("yearly", "annually", "annual", "ежегодно", "ежегодный"), "every year"),
+}
 TIME_WORDS: dict[str, str] = {
     **{w: f"month {n}" for n, w in enumerate(_MONTHS, 1)},
     **{w: f"month {n}" for n, w in enumerate(_RUSSIAN_MONTHS, 1)},
@@ -389,8 +397,9 @@ def _lemma(word: str) -> str:
 
 
 def times(text: str) -> set[str]:
-    """The times a text names: months and weekdays ("month 12" for "December" and «декабря»), and units of time
-    counted from now ("next year" for "next year" and «в следующем году», "this month" for «в этом месяце»). "May"
+    """The times a text names: months and weekdays ("month 12" for "December" and «декабря»), units of time
+    counted from now ("next year" for "next year" and «в следующем году», "this month" for «в этом месяце»), and how
+    often ("every day" for "daily", "every day" and «ежедневно»). "May"
     is a month when capitalised inside a sentence or before a day ("in May", "May 5"), else the modal."""
     found = set()
     tokens = [m.group() for m in re.finditer(r"[^\W\d_]+|\d+", text)]
@@ -401,6 +410,8 @@ def times(text: str) -> set[str]:
             if lemma == "may" and not (token == "May" and (i or tokens[i + 1 : i + 2] and tokens[i + 1].isdigit())):
                 continue
             found.add(TIME_WORDS[lemma])
+        elif lemma in FREQUENCIES:
+            found.add(FREQUENCIES[lemma])
         elif lemma in TIME_UNITS and i and lemmas[i - 1] in TIME_RELATIONS:
             found.add(f"{TIME_RELATIONS[lemmas[i - 1]]} {TIME_UNITS[lemma]}")
     return found
