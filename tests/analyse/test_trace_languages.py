@@ -267,7 +267,8 @@ def test_labelled_translation_set():
 
 def test_development_translation_set():  # what the thresholds were tuned on: pinned so it cannot drift
     tallies, _ = evaluate_translations(DATA / "translations_dev.yaml")
-    # measured 1.00 / 0.929 / 0.933 (its last six cases, recombined claims among them, are the hard ones)
+    # measured 1.00 / 0.923 / 0.933 since a trim counts as faithful (its last six cases, recombined claims among them,
+    # are the hard ones)
     assert tallies["translated"].recall >= 1.0
     assert tallies["translated, flagged"].recall >= 0.92
     assert tallies["unsupported"].recall >= 0.93
