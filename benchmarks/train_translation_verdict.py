@@ -215,7 +215,7 @@ def train(rows: list[dict], names: Sequence[str], l2: float, mode: str, out: Pat
 
 FLAG_KINDS = (
     *("numbers differ", "negation differs", "certainty differs", "names differ", "time differs"),
-    *("the report adds", "the report drops"),
+    *("the report adds", "trimmed"),  # a trim's note ("the report drops" before the trim policy)
 )
 SIDES = (
     *("report's own numbers", "source's own numbers", "report's own times", "source's own times"),
@@ -229,7 +229,7 @@ VARIANTS = {
     "flag kinds": ("score", "concepts", "coverage", "swapped", "referent", *FLAG_KINDS),
     "flag kinds, no drop": ("score", "concepts", "coverage", "swapped", "referent", *FLAG_KINDS[:-1]),
     "three": ("score", "concepts", "changes"),
-    "sides": ("score", "concepts", "coverage", "swapped", "referent", *SIDES, "the report adds", "the report drops"),
+    "sides": ("score", "concepts", "coverage", "swapped", "referent", *SIDES, "the report adds", "trimmed"),
     "every feature": (
         *("score", "cosine", "margin", "concepts", "coverage", "rendered", "swapped", "referent", "crossed"),
         *("unlinked", "changes", "length", "pair", "clause", *FLAG_KINDS),

@@ -1033,8 +1033,9 @@ def evaluate_trace(path: Path, corpus: Path) -> tuple[dict[str, Tally], list[tup
 
 # -- the labelled cross-language trace set (issue 15) ----------------------------------------------------
 def translation_class(verdict: str, flags: Sequence[str]) -> str:
-    """A trace's class in the cross-language set: ``translated, flagged`` when a translation changed a
-    number, a negation or a name, or added or dropped a clause, else its verdict."""
+    """A trace's class in the cross-language set: ``translated, flagged`` when a translation changed something
+    (``translation.FLAGS``: a number, a negation, a hedge, a name, a time, an added clause; a trim's note is no
+    change), else its verdict."""
     from onrecord.analyse.translation import FLAGS
 
     if verdict == "translated" and any(f.startswith(FLAGS) for f in flags):

@@ -27,7 +27,7 @@ from onrecord.analyse.translation import (
     ordinary_word,
     times,
 )
-from onrecord.evaluate import evaluate_translations
+from onrecord.evaluate import evaluate_translations, translation_class
 from onrecord.ingest import from_text
 from onrecord.pipeline import process
 
@@ -198,7 +198,7 @@ def test_a_name_without_a_counterpart_in_the_other_language(report, source, miss
     assert missing_names(report, source, _words) == missing
 
 
-def test_a_clause_the_report_adds_or_drops_is_flagged():
+def test_a_clause_the_report_adds_is_flagged_and_one_it_leaves_out_shown():
     embed = multilingual_embedder()
 
     def flagged(report: str, source: str) -> tuple[str, ...]:
@@ -212,9 +212,9 @@ def test_a_clause_the_report_adds_or_drops_is_flagged():
     )
     source = "Правительство заморозило тарифы до весны, чтобы защитить пенсионеров."
     assert flagged("The government has frozen tariffs until spring to protect pensioners.", source) == ()
-    assert flagged("The government has frozen tariffs until spring.", source) == (
-        "the report drops: чтобы защитить пенсионеров.",
-    )
+    trimmed = flagged("The government has frozen tariffs until spring.", source)
+    assert trimmed == ("trimmed: leaves out чтобы защитить пенсионеров.",)
+    assert changes(trimmed) == 0 and translation_class("translated", trimmed) == "translated"
 
 
 def test_the_margin_over_the_speakers_other_sentences():
@@ -267,7 +267,8 @@ def test_labelled_translation_set():
 
 def test_development_translation_set():  # what the thresholds were tuned on: pinned so it cannot drift
     tallies, _ = evaluate_translations(DATA / "translations_dev.yaml")
-    # measured 1.00 / 0.929 / 0.933 (its last six cases, recombined claims among them, are the hard ones)
+    # measured 1.00 / 0.923 / 0.933 since a trim counts as faithful (its last six cases, recombined claims among them,
+    # are the hard ones)
     assert tallies["translated"].recall >= 1.0
     assert tallies["translated, flagged"].recall >= 0.92
     assert tallies["unsupported"].recall >= 0.93
@@ -479,14 +480,14 @@ def test_a_belief_the_speaker_states_is_a_hedge():  # «я думаю, что �
     assert flag == "certainty differs: the source hedges"
 
 
-def test_a_dropped_clause_is_one_change_with_what_it_holds():  # a trim and one change is a changed translation
+def test_a_trim_holds_what_it_leaves_out():  # a trim and one change is a changed translation
     embed = multilingual_embedder()
     report, source = "The school will open in May.", "Школа откроется в мае, там будет триста учеников."
     similarity = float(embed([report], "query")[0] @ embed([source], "passage")[0])
     found = flags(report, source, _words, embed, similarity)
-    assert found == ("the report drops: там будет триста учеников.",)  # not also "numbers differ"
+    assert found == ("trimmed: leaves out там будет триста учеников.",)  # not also "numbers differ"
     assert changes(found) == 0
-    assert changes(("numbers differ: [5] in the report, [3] in the source", "the report drops: и в мае")) == 1
+    assert changes(("numbers differ: [5] in the report, [3] in the source", "trimmed: leaves out и в мае")) == 1
     assert changes(("numbers differ: [5] in the report, [3] in the source", "the report adds: and in May")) == 2
 
 
@@ -499,3 +500,66 @@ def test_spoken_fillers_are_never_a_dropped_clause():  # «Ну, смотрит�
     ]:
         similarity = float(embed([report], "query")[0] @ embed([source], "passage")[0])
         assert flags(report, source, _words, embed, similarity) == ()
+
+
+def test_a_condition_the_report_leaves_out_is_still_a_change():  # a trim, but of the "if" the claim rests on
+    embed = multilingual_embedder()
+    report, source = "The bridge will reopen in autumn.", "Мост откроют осенью, если подрядчик успеет."
+    similarity = float(embed([report], "query")[0] @ embed([source], "passage")[0])
+    found = flags(report, source, _words, embed, similarity)
+    assert "certainty differs: the source hedges" in found
+    assert translation_class("translated", found) == "translated, flagged"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Тариф вырастет с 3,4 до 4,1 миллиона крон.", [3.4e6, 4.1e6]),  # a range says its multiplier once
+        ("The fare will rise from 3.4 to 4.1 million crowns.", [3.4e6, 4.1e6]),
+        ("Between 7 and 9 thousand tourists came.", [7000, 9000]),
+        ("We built 12 schools and 3 million homes.", [3e6, 12]),  # no range: the lower end comes first
+        ("Exports to Asia doubled.", [2]),  # how many times over, in one word
+        ("Экспорт в Азию удвоился.", [2]),
+        ("Мы проверили склады четырежды.", [4]),
+        ("We checked the depots four times.", [4]),
+        ("Цены выросли втрое.", [3]),
+        ("Prices rose threefold.", [3]),
+    ],
+)
+def test_numbers_said_once_for_a_range_or_as_how_many_times(text, expected):
+    assert numbers(text) == sorted(expected)
+
+
+def test_months_and_weekdays_are_times_never_names():
+    assert names("We signed it on Thursday with Valdor.") == ["Valdor"]
+    assert missing_names("The ferry leaves on Friday.", "Паром уходит в пятницу.", _words) == []
+    assert missing_names("Friday is the deadline.", "Срок истекает в пятницу.", _words) == []
+
+
+def test_whose_our_is_may_be_named():  # "Kestria's ports" for «наших портах», as "Kestria will" for «мы»
+    source = "В наших портах стоят двенадцать судов."
+    assert missing_names("Twelve ships are docked in Kestria's ports.", source, _words) == []
+    assert missing_names("Twelve ships are docked in Kestria's ports.", "В портах стоят двенадцать судов.", _words)
+
+
+def test_a_report_stating_some_of_the_sources_numbers_and_none_of_its_own_trims():
+    source = "В конкурсе участвовали семь фирм, победила «Мостострой» с ценой 310 миллионов крон."
+    trimmed = flags("Mostostroy won with a price of 310 million crowns.", source)
+    assert trimmed == ("trimmed: leaves out the numbers [7]",)
+    assert translation_class("translated", trimmed) == "translated"
+    changed = flags("Mostostroy won with a price of 410 million crowns.", source)
+    assert changed[0].startswith("numbers differ") and translation_class("translated", changed) != "translated"
+    assert flags("The price was left open.", "Цена составила 310 миллионов крон.")[0].startswith("numbers differ")
+
+
+@pytest.mark.parametrize(
+    ("report", "source", "alike"),
+    [
+        ("The ferry sails daily.", "Паром ходит каждый день.", True),  # how often, in a word or in two
+        ("The ferry sails every day.", "Паром ходит ежедневно.", True),
+        ("The ferry sails every week.", "Паром ходит ежедневно.", False),
+        ("Inspectors report annually.", "Инспекторы отчитываются каждый месяц.", False),
+    ],
+)
+def test_how_often_is_a_time(report, source, alike):
+    assert (times(report) == times(source)) == alike

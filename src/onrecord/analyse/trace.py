@@ -9,7 +9,8 @@ reported:
 - ``altered``: mostly the same words, some changed, added or dropped (a word diff shows which);
 - ``paraphrase``: reported speech whose meaning matches a passage (embeddings and shared words);
 - ``translated``: the words match a passage in another language (multilingual embeddings), with
-  what the translation changed flagged: numbers, negation, certainty, names, clauses added or dropped (issue 15;
+  what the translation changed flagged: numbers, negation, certainty, names, time, clauses added, and what a
+  trimmed translation leaves out noted (issue 15;
   ``analyse/translation.py``), and a claim that is not the speaker's told word by word (``analyse/alignment.py``);
 - ``unsupported``: nothing close in what was searched (which is said).
 

@@ -5,7 +5,7 @@ found. ``translation.py`` and ``alignment.py`` measure (the margin score, the co
 words have counterparts, who does what); this module turns those measures into one of three classes:
 
 - ``translated``: a faithful translation;
-- ``flagged``: a translation that changed something (its flags say what);
+- ``flagged``: a translation that changed something (its flags say what; what a trim leaves out is a note, no change);
 - ``unsupported``: not the speaker's claim.
 
 :func:`cascade` is the hand-set rule: each measure against a threshold, in turn. It is the one used. A logistic
@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from onrecord.analyse.alignment import Alignment, claim_differs
-from onrecord.analyse.translation import CHANGES, CONCEPT_OVERLAP, FLAGS, TRANSLATED, changes, numbers, times
+from onrecord.analyse.translation import CHANGES, CONCEPT_OVERLAP, FLAGS, TRANSLATED, TRIMMED, changes, numbers, times
 from onrecord.text import words
 
 CLASSES = ("translated", "flagged", "unsupported")
@@ -94,6 +94,7 @@ def features(evidence: Evidence) -> dict[str, float]:
         "clause": float(evidence.kind == "clause"),
     }
     found |= {kind: float(evidence.has(kind)) for kind in FLAGS}
+    found["trimmed"] = float(evidence.has(TRIMMED))
     # which side holds what the other lacks: what only the source holds may be a trim, what only the report holds
     # is said anew
     ours, theirs = set(numbers(evidence.report)), set(numbers(evidence.source))
