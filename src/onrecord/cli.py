@@ -1049,6 +1049,7 @@ def trace(
     unsupported (saying what was searched). Each shows the figure that decided it and what it
     measures (a translation: its margin, with its cosine beside it)."""
     from onrecord.analyse import trace as tracing
+    from onrecord.analyse.translation import flag_mark
 
     if format not in {"table", "json", "html"}:
         raise fail(f"--format {format!r}: choose table, json or html", 2)
@@ -1088,7 +1089,7 @@ def trace(
         said = f"{t.speaker}: {_shorten(t.statement.content, 200)}"
         if t.diff:
             said += "\n" + " ".join(f"[-{w}-]" if op == "-" else f"{{+{w}+}}" if op == "+" else w for op, w in t.diff)
-        said += "".join(f"\n⚑ {f}" for f in t.flags)
+        said += "".join(f"\n{flag_mark(f)} {f}" for f in t.flags)
         source = "nothing close"
         if t.passage is not None:
             matched = t.passage.text[t.match.start : t.match.end] if t.match else t.passage.text

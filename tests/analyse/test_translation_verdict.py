@@ -7,7 +7,7 @@ import pytest
 
 from onrecord.analyse.alignment import Alignment
 from onrecord.analyse.trace import PrimaryIndex, Tracer
-from onrecord.analyse.translation import CONCEPT_OVERLAP, TRANSLATED
+from onrecord.analyse.translation import CONCEPT_OVERLAP, TRANSLATED, flag_mark, flags
 from onrecord.analyse.translation_verdict import Evidence, cascade, features
 from onrecord.ingest import from_text
 from onrecord.pipeline import process
@@ -75,3 +75,10 @@ def test_the_tracer_decides_with_the_decision_it_is_given():
     assert len(seen) == 1 and seen[0].score >= TRANSLATED and seen[0].flags == ()
     (trace,) = Tracer(index).trace(item.document, item.statements)
     assert trace.verdict == "translated"
+
+
+def test_a_change_a_trim_and_a_note_are_shown_with_marks_of_their_own():
+    changed = flags("We hired 500 workers.", "Мы наняли четыреста рабочих.")
+    assert changed and all(flag_mark(f) == "⚑" for f in changed)
+    assert flag_mark("trimmed: leaves out чтобы защитить пенсионеров") == "✂"
+    assert flag_mark("quoting Ivan Petrov") == "·"

@@ -46,7 +46,7 @@ from onrecord.analyse.embed import (
     embedder,
     multilingual_embedder,
 )
-from onrecord.analyse.translation import TRANSLATED, Candidate, clauses, margin_score
+from onrecord.analyse.translation import TRANSLATED, Candidate, clauses, flag_mark, margin_score
 from onrecord.analyse.translation import cyrillic as _cyrillic
 from onrecord.analyse.translation import flags as _translation_flags
 from onrecord.analyse.translation import names as _names
@@ -823,7 +823,7 @@ def to_html(traces: Sequence[Trace]) -> str:
         diff = " ".join(
             f"<del>{e(w)}</del>" if op == "-" else f"<ins>{e(w)}</ins>" if op == "+" else e(w) for op, w in t.diff
         )
-        notes = "".join(f"<br><small>⚑ {e(f)}</small>" for f in t.flags)
+        notes = "".join(f"<br><small>{flag_mark(f)} {e(f)}</small>" for f in t.flags)
         rows.append(
             f'<tr><td class="v v-{t.verdict}">{t.verdict}<br><small>{e(t.score_text())}</small></td>'
             f"<td{_lang_attribute(t.statement.content)}>{e(t.speaker or '')}: {e(t.statement.content)}"

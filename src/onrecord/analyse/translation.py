@@ -690,6 +690,12 @@ FLAGS = (
 TRIMMED = "trimmed: leaves out"
 
 
+def flag_mark(flag: str) -> str:
+    """The mark a flag is shown with: ⚑ for a change (:data:`FLAGS`), ✂ for what a trim leaves out, · for any
+    other note (whom the report quotes, why the nearest words are no translation)."""
+    return "⚑" if flag.startswith(FLAGS) else "✂" if flag.startswith(TRIMMED) else "·"
+
+
 def changes(found: Sequence[str]) -> int:
     """How many kinds of change (:data:`FLAGS`) the flags of a translation name (a trim's note is none): past
     :data:`CHANGES`, the report says something else with the speaker's words (an invented claim), not a
