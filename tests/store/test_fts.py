@@ -427,3 +427,70 @@ def test_searches_side_by_side_read_a_shared_word_once(store, monkeypatch):
     second.join(30)
     assert reads == [("MainThread", [("t", t) for t in terms_of(store, words)])]  # read once, by the first
     assert results["second"] == results["first"] != []
+
+
+def test_a_database_of_schema_11_migrates_and_counts_each_passage_change_once(tmp_path):
+    from sqlalchemy import create_engine
+
+    from onrecord.store.schema import MIGRATIONS, passage_rows, schema_version
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:  # a database as schema 11 left it, with a transcript and a word written down
+        schema_version.create(conn)
+        conn.execute(schema_version.insert().values(version=11))
+        for migration in MIGRATIONS[:11]:
+            migration(conn)
+        body, found = transcript(random.Random(9), 12)
+        doc_id = conn.execute(
+            text(
+                "INSERT INTO documents (content_hash, source, format, date, meta, text, extractor, ingested_at, lang) "
+                "VALUES ('h', 'old.txt', 'text', '2026-03-01', '{}', :body, 'old', '2026-01-01', 'en') RETURNING id"
+            ),
+            {"body": body},
+        ).scalar_one()
+        for s in found:
+            statement_id = conn.execute(
+                text(
+                    "INSERT INTO statements (document_id, idx, kind, speaker, content, content_start, content_end, "
+                    "quotes, confidence) VALUES (:doc, :idx, 'turn', :speaker, :content, :start, :end, '[]', 1.0) "
+                    "RETURNING id"
+                ),
+                {"doc": doc_id, "idx": s.index, "speaker": s.speaker, "content": s.content,
+                 "start": s.content_span.start, "end": s.content_span.end},
+            ).scalar_one()  # fmt: skip
+            for row in passage_rows([(statement_id, doc_id, s.content, s.content_span.start)]):
+                conn.execute(
+                    text(
+                        "INSERT INTO passages (statement_id, document_id, content_start, content_end, text) "
+                        "VALUES (:statement_id, :document_id, :content_start, :content_end, :text)"
+                    ),
+                    row,
+                )
+        conn.execute(text("INSERT INTO passage_postings VALUES ('great', 12, x'', x'')"))
+    engine.dispose()
+    store = open_store(url)
+    try:
+        with store.engine.connect() as conn:
+            tables = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars())
+            triggers = set(
+                conn.execute(
+                    text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'passages'")
+                ).scalars()
+            )
+        assert "passage_postings" not in tables and {"passage_terms", "passage_lengths", "passage_changes"} <= tables
+        assert triggers == {"passages_added", "passages_removed", "passages_logged_added", "passages_logged_removed"}
+        before = passages_version(store)
+        assert before == 12  # the passages written under schema 11 were counted by its trigger
+        assert_as_one_query(store, random.Random(9), 10)
+        add_day(store, random.Random(10), 2, 15)
+        with store.engine.connect() as conn:
+            written = conn.execute(text("SELECT count(*) FROM passages WHERE document_id != :doc"), {"doc": doc_id})
+            added = written.scalar_one()
+            logged = conn.execute(text("SELECT version FROM passage_changes ORDER BY version")).scalars().all()
+        assert passages_version(store) == before + added  # one move per passage, not two
+        assert logged == list(range(before + 1, before + added + 1))
+        assert_as_one_query(store, random.Random(9), 10)
+        assert_written_down_as_counted(store)
+    finally:
+        store.close()
