@@ -173,15 +173,15 @@ class Postings:
         """Each phrase's key: ("t", its term) for a phrase of one term, else ("p", the phrase)."""
         if self.tokenize:
             with self._lock:
-                unknown = [p for p in wanted if p not in self._term_of]
+                of = {p: self._term_of[p] for p in wanted if p in self._term_of}
+            unknown = [p for p in wanted if p not in of]
             if unknown:
                 terms = _terms(conn, self.tokenize, unknown)
+                of |= {p: terms.get(p) for p in unknown}
                 with self._lock:
-                    if len(self._term_of) > 100_000:
+                    if len(self._term_of) > 100_000:  # words ever searched: a bound, never reached in practice
                         self._term_of.clear()
-                    self._term_of.update({p: terms.get(p) for p in unknown})
-            with self._lock:
-                of = {p: self._term_of.get(p) for p in wanted}
+                    self._term_of.update({p: of[p] for p in unknown})
         else:
             of = dict.fromkeys(wanted)
         return {p: ("t", term) if term is not None else ("p", p) for p, term in of.items()}
@@ -190,8 +190,9 @@ class Postings:
         self, conn: Connection, at: int, keys: Sequence[tuple[str, str]]
     ) -> tuple[dict[tuple[str, str], _Kept], set[tuple[str, str]], bool]:
         """What ``keys`` add to ``bm25()`` at version ``at``, which of their terms' counts changed and whether
-        the rows' lengths known did (to be written down): each term's counts kept in the process, else written down, brought up to ``at``
-        through the changes since; counted in the index when neither, or when the log no longer reaches."""
+        the rows' lengths known did (to be written down). A term's counts are those kept in the process, else
+        those written down, brought up to ``at`` through the rows changed since; counted in the index when
+        there are none, or when the log no longer reaches back to them."""
         terms = [k[1] for k in keys if k[0] == "t"]
         counts: dict[str, tuple[int, np.ndarray, np.ndarray]] = {}
         with self._lock:
@@ -407,8 +408,11 @@ class Postings:
 
 def _patched(ids: np.ndarray, freqs: np.ndarray, changes: _Changes, term: str) -> tuple[np.ndarray, np.ndarray]:
     """A term's rows and occurrences after ``changes``: the rows changed dropped, and those holding it now added."""
+    added = changes.terms.get(term)
+    if not len(ids) or changes.touched[0] > ids[-1]:  # rows added after all it held (an ingest): appended
+        return (np.concatenate([ids, added[0]]), np.concatenate([freqs, added[1]])) if added else (ids, freqs)
     staying = ~np.isin(ids, changes.touched, assume_unique=True)
-    added_ids, added_freqs = changes.terms.get(term, (np.zeros(0, np.int64), np.zeros(0, np.int32)))
+    added_ids, added_freqs = added or (np.zeros(0, np.int64), np.zeros(0, np.int32))
     merged = np.concatenate([ids[staying], added_ids])
     order = np.argsort(merged, kind="stable")
     return merged[order], np.concatenate([freqs[staying], added_freqs])[order]
