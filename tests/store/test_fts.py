@@ -332,13 +332,33 @@ def test_counts_older_than_the_log_are_counted_again(store, tmp_path):
     assert expected != []
 
 
-def test_the_log_keeps_the_last_changes_only(store):
+def test_the_log_keeps_the_last_changes_and_counts_older_are_counted_again(tmp_path, monkeypatch):
     from onrecord.store import schema
 
-    with store.engine.connect() as conn:
-        at = passages_version(store)
-        logged = conn.execute(text("SELECT min(version), max(version), count(*) FROM passage_changes")).one()
-    assert logged == (max(1, at - schema.KEPT_CHANGES + 1), at, min(at, schema.KEPT_CHANGES))
+    monkeypatch.setattr(schema, "KEPT_CHANGES", 50)  # the triggers are made with it when the database is
+    store = open_store(f"sqlite:///{tmp_path / 'short.db'}")
+    try:
+        rng = random.Random(11)
+        add_day(store, rng, 1)
+        assert_as_one_query(store, random.Random(12), 10)  # words written down under this version
+        add_day(store, rng, 2, 20)  # within the log's reach: brought up to date
+        matches = fts5_reads(monkeypatch)
+        again = open_store(f"sqlite:///{tmp_path / 'short.db'}")
+        assert_as_one_query(again, random.Random(12), 10)
+        again.close()
+        assert matches == []
+        add_day(store, rng, 3, 60)  # more changes than the log keeps
+        with store.engine.connect() as conn:
+            at = passages_version(store)
+            logged = conn.execute(text("SELECT min(version), max(version), count(*) FROM passage_changes")).one()
+        assert tuple(logged) == (at - 49, at, 50)
+        again = open_store(f"sqlite:///{tmp_path / 'short.db'}")
+        assert_as_one_query(again, random.Random(12), 10)  # counted in the index again, and right
+        again.close()
+        assert matches
+        assert_written_down_as_counted(store)
+    finally:
+        store.close()
 
 
 def test_words_read_while_passages_change_are_not_written_down(store):
