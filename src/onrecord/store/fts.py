@@ -37,6 +37,9 @@ from sqlalchemy.exc import OperationalError
 
 KEPT_POSTINGS = 3_000_000  # (passage, count) pairs kept at most, about 60 MB; least recently used go first
 FIRST_BATCH = 3  # the best ``FIRST_BATCH * limit`` passages are filtered first; most searches stop there
+# Counts brought up to date through fewer changed rows (and fewer rows' lengths read) than this are not
+# written down again: the next process does the same cheaply, and a search skips a commit (tens of ms).
+WRITE_AFTER = 500
 
 
 def phrases(words: Sequence[str]) -> list[str]:
@@ -189,8 +192,8 @@ class Postings:
     def _bring(
         self, conn: Connection, at: int, keys: Sequence[tuple[str, str]]
     ) -> tuple[dict[tuple[str, str], _Kept], set[tuple[str, str]], bool]:
-        """What ``keys`` add to ``bm25()`` at version ``at``, which of their terms' counts changed and whether
-        the rows' lengths known did (to be written down). A term's counts are those kept in the process, else
+        """What ``keys`` add to ``bm25()`` at version ``at``, and which of their terms' counts and whether the
+        rows' lengths are worth writing down (:data:`WRITE_AFTER`). A term's counts are those kept in the process, else
         those written down, brought up to ``at`` through the rows changed since; counted in the index when
         there are none, or when the log no longer reaches back to them."""
         terms = [k[1] for k in keys if k[0] == "t"]
@@ -211,7 +214,8 @@ class Postings:
                 del counts[term]
                 continue
             counts[term] = (at, *_patched(ids, freqs, changes, term))
-            changed.add(("t", term))
+            if len(changes.touched) >= WRITE_AFTER:  # else the next process brings it up to date as cheaply
+                changed.add(("t", term))
         unread = [t for t in terms if t not in counts]
         counts |= {t: (at, ids, freqs) for t, (ids, freqs) in self._count(conn, unread).items()}
         changed |= {("t", t) for t in unread}
@@ -295,8 +299,8 @@ class Postings:
     def _lengths_of(self, conn: Connection, at: int, ids: np.ndarray) -> tuple[np.ndarray, bool]:
         """The rows' lengths by rowid at version ``at``, known for ``ids`` at least: those kept (in the
         process, else written down) for an earlier version, the rows changed since forgotten, and those
-        not known read now (a few rare words need few) and kept with the rest; and whether they differ from
-        what was kept (to be written down)."""
+        not known read now (a few rare words need few) and kept with the rest; and whether they are worth
+        writing down (:data:`WRITE_AFTER`)."""
         with self._lock:
             lengths = self._lengths
         in_memory = lengths is not None
@@ -305,8 +309,10 @@ class Postings:
             lengths = (row[0], np.frombuffer(row[1], "<i4").astype(np.int64)) if row else None
         version, sizes = lengths if lengths is not None else (at, np.zeros(0, np.int64))
         moved = version != at
+        worth = False  # writing down: many lengths read, or brought through many changes
         if moved:
             changes = self._changes_between(conn, version, at)
+            worth = changes is None or len(changes.touched) >= WRITE_AFTER
             if changes is None:
                 sizes = np.zeros(0, np.int64)
             else:
@@ -324,7 +330,7 @@ class Postings:
             with self._lock:
                 if self._at == at:
                     self._lengths = at, sizes
-        return sizes, bool(moved or len(unknown))
+        return sizes, worth or len(unknown) >= WRITE_AFTER
 
     def _read_stored(self, conn: Connection, terms: Sequence[str]) -> dict[str, tuple[int, np.ndarray, np.ndarray]]:
         if not terms or self.stored is None:
