@@ -22,7 +22,10 @@ the database itself), then, timed:
   process (a server just started), then with a transcript stored just before each request, then in a
   server that has searched before (the new app's store first runs ``--warm`` searches of other words,
   pieces of random passages, untimed, as other articles' traces would). The load average is printed
-  with each figure.
+  with each figure;
+- the same two requests each in a new process (a server just started: the models loaded, untimed, then
+  the one request timed), with nothing changed since the last, then with a transcript stored just before
+  by this process (as an ingest would): median of ``--runs``, wall and CPU.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import text
@@ -84,7 +88,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--warm", type=int, default=100, help="searches a warmed server has run before")
     parser.add_argument("--in-place", action="store_true", help="work on a SQLite file itself, not a copy")
+    parser.add_argument("--request", nargs=2, metavar=("DOC_ID", "PATH"), help=argparse.SUPPRESS)  # one, in a child
     args = parser.parse_args()
+    if args.request:
+        one_request(args.db, args.request[1])
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         db, path = args.db, sqlite_file(args.db)
@@ -188,7 +196,7 @@ def measure(db: str, args: argparse.Namespace, tmp: Path) -> None:
         "trace_stored, warm (the same store again)",
         [timed(lambda: tracing.trace_stored(fresh, doc_id))[1:] for _ in range(args.runs)],
     )
-    stored = iter(range(args.runs * 3))
+    stored = iter(range(args.runs * 6))
     report(
         "trace_stored, a transcript stored just before (a new store)",
         [cold(lambda: store_transcript(store, next(stored))) for _ in range(args.runs)],
@@ -219,6 +227,34 @@ def measure(db: str, args: argparse.Namespace, tmp: Path) -> None:
                 f"GET {path}, {server}: median {statistics.median(times) * 1000:.0f} ms "
                 f"(CPU {statistics.median(cpus) * 1000:.0f} ms), max {max(times) * 1000:.0f} ms, {load()}"
             )
+    in_new_processes(db, doc_id, args, stored, store)
+
+
+def one_request(db: str, path: str) -> None:
+    """A server just started: the models loaded, then one request; prints its wall and CPU seconds."""
+    from fastapi.testclient import TestClient
+
+    from onrecord.web.app import create_app
+
+    embedder(), multilingual_embedder()
+    client = TestClient(create_app(db))
+    (response, wall, cpu) = timed(lambda: client.get(path))
+    assert response.status_code == 200, response.text[:300]
+    print(f"{wall} {cpu}")
+
+
+def in_new_processes(db: str, doc_id: int, args: argparse.Namespace, stored: Iterator[int], store) -> None:  # type: ignore[no-untyped-def]
+    for change in (False, True):
+        for path in (f"/documents/{doc_id}/trace", f"/api/documents/{doc_id}/trace"):
+            runs = []
+            for _ in range(args.runs):
+                if change:
+                    store_transcript(store, next(stored))
+                command = [sys.executable, __file__, "--db", db, "--request", str(doc_id), path]
+                out = subprocess.run(command, check=True, capture_output=True, text=True).stdout.split()
+                runs.append((float(out[-2]), float(out[-1])))
+            server = "a transcript stored just before" if change else "nothing changed"
+            report(f"GET {path}, a new process, {server}", runs)
 
 
 if __name__ == "__main__":

@@ -1,25 +1,24 @@
-"""Passages ranked by FTS5 ``bm25()`` from each word's scores, read once and kept (SQLite).
+"""Passages ranked by FTS5 ``bm25()`` from each word's counts, read once and kept (SQLite).
 
 An OR query over a statement's words scores every passage holding any of them, row by row, and "great"
 alone is in 6,918 of the trump database's 64,091 passages: most of a trace's time went there, again for
 every article. ``bm25()`` sums, phrase by phrase in the query's order, what each phrase adds to a row
 (its idf times a term-frequency part), and what a phrase adds to a row is the same in any query that
-holds it: the score of the one-phrase query. So each phrase's passages and those scores are read once
-(:class:`Postings`), kept while the passages stay as they are (the store's ``passages_version``, which
-triggers move with every passage written or removed), and a query's scores are their sums, added in the
-order FTS5 adds them: the very scores, to the last bit, of the OR query with its phrases in that order.
-The words every article shares are then read once, and an article's own rare words cost little.
+holds it: the score of the one-phrase query. A query's scores are the sums of those parts, added in the
+order FTS5 adds them (:func:`ranked`): the very scores, to the last bit, of the OR query.
 
-What is read is also written down (schema 11: ``passage_postings``, each phrase's ids and parts as bytes,
-under the version they were read at, emptied by triggers whenever a passage is written or removed), so a
-process that starts, or a store opened again, reads a few kilobytes per phrase instead of scoring its
-passages row by row; after a passage is added or removed, the first search reads from FTS5 again.
-
-Reading from FTS5 does not ask ``bm25()`` row by row either (for each row it looks up the row's length and
-decodes its positions): a phrase of one term (nearly all: the tokenizer is asked, in a temp table) is
-counted in the index through ``fts5vocab``, and its parts computed in numpy from those counts, the rows'
-lengths (the docsize records of the rows it is in) and the table's totals, step by step as
-``fts5Bm25Function`` does (:func:`bm25_parts`): the same doubles. Other phrases are scored as before.
+A phrase of one term (nearly all: the tokenizer is asked, in a temp table) adds, to each row holding it,
+a part computed from what no other row's change moves — the term's occurrences in the row and the row's
+length — and from the table's totals (rows, tokens) and the term's row count, which every row written or
+removed moves. So what is kept (:class:`Postings`: in the process, and written down in the database,
+schema 12) is the former: each term's rows and occurrences (counted in the index through ``fts5vocab``,
+not scored row by row) and the rows' lengths (their docsize records), each under the store's
+``passages_version`` it holds at; the parts are computed in numpy from them and the current totals, step
+by step as ``fts5Bm25Function`` does (:func:`bm25_parts`): the same doubles. When passages are written or
+removed, counts of an earlier version are brought up to date from the log of changed passages (the
+store's triggers keep it): the terms of the few passages written since are counted in a temp table with
+the same tokenizer, so a transcript stored costs its own passages, not every word's thousands. Other
+phrases (several terms, or none) are scored by ``bm25()`` row by row and kept for one version only.
 """
 
 from __future__ import annotations
@@ -30,13 +29,17 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import Connection, bindparam, text
 from sqlalchemy.exc import OperationalError
 
-KEPT_POSTINGS = 3_000_000  # (passage, score) pairs kept at most, 48 MB; least recently used go first
+KEPT_POSTINGS = 3_000_000  # (passage, count) pairs kept at most, about 60 MB; least recently used go first
 FIRST_BATCH = 3  # the best ``FIRST_BATCH * limit`` passages are filtered first; most searches stop there
+# Counts brought up to date through fewer changed rows (and fewer rows' lengths read) than this are not
+# written down again: the next process does the same cheaply, and a search skips a commit (tens of ms).
+WRITE_AFTER = 500
 
 
 def phrases(words: Sequence[str]) -> list[str]:
@@ -52,50 +55,92 @@ def match(phrases: Sequence[str], operator: str = " OR ") -> str:
 Posting = tuple[np.ndarray, np.ndarray]  # a phrase's passage ids (ascending) and what it adds to their scores
 
 
+@dataclass(frozen=True, slots=True)
+class Written:
+    """The tables where :class:`Postings` writes its counts down for later processes, and the log of changed
+    rows it brings them up to date with (schema 12), and the FTS5 table's content table (id, text)."""
+
+    terms: str  # (term, version, ids, freqs)
+    lengths: str  # (id, version, sizes): one row
+    changes: str  # (version, passage_id): each row written or removed, by the version it moved the count to
+    content: str  # the external content table: its rows' texts, to count the terms of rows changed
+    column: str = "text"
+
+
+@dataclass(slots=True)
+class _Kept:
+    """A term's rows (ascending) and occurrences in each, counted at ``version``, with what it adds to their
+    ``bm25()`` at that version (None until computed); for a phrase scored row by row, ``freqs`` is None."""
+
+    version: int
+    ids: np.ndarray
+    freqs: np.ndarray | None
+    parts: np.ndarray | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Changes:
+    """The rows written or removed between two versions, and the terms of those held at the later one."""
+
+    touched: np.ndarray  # ascending
+    terms: dict[str, tuple[np.ndarray, np.ndarray]]  # term -> (rows among ``touched``, occurrences)
+
+
 class Postings:
-    """Each phrase's passages in the FTS5 ``table`` with what the phrase adds to their ``bm25()``, kept
-    for as long as the number ``version`` reads stays the same (any change of the table's rows must move
-    it), at most :data:`KEPT_POSTINGS` pairs. Safe to share between threads. ``stored``: a table (phrase,
-    version, ids, parts) where what is read is written down for later processes, or None."""
+    """What each phrase of a query adds to ``bm25()`` in the FTS5 ``table``'s rows, from counts kept in the
+    process (at most :data:`KEPT_POSTINGS` pairs) and, with ``stored``, written down in the database. The
+    number ``version`` reads must move with every change of the table's rows. Safe to share between
+    threads. ``tokenize``: the table's tokenizer; without it every phrase is scored row by row."""
 
     def __init__(
         self,
         table: str,
         version: Callable[[Connection], int],
         kept: int = KEPT_POSTINGS,
-        stored: str | None = None,
+        stored: Written | None = None,
         tokenize: str | None = None,
     ) -> None:
         self.table = table
         self.version = version
         self.kept = kept
         self.stored = stored
-        self.tokenize = tokenize  # the table's tokenizer: words are then counted rather than scored (``_count``)
+        self.tokenize = tokenize  # the table's tokenizer: words are then counted rather than scored
         self._lock = threading.Lock()
         self._writing = threading.Lock()  # one write at a time from this process: none fails for another's
-        self._reading: dict[str, threading.Event] = {}  # phrases a search is reading now, set when done
-        self._at: int | None = None  # the version what is kept was read at
-        self._phrases: OrderedDict[str, Posting] = OrderedDict()
+        self._reading: dict[tuple[str, str], threading.Event] = {}  # keys a search is reading now, set when done
+        self._at: int | None = None  # the latest version seen
+        # ("t", term) or ("p", phrase scored row by row) -> what is kept of it, least recently used first
+        self._kept: OrderedDict[tuple[str, str], _Kept] = OrderedDict()
         self._size = 0
-        # of version ``_at``: the table's rows and tokens, and each row's tokens by rowid (0: not read yet)
-        self._lengths: tuple[int, int, np.ndarray] | None = None
+        self._term_of: dict[str, str | None] = {}  # phrase -> its one term (None: several, or none)
+        self._changes: dict[tuple[int, int], _Changes | None] = {}  # (from, to) -> the changes, of version ``_at``
+        # the table's rows and tokens at ``_at``, and each row's tokens by rowid at a version (0: not read)
+        self._totals: tuple[int, int] | None = None
+        self._lengths: tuple[int, np.ndarray] | None = None
 
     def read(self, connect: Callable[[], Connection], wanted: Sequence[str]) -> dict[str, Posting]:
-        """The postings of the ``wanted`` phrases, all of one version of the table: those kept, those
-        written down at that version, and the others read from FTS5 (between two readings of the version
-        that agree, so no write came in between) and written down. A phrase another search is reading is
-        waited for, not read twice: an article's searches run side by side and share their common words."""
+        """The postings of the ``wanted`` phrases, all of one version of the table: those kept at it, the
+        others brought up to it from counts kept or written down at an earlier one, or counted afresh
+        (between two readings of the version that agree, so no write came in between), and written down.
+        A phrase another search is reading is waited for, not read twice: an article's searches run side by
+        side and share their common words."""
+        wanted = sorted(set(wanted))
         while True:
             with connect() as conn:
                 at = self.version(conn)
+                keys = self._keys(conn, wanted)
                 with self._lock:
                     if at != self._at:
-                        self._forget(at)
-                    found = {p: self._phrases[p] for p in set(wanted) if p in self._phrases}
-                    for p in found:
-                        self._phrases.move_to_end(p)
-                    missing = sorted(set(wanted) - found.keys())
-                    others = {self._reading[p] for p in missing if p in self._reading}
+                        self._at, self._totals = at, None
+                        self._changes = {k: v for k, v in self._changes.items() if k[1] == at}
+                    found = {}
+                    for key in set(keys.values()):
+                        kept = self._kept.get(key)
+                        if kept is not None and kept.version == at and kept.parts is not None:
+                            found[key] = kept
+                            self._kept.move_to_end(key)
+                    missing = sorted(set(keys.values()) - found.keys())
+                    others = {self._reading[k] for k in missing if k in self._reading}
                     claim = threading.Event()
                     if not others:
                         self._reading.update(dict.fromkeys(missing, claim))
@@ -103,100 +148,236 @@ class Postings:
                     for event in others:
                         event.wait()
                     continue
+                fresh: dict[tuple[str, str], _Kept] = {}
+                changed: set[tuple[str, str]] = set()
+                grown = False
                 try:
-                    # written down at this version (its rows say so): as good as read now
-                    written = self._read_stored(conn, at, missing) if self.stored and missing else {}
-                    unread = [p for p in missing if p not in written]
-                    fresh = self._read_fresh(conn, at, unread) if unread else {}
+                    if missing:
+                        fresh, changed, grown = self._bring(conn, at, missing)
                     done = not fresh or self.version(conn) == at
                     with self._lock:
                         if done and self._at == at:
-                            for p, posting in (written | fresh).items():
-                                self._keep(p, posting)
+                            for key in fresh:
+                                self._keep(key, fresh[key])
                 finally:
                     with self._lock:
-                        for p in missing:
-                            if self._reading.get(p) is claim:
-                                del self._reading[p]
+                        for k in missing:
+                            if self._reading.get(k) is claim:
+                                del self._reading[k]
                     claim.set()
                 if done:
                     break
-        if fresh and self.stored:
-            self._write_stored(connect, at, fresh)
-        return found | written | fresh
+        if self.stored and (changed or grown):
+            self._write_stored(connect, at, {k[1]: fresh[k] for k in changed})
+        held = found | fresh
+        return {p: (held[key].ids, held[key].parts) for p, key in keys.items()}  # type: ignore[misc]
 
-    def _read_fresh(self, conn: Connection, at: int, phrases: Sequence[str]) -> dict[str, Posting]:
-        """Phrases read from FTS5: a phrase of one term counted (:meth:`_count`), others scored row by row."""
-        terms = _terms(conn, self.tokenize, phrases) if self.tokenize and phrases else {}
-        counted = self._count(conn, at, terms) if terms else {}
-        return counted | {p: self._read_one(conn, p) for p in phrases if p not in counted}
+    def _keys(self, conn: Connection, wanted: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Each phrase's key: ("t", its term) for a phrase of one term, else ("p", the phrase)."""
+        if self.tokenize:
+            with self._lock:
+                of = {p: self._term_of[p] for p in wanted if p in self._term_of}
+            unknown = [p for p in wanted if p not in of]
+            if unknown:
+                terms = _terms(conn, self.tokenize, unknown)
+                of |= {p: terms.get(p) for p in unknown}
+                with self._lock:
+                    if len(self._term_of) > 100_000:  # words ever searched: a bound, never reached in practice
+                        self._term_of.clear()
+                    self._term_of.update({p: of[p] for p in unknown})
+        else:
+            of = dict.fromkeys(wanted)
+        return {p: ("t", term) if term is not None else ("p", p) for p, term in of.items()}
 
-    def _count(self, conn: Connection, at: int, terms: dict[str, str]) -> dict[str, Posting]:
-        """What each phrase of one term adds to ``bm25()`` (:func:`bm25_parts`) from the term's occurrences in
-        the index (``fts5vocab``) and the rows' lengths: no row looked up one by one, as ``bm25()`` does."""
+    def _bring(
+        self, conn: Connection, at: int, keys: Sequence[tuple[str, str]]
+    ) -> tuple[dict[tuple[str, str], _Kept], set[tuple[str, str]], bool]:
+        """What ``keys`` add to ``bm25()`` at version ``at``, and which of their terms' counts and whether the
+        rows' lengths are worth writing down (:data:`WRITE_AFTER`). A term's counts are those kept in the process, else
+        those written down, brought up to ``at`` through the rows changed since; counted in the index when
+        there are none, or when the log no longer reaches back to them."""
+        terms = [k[1] for k in keys if k[0] == "t"]
+        counts: dict[str, tuple[int, np.ndarray, np.ndarray]] = {}
+        with self._lock:
+            for term in terms:
+                kept = self._kept.get(("t", term))
+                if kept is not None and kept.freqs is not None:
+                    counts[term] = (kept.version, kept.ids, kept.freqs)
+        if self.stored:
+            counts |= self._read_stored(conn, [t for t in terms if t not in counts])
+        changed = set()
+        for term, (version, ids, freqs) in list(counts.items()):
+            if version == at:
+                continue
+            changes = self._changes_between(conn, version, at)
+            if changes is None:
+                del counts[term]
+                continue
+            counts[term] = (at, *_patched(ids, freqs, changes, term))
+            if len(changes.touched) >= WRITE_AFTER:  # else the next process brings it up to date as cheaply
+                changed.add(("t", term))
+        unread = [t for t in terms if t not in counts]
+        counts |= {t: (at, ids, freqs) for t, (ids, freqs) in self._count(conn, unread).items()}
+        changed |= {("t", t) for t in unread}
+        rows, tokens = self._totals_at(conn, at)
+        sizes, grown = self._lengths_of(
+            conn, at, np.concatenate([c[1] for c in counts.values()] or [np.zeros(0, np.int64)])
+        )
+        brought: dict[tuple[str, str], _Kept] = {}
+        for term, (_, ids, freqs) in counts.items():
+            if sizes[ids].all():  # else a row without its length (never seen): scored row by row, as ever
+                parts = bm25_parts(freqs.astype(np.float64), sizes[ids].astype(np.float64), len(ids), rows, tokens)
+                brought[("t", term)] = _Kept(at, ids, freqs, parts)
+        with self._lock:
+            phrase_of = {t: p for p, t in self._term_of.items() if t is not None and ("t", t) not in brought}
+        for key in keys:
+            if key not in brought:  # a phrase of several terms or none, or a term whose rows lack lengths
+                ids, parts = self._read_one(conn, key[1] if key[0] == "p" else phrase_of.get(key[1], key[1]))
+                brought[key] = _Kept(at, ids, None, parts)
+                changed.discard(key)
+        return brought, changed, grown
+
+    def _changes_between(self, conn: Connection, since: int, at: int) -> _Changes | None:
+        """The rows written or removed after version ``since`` up to ``at``, with the terms of those the
+        table holds at ``at`` (counted in a temp table, with the table's tokenizer); None when the log
+        does not reach back that far (or there is none)."""
+        if self.stored is None or since > at:
+            return None
+        with self._lock:
+            if (since, at) in self._changes:
+                return self._changes[(since, at)]
+        changes = None
+        logged = (
+            conn.execute(
+                text(f"SELECT passage_id FROM {self.stored.changes} WHERE version > :since AND version <= :at"),
+                {"since": since, "at": at},
+            )
+            .scalars()
+            .all()
+        )
+        if len(logged) == at - since:  # one row per version: every change is there
+            touched = np.unique(np.array(logged, dtype=np.int64))
+            sql = (
+                f"SELECT id, {self.stored.column} FROM {self.stored.content} "
+                "WHERE id IN (SELECT value FROM json_each(?))"
+            )
+            driver = conn.connection.driver_connection
+            held = driver.execute(sql, (json.dumps(touched.tolist()),)).fetchall()  # type: ignore[union-attr]
+            changes = _Changes(touched, _occurrences(conn, self.tokenize or "", held) if held else {})
+        with self._lock:
+            if self._at == at:
+                self._changes[(since, at)] = changes
+        return changes
+
+    def _count(self, conn: Connection, terms: Sequence[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Each term's rows and occurrences in them, counted in the index (``fts5vocab``): no row looked up
+        one by one, as ``bm25()`` does."""
+        if not terms:
+            return {}
         instances = _instances(conn, self.table)
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         counted = {}
         try:
-            for phrase, term in terms.items():
+            for term in terms:
                 cursor.execute(f"SELECT doc FROM temp.{instances} WHERE term = ?", (term,))
-                counted[phrase] = np.unique(np.array(cursor.fetchall(), dtype=np.int64).reshape(-1), return_counts=True)
+                ids, freqs = np.unique(np.array(cursor.fetchall(), dtype=np.int64).reshape(-1), return_counts=True)
+                counted[term] = ids, freqs.astype(np.int32)
         finally:
             cursor.close()
-        rows, tokens, sizes = self._lengths_of(conn, at, np.concatenate([ids for ids, _ in counted.values()]))
-        return {
-            phrase: (ids, bm25_parts(counts.astype(np.float64), sizes[ids], len(ids), rows, tokens))
-            for phrase, (ids, counts) in counted.items()
-            if sizes[ids].all()  # else a row without its length (never seen): scored row by row, as ever
-        }
+        return counted
 
-    def _lengths_of(self, conn: Connection, at: int, ids: np.ndarray) -> tuple[int, int, np.ndarray]:
-        """The table's rows and tokens, and its rows' lengths by rowid, known for ``ids`` at least: those
-        not read before at version ``at`` read now (a few rare words need few), and kept with the rest."""
+    def _totals_at(self, conn: Connection, at: int) -> tuple[int, int]:
         with self._lock:
-            rows, tokens, sizes = self._lengths if self._lengths is not None and self._at == at else (0, 0, None)
-        if sizes is None:
-            rows, tokens = _totals(conn, self.table)
-            sizes = np.zeros(0)
+            totals = self._totals if self._at == at else None
+        if totals is None:
+            totals = _totals(conn, self.table)
+            with self._lock:
+                if self._at == at:
+                    self._totals = totals
+        return totals
+
+    def _lengths_of(self, conn: Connection, at: int, ids: np.ndarray) -> tuple[np.ndarray, bool]:
+        """The rows' lengths by rowid at version ``at``, known for ``ids`` at least: those kept (in the
+        process, else written down) for an earlier version, the rows changed since forgotten, and those
+        not known read now (a few rare words need few) and kept with the rest; and whether they are worth
+        writing down (:data:`WRITE_AFTER`)."""
+        with self._lock:
+            lengths = self._lengths
+        in_memory = lengths is not None
+        if lengths is None and self.stored is not None:
+            row = conn.execute(text(f"SELECT version, sizes FROM {self.stored.lengths} WHERE id = 1")).first()
+            lengths = (row[0], np.frombuffer(row[1], "<i4").astype(np.int64)) if row else None
+        version, sizes = lengths if lengths is not None else (at, np.zeros(0, np.int64))
+        moved = version != at
+        worth = False  # writing down: many lengths read, or brought through many changes
+        if moved:
+            changes = self._changes_between(conn, version, at)
+            worth = changes is None or len(changes.touched) >= WRITE_AFTER
+            if changes is None:
+                sizes = np.zeros(0, np.int64)
+            else:
+                sizes = sizes.copy()
+                sizes[changes.touched[changes.touched < len(sizes)]] = 0
         known = ids[ids < len(sizes)]
         unknown = np.unique(np.concatenate([ids[ids >= len(sizes)], known[sizes[known] == 0]]))
         if len(unknown):
-            grown = np.zeros(max(len(sizes), int(unknown[-1]) + 1))
+            grown = np.zeros(max(len(sizes), int(unknown[-1]) + 1), np.int64)
             grown[: len(sizes)] = sizes
-            held, lengths = _row_lengths(conn, self.table, unknown)
-            grown[held] = lengths
+            held, read = _row_lengths(conn, self.table, unknown)
+            grown[held] = read
             sizes = grown
+        if moved or len(unknown) or not in_memory:
             with self._lock:
                 if self._at == at:
-                    self._lengths = rows, tokens, sizes
-        return rows, tokens, sizes
+                    self._lengths = at, sizes
+        return sizes, worth or len(unknown) >= WRITE_AFTER
 
-    def _read_stored(self, conn: Connection, at: int, phrases: Sequence[str]) -> dict[str, Posting]:
+    def _read_stored(self, conn: Connection, terms: Sequence[str]) -> dict[str, tuple[int, np.ndarray, np.ndarray]]:
+        if not terms or self.stored is None:
+            return {}
         rows = conn.execute(
-            text(f"SELECT phrase, ids, parts FROM {self.stored} WHERE version = :at AND phrase IN :phrases").bindparams(
-                bindparam("phrases", expanding=True)
+            text(f"SELECT term, version, ids, freqs FROM {self.stored.terms} WHERE term IN :terms").bindparams(
+                bindparam("terms", expanding=True)
             ),
-            {"at": at, "phrases": list(phrases)},
+            {"terms": list(terms)},
         )
-        return {p: (np.frombuffer(ids, "<i8").copy(), np.frombuffer(parts, "<f8").copy()) for p, ids, parts in rows}
+        return {
+            t: (version, np.frombuffer(ids, "<i8").astype(np.int64), np.frombuffer(freqs, "<i4").astype(np.int32))
+            for t, version, ids, freqs in rows
+        }
 
-    def _write_stored(self, connect: Callable[[], Connection], at: int, fresh: dict[str, Posting]) -> None:
-        """Write down what was read at version ``at``, unless the passages changed since. Not waiting for
-        another writer (an ingest): a search must not stall on it, and the next process needing these words
-        reads and writes them again."""
+    def _write_stored(self, connect: Callable[[], Connection], at: int, counted: dict[str, _Kept]) -> None:
+        """Write down the terms' counts brought to version ``at`` (and the rows' lengths known), unless the
+        rows changed since. Not waiting for another writer (an ingest): a search must not stall on it, and
+        the next process needing these words brings them up to date again."""
+        assert self.stored is not None
         rows = [
-            {"phrase": p, "at": at, "ids": ids.astype("<i8").tobytes(), "parts": parts.astype("<f8").tobytes()}
-            for p, (ids, parts) in fresh.items()
+            {"term": t, "at": at, "ids": k.ids.astype("<i8").tobytes(), "freqs": k.freqs.astype("<i4").tobytes()}
+            for t, k in counted.items()
+            if k.freqs is not None
         ]
-        sql = text(
-            f"INSERT OR REPLACE INTO {self.stored} (phrase, version, ids, parts) VALUES (:phrase, :at, :ids, :parts)"
-        )
+        with self._lock:
+            lengths = self._lengths if self._lengths is not None and self._lengths[0] == at else None
         with self._writing, connect() as conn:
             driver = conn.connection.driver_connection
             waits = driver.execute("PRAGMA busy_timeout").fetchone()[0]  # type: ignore[union-attr]
             driver.execute("PRAGMA busy_timeout = 0")  # type: ignore[union-attr]
             try:
-                conn.execute(sql, rows)
+                if rows:
+                    conn.execute(
+                        text(
+                            f"INSERT OR REPLACE INTO {self.stored.terms} (term, version, ids, freqs) "
+                            "VALUES (:term, :at, :ids, :freqs)"
+                        ),
+                        rows,
+                    )
+                if lengths is not None:
+                    conn.execute(
+                        text(
+                            f"INSERT OR REPLACE INTO {self.stored.lengths} (id, version, sizes) VALUES (1, :at, :sizes)"
+                        ),
+                        {"at": at, "sizes": lengths[1].astype("<i4").tobytes()},
+                    )
                 # the write holds the database's one write lock: the version read now is the last one
                 if self.version(conn) == at:
                     conn.commit()
@@ -219,17 +400,28 @@ class Postings:
         # bm25() is minus the score; a one-phrase score is 0.0 plus the phrase's part, so exactly that part
         return pairs[:, 0].astype(np.int64), -pairs[:, 1]
 
-    def _forget(self, at: int) -> None:
-        self._at, self._phrases, self._size, self._lengths = at, OrderedDict(), 0, None
-
-    def _keep(self, phrase: str, posting: Posting) -> None:
-        if phrase in self._phrases or len(posting[0]) > self.kept:
+    def _keep(self, key: tuple[str, str], kept: _Kept) -> None:
+        if len(kept.ids) > self.kept:
             return
-        self._phrases[phrase] = posting
-        self._size += len(posting[0])
+        if key in self._kept:
+            self._size -= len(self._kept.pop(key).ids)
+        self._kept[key] = kept
+        self._size += len(kept.ids)
         while self._size > self.kept:
-            _, dropped = self._phrases.popitem(last=False)
-            self._size -= len(dropped[0])
+            _, dropped = self._kept.popitem(last=False)
+            self._size -= len(dropped.ids)
+
+
+def _patched(ids: np.ndarray, freqs: np.ndarray, changes: _Changes, term: str) -> tuple[np.ndarray, np.ndarray]:
+    """A term's rows and occurrences after ``changes``: the rows changed dropped, and those holding it now added."""
+    added = changes.terms.get(term)
+    if not len(ids) or changes.touched[0] > ids[-1]:  # rows added after all it held (an ingest): appended
+        return (np.concatenate([ids, added[0]]), np.concatenate([freqs, added[1]])) if added else (ids, freqs)
+    staying = ~np.isin(ids, changes.touched, assume_unique=True)
+    added_ids, added_freqs = added or (np.zeros(0, np.int64), np.zeros(0, np.int32))
+    merged = np.concatenate([ids[staying], added_ids])
+    order = np.argsort(merged, kind="stable")
+    return merged[order], np.concatenate([freqs[staying], added_freqs])[order]
 
 
 K1, B = 1.2, 0.75  # FTS5's bm25() constants
@@ -314,23 +506,46 @@ def _instances(conn: Connection, table: str) -> str:
     return name
 
 
-def _terms(conn: Connection, tokenize: str, phrases: Sequence[str]) -> dict[str, str]:
-    """The phrases that are one term to the ``tokenize`` tokenizer, with that term (stemmed: "because" is
-    "becaus"), through an FTS5 table of this connection's temp schema, filled and emptied."""
+def _tokens(conn: Connection, tokenize: str, rows: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+    """(row, term) for each token of each text of ``rows`` (row, text) to the ``tokenize`` tokenizer (stemmed:
+    "because" is "becaus"), through an FTS5 table of this connection's temp schema, filled and emptied."""
     driver = conn.connection.driver_connection
     name = "phrase_terms_" + re.sub(r"\W", "_", tokenize)
     driver.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{name} USING fts5(phrase, tokenize={tokenize!r})")  # type: ignore[union-attr]
     driver.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{name}_v USING fts5vocab(temp, {name}, 'instance')")  # type: ignore[union-attr]
     cursor = driver.cursor()  # type: ignore[union-attr]
     try:
-        cursor.executemany(f"INSERT INTO temp.{name} (rowid, phrase) VALUES (?, ?)", list(enumerate(phrases)))
-        held: dict[int, list[str]] = {}
-        for doc, term in cursor.execute(f"SELECT doc, term FROM temp.{name}_v"):
-            held.setdefault(doc, []).append(term)
+        cursor.executemany(f"INSERT INTO temp.{name} (rowid, phrase) VALUES (?, ?)", rows)
+        return cursor.execute(f"SELECT doc, term FROM temp.{name}_v").fetchall()
     finally:
         cursor.execute(f"DELETE FROM temp.{name}")
         cursor.close()
+
+
+def _terms(conn: Connection, tokenize: str, phrases: Sequence[str]) -> dict[str, str]:
+    """The phrases that are one term to the ``tokenize`` tokenizer, with that term."""
+    held: dict[int, list[str]] = {}
+    for doc, term in _tokens(conn, tokenize, list(enumerate(phrases))):
+        held.setdefault(doc, []).append(term)
     return {phrases[doc]: terms[0] for doc, terms in held.items() if len(terms) == 1}
+
+
+def _occurrences(
+    conn: Connection, tokenize: str, rows: Sequence[tuple[int, str]]
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each term of the texts of ``rows`` (row, text): the rows holding it (ascending) and how often (int32),
+    as the table's index counts them (the same tokenizer)."""
+    if not rows:
+        return {}
+    found: dict[str, dict[int, int]] = {}
+    for doc, term in _tokens(conn, tokenize, rows):
+        held = found.setdefault(term, {})
+        held[doc] = held.get(doc, 0) + 1
+    occurrences = {}
+    for term, held in found.items():
+        ids = np.fromiter(sorted(held), np.int64, len(held))
+        occurrences[term] = ids, np.fromiter((held[i] for i in ids.tolist()), np.int32, len(ids))
+    return occurrences
 
 
 def ranked(postings: dict[str, Posting], found: Sequence[str], first: int) -> Iterator[np.ndarray]:

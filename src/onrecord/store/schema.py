@@ -521,7 +521,7 @@ def _v10(conn: Connection) -> None:
 # little-endian int64 and float64), under the ``passages_version`` it was read at, so a process that starts
 # reads a few kilobytes per word rather than scoring thousands of rows. Derived: triggers empty it whenever
 # a passage is written or removed (every score moves then), and a row of another version is never used.
-# SQLite only, as the count is.
+# SQLite only, as the count is. Dropped by schema 12.
 passage_postings = Table(
     "passage_postings",
     metadata,
@@ -549,8 +549,76 @@ def _v11(conn: Connection) -> None:
     postings_emptied(conn)
 
 
+# -- schema 12: each word's passages counted, kept across passage changes (issue 15) --------------------
+# Schema 11 kept each word's ``bm25()`` parts, which every passage written or removed moves (the passage
+# count, the average length and the word's passage count change), so one transcript stored emptied them
+# all. What a passage change does not move is kept instead: each term's passages and its occurrences in
+# each (``passage_terms``), each passage's length in tokens (``passage_lengths``), both under the
+# ``passages_version`` they were counted at; the parts are computed from them and the table's totals when
+# searched (``fts.Postings``). Triggers log every passage written or removed (``passage_changes``: the
+# version it moved the count to, and the passage), so counts of an older version are brought up to date
+# by counting the few passages changed since, not the word's thousands. The log keeps the last
+# :data:`KEPT_CHANGES` changes; a count older than that is counted again from the index. SQLite only.
+passage_terms = Table(
+    "passage_terms",
+    metadata,
+    Column("term", Text, primary_key=True),  # as the tokenizer gives it (stemmed)
+    Column("version", Integer, nullable=False),
+    Column("ids", LargeBinary, nullable=False),  # the passages holding it, ascending: little-endian int64
+    Column("freqs", LargeBinary, nullable=False),  # its occurrences in each: little-endian int32
+)
+
+passage_lengths = Table(
+    "passage_lengths",
+    metadata,
+    Column("id", Integer, primary_key=True),  # one row
+    Column("version", Integer, nullable=False),
+    Column("sizes", LargeBinary, nullable=False),  # tokens of each passage by id, little-endian int32; 0: not read
+)
+
+passage_changes = Table(
+    "passage_changes",
+    metadata,
+    Column("version", Integer, primary_key=True),  # the ``passages_version`` the change moved it to
+    Column("passage_id", Integer, nullable=False),
+)
+
+KEPT_CHANGES = 20_000  # passage changes logged at most (about 300 transcripts of the trump corpus)
+
+
+def passages_logged(conn: Connection) -> None:
+    """The triggers that move ``passages_version`` and log the passage with every passage added or
+    removed, in the passage's own transaction (SQLite)."""
+    version = f"(SELECT value FROM store_state WHERE key = '{PASSAGES_VERSION}')"
+    for name, event, row in (("passages_logged_added", "INSERT", "new"), ("passages_logged_removed", "DELETE", "old")):
+        conn.execute(
+            text(
+                f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON passages BEGIN "
+                f"UPDATE store_state SET value = value + 1 WHERE key = '{PASSAGES_VERSION}'; "
+                f"INSERT INTO passage_changes (version, passage_id) VALUES ({version}, {row}.id); "
+                f"DELETE FROM passage_changes WHERE version <= {version} - {KEPT_CHANGES}; END"
+            )
+        )
+
+
+def _v12(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    # schema 10's count and schema 11's emptying give way to the triggers that count and log
+    for trigger in (
+        "passages_counted_added",
+        "passages_counted_removed",
+        "passage_postings_added",
+        "passage_postings_removed",
+    ):
+        conn.execute(text(f"DROP TRIGGER IF EXISTS {trigger}"))
+    conn.execute(text("DROP TABLE IF EXISTS passage_postings"))
+    metadata.create_all(conn, tables=[passage_terms, passage_lengths, passage_changes])
+    passages_logged(conn)
+
+
 # Append-only: each entry moves a database from version i to i + 1.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12]
 LATEST = len(MIGRATIONS)
 
 

@@ -62,8 +62,10 @@ from onrecord.store.schema import (
     identities,
     identity_links,
     migrate,
-    passage_postings,
+    passage_changes,
+    passage_lengths,
     passage_rows,
+    passage_terms,
     passages,
     pending_minhash,
     registry_files,
@@ -216,8 +218,12 @@ def _passage_texts(shape: tuple[bool, bool, bool]):  # type: ignore[no-untyped-d
     return _passage_ids(*shape).add_columns(passages.c.text).where(passages.c.id.in_(ids))
 
 
+# where trace's search writes down each word's counts, and the log it brings them up to date with (schema 12)
+_WRITTEN = fts.Written(passage_terms.name, passage_lengths.name, passage_changes.name, passages.name)
+
+
 def _passages_version(conn: Connection) -> int:
-    """The count of passages written and removed (schema 10): what :class:`fts.Postings` kept holds while it stands."""
+    """The count of passages written and removed (schema 10): what :class:`fts.Postings` kept holds at it."""
     return conn.execute(select(store_state.c.value).where(store_state.c.key == PASSAGES_VERSION)).scalar_one()
 
 
@@ -271,7 +277,7 @@ class Store(WatchRecords):
         self.is_sqlite = engine.dialect.name == "sqlite"
         # what trace's searches read of the full-text index, kept while the passages stay as they are
         self._postings = (
-            fts.Postings("passages_fts", _passages_version, stored=passage_postings.name, tokenize=PASSAGES_TOKENIZE)
+            fts.Postings("passages_fts", _passages_version, stored=_WRITTEN, tokenize=PASSAGES_TOKENIZE)
             if self.is_sqlite
             else None
         )
