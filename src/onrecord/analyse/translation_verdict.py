@@ -10,9 +10,9 @@ words have counterparts, who does what); this module turns those measures into o
 
 :func:`cascade` is the hand-set rule: each measure against a threshold, in turn. It is the one used. A logistic
 regression over :func:`features` was fitted and measured by leaving one labelled set out
-(``benchmarks/train_translation_verdict.py``, README: *A learned decision, measured*) and did no better on the sets the
-cascade was not tuned on: on those sets the evidence, not the way it is weighed, is what goes wrong (false flags on
-faithful trims, changed translations sharing as few concepts as invented claims).
+(``benchmarks/train_translation_verdict.py``; docs/translation-verdicts.md, *A learned decision, measured*) and did
+no better on the sets the cascade was not tuned on: on those sets the evidence, not the way it is weighed, is what
+goes wrong (false flags on faithful trims, changed translations sharing as few concepts as invented claims).
 """
 
 from __future__ import annotations
