@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import asdict
 from datetime import UTC, datetime
 
@@ -315,7 +315,7 @@ class WatchRecords:
         with self.engine.begin() as conn:
             yield conn
 
-    def _within(self, conn: Connection | None, write: bool = False):  # type: ignore[no-untyped-def]
+    def _within(self, conn: Connection | None, write: bool = False) -> AbstractContextManager[Connection]:
         """``conn`` as it is (the caller's transaction), else a connection (a transaction to ``write``)."""
         if conn is not None:
             return nullcontext(conn)
