@@ -1,52 +1,45 @@
-"""The embedding models run on one thread: their thread pools spin while waiting for each other, which on
-shared cores costs more CPU and time than the second thread saves (analyse/embed.py)."""
+"""The embedding models' threads wait asleep, not spinning: spinning threads on cores shared with other work cost
+more CPU and time than a second thread saves (analyse/embed.py)."""
 
 from __future__ import annotations
 
-import numpy as np
-import pytest
-from threadpoolctl import threadpool_info
+import os
+import subprocess
+import sys
 
-from onrecord.analyse.embed import Embedder, MultilingualEmbedder
+import numpy as np
+
+from onrecord.analyse.embed import Embedder
 
 SENTENCES = ["Переговоры возобновятся в мае.", "The talks will resume in May.", "Цены на газ не вырастут."]
 
 
-def _openmp_threads() -> set[int]:
-    return {info["num_threads"] for info in threadpool_info() if info["user_api"] == "openmp"}
+def test_the_sentence_model_has_two_threads_that_do_not_spin() -> None:
+    options = Embedder().session.get_session_options()
+    assert options.intra_op_num_threads == 2
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
 
 
-def test_the_multilingual_engine_runs_on_one_openmp_thread_inside_a_call_and_as_before_after() -> None:
-    model = MultilingualEmbedder()
-    model(SENTENCES[:1])  # the engine's OpenMP is loaded on first use
-    before = _openmp_threads()
-    seen: list[set[int]] = []
-    encode, sparse = model._encode, model._sparse
-
-    def watched(function):
-        def call(*args, **kwargs):
-            seen.append(_openmp_threads())
-            return function(*args, **kwargs)
-
-        return call
-
-    model._encode, model._sparse = watched(encode), watched(sparse)
-    vectors = model(SENTENCES, "passage")
-    concepts = model.concepts(SENTENCES)
-    assert seen == [{1}, {1}]
-    assert _openmp_threads() == before
-    # the same vectors as the engine gives on its own threads
-    direct = np.asarray(encode(SENTENCES, is_query=False), dtype=np.float32)
-    direct /= np.linalg.norm(direct, axis=1, keepdims=True)
-    assert np.allclose(vectors, direct, atol=1e-5)
-    assert concepts.shape[0] == len(SENTENCES)
+def test_the_sentence_vectors_do_not_depend_on_the_threads() -> None:
+    assert np.allclose(Embedder(threads=2)(SENTENCES), Embedder(threads=1)(SENTENCES), atol=1e-5)
 
 
-def test_the_sentence_model_session_has_one_thread_unless_asked() -> None:
-    assert Embedder().session.get_session_options().intra_op_num_threads == 1
-    assert Embedder(threads=2).session.get_session_options().intra_op_num_threads == 2
+# in a fresh interpreter: the wait policy must be set before the engine's OpenMP library loads
+_POLICY = """
+import os, sys
+from onrecord.analyse.embed import MultilingualEmbedder
+model = MultilingualEmbedder()
+model(["Переговоры возобновятся в мае."])
+print(os.environ.get("OMP_WAIT_POLICY"))
+"""
 
 
-@pytest.mark.parametrize("threads", [1, 2])
-def test_the_sentence_vectors_do_not_depend_on_the_threads(threads: int) -> None:
-    assert np.allclose(Embedder(threads=threads)(SENTENCES), Embedder(threads=1)(SENTENCES), atol=1e-5)
+def _policy(env: dict[str, str]) -> str:
+    done = subprocess.run([sys.executable, "-c", _POLICY], env=env, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def test_the_multilingual_engine_waits_asleep_unless_the_user_says_otherwise() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    assert _policy(env) == "PASSIVE"
+    assert _policy({**env, "OMP_WAIT_POLICY": "ACTIVE"}) == "ACTIVE"
