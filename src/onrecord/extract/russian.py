@@ -25,11 +25,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -38,6 +36,7 @@ from onrecord.errors import ExtractionError
 from onrecord.extract.budget import Deadline
 from onrecord.extract.extractor import Extractor, _guarded, _SectionData, sections_of
 from onrecord.extract.lexicon import Lexicon
+from onrecord.extract.nlp import one_blas_thread
 from onrecord.extract.quotes import QuoteIndex, find_quotes
 from onrecord.extract.rules import Candidate
 from onrecord.model import Document, Entity, Extraction, Span
@@ -130,55 +129,6 @@ class _Natasha:
 
 
 @lru_cache(maxsize=1)
-def _openblas() -> tuple[Any, Any] | None:
-    """(set, get) of the number of threads of the OpenBLAS numpy runs on, found among the process's
-    libraries (what threadpoolctl does, without the dependency); None where there is none (not Linux,
-    another BLAS)."""
-    import ctypes
-
-    import numpy  # noqa: F401 - loads its BLAS
-
-    try:
-        maps = Path("/proc/self/maps").read_text()
-    except OSError:
-        return None
-    paths = sorted({line.split()[-1] for line in maps.splitlines() if "openblas" in line.rsplit("/", 1)[-1].lower()})
-    for path in paths:
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for set_name, get_name in (
-            ("scipy_openblas_set_num_threads64_", "scipy_openblas_get_num_threads64_"),
-            ("openblas_set_num_threads64_", "openblas_get_num_threads64_"),
-            ("openblas_set_num_threads", "openblas_get_num_threads"),
-        ):
-            setter, getter = getattr(lib, set_name, None), getattr(lib, get_name, None)
-            if setter is not None and getter is not None:
-                return setter, getter
-    return None
-
-
-@contextmanager
-def _one_blas_thread() -> Iterator[None]:
-    """natasha's layers multiply small matrices (a few dozen words at a time); OpenBLAS hands each to
-    its threads, and on a busy machine waking them costs more than the product: on this project's
-    2-core machine one thread parses Russian 5-6 times as fast. Restored after, for the big products
-    elsewhere."""
-    blas = _openblas()
-    if blas is None:
-        yield
-        return
-    setter, getter = blas
-    before = int(getter())
-    setter(1)
-    try:
-        yield
-    finally:
-        setter(before)
-
-
-@lru_cache(maxsize=1)
 def _natasha() -> _Natasha:
     """natasha's models (about 2 s; their weights ship inside the wheels, nothing downloads)."""
     from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser, Segmenter
@@ -242,7 +192,9 @@ def _parse(text: str, offset: int) -> tuple[list[_Sentence], list[Entity], list[
     nat = _natasha()
     doc = Doc(text)
     doc.segment(nat.segmenter)
-    with _one_blas_thread():
+    # natasha's layers multiply small matrices (a few dozen words at a time): on OpenBLAS's threads, waking them
+    # cost more than the products (one thread parses Russian 5-6 times as fast on this project's 2-core machine)
+    with one_blas_thread():
         doc.tag_morph(nat.morph)
         doc.parse_syntax(nat.syntax)
         doc.tag_ner(nat.ner)
