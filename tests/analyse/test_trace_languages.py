@@ -16,6 +16,7 @@ from onrecord.analyse.translation import (
     Candidate,
     changes,
     clauses,
+    directions,
     flags,
     hedged,
     margin_score,
@@ -563,3 +564,38 @@ def test_a_report_stating_some_of_the_sources_numbers_and_none_of_its_own_trims(
 )
 def test_how_often_is_a_time(report, source, alike):
     assert (times(report) == times(source)) == alike
+
+
+@pytest.mark.parametrize(
+    ("text", "ways"),
+    [
+        ("Freight volumes fell by a fifth.", {("amount", "down")}),
+        ("Объём перевозок вырос на пятую часть.", {("amount", "up")}),
+        ("The harbour fees were higher than last spring.", {("amount", "up")}),
+        ("Портовые сборы ниже, чем прошлой весной.", {("amount", "down")}),
+        ("We will cut the number of ferries.", {("amount", "down")}),
+        ("Мы увеличим число паромов.", {("amount", "up")}),
+        ("The vote comes after the summit.", {("order", "after")}),
+        ("Голосование пройдёт перед саммитом.", {("order", "before")}),
+        ("The bridge opens no earlier than March.", {("order", "after")}),  # a negated comparison turns
+        ("Мост откроют не раньше марта.", {("order", "after")}),
+        ("Over a thousand people came, more than 300 of them children.", set()),  # a bound is bounds' (below)
+        ("The lake is deep.", set()),
+    ],
+)
+def test_which_way_a_comparison_or_a_change_goes(text, ways):  # issue 15: "less than" for «больше, чем»
+    assert directions(text) == ways
+
+
+def test_a_comparison_turned_around_is_flagged():  # issue 15: "less than last winter" for «больше, чем прошлой зимой»
+    source = "Улов трески сейчас больше, чем прошлой осенью."
+    assert flags("The cod catch is now bigger than last autumn.", source) == ()
+    (flag,) = flags("The cod catch is now smaller than last autumn.", source)
+    assert flag == "comparison differs: amount: down in the report, up in the source"
+    (flag,) = flags("Ferry fares went down in June.", "В июне подорожали билеты на паром.")
+    assert flag.startswith("comparison differs")
+    (flag,) = flags("The referendum will be held after the harvest.", "Референдум проведём перед уборкой урожая.")
+    assert flag == "comparison differs: order: after in the report, before in the source"
+    # one side alone says no way: a translation may carry the change in other words («реже», "fewer … sail")
+    assert flags("Fewer ferries sail in winter.", "Зимой паромы ходят реже.") == ()
+    assert translation_class("translated", [flag]) == "translated, flagged"

@@ -16,7 +16,7 @@ compared with the speaker's sentences in the other script through multilingual e
    another predicate or another subject) lies as near as a translation by the dense vectors, which
    blur what is done by whom, but shares few of the source's concepts.
 2. *What did it change?* What meaning-vectors gloss over is flagged: numbers (digits and number
-   words of either language), negation, names (a name on one side with no counterpart on the
+   words of either language), negation, which way a comparison goes ("less" for «больше»), names (a name on one side with no counterpart on the
    other, romanized or translated), and clauses the report adds (a clause whose removal brings the
    two texts closer has no counterpart on the other side). A clause the report leaves out is a trim,
    shown as a note but no change (issue 15 counts a trimmed translation as faithful).
@@ -50,7 +50,7 @@ CLAUSE_GAIN = 0.02  # similarity a clause's removal must add for the clause to b
 NAME_SIMILARITY = 0.88  # cosine of two single words from which a name has its counterpart
 NAME_SPELLING = 70  # rapidfuzz ratio of romanized spellings from which two names are one
 CONCEPT_OVERLAP = 0.375  # cosine of the latent terms (embed's ``concepts``) a translation shares with its source
-CHANGES = 1  # kinds of change (numbers, negation, names, time, certainty, a clause added) a translation may make
+CHANGES = 1  # kinds of change (numbers, negation, names, time, certainty, a comparison, a clause added) a translation may make
 
 WordVectors = Callable[[list[str]], np.ndarray]  # words -> unit vectors, one row each
 
@@ -347,6 +347,86 @@ def bounds(text: str) -> dict[float, str]:
         if after:
             found[after[0]] = "lower" if m.group("lower") else "upper"
     return found
+
+
+# which way a comparison or a change goes: an amount up or down ("more", "rose", «больше», «сократить») and an order in
+# time ("before", «после»). The dense vectors put "less than last winter" as near «больше, чем прошлой зимой» as its
+# translation. Russian verbs and nouns by lemma, comparatives as written (pymorphy gives «больше» the lemma «большой»)
+_UP, _DOWN, _BEFORE, _AFTER = ("amount", "up"), ("amount", "down"), ("order", "before"), ("order", "after")
+_ENGLISH_DIRECTIONS = (
+    (
+        _UP,
+        r"more|higher|greater|larger|bigger|dearer|rise[sn]?|rising|rose|raise[sd]?|raising|increas\w*|grow(?:s|n|ing|th)?"
+        r"|grew|exceed\w*|surg\w+|climb\w*|expand\w*|boost\w*|went\s+up|go(?:es|ing)?\s+up|gone\s+up",
+    ),
+    (
+        _DOWN,
+        r"less|fewer|lower(?:s|ed|ing)?|smaller|cheaper|fall(?:s|en|ing)?|fell|drop(?:s|ped|ping)?|declin\w+"
+        r"|decreas\w+|cuts?|cutting|reduc\w+|shr[iau]nk\w*|slash\w*|went\s+down|go(?:es|ing)?\s+down|gone\s+down",
+    ),
+    (_BEFORE, r"before|earlier|sooner|prior\s+to"),
+    (_AFTER, r"after|later|afterwards"),
+)
+_RUSSIAN_COMPARATIVES = {
+    **dict.fromkeys(("больше", "более", "выше", "дороже", "сильнее"), _UP),
+    **dict.fromkeys(("меньше", "менее", "ниже", "дешевле", "слабее"), _DOWN),
+    **dict.fromkeys(("раньше", "ранее", "прежде", "перед"), _BEFORE),
+    **dict.fromkeys(("позже", "позднее", "после", "спустя"), _AFTER),
+}
+_RUSSIAN_DIRECTIONS = {
+    **dict.fromkeys((
+        "рост", "расти", "вырасти", "возрасти", "возрастать", "повысить", "повышать", "повыситься", "повышаться",
+        "повышение", "увеличить", "увеличивать", "увеличиться", "увеличиваться", "увеличение", "подорожать",
+        "дорожать", "подорожание", "превысить", "превышать", "прирост"), _UP),
+    **dict.fromkeys((
+        "снизить", "снижать", "снизиться", "снижаться", "снижение", "сократить", "сокращать", "сократиться",
+        "сокращаться", "сокращение", "упасть", "падать", "падение", "уменьшить", "уменьшать", "уменьшиться",
+        "уменьшаться", "уменьшение", "подешеветь", "дешеветь", "понизить", "понижать", "понижение", "спад"), _DOWN),
+}  # fmt: skip
+_DIRECTION = re.compile(
+    "|".join(f"(?P<d{n}>(?<!\\w)(?:{pattern})(?!\\w))" for n, (_, pattern) in enumerate(_ENGLISH_DIRECTIONS))
+    + r"|(?P<word>[^\W\d_]+)",
+    re.IGNORECASE,
+)
+# a negated comparison says the other way round: "no earlier than autumn" is after it at the soonest, «не больше»
+# at most
+_TURNED = {_UP: _DOWN, _DOWN: _UP, _BEFORE: _AFTER, _AFTER: _BEFORE}
+_NEGATED_BEFORE = re.compile(r"(?i)(?<!\w)(?:no|not|не)\s+$")
+
+
+def directions(text: str) -> set[tuple[str, str]]:
+    """Which ways a text's comparisons and changes go: ("amount", "up") for "more", "rose", «выше», «повышение»;
+    ("amount", "down"), ("order", "before") for "before", «раньше», ("order", "after"). A comparison bounding a
+    number ("more than 300", «не менее 300») is left to :func:`bounds`; a negated one turns ("no earlier than" is
+    after)."""
+    found = set()
+    for m in _DIRECTION.finditer(text):
+        word = m.group()
+        if m.group("word"):
+            lower = word.lower()
+            if not _CYRILLIC.match(lower):
+                continue
+            way = _RUSSIAN_COMPARATIVES.get(lower) or _RUSSIAN_DIRECTIONS.get(_lemma(lower))
+        else:
+            way = next(w for n, (w, _) in enumerate(_ENGLISH_DIRECTIONS) if m.group(f"d{n}"))
+        if way is None or numbers(" ".join(re.sub(r"(?i)^[\s,]*(?:than|чем)\s", " ", text[m.end() :]).split()[:1])):
+            continue
+        found.add(_TURNED[way] if _NEGATED_BEFORE.search(text[max(0, m.start() - 4) : m.start()]) else way)
+    return found
+
+
+def turned(report: str, source: str) -> list[str]:
+    """The comparisons a report turns around: the axes (amount, order) on which both texts say which way and no way
+    agrees ("less than last winter" for «больше, чем прошлой зимой»). One side alone is no change: a translation may
+    say it another way ("prices went up" for «бензин подорожал» is a rise whichever words carry it)."""
+    ours, theirs = directions(report), directions(source)
+    axes = sorted({axis for axis, _ in ours} & {axis for axis, _ in theirs})
+    return [
+        f"{axis}: {'/'.join(sorted(w for a, w in ours if a == axis))} in the report, "
+        f"{'/'.join(sorted(w for a, w in theirs if a == axis))} in the source"
+        for axis in axes
+        if not {w for a, w in ours if a == axis} & {w for a, w in theirs if a == axis}
+    ]
 
 
 # when a thing happens, as a month, a weekday or a time counted from now ("next year", «в следующем году», "by the
@@ -657,6 +737,8 @@ def flags(
                 f"{limits[0][n]} bound {_shown([n])} in the report, {limits[1][n]} in the source" for n in opposite
             )
         )
+    if way := turned(report, source):
+        found.append("comparison differs: " + "; ".join(way))
     hedge = hedged(report), hedged(whole)
     if hedge[0] != hedge[1]:
         found.append("certainty differs: " + ("the report hedges" if hedge[0] else "the source hedges"))
@@ -682,7 +764,7 @@ def flags(
 
 FLAGS = (
     *("numbers differ", "negation differs", "certainty differs", "names differ", "time differs"),
-    "the report adds",
+    *("comparison differs", "the report adds"),
 )
 # a report that renders part of the source faithfully is a trimmed translation (issue 15's labelled set counts "trimmed"
 # among the faithful kinds): what it leaves out is shown as a note beside the flags, never a change. A condition or a
