@@ -599,3 +599,17 @@ def test_a_comparison_turned_around_is_flagged():  # issue 15: "less than last w
     # one side alone says no way: a translation may carry the change in other words («реже», "fewer … sail")
     assert flags("Fewer ferries sail in winter.", "Зимой паромы ходят реже.") == ()
     assert translation_class("translated", [flag]) == "translated, flagged"
+
+
+def test_a_quote_introduced_by_the_writers_own_words_is_traced_alone():  # issue 15: 'denied that …: "…"'
+    interview = (
+        "Ведущий: Правда, что вы закрыли порт?\n\n"
+        "А.Н.Ветров: Порт никто не закрывал, никто. Рыбаки выходят в море каждое утро."
+    )
+    tracer = Tracer(PrimaryIndex.from_documents([from_text(interview, date="2026-05-02")]))
+    article = 'Anton Vetrov denied that the authorities had shut the harbour: "Nobody closed the port, nobody."'
+    (item,) = process([from_text(article, date="2026-05-03")])
+    (traced,) = tracer.trace(item.document, item.statements)
+    # the writer's summary before the colon is no clause the report adds to the speaker's words
+    assert traced.verdict == "translated"
+    assert not any(f.startswith("the report adds") for f in traced.flags)

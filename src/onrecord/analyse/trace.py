@@ -379,6 +379,15 @@ def _quoted_parts(statement: Statement, text: str) -> list[str]:
     return parts
 
 
+def _introduced(statement: Statement, text: str) -> bool:
+    """Whether the statement's quote follows a colon that closes the writer's own words ('denied that the ministry
+    had wrecked the talks: "Nobody broke off …"'): those words sum up or frame the quote, which is the speaker's."""
+    if not statement.quotes:
+        return False
+    before = text[statement.content_span.start : statement.quotes[0].start].rstrip().rstrip("\"“«„'‘").rstrip()
+    return before.endswith(":")
+
+
 def _probe(statement: Statement, text: str) -> str:
     """What the candidates of a statement are searched by: its quoted words, else all its words."""
     return " ".join(_quoted_parts(statement, text)) or statement.content
@@ -600,7 +609,9 @@ class Tracer:
         flags: tuple[str, ...] = ()
         if best.verdict == "unsupported":  # the speaker's own words may be in another language
             # the report's own words whole, a partial quote with the reported words around it
-            words_of = statement.content if len(" ".join(parts)) < 0.8 * len(statement.content) else " ".join(parts)
+            # (a quote the writer introduces with a colon stands whole: the words before it are the writer's)
+            whole = len(" ".join(parts)) >= 0.8 * len(statement.content) or _introduced(statement, document.text)
+            words_of = " ".join(parts) if parts and whole else statement.content
             text = words_of or statement.content
             best, flags = self._translation(text, speaker, document.date, best, found, _names(document.text))
         passage = found[best.passage] if best.passage is not None else None
