@@ -111,3 +111,23 @@ def test_a_name_brought_in_with_an_act_the_source_does_not_state_is_another_clai
     assert decided == expected
     if expected == "unsupported":
         assert "Valdor" in why and "close" in why
+
+
+def test_flags_and_alignment_are_measured_only_when_read_and_once():
+    calls = []
+
+    def measure_flags() -> tuple[str, ...]:
+        calls.append("flags")
+        return (NUMBER,)
+
+    def measure_alignment() -> Alignment:
+        calls.append("alignment")
+        return Alignment((), (), ())
+
+    def lazy(concepts: float) -> Evidence:
+        return Evidence(TRANSLATED + 0.05, TRANSLATED, concepts, measure_flags, measure_alignment, "single", "", "")
+
+    assert cascade(lazy(CONCEPT_OVERLAP - 0.1))[0] == "unsupported" and calls == []  # the concepts settle it
+    found = lazy(CONCEPT_OVERLAP + 0.1)
+    assert cascade(found)[0] == "flagged" and found.flags == (NUMBER,)
+    assert sorted(calls) == ["alignment", "flags"]

@@ -36,7 +36,7 @@ import bm25s
 import numpy as np
 from rapidfuzz import fuzz
 
-from onrecord.analyse.alignment import align
+from onrecord.analyse.alignment import Alignment, align
 from onrecord.analyse.bilingual import dictionary
 from onrecord.analyse.embed import (
     DIMENSIONS,
@@ -670,32 +670,36 @@ class Tracer:
         # flags against the whole sentence a matched clause stands in, so that what the report left out shows
         sentence = next(((a, b) for a, b in sentences_any(text_of[n]) if a <= span.start and span.end <= b), None)
         source = text_of[n][sentence[0] : sentence[1]] if sentence and not candidates[k].single else texts[k]
-        if source != texts[k] and len(source) > len(texts[k]):
-            whole = float(self._multilingual([source], "passage")[0] @ query)
-        else:
-            source, whole = texts[k], float(similarity[k])
+        if not (source != texts[k] and len(source) > len(texts[k])):
+            source = texts[k]
         # the dense vectors blur who does what: a claim built of the speaker's words shares few of the source's concepts
         overlap = self._concept_overlap(text, source)
-        # the names the speaker and the article use elsewhere tell a name opening a sentence from an ordinary word
-        known = sorted({*named, *(name for m in other for name in _names(text_of[m]))})
         vectors = lambda ws: self._multilingual(ws, "query")  # noqa: E731 - single words, for names and the alignment
-        flags = _translation_flags(text, source, vectors, self._multilingual, whole, known)
-        # word by word: is the report's claim the source's (its words rendered there, the same one acting); the
-        # sentence before the source holds what its "this" points to
-        spans = sentences_any(text_of[n])
-        before = next(
-            (text_of[n][a:b] for (a, b), (c, d) in zip(spans, spans[1:], strict=False) if c <= span.start < d), ""
-        )
+
+        def measure_flags() -> tuple[str, ...]:
+            whole = float(self._multilingual([source], "passage")[0] @ query) if source != texts[k] else similarity[k]
+            # the names the speaker and the article use elsewhere tell a name opening a sentence from an ordinary word
+            known = sorted({*named, *(name for m in other for name in _names(text_of[m]))})
+            return _translation_flags(text, source, vectors, self._multilingual, float(whole), known)
+
+        def measure_alignment() -> Alignment:
+            # word by word: is the report's claim the source's (its words rendered there, the same one acting); the
+            # sentence before the source holds what its "this" points to
+            spans = sentences_any(text_of[n])
+            before = next(
+                (text_of[n][a:b] for (a, b), (c, d) in zip(spans, spans[1:], strict=False) if c <= span.start < d), ""
+            )
+            return align(text, source, vectors, dictionary(), before)
+
         kind = "single" if candidates[k].single else "pair" if candidates[k].pair else "clause"
-        evidence = Evidence(
-            score, float(similarity[k]), overlap, flags, align(text, source, vectors, dictionary(), before), kind,
-            text, source,
-        )  # fmt: skip
+        # the flags and the alignment parse both texts: measured when the decision first reads them, so that a claim
+        # the margin or the concepts already tell from a translation stops there
+        evidence = Evidence(score, float(similarity[k]), overlap, measure_flags, measure_alignment, kind, text, source)
         verdict, why = self.decide(evidence)
         if verdict == "unsupported":
             nearest = f"the nearest words in the other language ({source})"
             return best, (f"not a translation: {nearest} {why}",) if why else ()
-        return chosen, flags
+        return chosen, evidence.flags
 
     def _multilingual(self, texts: list[str], role: str) -> np.ndarray:
         """Multilingual vectors (``role``: query or passage), kept for the tracer's life by text and role (an
