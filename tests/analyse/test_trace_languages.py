@@ -613,3 +613,58 @@ def test_a_quote_introduced_by_the_writers_own_words_is_traced_alone():  # issue
     # the writer's summary before the colon is no clause the report adds to the speaker's words
     assert traced.verdict == "translated"
     assert not any(f.startswith("the report adds") for f in traced.flags)
+
+
+@pytest.mark.parametrize(
+    ("text", "negates"),
+    [
+        ("Rents have barely moved this year.", True),  # «почти не изменились»
+        ("The delay came from the weather rather than from the builders.", True),  # «…, а не …»
+        ("They bought rye instead of wheat.", True),
+        ("Вместо пшеницы купили рожь.", True),
+        ("We do not rule out a second vote.", False),  # a hedge, not a negation
+        ("Мы не исключаем повторного голосования.", False),
+    ],
+)
+def test_words_that_negate_in_meaning_and_not_ruling_out(text, negates):  # issue 15, second training set
+    assert negated(text) == negates
+
+
+def test_not_ruling_out_is_a_hedge_and_a_double_negative_is_none():  # issue 15: «не исключаю», «не могу не»
+    source = "Мы не исключаем, что закроем шахту весной."
+    assert flags("We do not rule out closing the mine in spring.", source) == ()
+    assert flags("The mine may close in spring.", source) == ()
+    (flag,) = flags("We will close the mine in spring.", source)
+    assert flag == "certainty differs: the source hedges"
+    assert not hedged("Не могу не сказать, что урожай был плохим.")
+    assert flags("I must say that the harvest was poor.", "Не могу не сказать, что урожай был плохим.") == ()
+
+
+def test_a_number_the_speaker_denies_to_correct_it_is_not_his():  # «не на десять процентов, а на шесть»
+    source = "Налоги выросли, но не на десять процентов, а примерно на шесть."
+    assert flags('Taxes rose "not by ten percent, but by about six."', source) == ()
+    found = flags("Taxes rose by about ten percent.", source)
+    assert any(f.startswith("numbers differ: [10] in the report, [6]") for f in found)
+    assert any(f.startswith("negation differs") for f in found)  # and so, two kinds of change: another claim
+    # a denied number with no correction is still the text's: "not 500" against «500» is a negation, not a trim
+    (flag,) = flags("We will not hire 500 miners.", "Мы наймём 500 шахтёров.")
+    assert flag.startswith("negation differs")
+
+
+def test_how_a_comparison_goes_is_no_amount():  # "more slowly" for «медленнее»
+    assert directions("Wages are rising more slowly than prices.") == {("amount", "up")}
+    assert directions("Expectations are coming down less quickly than hoped.") == {("amount", "down")}
+    assert (
+        flags(
+            "Expectations are coming down more slowly than we hoped.", "Ожидания снижаются медленнее, чем мы надеялись."
+        )
+        == ()
+    )
+
+
+def test_an_abbreviation_has_its_counterpart_in_an_abbreviation_of_the_other_language():  # "GDP" for «ВВП»
+    source = "Долг не превысит сорока процентов ВВП."
+    assert missing_names("Debt will not exceed forty percent of GDP.", source, _words) == []
+    assert missing_names(source, "Debt will not exceed forty percent of GDP.", _words) == []
+    # with no abbreviation on the other side it is a name like another
+    assert missing_names(source, "Debt will not exceed forty percent of Valdor's output.", _words) == ["ВВП"]

@@ -292,24 +292,35 @@ _LACKING = re.compile(
 )
 
 
+# a double negative that affirms: «нельзя не», «не могу не» (one must), "cannot help": neither a negation nor, for its
+# modal, a hedge
+_MUST = (
+    r"нельзя\s+не|не\s+мо(?:гу|жем|жет|гут|г|гла|гли)\s+не"
+    r"|(?:can\s*not|can['’]t|could\s+not|couldn['’]t)\s+(?:help|but)"
+)
+# not ruling something out says it may be: a hedge, not a negation («не исключаю», "we do not rule out")
+_NOT_RULED_OUT = r"не\s+исключа\w*|не\s+исключ[её]н\w*|(?:not|n['’]t)\s+(?:rule[sd]?|ruling)\s+(?:\w+\s+)?out"
 # phrases built with a negative word that say nothing negative: "not only … but also", "no secret",
 # "no fewer than" (at least), «не раз» (more than once), «не менее» (at least), «нельзя не» (one must)
 _NOT_NEGATING = re.compile(
     r"(?i)(?<!\w)(?:not\s+(?:only|just|least)|no\s+secret|(?:no|not)\s+(?:fewer|less|more)\s+than"
     r"|не\s+только|(?:ни\s+для\s+кого\s+)?не\s+секрет|не\s+раз|не\s+однажды|не\s+(?:менее|меньше|более|больше|свыше)"
-    r"|нельзя\s+не|не\s+мо(?:гу|жем|жет|гут|г|гла|гли)\s+не|не\s+без"
-    r"|(?:can\s*not|can['’]t|could\s+not|couldn['’]t)\s+(?:help|but))(?!\w)"
+    rf"|не\s+без|{_MUST}|{_NOT_RULED_OUT})(?!\w)"
 )
+_AFFIRMING = re.compile(rf"(?i)(?<!\w)(?:{_MUST})(?!\w)")
+# words that negate in meaning without a negative word: "barely changed" for «почти не изменились», "X rather than Y"
+# for «X, а не Y», "instead of" / «вместо»
+_NEGATING = re.compile(r"(?i)(?<!\w)(?:barely|hardly|scarcely|rather\s+than|instead\s+of|вместо)(?!\w)")
 
 
 def negated(text: str) -> bool:
     """Whether a text negates: a negative word (not in a phrase that only looks negative), a verb that stops
-    what follows, or one that says it lacks."""
+    what follows, one that says it lacks, or a word that negates in meaning ("barely", "rather than")."""
     text = _NOT_NEGATING.sub(" ", text)
     return (
         bool(NEGATION & set(words(text)))
         or "n't" in normal(text).lower()
-        or bool(_STOPPING.search(text) or _LACKING.search(text))
+        or bool(_STOPPING.search(text) or _LACKING.search(text) or _NEGATING.search(text))
     )
 
 
@@ -320,14 +331,15 @@ _HEDGE = re.compile(
     r"|(?i:с?мо(?:жет|гут|жем|жете|гу|г|гла|гли|гло)|можно|возможно|вероятно|наверное|наверно|видимо"
     r"|по-видимому|скорее\s+всего|не\s+исключено|пожалуй|предположительно|если|при\s+условии"
     r"|(?:i|we)\s+(?:think|believe|suppose|expect|guess)|(?:я|мы)\s+(?:думаю|думаем|полагаю|полагаем)|мне\s+кажется"
-    r"|думается))(?!\w)"
+    rf"|думается|{_NOT_RULED_OUT}))(?!\w)"
 )
 
 
 def hedged(text: str) -> bool:
     """Whether a text says something may be so, or is so on a condition, rather than that it is (a modal verb,
-    a hedging adverb, "if")."""
-    return bool(_HEDGE.search(normal(text)))
+    a hedging adverb, "if", not ruling out); the modal of a double negative that affirms («не могу не сказать», "I
+    cannot help saying") is none."""
+    return bool(_HEDGE.search(normal(_AFFIRMING.sub(" ", text))))
 
 
 # words that bound a number from below or from above: "at least 300" / «не менее 300», "only 300" / «лишь 300»
@@ -362,7 +374,8 @@ _ENGLISH_DIRECTIONS = (
     (
         _DOWN,
         r"less|fewer|lower(?:s|ed|ing)?|smaller|cheaper|fall(?:s|en|ing)?|fell|drop(?:s|ped|ping)?|declin\w+"
-        r"|decreas\w+|cuts?|cutting|reduc\w+|shr[iau]nk\w*|slash\w*|went\s+down|go(?:es|ing)?\s+down|gone\s+down",
+        r"|decreas\w+|cuts?|cutting|reduc\w+|shr[iau]nk\w*|slash\w*|went\s+down|go(?:es|ing)?\s+down|gone\s+down"
+        r"|c[oa]m(?:e|es|ing)\s+down",
     ),
     (_BEFORE, r"before|earlier|sooner|prior\s+to"),
     (_AFTER, r"after|later|afterwards"),
@@ -409,6 +422,9 @@ def directions(text: str) -> set[tuple[str, str]]:
             way = _RUSSIAN_COMPARATIVES.get(lower) or _RUSSIAN_DIRECTIONS.get(_lemma(lower))
         else:
             way = next(w for n, (w, _) in enumerate(_ENGLISH_DIRECTIONS) if m.group(f"d{n}"))
+        # "more slowly", "less often": how, not how much
+        if way in (_UP, _DOWN) and re.match(r"\s+\w+ly(?!\w)", text[m.end() :]):
+            continue
         if way is None or numbers(" ".join(re.sub(r"(?i)^[\s,]*(?:than|чем)\s", " ", text[m.end() :]).split()[:1])):
             continue
         found.add(_TURNED[way] if _NEGATED_BEFORE.search(text[max(0, m.start() - 4) : m.start()]) else way)
@@ -611,12 +627,19 @@ def missing_names(text: str, other: str, vectors: WordVectors, known: Sequence[s
     parts = sorted({p.lower() for n in unmatched for p in n.split()})
     best = dict(zip(parts, (vectors(parts) @ vectors([w.lower() for w in candidates]).T).max(axis=1), strict=True))
     missing = [n for n in unmatched if max(best[p.lower()] for p in n.split()) < NAME_SIMILARITY]
+    # an abbreviation abbreviates the words of its language: "GDP" for «ВВП», "EU" for «ЕС» are spelled alike in neither
+    # script, so one has its counterpart in an abbreviation of the other
+    if _ABBREVIATION.search(other):
+        missing = [n for n in missing if not _ABBREVIATION.fullmatch(n)]
     # a report names who "we" are, where it or the source's other mentions say "we" fewer times: "Ruritania would
     # invite…" for «Мы пригласим…», "Kaldoria was against … our waters" for «мы против … наши воды», and whose "our"
     # is: "Lorvania's stations" for «на наших заправках»
     if missing and _first_person(text) < _first_person(other):
         missing = missing[1:]
     return missing
+
+
+_ABBREVIATION = re.compile(r"(?<!\w)[A-ZА-ЯЁ]{2,6}(?!\w)")
 
 
 def _first_person(text: str) -> int:
@@ -686,6 +709,23 @@ def unmatched_clauses(
     return added, dropped
 
 
+# a number the speaker denies and corrects is not his: «не на десять процентов, а на шесть», "not ten but six"
+_CORRECTED = re.compile(
+    r"(?i)(?<!\w)(?:не|not)\s+(?:(?:на|в|до|by|to|at)\s+)?(?P<denied>[^,;:—–]+?)\s*,?\s+(?=(?:а|but|rather)(?!\w))"
+)
+
+
+def claimed_numbers(text: str) -> list[float]:
+    """The numbers a text states (:func:`numbers`), save those it denies to correct them ("not by ten, but by 6.4
+    percent" claims 6.4)."""
+
+    def blank(m: re.Match[str]) -> str:
+        first = m.group("denied").split()[:1]
+        return " " * len(m.group()) if first and numbers(first[0]) else m.group()
+
+    return numbers(_CORRECTED.sub(blank, text))
+
+
 def _left_out(report: Sequence[float], source: Sequence[float]) -> list[float]:
     """The source's numbers a report leaves out when it states some of them and none of its own (a trim), else []."""
     rest = list(source)
@@ -722,7 +762,7 @@ def flags(
         added, dropped = unmatched_clauses(report, source, embed, similarity)
         for clause in dropped:
             source = source.replace(clause, " ", 1)
-    pair = numbers(report), numbers(source)
+    pair = claimed_numbers(report), claimed_numbers(source)
     left_out = _left_out(pair[0], pair[1])
     if left_out:  # the report states some of the source's numbers and no others: it leaves out the rest's clause
         dropped.append(f"the numbers {_shown(left_out)}")
