@@ -19,6 +19,7 @@ from onrecord.analyse.translation import (
     directions,
     flags,
     hedged,
+    hedges,
     margin_score,
     missing_names,
     names,
@@ -668,3 +669,11 @@ def test_an_abbreviation_has_its_counterpart_in_an_abbreviation_of_the_other_lan
     assert missing_names(source, "Debt will not exceed forty percent of GDP.", _words) == []
     # with no abbreviation on the other side it is a name like another
     assert missing_names(source, "Debt will not exceed forty percent of Valdor's output.", _words) == ["ВВП"]
+
+
+def test_a_hedge_dropped_beside_a_condition_kept_is_flagged():  # issue 15: «Если …, мы, возможно, …» for "if …, we will"
+    source = "Если проверка найдёт нарушения, мы, возможно, оштрафуем порт."
+    assert hedges(source) == {"condition", "possibility"}
+    assert flags("If the audit finds faults, we may fine the port.", source) == ()
+    (flag,) = flags("If the audit finds faults, we will fine the port.", source)
+    assert flag == "certainty differs: the report hedges (condition), the source (condition, possibility)"

@@ -335,11 +335,20 @@ _HEDGE = re.compile(
 )
 
 
+_CONDITION = re.compile(r"(?i)if|unless|provided|если|при\s+условии")
+
+
+def hedges(text: str) -> set[str]:
+    """How a text hedges: "condition" ("if", «если») and "possibility" (a modal verb, a hedging adverb, a belief, not
+    ruling out), each apart, so that a report keeping the "if" and dropping the «возможно» is seen; the modal of a
+    double negative that affirms («не могу не сказать», "I cannot help saying") is none."""
+    found = (m.group() for m in _HEDGE.finditer(normal(_AFFIRMING.sub(" ", text))))
+    return {"condition" if _CONDITION.fullmatch(w) else "possibility" for w in found}
+
+
 def hedged(text: str) -> bool:
-    """Whether a text says something may be so, or is so on a condition, rather than that it is (a modal verb,
-    a hedging adverb, "if", not ruling out); the modal of a double negative that affirms («не могу не сказать», "I
-    cannot help saying") is none."""
-    return bool(_HEDGE.search(normal(_AFFIRMING.sub(" ", text))))
+    """Whether a text says something may be so, or is so on a condition, rather than that it is (:func:`hedges`)."""
+    return bool(hedges(text))
 
 
 # words that bound a number from below or from above: "at least 300" / «не менее 300», "only 300" / «лишь 300»
@@ -779,9 +788,11 @@ def flags(
         )
     if way := turned(report, source):
         found.append("comparison differs: " + "; ".join(way))
-    hedge = hedged(report), hedged(whole)
+    hedge = hedges(report), hedges(whole)
     if hedge[0] != hedge[1]:
-        found.append("certainty differs: " + ("the report hedges" if hedge[0] else "the source hedges"))
+        ours, theirs = (", ".join(sorted(h)) for h in hedge)
+        said = f"the report hedges ({ours}), the source ({theirs})" if ours and theirs else None
+        found.append("certainty differs: " + (said or ("the report hedges" if ours else "the source hedges")))
     negation = negated(report), negated(source)
     if negation[0] != negation[1]:
         found.append("negation differs: " + ("the report negates" if negation[0] else "the source negates"))
