@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from onrecord.analyse.alignment import Alignment, Link
+from onrecord.analyse.alignment import Alignment
 from onrecord.analyse.trace import PrimaryIndex, Tracer
 from onrecord.analyse.translation import CONCEPT_OVERLAP, TRANSLATED, flag_mark, flags
 from onrecord.analyse.translation_verdict import Evidence, cascade, features
-from onrecord.extract.syntax import ParsedWord
 from onrecord.ingest import from_text
 from onrecord.pipeline import process
 
@@ -83,34 +82,6 @@ def test_a_change_a_trim_and_a_note_are_shown_with_marks_of_their_own():
     assert changed and all(flag_mark(f) == "⚑" for f in changed)
     assert flag_mark("trimmed: leaves out чтобы защитить пенсионеров") == "✂"
     assert flag_mark("quoting Ivan Petrov") == "·"
-
-
-def _parsed(*rows: tuple[str, str, int]) -> tuple[ParsedWord, ...]:
-    """Words as (text, part of speech, head), lemma the text lower-cased."""
-    return tuple(ParsedWord(t, 0, 0, t.lower(), pos, "", head, "") for t, pos, head in rows)
-
-
-@pytest.mark.parametrize(
-    ("names", "act_rendered", "expected"),
-    [
-        ("names differ: Valdor in the report, none in the source", False, "unsupported"),  # a name and a new act
-        ("names differ: Valdor in the report, none in the source", True, "flagged"),  # a name added to his act
-        ("names differ: Valdor in the report, Нордмарк in the source", False, "flagged"),  # one name for another
-    ],
-)
-def test_a_name_brought_in_with_an_act_the_source_does_not_state_is_another_claim(names, act_rendered, expected):
-    # "Valdor will close the harbour." against «Порт откроют весной.»: who is new and what is done is not there
-    report = _parsed(("Valdor", "PROPN", 2), ("will", "AUX", 2), ("close", "VERB", -1), ("harbour", "NOUN", 2))
-    source = _parsed(("Порт", "NOUN", 1), ("откроют", "VERB", -1), ("весной", "NOUN", 1))
-    links = [Link(report[3], source[0], "dictionary", 1.0)]
-    if act_rendered:
-        links.append(Link(report[2], source[1], "meaning", 0.9))
-    alignment = Alignment(tuple(links), (report[0], report[2], report[3]), (source[0], source[1]), report, source)
-    found = Evidence(TRANSLATED + 0.05, TRANSLATED - 0.05, CONCEPT_OVERLAP + 0.1, (names,), alignment, "single", "", "")
-    decided, why = cascade(found)
-    assert decided == expected
-    if expected == "unsupported":
-        assert "Valdor" in why and "close" in why
 
 
 def test_flags_and_alignment_are_measured_only_when_read_and_once():

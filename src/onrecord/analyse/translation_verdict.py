@@ -73,9 +73,8 @@ Verdict = Callable[[Evidence], tuple[str, str]]  # evidence -> (one of CLASSES, 
 
 def cascade(evidence: Evidence) -> tuple[str, str]:
     """The hand-set rule: the margin score from :data:`TRANSLATED`, the concepts from :data:`CONCEPT_OVERLAP`, no
-    more than :data:`CHANGES` kinds of change, the alignment's roles, referents and coverage
-    (``alignment.claim_differs``), and no name brought in with an act the source does not state
-    (:func:`added_actor`). The class and, for ``unsupported``, why (empty when below the margin)."""
+    more than :data:`CHANGES` kinds of change, and the alignment's roles, referents and coverage
+    (``alignment.claim_differs``). The class and, for ``unsupported``, why (empty when below the margin)."""
     if evidence.score < TRANSLATED:
         return "unsupported", ""
     if evidence.concepts < CONCEPT_OVERLAP:
@@ -84,30 +83,7 @@ def cascade(evidence: Evidence) -> tuple[str, str]:
         return "unsupported", f"differ in {changes(evidence.flags)} ways: " + "; ".join(evidence.flags)
     if claim := claim_differs(evidence.alignment):
         return "unsupported", claim
-    if claim := added_actor(evidence):
-        return "unsupported", claim
     return ("flagged" if any(f.startswith(FLAGS) for f in evidence.flags) else "translated"), ""
-
-
-_ADDED_NAMES = "names differ: "
-_NONE_IN_SOURCE = ", none in the source"
-
-
-def added_actor(evidence: Evidence) -> str | None:
-    """Why a report that names someone its source does not name, and says what happens in a verb the source does not
-    render, is another claim, or None. One changed name is a changed translation when the rest renders the source
-    ("Valdor will open the port" for «Нордмарк откроет порт»); a name brought in with a new act is a claim built from
-    the sentence's other words ("Aerolorv's aircraft would be grounded" for «инспекция начала проверку компании»)."""
-    added = [
-        f.removeprefix(_ADDED_NAMES).split(" in the report")[0]
-        for f in evidence.flags
-        if f.startswith(_ADDED_NAMES) and f.endswith(_NONE_IN_SOURCE)
-    ]
-    a = evidence.alignment
-    act = next((w for w in a.report_parse if w.head == -1), None)  # the report's main verb, when a content word
-    if not added or act is None or not any(w is act for w in a.unlinked):
-        return None
-    return f"add {', '.join(added)} and an act the source does not state ({act.text} is not there)"
 
 
 def flag_kinds(flags: Sequence[str]) -> list[str]:
