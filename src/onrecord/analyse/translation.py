@@ -411,7 +411,11 @@ _DIRECTION = re.compile(
     re.IGNORECASE,
 )
 # a negated comparison says the other way round: "no earlier than autumn" is after it at the soonest, «не больше»
-# at most
+# at most; a negated change is no change the other way («цены не вырастут» is not a fall): the negation check's
+_ENGLISH_COMPARATIVES = frozenset({
+    *("more", "less", "fewer", "higher", "lower", "greater", "larger", "bigger", "smaller", "cheaper", "dearer"),
+    *("before", "earlier", "sooner", "after", "later"),
+})  # fmt: skip
 _TURNED = {_UP: _DOWN, _DOWN: _UP, _BEFORE: _AFTER, _AFTER: _BEFORE}
 _NEGATED_BEFORE = re.compile(r"(?i)(?<!\w)(?:no|not|не)\s+$")
 
@@ -419,24 +423,29 @@ _NEGATED_BEFORE = re.compile(r"(?i)(?<!\w)(?:no|not|не)\s+$")
 def directions(text: str) -> set[tuple[str, str]]:
     """Which ways a text's comparisons and changes go: ("amount", "up") for "more", "rose", «выше», «повышение»;
     ("amount", "down"), ("order", "before") for "before", «раньше», ("order", "after"). A comparison bounding a
-    number ("more than 300", «не менее 300») is left to :func:`bounds`; a negated one turns ("no earlier than" is
-    after)."""
+    number ("more than 300", «не менее 300») is left to :func:`bounds`; a negated comparative turns ("no earlier than"
+    is after), a negated change goes no way («не вырастут»: :func:`negated`)."""
     found = set()
     for m in _DIRECTION.finditer(text):
         word = m.group()
+        lower = word.lower()
         if m.group("word"):
-            lower = word.lower()
             if not _CYRILLIC.match(lower):
                 continue
             way = _RUSSIAN_COMPARATIVES.get(lower) or _RUSSIAN_DIRECTIONS.get(_lemma(lower))
+            comparative = lower in _RUSSIAN_COMPARATIVES
         else:
             way = next(w for n, (w, _) in enumerate(_ENGLISH_DIRECTIONS) if m.group(f"d{n}"))
+            comparative = lower in _ENGLISH_COMPARATIVES
         # "more slowly", "less often": how, not how much
         if way in (_UP, _DOWN) and re.match(r"\s+\w+ly(?!\w)", text[m.end() :]):
             continue
         if way is None or numbers(" ".join(re.sub(r"(?i)^[\s,]*(?:than|чем)\s", " ", text[m.end() :]).split()[:1])):
             continue
-        found.add(_TURNED[way] if _NEGATED_BEFORE.search(text[max(0, m.start() - 4) : m.start()]) else way)
+        if not _NEGATED_BEFORE.search(text[max(0, m.start() - 4) : m.start()]):
+            found.add(way)
+        elif comparative:
+            found.add(_TURNED[way])
     return found
 
 
