@@ -683,3 +683,13 @@ def test_a_negated_change_goes_no_way():  # «не вырастут» is no fall
     assert directions("Цены на хлеб не вырастут этой осенью.") == set()
     (flag,) = flags("Bread prices will rise this autumn.", "Цены на хлеб не вырастут этой осенью.")
     assert flag == "negation differs: the source negates"
+
+
+def test_a_one_clause_report_against_two_sentences_keeps_the_negation_of_the_one_it_renders():  # issue 15
+    pair = "Музей финансирует город. Частные спонсоры в нём не участвуют."
+    # the second sentence's negation hid the one the report adds to the first
+    assert not any(f.startswith("negation") for f in flags("The museum is not funded by the city.", pair))
+    (flag,) = flags("The museum is not funded by the city.", pair, rendered="Музей финансирует город.")
+    assert flag == "negation differs: the report negates"
+    rendered = "Частные спонсоры в нём не участвуют."
+    assert flags("Private sponsors take no part in it.", pair, rendered=rendered) == ()

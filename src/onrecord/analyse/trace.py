@@ -680,7 +680,13 @@ class Tracer:
             whole = float(self._multilingual([source], "passage")[0] @ query) if source != texts[k] else similarity[k]
             # the names the speaker and the article use elsewhere tell a name opening a sentence from an ordinary word
             known = sorted({*named, *(name for m in other for name in _names(text_of[m]))})
-            return _translation_flags(text, source, vectors, self._multilingual, float(whole), known)
+            rendered = None
+            if candidates[k].pair and len(clauses(text)) <= 1:  # one clause against two sentences: the nearer one
+                c = candidates[k]
+                inside = [i for i, d in enumerate(candidates) if d.single and d.group == c.group and c.start <= d.start]
+                inside = [i for i in inside if candidates[i].end <= c.end]
+                rendered = texts[max(inside, key=lambda i: similarity[i])] if inside else None
+            return _translation_flags(text, source, vectors, self._multilingual, float(whole), known, rendered)
 
         def measure_alignment() -> Alignment:
             # word by word: is the report's claim the source's (its words rendered there, the same one acting); the

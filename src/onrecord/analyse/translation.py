@@ -765,13 +765,16 @@ def flags(
     embed: Callable[[list[str], str], np.ndarray] | None = None,
     similarity: float | None = None,
     known: Sequence[str] = (),
+    rendered: str | None = None,
 ) -> tuple[str, ...]:
     """What a translation changed that meaning-vectors gloss over: numbers and negation always; names
     with ``vectors`` (single words; ``known``: names the speaker uses elsewhere, for the words opening a
     sentence); clauses added with ``embed`` and the pair's ``similarity``, and those the report leaves out as a note
     (:data:`TRIMMED`, no change). What a left-out clause holds (a number, a negation, a name) is part of the trim: the
     rest is compared with what remains of the source, save certainty: a condition or a hedge left out makes a claim
-    of what the speaker said might be."""
+    of what the speaker said might be. ``rendered``: where the source is two sentences and the report one clause, the
+    sentence it renders; the negation is that sentence's (a one-clause report lies near any pair holding its sentence,
+    and a negation in the other sentence would hide one it drops or adds)."""
     found = []
     added: list[str] = []
     dropped: list[str] = []
@@ -802,7 +805,7 @@ def flags(
         ours, theirs = (", ".join(sorted(h)) for h in hedge)
         said = f"the report hedges ({ours}), the source ({theirs})" if ours and theirs else None
         found.append("certainty differs: " + (said or ("the report hedges" if ours else "the source hedges")))
-    negation = negated(report), negated(source)
+    negation = negated(report), negated(source if rendered is None else rendered)
     if negation[0] != negation[1]:
         found.append("negation differs: " + ("the report negates" if negation[0] else "the source negates"))
     if vectors is not None:
