@@ -727,9 +727,11 @@ def unmatched_clauses(
     return added, dropped
 
 
-# a number the speaker denies and corrects is not his: «не на десять процентов, а на шесть», "not ten but six"
+# a number the speaker denies and corrects is not his: «не на десять процентов, а на шесть», "not ten but six", "not by
+# ten, by six"
 _CORRECTED = re.compile(
-    r"(?i)(?<!\w)(?:не|not)\s+(?:(?:на|в|до|by|to|at)\s+)?(?P<denied>[^,;:—–]+?)\s*,?\s+(?=(?:а|but|rather)(?!\w))"
+    r"(?i)(?<!\w)(?:не|not)\s+(?:(?:на|в|до|by|to|at)\s+)?(?P<denied>[^,;:—–]+?)(?:\s*,\s*|\s+(?=(?:а|but)(?!\w)))"
+    r"(?=(?P<after>[^,;:—–]*))"
 )
 
 
@@ -737,9 +739,9 @@ def claimed_numbers(text: str) -> list[float]:
     """The numbers a text states (:func:`numbers`), save those it denies to correct them ("not by ten, but by 6.4
     percent" claims 6.4)."""
 
-    def blank(m: re.Match[str]) -> str:
+    def blank(m: re.Match[str]) -> str:  # a number denied, and one said after it in its place
         first = m.group("denied").split()[:1]
-        return " " * len(m.group()) if first and numbers(first[0]) else m.group()
+        return " " * len(m.group()) if first and numbers(first[0]) and numbers(m.group("after")) else m.group()
 
     return numbers(_CORRECTED.sub(blank, text))
 
