@@ -1034,7 +1034,7 @@ def evaluate_trace(path: Path, corpus: Path) -> tuple[dict[str, Tally], list[tup
 # -- the labelled cross-language trace set (issue 15) ----------------------------------------------------
 def translation_class(verdict: str, flags: Sequence[str]) -> str:
     """A trace's class in the cross-language set: ``translated, flagged`` when a translation changed something
-    (``translation.FLAGS``: a number, a negation, a hedge, a name, a time, a comparison, an added clause; a trim's note is no
+    (``translation.FLAGS``: a number, a negation, a hedge, a name, a time, an added clause; a trim's note is no
     change), else its verdict."""
     from onrecord.analyse.translation import FLAGS
 

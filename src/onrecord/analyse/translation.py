@@ -16,8 +16,9 @@ compared with the speaker's sentences in the other script through multilingual e
    another predicate or another subject) lies as near as a translation by the dense vectors, which
    blur what is done by whom, but shares few of the source's concepts.
 2. *What did it change?* What meaning-vectors gloss over is flagged: numbers (digits and number
-   words of either language), negation, which way a comparison goes ("less" for «больше»), names (a name on one side with no counterpart on the
-   other, romanized or translated), and clauses the report adds (a clause whose removal brings the
+   words of either language, and which way an amount goes: "less" for «больше» is a changed quantity), negation,
+   names (a name on one side with no counterpart on the other, romanized or translated), times (and an order turned
+   around: "after" for «перед»), and clauses the report adds (a clause whose removal brings the
    two texts closer has no counterpart on the other side). A clause the report leaves out is a trim,
    shown as a note but no change (issue 15 counts a trimmed translation as faithful).
 
@@ -50,7 +51,7 @@ CLAUSE_GAIN = 0.02  # similarity a clause's removal must add for the clause to b
 NAME_SIMILARITY = 0.88  # cosine of two single words from which a name has its counterpart
 NAME_SPELLING = 70  # rapidfuzz ratio of romanized spellings from which two names are one
 CONCEPT_OVERLAP = 0.375  # cosine of the latent terms (embed's ``concepts``) a translation shares with its source
-CHANGES = 1  # kinds of change (numbers, negation, names, time, certainty, a comparison, a clause added) a translation may make
+CHANGES = 1  # kinds of change (numbers, negation, names, time, certainty, a clause added) a translation may make
 
 WordVectors = Callable[[list[str]], np.ndarray]  # words -> unit vectors, one row each
 
@@ -449,18 +450,17 @@ def directions(text: str) -> set[tuple[str, str]]:
     return found
 
 
-def turned(report: str, source: str) -> list[str]:
-    """The comparisons a report turns around: the axes (amount, order) on which both texts say which way and no way
-    agrees ("less than last winter" for «больше, чем прошлой зимой»). One side alone is no change: a translation may
-    say it another way ("prices went up" for «бензин подорожал» is a rise whichever words carry it)."""
+def turned(report: str, source: str) -> dict[str, str]:
+    """The comparisons a report turns around, by axis ("amount", "order"): where both texts say which way and no way
+    agrees ("less than last winter" for «больше, чем прошлой зимой»), what each says. One side alone is no change: a
+    translation may say it another way ("prices went up" for «бензин подорожал» is a rise whichever words carry it)."""
     ours, theirs = directions(report), directions(source)
-    axes = sorted({axis for axis, _ in ours} & {axis for axis, _ in theirs})
-    return [
-        f"{axis}: {'/'.join(sorted(w for a, w in ours if a == axis))} in the report, "
-        f"{'/'.join(sorted(w for a, w in theirs if a == axis))} in the source"
-        for axis in axes
-        if not {w for a, w in ours if a == axis} & {w for a, w in theirs if a == axis}
-    ]
+    found = {}
+    for axis in sorted({a for a, _ in ours} & {a for a, _ in theirs}):
+        said = sorted(w for a, w in ours if a == axis), sorted(w for a, w in theirs if a == axis)
+        if not set(said[0]) & set(said[1]):
+            found[axis] = f"{'/'.join(said[0])} in the report, {'/'.join(said[1])} in the source"
+    return found
 
 
 # when a thing happens, as a month, a weekday or a time counted from now ("next year", «в следующем году», "by the
@@ -800,8 +800,11 @@ def flags(
                 f"{limits[0][n]} bound {_shown([n])} in the report, {limits[1][n]} in the source" for n in opposite
             )
         )
-    if way := turned(report, source):
-        found.append("comparison differs: " + "; ".join(way))
+    # an amount that goes the other way is a changed quantity (a rise of 12% is +12, a fall -12), an order the other
+    # way a changed time: each is counted with its kind, not as one more kind of change
+    way = turned(report, source)
+    if "amount" in way:
+        found.append(f"numbers differ: the amount goes {way['amount']}")
     hedge = hedges(report), hedges(whole)
     if hedge[0] != hedge[1]:
         ours, theirs = (", ".join(sorted(h)) for h in hedge)
@@ -822,6 +825,8 @@ def flags(
             f"time differs: {', '.join(pair_times[0]) or 'none'} in the report, "
             f"{', '.join(pair_times[1]) or 'none'} in the source"
         )
+    if "order" in way:
+        found.append(f"time differs: {way['order']}")
     found += [f"the report adds: {c}" for c in added]
     found += [f"{TRIMMED} {c}" for c in dropped]
     return tuple(found)
@@ -829,7 +834,7 @@ def flags(
 
 FLAGS = (
     *("numbers differ", "negation differs", "certainty differs", "names differ", "time differs"),
-    *("comparison differs", "the report adds"),
+    "the report adds",
 )
 # a report that renders part of the source faithfully is a trimmed translation (issue 15's labelled set counts "trimmed"
 # among the faithful kinds): what it leaves out is shown as a note beside the flags, never a change. A condition or a
