@@ -270,9 +270,9 @@ def test_labelled_translation_set():
 def test_development_translation_set():  # what the thresholds were tuned on: pinned so it cannot drift
     tallies, _ = evaluate_translations(DATA / "translations_dev.yaml")
     # measured 1.00 / 0.923 / 0.933 since a trim counts as faithful (its last six cases, recombined claims among them,
-    # are the hard ones)
+    # are the hard ones); 1.00 / 1.00 / 0.933 since a one-clause report keeps the negation of the sentence it renders
     assert tallies["translated"].recall >= 1.0
-    assert tallies["translated, flagged"].recall >= 0.92
+    assert tallies["translated, flagged"].recall >= 1.0
     assert tallies["unsupported"].recall >= 0.93
 
 
