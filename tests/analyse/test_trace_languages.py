@@ -679,7 +679,7 @@ def test_a_hedge_dropped_beside_a_condition_kept_is_flagged():  # issue 15: «Е
     assert hedges(source) == {"condition", "possibility"}
     assert flags("If the audit finds faults, we may fine the port.", source) == ()
     (flag,) = flags("If the audit finds faults, we will fine the port.", source)
-    assert flag == "certainty differs: the report hedges (condition), the source (condition, possibility)"
+    assert flag == "certainty differs: both hedge, the report (condition), the source (condition, possibility)"
 
 
 def test_a_negated_change_goes_no_way():  # «не вырастут» is no fall: the negation check sees it

@@ -808,7 +808,7 @@ def flags(
     hedge = hedges(report), hedges(whole)
     if hedge[0] != hedge[1]:
         ours, theirs = (", ".join(sorted(h)) for h in hedge)
-        said = f"the report hedges ({ours}), the source ({theirs})" if ours and theirs else None
+        said = f"both hedge, the report ({ours}), the source ({theirs})" if ours and theirs else None
         found.append("certainty differs: " + (said or ("the report hedges" if ours else "the source hedges")))
     negation = negated(report), negated(source if rendered is None else rendered)
     if negation[0] != negation[1]:
