@@ -16,8 +16,10 @@ from onrecord.analyse.translation import (
     Candidate,
     changes,
     clauses,
+    directions,
     flags,
     hedged,
+    hedges,
     margin_score,
     missing_names,
     names,
@@ -268,9 +270,9 @@ def test_labelled_translation_set():
 def test_development_translation_set():  # what the thresholds were tuned on: pinned so it cannot drift
     tallies, _ = evaluate_translations(DATA / "translations_dev.yaml")
     # measured 1.00 / 0.923 / 0.933 since a trim counts as faithful (its last six cases, recombined claims among them,
-    # are the hard ones)
+    # are the hard ones); 1.00 / 1.00 / 0.933 since a one-clause report keeps the negation of the sentence it renders
     assert tallies["translated"].recall >= 1.0
-    assert tallies["translated, flagged"].recall >= 0.92
+    assert tallies["translated, flagged"].recall >= 1.0
     assert tallies["unsupported"].recall >= 0.93
 
 
@@ -563,3 +565,134 @@ def test_a_report_stating_some_of_the_sources_numbers_and_none_of_its_own_trims(
 )
 def test_how_often_is_a_time(report, source, alike):
     assert (times(report) == times(source)) == alike
+
+
+@pytest.mark.parametrize(
+    ("text", "ways"),
+    [
+        ("Freight volumes fell by a fifth.", {("amount", "down")}),
+        ("Объём перевозок вырос на пятую часть.", {("amount", "up")}),
+        ("The harbour fees were higher than last spring.", {("amount", "up")}),
+        ("Портовые сборы ниже, чем прошлой весной.", {("amount", "down")}),
+        ("We will cut the number of ferries.", {("amount", "down")}),
+        ("Мы увеличим число паромов.", {("amount", "up")}),
+        ("The vote comes after the summit.", {("order", "after")}),
+        ("Голосование пройдёт перед саммитом.", {("order", "before")}),
+        ("The bridge opens no earlier than March.", {("order", "after")}),  # a negated comparison turns
+        ("Мост откроют не раньше марта.", {("order", "after")}),
+        ("Over a thousand people came, more than 300 of them children.", set()),  # a bound is bounds' (below)
+        ("The lake is deep.", set()),
+    ],
+)
+def test_which_way_a_comparison_or_a_change_goes(text, ways):  # issue 15: "less than" for «больше, чем»
+    assert directions(text) == ways
+
+
+def test_a_comparison_turned_around_is_flagged():  # issue 15: "less than last winter" for «больше, чем прошлой зимой»
+    source = "Улов трески сейчас больше, чем прошлой осенью."
+    assert flags("The cod catch is now bigger than last autumn.", source) == ()
+    (flag,) = flags("The cod catch is now smaller than last autumn.", source)
+    assert flag == "numbers differ: the amount goes down in the report, up in the source"
+    (flag,) = flags("Ferry fares went down in June.", "В июне подорожали билеты на паром.")
+    assert flag.startswith("numbers differ: the amount goes down")
+    (flag,) = flags("The referendum will be held after the harvest.", "Референдум проведём перед уборкой урожая.")
+    assert flag == "time differs: after in the report, before in the source"
+    # a fall for a rise beside another number changed is one kind of change (the quantity), not two
+    assert changes(flags("Exports fell by 9 percent.", "Экспорт вырос на двенадцать процентов.")) == 1
+    # one side alone says no way: a translation may carry the change in other words («реже», "fewer … sail")
+    assert flags("Fewer ferries sail in winter.", "Зимой паромы ходят реже.") == ()
+    assert translation_class("translated", [flag]) == "translated, flagged"
+
+
+def test_a_quote_introduced_by_the_writers_own_words_is_traced_alone():  # issue 15: 'denied that …: "…"'
+    interview = (
+        "Ведущий: Правда, что вы закрыли порт?\n\n"
+        "А.Н.Ветров: Порт никто не закрывал, никто. Рыбаки выходят в море каждое утро."
+    )
+    tracer = Tracer(PrimaryIndex.from_documents([from_text(interview, date="2026-05-02")]))
+    article = 'Anton Vetrov denied that the authorities had shut the harbour: "Nobody closed the port, nobody."'
+    (item,) = process([from_text(article, date="2026-05-03")])
+    (traced,) = tracer.trace(item.document, item.statements)
+    # the writer's summary before the colon is no clause the report adds to the speaker's words
+    assert traced.verdict == "translated"
+    assert not any(f.startswith("the report adds") for f in traced.flags)
+
+
+@pytest.mark.parametrize(
+    ("text", "negates"),
+    [
+        ("Rents have barely moved this year.", True),  # «почти не изменились»
+        ("The delay came from the weather rather than from the builders.", True),  # «…, а не …»
+        ("They bought rye instead of wheat.", True),
+        ("Вместо пшеницы купили рожь.", True),
+        ("We do not rule out a second vote.", False),  # a hedge, not a negation
+        ("Мы не исключаем повторного голосования.", False),
+    ],
+)
+def test_words_that_negate_in_meaning_and_not_ruling_out(text, negates):  # issue 15, second training set
+    assert negated(text) == negates
+
+
+def test_not_ruling_out_is_a_hedge_and_a_double_negative_is_none():  # issue 15: «не исключаю», «не могу не»
+    source = "Мы не исключаем, что закроем шахту весной."
+    assert flags("We do not rule out closing the mine in spring.", source) == ()
+    assert flags("The mine may close in spring.", source) == ()
+    (flag,) = flags("We will close the mine in spring.", source)
+    assert flag == "certainty differs: the source hedges"
+    assert not hedged("Не могу не сказать, что урожай был плохим.")
+    assert flags("I must say that the harvest was poor.", "Не могу не сказать, что урожай был плохим.") == ()
+
+
+def test_a_number_the_speaker_denies_to_correct_it_is_not_his():  # «не на десять процентов, а на шесть»
+    source = "Налоги выросли, но не на десять процентов, а примерно на шесть."
+    assert flags('Taxes rose "not by ten percent, but by about six."', source) == ()
+    assert flags('Taxes rose "not by ten percent, by about six."', source) == ()  # the correction without "but"
+    found = flags("Taxes rose by about ten percent.", source)
+    assert any(f.startswith("numbers differ: [10] in the report, [6]") for f in found)
+    assert any(f.startswith("negation differs") for f in found)  # and so, two kinds of change: another claim
+    # a denied number with no correction is still the text's: "not 500" against «500» is a negation, not a trim
+    (flag,) = flags("We will not hire 500 miners.", "Мы наймём 500 шахтёров.")
+    assert flag.startswith("negation differs")
+
+
+def test_how_a_comparison_goes_is_no_amount():  # "more slowly" for «медленнее»
+    assert directions("Wages are rising more slowly than prices.") == {("amount", "up")}
+    assert directions("Expectations are coming down less quickly than hoped.") == {("amount", "down")}
+    assert (
+        flags(
+            "Expectations are coming down more slowly than we hoped.", "Ожидания снижаются медленнее, чем мы надеялись."
+        )
+        == ()
+    )
+
+
+def test_an_abbreviation_has_its_counterpart_in_an_abbreviation_of_the_other_language():  # "GDP" for «ВВП»
+    source = "Долг не превысит сорока процентов ВВП."
+    assert missing_names("Debt will not exceed forty percent of GDP.", source, _words) == []
+    assert missing_names(source, "Debt will not exceed forty percent of GDP.", _words) == []
+    # with no abbreviation on the other side it is a name like another
+    assert missing_names(source, "Debt will not exceed forty percent of Valdor's output.", _words) == ["ВВП"]
+
+
+def test_a_hedge_dropped_beside_a_condition_kept_is_flagged():  # issue 15: «Если …, мы, возможно, …» for "if …, we will"
+    source = "Если проверка найдёт нарушения, мы, возможно, оштрафуем порт."
+    assert hedges(source) == {"condition", "possibility"}
+    assert flags("If the audit finds faults, we may fine the port.", source) == ()
+    (flag,) = flags("If the audit finds faults, we will fine the port.", source)
+    assert flag == "certainty differs: both hedge, the report (condition), the source (condition, possibility)"
+
+
+def test_a_negated_change_goes_no_way():  # «не вырастут» is no fall: the negation check sees it
+    assert directions("Цены на хлеб не вырастут этой осенью.") == set()
+    (flag,) = flags("Bread prices will rise this autumn.", "Цены на хлеб не вырастут этой осенью.")
+    assert flag == "negation differs: the source negates"
+
+
+def test_a_one_clause_report_against_two_sentences_keeps_the_negation_of_the_one_it_renders():  # issue 15
+    pair = "Музей финансирует город. Частные спонсоры в нём не участвуют."
+    # the second sentence's negation hid the one the report adds to the first
+    assert not any(f.startswith("negation") for f in flags("The museum is not funded by the city.", pair))
+    (flag,) = flags("The museum is not funded by the city.", pair, rendered="Музей финансирует город.")
+    assert flag == "negation differs: the report negates"
+    rendered = "Частные спонсоры в нём не участвуют."
+    assert flags("Private sponsors take no part in it.", pair, rendered=rendered) == ()

@@ -82,3 +82,23 @@ def test_a_change_a_trim_and_a_note_are_shown_with_marks_of_their_own():
     assert changed and all(flag_mark(f) == "⚑" for f in changed)
     assert flag_mark("trimmed: leaves out чтобы защитить пенсионеров") == "✂"
     assert flag_mark("quoting Ivan Petrov") == "·"
+
+
+def test_flags_and_alignment_are_measured_only_when_read_and_once():
+    calls = []
+
+    def measure_flags() -> tuple[str, ...]:
+        calls.append("flags")
+        return (NUMBER,)
+
+    def measure_alignment() -> Alignment:
+        calls.append("alignment")
+        return Alignment((), (), ())
+
+    def lazy(concepts: float) -> Evidence:
+        return Evidence(TRANSLATED + 0.05, TRANSLATED, concepts, measure_flags, measure_alignment, "single", "", "")
+
+    assert cascade(lazy(CONCEPT_OVERLAP - 0.1))[0] == "unsupported" and calls == []  # the concepts settle it
+    found = lazy(CONCEPT_OVERLAP + 0.1)
+    assert cascade(found)[0] == "flagged" and found.flags == (NUMBER,)
+    assert sorted(calls) == ["alignment", "flags"]

@@ -36,7 +36,7 @@ import bm25s
 import numpy as np
 from rapidfuzz import fuzz
 
-from onrecord.analyse.alignment import align
+from onrecord.analyse.alignment import Alignment, align
 from onrecord.analyse.bilingual import dictionary
 from onrecord.analyse.embed import (
     DIMENSIONS,
@@ -379,6 +379,15 @@ def _quoted_parts(statement: Statement, text: str) -> list[str]:
     return parts
 
 
+def _introduced(statement: Statement, text: str) -> bool:
+    """Whether the statement's quote follows a colon that closes the writer's own words ('denied that the ministry
+    had wrecked the talks: "Nobody broke off …"'): those words sum up or frame the quote, which is the speaker's."""
+    if not statement.quotes:
+        return False
+    before = text[statement.content_span.start : statement.quotes[0].start].rstrip().rstrip("\"“«„'‘").rstrip()
+    return before.endswith(":")
+
+
 def _probe(statement: Statement, text: str) -> str:
     """What the candidates of a statement are searched by: its quoted words, else all its words."""
     return " ".join(_quoted_parts(statement, text)) or statement.content
@@ -600,7 +609,9 @@ class Tracer:
         flags: tuple[str, ...] = ()
         if best.verdict == "unsupported":  # the speaker's own words may be in another language
             # the report's own words whole, a partial quote with the reported words around it
-            words_of = statement.content if len(" ".join(parts)) < 0.8 * len(statement.content) else " ".join(parts)
+            # (a quote the writer introduces with a colon stands whole: the words before it are the writer's)
+            whole = len(" ".join(parts)) >= 0.8 * len(statement.content) or _introduced(statement, document.text)
+            words_of = " ".join(parts) if parts and whole else statement.content
             text = words_of or statement.content
             best, flags = self._translation(text, speaker, document.date, best, found, _names(document.text))
         passage = found[best.passage] if best.passage is not None else None
@@ -659,32 +670,42 @@ class Tracer:
         # flags against the whole sentence a matched clause stands in, so that what the report left out shows
         sentence = next(((a, b) for a, b in sentences_any(text_of[n]) if a <= span.start and span.end <= b), None)
         source = text_of[n][sentence[0] : sentence[1]] if sentence and not candidates[k].single else texts[k]
-        if source != texts[k] and len(source) > len(texts[k]):
-            whole = float(self._multilingual([source], "passage")[0] @ query)
-        else:
-            source, whole = texts[k], float(similarity[k])
+        if not (source != texts[k] and len(source) > len(texts[k])):
+            source = texts[k]
         # the dense vectors blur who does what: a claim built of the speaker's words shares few of the source's concepts
         overlap = self._concept_overlap(text, source)
-        # the names the speaker and the article use elsewhere tell a name opening a sentence from an ordinary word
-        known = sorted({*named, *(name for m in other for name in _names(text_of[m]))})
         vectors = lambda ws: self._multilingual(ws, "query")  # noqa: E731 - single words, for names and the alignment
-        flags = _translation_flags(text, source, vectors, self._multilingual, whole, known)
-        # word by word: is the report's claim the source's (its words rendered there, the same one acting); the
-        # sentence before the source holds what its "this" points to
-        spans = sentences_any(text_of[n])
-        before = next(
-            (text_of[n][a:b] for (a, b), (c, d) in zip(spans, spans[1:], strict=False) if c <= span.start < d), ""
-        )
+
+        def measure_flags() -> tuple[str, ...]:
+            whole = float(self._multilingual([source], "passage")[0] @ query) if source != texts[k] else similarity[k]
+            # the names the speaker and the article use elsewhere tell a name opening a sentence from an ordinary word
+            known = sorted({*named, *(name for m in other for name in _names(text_of[m]))})
+            rendered = None
+            if candidates[k].pair and len(clauses(text)) <= 1:  # one clause against two sentences: the nearer one
+                c = candidates[k]
+                inside = [i for i, d in enumerate(candidates) if d.single and d.group == c.group and c.start <= d.start]
+                inside = [i for i in inside if candidates[i].end <= c.end]
+                rendered = texts[max(inside, key=lambda i: similarity[i])] if inside else None
+            return _translation_flags(text, source, vectors, self._multilingual, float(whole), known, rendered)
+
+        def measure_alignment() -> Alignment:
+            # word by word: is the report's claim the source's (its words rendered there, the same one acting); the
+            # sentence before the source holds what its "this" points to
+            spans = sentences_any(text_of[n])
+            before = next(
+                (text_of[n][a:b] for (a, b), (c, d) in zip(spans, spans[1:], strict=False) if c <= span.start < d), ""
+            )
+            return align(text, source, vectors, dictionary(), before)
+
         kind = "single" if candidates[k].single else "pair" if candidates[k].pair else "clause"
-        evidence = Evidence(
-            score, float(similarity[k]), overlap, flags, align(text, source, vectors, dictionary(), before), kind,
-            text, source,
-        )  # fmt: skip
+        # the flags and the alignment parse both texts: measured when the decision first reads them, so that a claim
+        # the margin or the concepts already tell from a translation stops there
+        evidence = Evidence(score, float(similarity[k]), overlap, measure_flags, measure_alignment, kind, text, source)
         verdict, why = self.decide(evidence)
         if verdict == "unsupported":
             nearest = f"the nearest words in the other language ({source})"
             return best, (f"not a translation: {nearest} {why}",) if why else ()
-        return chosen, flags
+        return chosen, evidence.flags
 
     def _multilingual(self, texts: list[str], role: str) -> np.ndarray:
         """Multilingual vectors (``role``: query or passage), kept for the tracer's life by text and role (an

@@ -16,8 +16,9 @@ compared with the speaker's sentences in the other script through multilingual e
    another predicate or another subject) lies as near as a translation by the dense vectors, which
    blur what is done by whom, but shares few of the source's concepts.
 2. *What did it change?* What meaning-vectors gloss over is flagged: numbers (digits and number
-   words of either language), negation, names (a name on one side with no counterpart on the
-   other, romanized or translated), and clauses the report adds (a clause whose removal brings the
+   words of either language, and which way an amount goes: "less" for «больше» is a changed quantity), negation,
+   names (a name on one side with no counterpart on the other, romanized or translated), times (and an order turned
+   around: "after" for «перед»), and clauses the report adds (a clause whose removal brings the
    two texts closer has no counterpart on the other side). A clause the report leaves out is a trim,
    shown as a note but no change (issue 15 counts a trimmed translation as faithful).
 
@@ -292,24 +293,35 @@ _LACKING = re.compile(
 )
 
 
+# a double negative that affirms: «нельзя не», «не могу не» (one must), "cannot help": neither a negation nor, for its
+# modal, a hedge
+_MUST = (
+    r"нельзя\s+не|не\s+мо(?:гу|жем|жет|гут|г|гла|гли)\s+не"
+    r"|(?:can\s*not|can['’]t|could\s+not|couldn['’]t)\s+(?:help|but)"
+)
+# not ruling something out says it may be: a hedge, not a negation («не исключаю», "we do not rule out")
+_NOT_RULED_OUT = r"не\s+исключа\w*|не\s+исключ[её]н\w*|(?:not|n['’]t)\s+(?:rule[sd]?|ruling)\s+(?:\w+\s+)?out"
 # phrases built with a negative word that say nothing negative: "not only … but also", "no secret",
 # "no fewer than" (at least), «не раз» (more than once), «не менее» (at least), «нельзя не» (one must)
 _NOT_NEGATING = re.compile(
     r"(?i)(?<!\w)(?:not\s+(?:only|just|least)|no\s+secret|(?:no|not)\s+(?:fewer|less|more)\s+than"
     r"|не\s+только|(?:ни\s+для\s+кого\s+)?не\s+секрет|не\s+раз|не\s+однажды|не\s+(?:менее|меньше|более|больше|свыше)"
-    r"|нельзя\s+не|не\s+мо(?:гу|жем|жет|гут|г|гла|гли)\s+не|не\s+без"
-    r"|(?:can\s*not|can['’]t|could\s+not|couldn['’]t)\s+(?:help|but))(?!\w)"
+    rf"|не\s+без|{_MUST}|{_NOT_RULED_OUT})(?!\w)"
 )
+_AFFIRMING = re.compile(rf"(?i)(?<!\w)(?:{_MUST})(?!\w)")
+# words that negate in meaning without a negative word: "barely changed" for «почти не изменились», "X rather than Y"
+# for «X, а не Y», "instead of" / «вместо»
+_NEGATING = re.compile(r"(?i)(?<!\w)(?:barely|hardly|scarcely|rather\s+than|instead\s+of|вместо)(?!\w)")
 
 
 def negated(text: str) -> bool:
     """Whether a text negates: a negative word (not in a phrase that only looks negative), a verb that stops
-    what follows, or one that says it lacks."""
+    what follows, one that says it lacks, or a word that negates in meaning ("barely", "rather than")."""
     text = _NOT_NEGATING.sub(" ", text)
     return (
         bool(NEGATION & set(words(text)))
         or "n't" in normal(text).lower()
-        or bool(_STOPPING.search(text) or _LACKING.search(text))
+        or bool(_STOPPING.search(text) or _LACKING.search(text) or _NEGATING.search(text))
     )
 
 
@@ -320,14 +332,24 @@ _HEDGE = re.compile(
     r"|(?i:с?мо(?:жет|гут|жем|жете|гу|г|гла|гли|гло)|можно|возможно|вероятно|наверное|наверно|видимо"
     r"|по-видимому|скорее\s+всего|не\s+исключено|пожалуй|предположительно|если|при\s+условии"
     r"|(?:i|we)\s+(?:think|believe|suppose|expect|guess)|(?:я|мы)\s+(?:думаю|думаем|полагаю|полагаем)|мне\s+кажется"
-    r"|думается))(?!\w)"
+    rf"|думается|{_NOT_RULED_OUT}))(?!\w)"
 )
 
 
+_CONDITION = re.compile(r"(?i)if|unless|provided|если|при\s+условии")
+
+
+def hedges(text: str) -> set[str]:
+    """How a text hedges: "condition" ("if", «если») and "possibility" (a modal verb, a hedging adverb, a belief, not
+    ruling out), each apart, so that a report keeping the "if" and dropping the «возможно» is seen; the modal of a
+    double negative that affirms («не могу не сказать», "I cannot help saying") is none."""
+    found = (m.group() for m in _HEDGE.finditer(normal(_AFFIRMING.sub(" ", text))))
+    return {"condition" if _CONDITION.fullmatch(w) else "possibility" for w in found}
+
+
 def hedged(text: str) -> bool:
-    """Whether a text says something may be so, or is so on a condition, rather than that it is (a modal verb,
-    a hedging adverb, "if")."""
-    return bool(_HEDGE.search(normal(text)))
+    """Whether a text says something may be so, or is so on a condition, rather than that it is (:func:`hedges`)."""
+    return bool(hedges(text))
 
 
 # words that bound a number from below or from above: "at least 300" / «не менее 300», "only 300" / «лишь 300»
@@ -346,6 +368,98 @@ def bounds(text: str) -> dict[float, str]:
         after = numbers(" ".join(text[m.end() :].split()[:3]))
         if after:
             found[after[0]] = "lower" if m.group("lower") else "upper"
+    return found
+
+
+# which way a comparison or a change goes: an amount up or down ("more", "rose", «больше», «сократить») and an order in
+# time ("before", «после»). The dense vectors put "less than last winter" as near «больше, чем прошлой зимой» as its
+# translation. Russian verbs and nouns by lemma, comparatives as written (pymorphy gives «больше» the lemma «большой»)
+_UP, _DOWN, _BEFORE, _AFTER = ("amount", "up"), ("amount", "down"), ("order", "before"), ("order", "after")
+_ENGLISH_DIRECTIONS = (
+    (
+        _UP,
+        r"more|higher|greater|larger|bigger|dearer|rise[sn]?|rising|rose|raise[sd]?|raising|increas\w*|grow(?:s|n|ing|th)?"
+        r"|grew|exceed\w*|surg\w+|climb\w*|expand\w*|boost\w*|went\s+up|go(?:es|ing)?\s+up|gone\s+up",
+    ),
+    (
+        _DOWN,
+        r"less|fewer|lower(?:s|ed|ing)?|smaller|cheaper|fall(?:s|en|ing)?|fell|drop(?:s|ped|ping)?|declin\w+"
+        r"|decreas\w+|cuts?|cutting|reduc\w+|shr[iau]nk\w*|slash\w*|went\s+down|go(?:es|ing)?\s+down|gone\s+down"
+        r"|c[oa]m(?:e|es|ing)\s+down",
+    ),
+    (_BEFORE, r"before|earlier|sooner|prior\s+to"),
+    (_AFTER, r"after|later|afterwards"),
+)
+_RUSSIAN_COMPARATIVES = {
+    **dict.fromkeys(("больше", "более", "выше", "дороже", "сильнее"), _UP),
+    **dict.fromkeys(("меньше", "менее", "ниже", "дешевле", "слабее"), _DOWN),
+    **dict.fromkeys(("раньше", "ранее", "прежде", "перед"), _BEFORE),
+    **dict.fromkeys(("позже", "позднее", "после", "спустя"), _AFTER),
+}
+_RUSSIAN_DIRECTIONS = {
+    **dict.fromkeys((
+        "рост", "расти", "вырасти", "возрасти", "возрастать", "повысить", "повышать", "повыситься", "повышаться",
+        "повышение", "увеличить", "увеличивать", "увеличиться", "увеличиваться", "увеличение", "подорожать",
+        "дорожать", "подорожание", "превысить", "превышать", "прирост"), _UP),
+    **dict.fromkeys((
+        "снизить", "снижать", "снизиться", "снижаться", "снижение", "сократить", "сокращать", "сократиться",
+        "сокращаться", "сокращение", "упасть", "падать", "падение", "уменьшить", "уменьшать", "уменьшиться",
+        "уменьшаться", "уменьшение", "подешеветь", "дешеветь", "понизить", "понижать", "понижение", "спад"), _DOWN),
+}  # fmt: skip
+_DIRECTION = re.compile(
+    "|".join(f"(?P<d{n}>(?<!\\w)(?:{pattern})(?!\\w))" for n, (_, pattern) in enumerate(_ENGLISH_DIRECTIONS))
+    + r"|(?P<word>[^\W\d_]+)",
+    re.IGNORECASE,
+)
+# a negated comparison says the other way round: "no earlier than autumn" is after it at the soonest, «не больше»
+# at most; a negated change is no change the other way («цены не вырастут» is not a fall): the negation check's
+_ENGLISH_COMPARATIVES = frozenset({
+    *("more", "less", "fewer", "higher", "lower", "greater", "larger", "bigger", "smaller", "cheaper", "dearer"),
+    *("before", "earlier", "sooner", "after", "later"),
+})  # fmt: skip
+_TURNED = {_UP: _DOWN, _DOWN: _UP, _BEFORE: _AFTER, _AFTER: _BEFORE}
+_NEGATED_BEFORE = re.compile(r"(?i)(?<!\w)(?:no|not|не)\s+$")
+
+
+def directions(text: str) -> set[tuple[str, str]]:
+    """Which ways a text's comparisons and changes go: ("amount", "up") for "more", "rose", «выше», «повышение»;
+    ("amount", "down"), ("order", "before") for "before", «раньше», ("order", "after"). A comparison bounding a
+    number ("more than 300", «не менее 300») is left to :func:`bounds`; a negated comparative turns ("no earlier than"
+    is after), a negated change goes no way («не вырастут»: :func:`negated`)."""
+    found = set()
+    for m in _DIRECTION.finditer(text):
+        word = m.group()
+        lower = word.lower()
+        if m.group("word"):
+            if not _CYRILLIC.match(lower):
+                continue
+            way = _RUSSIAN_COMPARATIVES.get(lower) or _RUSSIAN_DIRECTIONS.get(_lemma(lower))
+            comparative = lower in _RUSSIAN_COMPARATIVES
+        else:
+            way = next(w for n, (w, _) in enumerate(_ENGLISH_DIRECTIONS) if m.group(f"d{n}"))
+            comparative = lower in _ENGLISH_COMPARATIVES
+        # "more slowly", "less often": how, not how much
+        if way in (_UP, _DOWN) and re.match(r"\s+\w+ly(?!\w)", text[m.end() :]):
+            continue
+        if way is None or numbers(" ".join(re.sub(r"(?i)^[\s,]*(?:than|чем)\s", " ", text[m.end() :]).split()[:1])):
+            continue
+        if not _NEGATED_BEFORE.search(text[max(0, m.start() - 4) : m.start()]):
+            found.add(way)
+        elif comparative:
+            found.add(_TURNED[way])
+    return found
+
+
+def turned(report: str, source: str) -> dict[str, str]:
+    """The comparisons a report turns around, by axis ("amount", "order"): where both texts say which way and no way
+    agrees ("less than last winter" for «больше, чем прошлой зимой»), what each says. One side alone is no change: a
+    translation may say it another way ("prices went up" for «бензин подорожал» is a rise whichever words carry it)."""
+    ours, theirs = directions(report), directions(source)
+    found = {}
+    for axis in sorted({a for a, _ in ours} & {a for a, _ in theirs}):
+        said = sorted(w for a, w in ours if a == axis), sorted(w for a, w in theirs if a == axis)
+        if not set(said[0]) & set(said[1]):
+            found[axis] = f"{'/'.join(said[0])} in the report, {'/'.join(said[1])} in the source"
     return found
 
 
@@ -531,12 +645,19 @@ def missing_names(text: str, other: str, vectors: WordVectors, known: Sequence[s
     parts = sorted({p.lower() for n in unmatched for p in n.split()})
     best = dict(zip(parts, (vectors(parts) @ vectors([w.lower() for w in candidates]).T).max(axis=1), strict=True))
     missing = [n for n in unmatched if max(best[p.lower()] for p in n.split()) < NAME_SIMILARITY]
+    # an abbreviation abbreviates the words of its language: "GDP" for «ВВП», "EU" for «ЕС» are spelled alike in neither
+    # script, so one has its counterpart in an abbreviation of the other
+    if _ABBREVIATION.search(other):
+        missing = [n for n in missing if not _ABBREVIATION.fullmatch(n)]
     # a report names who "we" are, where it or the source's other mentions say "we" fewer times: "Ruritania would
     # invite…" for «Мы пригласим…», "Kaldoria was against … our waters" for «мы против … наши воды», and whose "our"
     # is: "Lorvania's stations" for «на наших заправках»
     if missing and _first_person(text) < _first_person(other):
         missing = missing[1:]
     return missing
+
+
+_ABBREVIATION = re.compile(r"(?<!\w)[A-ZА-ЯЁ]{2,6}(?!\w)")
 
 
 def _first_person(text: str) -> int:
@@ -606,6 +727,25 @@ def unmatched_clauses(
     return added, dropped
 
 
+# a number the speaker denies and corrects is not his: «не на десять процентов, а на шесть», "not ten but six", "not by
+# ten, by six"
+_CORRECTED = re.compile(
+    r"(?i)(?<!\w)(?:не|not)\s+(?:(?:на|в|до|by|to|at)\s+)?(?P<denied>[^,;:—–]+?)(?:\s*,\s*|\s+(?=(?:а|but)(?!\w)))"
+    r"(?=(?P<after>[^,;:—–]*))"
+)
+
+
+def claimed_numbers(text: str) -> list[float]:
+    """The numbers a text states (:func:`numbers`), save those it denies to correct them ("not by ten, but by 6.4
+    percent" claims 6.4)."""
+
+    def blank(m: re.Match[str]) -> str:  # a number denied, and one said after it in its place
+        first = m.group("denied").split()[:1]
+        return " " * len(m.group()) if first and numbers(first[0]) and numbers(m.group("after")) else m.group()
+
+    return numbers(_CORRECTED.sub(blank, text))
+
+
 def _left_out(report: Sequence[float], source: Sequence[float]) -> list[float]:
     """The source's numbers a report leaves out when it states some of them and none of its own (a trim), else []."""
     rest = list(source)
@@ -627,13 +767,16 @@ def flags(
     embed: Callable[[list[str], str], np.ndarray] | None = None,
     similarity: float | None = None,
     known: Sequence[str] = (),
+    rendered: str | None = None,
 ) -> tuple[str, ...]:
     """What a translation changed that meaning-vectors gloss over: numbers and negation always; names
     with ``vectors`` (single words; ``known``: names the speaker uses elsewhere, for the words opening a
     sentence); clauses added with ``embed`` and the pair's ``similarity``, and those the report leaves out as a note
     (:data:`TRIMMED`, no change). What a left-out clause holds (a number, a negation, a name) is part of the trim: the
     rest is compared with what remains of the source, save certainty: a condition or a hedge left out makes a claim
-    of what the speaker said might be."""
+    of what the speaker said might be. ``rendered``: where the source is two sentences and the report one clause, the
+    sentence it renders; the negation is that sentence's (a one-clause report lies near any pair holding its sentence,
+    and a negation in the other sentence would hide one it drops or adds)."""
     found = []
     added: list[str] = []
     dropped: list[str] = []
@@ -642,7 +785,7 @@ def flags(
         added, dropped = unmatched_clauses(report, source, embed, similarity)
         for clause in dropped:
             source = source.replace(clause, " ", 1)
-    pair = numbers(report), numbers(source)
+    pair = claimed_numbers(report), claimed_numbers(source)
     left_out = _left_out(pair[0], pair[1])
     if left_out:  # the report states some of the source's numbers and no others: it leaves out the rest's clause
         dropped.append(f"the numbers {_shown(left_out)}")
@@ -657,10 +800,17 @@ def flags(
                 f"{limits[0][n]} bound {_shown([n])} in the report, {limits[1][n]} in the source" for n in opposite
             )
         )
-    hedge = hedged(report), hedged(whole)
+    # an amount that goes the other way is a changed quantity (a rise of 12% is +12, a fall -12), an order the other
+    # way a changed time: each is counted with its kind, not as one more kind of change
+    way = turned(report, source)
+    if "amount" in way:
+        found.append(f"numbers differ: the amount goes {way['amount']}")
+    hedge = hedges(report), hedges(whole)
     if hedge[0] != hedge[1]:
-        found.append("certainty differs: " + ("the report hedges" if hedge[0] else "the source hedges"))
-    negation = negated(report), negated(source)
+        ours, theirs = (", ".join(sorted(h)) for h in hedge)
+        said = f"both hedge, the report ({ours}), the source ({theirs})" if ours and theirs else None
+        found.append("certainty differs: " + (said or ("the report hedges" if ours else "the source hedges")))
+    negation = negated(report), negated(source if rendered is None else rendered)
     if negation[0] != negation[1]:
         found.append("negation differs: " + ("the report negates" if negation[0] else "the source negates"))
     if vectors is not None:
@@ -675,6 +825,8 @@ def flags(
             f"time differs: {', '.join(pair_times[0]) or 'none'} in the report, "
             f"{', '.join(pair_times[1]) or 'none'} in the source"
         )
+    if "order" in way:
+        found.append(f"time differs: {way['order']}")
     found += [f"the report adds: {c}" for c in added]
     found += [f"{TRIMMED} {c}" for c in dropped]
     return tuple(found)

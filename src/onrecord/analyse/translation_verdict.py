@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from onrecord.analyse.alignment import Alignment, claim_differs
 from onrecord.analyse.translation import CHANGES, CONCEPT_OVERLAP, FLAGS, TRANSLATED, TRIMMED, changes, numbers, times
@@ -28,18 +29,34 @@ from onrecord.text import words
 CLASSES = ("translated", "flagged", "unsupported")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Evidence:
-    """What was measured of a report against its nearest sentence (or pair, or clause) in the other language."""
+    """What was measured of a report against its nearest sentence (or pair, or clause) in the other language. The
+    flags and the alignment, which parse both texts, may be given as functions that measure them: they are called
+    when first read, so that a decision which settles on the margin or the concepts does not wait for them."""
 
     score: float  # the margin score: cosine plus its margin over the speaker's next-nearest sentences
     cosine: float  # of the report and the candidate (dense multilingual vectors)
     concepts: float  # cosine of the two texts' latent terms (the sparse concepts)
-    flags: tuple[str, ...]  # what the translation changed (``translation.flags``)
-    alignment: Alignment  # word by word (``alignment.align``)
+    measured_flags: (
+        tuple[str, ...] | Callable[[], tuple[str, ...]]
+    )  # what the translation changed (``translation.flags``)
+    measured_alignment: Alignment | Callable[[], Alignment]  # word by word (``alignment.align``)
     kind: str  # the candidate: "single", "pair" or "clause"
     report: str  # the report's words traced, and the source they are compared with
     source: str
+
+    @cached_property
+    def flags(self) -> tuple[str, ...]:
+        """What the translation changed (``translation.flags``), measured on first reading."""
+        found = self.measured_flags
+        return found() if callable(found) else found
+
+    @cached_property
+    def alignment(self) -> Alignment:
+        """The report word by word against the source (``alignment.align``), measured on first reading."""
+        found = self.measured_alignment
+        return found() if callable(found) else found
 
     @property
     def margin(self) -> float:
