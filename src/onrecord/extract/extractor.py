@@ -497,7 +497,7 @@ class Extractor:
 
     def _statement(self, cand: Candidate, quotes: QuoteIndex, document: Document) -> Statement | None:
         text = document.text
-        if cand.cue and cand.content.overlaps(cand.cue) or len(cand.content) < 2:
+        if cand.cue and cand.content.overlaps(cand.cue) and not cand.framed or len(cand.content) < 2:
             return None
         if cand.content.of(text).lower() in _EMPTY_CONTENTS:
             return None  # "I repeat it": the words are elsewhere

@@ -20,7 +20,7 @@ Rules, in the order they are tried for each token:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,6 +92,7 @@ class Candidate:
     asserted: bool = True  # False for "would say", "refused to say", "no one is saying"
     cue_lemma: str = ""  # a noun cue's lemma ("plan", "hope"), for its act only
     head: str = ""  # the lemma of the source's head word ("readings", "poll"): a thing shows, never says
+    framed: bool = False  # the cue stands set off inside the content ("By 2030, she said, Valdor will …")
 
 
 def char_span(tokens: Sequence[Token], offset: int, text: str) -> Span | None:
@@ -122,12 +123,34 @@ def subtree(token: Token, skip_deps: frozenset[str] = frozenset()) -> list[Token
     return [t for t in token.doc[left : right + 1]]
 
 
-def rest_of_clause(head: Token, frame: list[Token]) -> list[Token]:
-    """The clause ``head`` heads, without a ``frame`` inside it ("she said", "according to X",
-    "in X's view"): the longer of the two sides, the one after the frame on a tie."""
+_SETTING_OFF = {",", "—", "–", "--"}
+
+
+def set_off(frame: list[Token]) -> bool:
+    """Whether ``frame`` stands between commas or dashes ("By 2030, she said, …"; the marks may
+    be the frame's own first and last tokens, as the parser often hangs them on its verb)."""
+    doc = frame[0].doc
+    first, last = frame[0], frame[-1]
+    opens = first.text in _SETTING_OFF or (first.i > 0 and doc[first.i - 1].text in _SETTING_OFF)
+    closes = last.text in _SETTING_OFF or (last.i + 1 < len(doc) and doc[last.i + 1].text in _SETTING_OFF)
+    return opens and closes
+
+
+def rest_of_clause(
+    head: Token, frame: list[Token], framing: Callable[[Sequence[Token]], bool] = lambda _: False
+) -> list[Token]:
+    """The clause ``head`` heads, as far as it is reported by a ``frame`` inside it ("she said",
+    "according to X", "in X's view"). A frame set off inside the clause ("By 2030, she said,
+    Valdor will …"; "The talks, the envoy said, have stalled") reports all of it: the whole
+    clause, the frame within (:meth:`onrecord.model.Statement.content_parts` takes it out),
+    unless what comes before is ``framing`` ("In a statement, she said, …"). Otherwise the longer
+    of the two sides, the one after the frame on a tie."""
     clause = subtree(head)
-    before = [t for t in clause if t.i < frame[0].i]
+    before = [t for t in clause if t.i < frame[0].i and not t.is_punct]
     after = [t for t in clause if t.i > frame[-1].i]
+    if before and any(not t.is_punct for t in after) and set_off(frame) and not framing(before):
+        return clause
+    before = [t for t in clause if t.i < frame[0].i]
     return after if len(after) >= len(before) else before
 
 
@@ -218,6 +241,17 @@ def whole_phrase_tail(verb: Token, last: Token) -> list[Token]:
             tail += subtree(child)
             end = child.right_edge.i
     return tail
+
+
+def before_frame(verb: Token, clause: Token) -> list[Token]:
+    """What a frame after its content reports ("…, she said"): ``clause`` and the verb's other
+    clauses before it ("The strike could end, but the drivers want guarantees, she said" hangs
+    two), asides and contrasts within them included ("…, whereas wages stayed flat, …";
+    "Stroyput, one of five bidders, …"): everything up to the frame is the speaker's."""
+    clauses = [c for c in verb.children if c.dep_ == clause.dep_ and c.i < verb.i] or [clause]
+    start = min(c.left_edge.i for c in clauses)
+    end = max(c.right_edge.i for c in clauses)
+    return list(verb.doc[start : end + 1])
 
 
 def without_trailing_aside(tokens: list[Token]) -> list[Token]:
@@ -513,6 +547,14 @@ class SentenceRules:
         return np.flatnonzero(cue)
 
     def apply(self, sent: SpacySpan) -> Iterator[Candidate]:
+        for cand in self._apply(sent):
+            # only a clause read around its frame (:func:`rest_of_clause`) holds its own cue
+            cand.framed = (
+                cand.cue is not None and cand.content.start < cand.cue.start and cand.cue.end < cand.content.end
+            )
+            yield cand
+
+    def _apply(self, sent: SpacySpan) -> Iterator[Candidate]:
         sentence = Span(sent.start_char + self.offset, sent.end_char + self.offset)
         for token in self._starts(sent):
             lemma = self.lemma(token)
@@ -591,11 +633,13 @@ class SentenceRules:
         # "Talks have stalled, she said": the reported clause is the head the cue hangs from
         inverted = clause is None and not own_content and self._is_inverted(verb)
         if inverted or clause is not None:
-            words = (
-                rest_of_clause(verb.head, subtree(verb))
-                if inverted
-                else self.through_colon(without_trailing_aside(reported(clause, self.lex.speech_verbs)))
-            )
+            if inverted:
+                words = rest_of_clause(verb.head, subtree(verb), self.framing)
+            elif clause is not None and clause.i < verb.i:
+                words = before_frame(verb, clause)
+            else:
+                words = self.through_colon(without_trailing_aside(reported(clause, self.lex.speech_verbs)))
+                words = self.with_fronted(verb, subject, clause, words)
             if (
                 words
                 and clause is not None
@@ -669,6 +713,35 @@ class SentenceRules:
             None,
         )
 
+    def with_fronted(self, verb: Token, subject: Token, clause: Token, words: list[Token]) -> list[Token]:
+        """``After months of delays, the committee said on Friday, the bridge will open``: a frame
+        set off by commas stands inside its content, and the phrase that opens the sentence is the
+        content's, though the parser hangs it on the cue. A phrase that belongs to the frame
+        ("In a statement, …", "Asked about it, …") stays out, and so does one without the comma
+        after the frame ("On Friday, she said the bridge …" may tell when she said it)."""
+        doc = verb.doc
+        if not words or clause.i < verb.i or subject.head.i != verb.i or subject.i > verb.i:
+            return words
+        lead = [c for c in verb.children if c.i < subject.left_edge.i and c.dep_ != "punct"]
+        if not lead or min(c.left_edge.i for c in lead) != verb.sent.start:
+            return words
+        start, end = verb.sent.start, max(c.right_edge.i for c in lead)
+        opens = next((t for t in words if not t.is_punct), words[0])
+        set_off = doc[end + 1].text == "," and subject.left_edge.i == end + 2 and doc[opens.i - 1].text == ","
+        return list(doc[start : words[-1].i + 1]) if set_off and not self.framing(doc[start : end + 1]) else words
+
+    def framing(self, tokens: Sequence[Token]) -> bool:
+        """Whether a phrase before a frame belongs to the frame, not the content: where or how it
+        was said ("In a statement", "according to …", "in the report") or a participle clause
+        ("Asked about the delay", "Speaking on Radio Valdor")."""
+        return any(
+            t.tag_ in {"VBN", "VBG"}
+            or t.lower_ == "according"
+            or t.lemma_.lower() in self.lex.speech_nouns
+            or t.lemma_.lower() in self.lex.evidence_nouns
+            for t in tokens
+        )
+
     def passive_with_agent(self, verb: Token, subject: Token) -> Iterator[Candidate]:
         """``The bill, opposed by House Republicans, …`` / ``was first reported by BuzzFeed``."""
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
@@ -690,7 +763,7 @@ class SentenceRules:
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         if subject is None or head.i == verb.i:
             return
-        content = self.span(rest_of_clause(head, subtree(verb)))
+        content = self.span(rest_of_clause(head, subtree(verb), self.framing))
         source, antecedent = self.source_span(subject, verb)
         if content and source:
             yield Candidate(
@@ -829,7 +902,7 @@ class SentenceRules:
         ):
             return
         source = self.span(subtree(pobj))
-        content = self.span(rest_of_clause(head, subtree(prep)))
+        content = self.span(rest_of_clause(head, subtree(prep), self.framing))
         if source is None or content is None:
             return
         yield Candidate(
@@ -845,7 +918,7 @@ class SentenceRules:
         source = self.span(subtree(pobj, frozenset({"relcl", "acl", "punct"})))
         if according.head.i == according.i:
             return
-        content = self.span(rest_of_clause(according.head, subtree(according)))
+        content = self.span(rest_of_clause(according.head, subtree(according), self.framing))
         if source is None or content is None:
             return
         cue = Span(according.idx + self.offset, to.idx + len(to) + self.offset)
@@ -894,7 +967,7 @@ class SentenceRules:
         elif noun.lemma_.lower() in {"view", "opinion"} and noun.head.dep_ == "prep" and noun.head.lower_ == "in":
             # "In Petrova's view, the talks have stalled."
             prep = noun.head
-            content = self.span(rest_of_clause(prep.head, subtree(prep)))
+            content = self.span(rest_of_clause(prep.head, subtree(prep), self.framing))
         else:
             return
         if source is None or content is None:
