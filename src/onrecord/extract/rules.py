@@ -148,7 +148,9 @@ def rest_of_clause(
     clause = subtree(head)
     before = [t for t in clause if t.i < frame[0].i and not t.is_punct]
     after = [t for t in clause if t.i > frame[-1].i]
-    if before and any(not t.is_punct for t in after) and set_off(frame) and not framing(before):
+    # "which, according to AFP, the UN criticised": a relative pronoun before the frame stands for a noun outside
+    whole = before and before[0].lower_ not in RELATIVE_PRONOUNS | {"whose", "why", "what"} and not framing(before)
+    if whole and any(not t.is_punct for t in after) and set_off(frame):
         return clause
     before = [t for t in clause if t.i < frame[0].i]
     return after if len(after) >= len(before) else before
@@ -548,9 +550,13 @@ class SentenceRules:
 
     def apply(self, sent: SpacySpan) -> Iterator[Candidate]:
         for cand in self._apply(sent):
-            # only a clause read around its frame (:func:`rest_of_clause`) holds its own cue
+            # a content read around its frame (:func:`rest_of_clause`) holds its cue only when the
+            # frame stands inside it; any other content that holds its cue is a misparse
             cand.framed = (
-                cand.cue is not None and cand.content.start < cand.cue.start and cand.cue.end < cand.content.end
+                cand.framed
+                and cand.cue is not None
+                and cand.content.start < cand.cue.start
+                and cand.cue.end < cand.content.end
             )
             yield cand
 
@@ -633,13 +639,15 @@ class SentenceRules:
         # "Talks have stalled, she said": the reported clause is the head the cue hangs from
         inverted = clause is None and not own_content and self._is_inverted(verb)
         if inverted or clause is not None:
+            around = False  # whether the words were read around the frame
             if inverted:
-                words = rest_of_clause(verb.head, subtree(verb), self.framing)
-            elif clause is not None and clause.i < verb.i:
+                words, around = rest_of_clause(verb.head, subtree(verb), self.framing), True
+            elif clause is not None and clause.i < verb.i and not self.quote_closes_before(verb, clause):
                 words = before_frame(verb, clause)
             else:
                 words = self.through_colon(without_trailing_aside(reported(clause, self.lex.speech_verbs)))
-                words = self.with_fronted(verb, subject, clause, words)
+                fronted = self.with_fronted(verb, subject, clause, words)
+                words, around = fronted, fronted is not words
             if (
                 words
                 and clause is not None
@@ -662,6 +670,7 @@ class SentenceRules:
                     first_person,
                     antecedent,
                     self.lex.confidence["clause"],
+                    framed=around,
                 )
             return
         # "a report that found …": a relative pronoun stands for its noun
@@ -711,6 +720,18 @@ class SentenceRules:
                 if clause.dep_ in {"acl", "ccomp", "relcl"} and marked(clause, "that")
             ),
             None,
+        )
+
+    def quote_closes_before(self, verb: Token, clause: Token) -> bool:
+        """A quotation closes inside the clause before the frame and words follow it
+        (‘“…,” Flynn, a top surrogate, said’, the name hung on the quoted clause): a misparse,
+        read as before, not as one content up to the frame."""
+        doc = verb.doc
+        start = self.token_span(doc[clause.left_edge.i]).start
+        end = self.token_span(doc[clause.right_edge.i]).end
+        return any(
+            q.end < end and any(ch.isalnum() for ch in self.text[q.end - self.offset : end - self.offset])
+            for q in self.index.ending_in(start, end)
         )
 
     def with_fronted(self, verb: Token, subject: Token, clause: Token, words: list[Token]) -> list[Token]:
@@ -774,6 +795,7 @@ class SentenceRules:
                 subject.lower_ in FIRST_PERSON,
                 antecedent,
                 self.lex.confidence["clause"],
+                framed=True,
             )
 
     @staticmethod
@@ -907,7 +929,7 @@ class SentenceRules:
             return
         yield Candidate(
             self.token_span(prep), source, content, "according", False, None, self.lex.confidence["clause"],
-            head=source_head(pobj),
+            head=source_head(pobj), framed=True,
         )  # fmt: skip
 
     def according_to(self, according: Token) -> Iterator[Candidate]:
@@ -923,8 +945,9 @@ class SentenceRules:
             return
         cue = Span(according.idx + self.offset, to.idx + len(to) + self.offset)
         yield Candidate(
-            cue, source, content, "according", False, None, self.lex.confidence["clause"], head=source_head(pobj)
-        )
+            cue, source, content, "according", False, None, self.lex.confidence["clause"], head=source_head(pobj),
+            framed=True,
+        )  # fmt: skip
 
     def noun_cue(self, noun: Token) -> Iterator[Candidate]:
         holder = next((c for c in noun.children if c.dep_ == "poss"), None)
@@ -974,5 +997,5 @@ class SentenceRules:
             return
         yield Candidate(
             self.token_span(noun), source, content, "noun", first_person, None, self.lex.confidence["noun"],
-            cue_lemma=noun.lemma_.lower(), head=source_head(holder),
+            cue_lemma=noun.lemma_.lower(), head=source_head(holder), framed=True,
         )  # fmt: skip
