@@ -148,3 +148,12 @@ def test_a_content_that_holds_its_cue_without_a_frame_is_still_refused():
     text = "The treaty, which, according to Reuters, both sides signed, expires in May."
     (s,) = [s for s in onrecord.extract(text) if s.cue == "according to"]
     assert not s.content.startswith("which")
+
+
+@pytest.mark.parametrize(
+    "text, cue",
+    [("Honestly, you know, the ferry will stop in October.", "know"), ("Well, I mean, the ferry is late.", "mean")],
+)
+def test_a_spoken_aside_frames_nothing_around_it(text, cue):
+    # "you know", "I mean" are how people talk: never read as a frame inside a report
+    assert not any(s.cue == cue and s.content_span.contains(s.cue_span) for s in onrecord.extract(text))

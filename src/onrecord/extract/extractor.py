@@ -40,7 +40,7 @@ from onrecord.extract.components import components
 from onrecord.extract.lexicon import Lexicon, lexicon
 from onrecord.extract.nlp import common_words, irregular_forms, load_nlp, one_blas_thread
 from onrecord.extract.quotes import QuoteIndex, find_quotes, inner, looks_like_title
-from onrecord.extract.rules import Candidate, SentenceRules, char_span, subtree
+from onrecord.extract.rules import SPOKEN_ASIDES, Candidate, SentenceRules, char_span, subtree
 from onrecord.model import Act, Document, Entity, Extraction, Span, Statement
 
 # v5: a verb read by its own ending, the nearer of two subjects (issue 13); v6: the selective parse (issue 17);
@@ -64,7 +64,6 @@ _DATELINE = re.compile(
     r"(?: *[—–]+ *| +-+ *|-+ +|--+ *)"
 )
 _PRONOUNS = {"i", "we", "you", "they", "he", "she", "it", "people"}
-_SPOKEN_ASIDES = frozenset({"mean", "see", "understand", "guess", "know", "think"})
 _EMPTY_CONTENTS = {
     *("it", "that", "this", "so", "them", "him", "her", "these", "those", "what", "something", "things"),
     *("anything", "everything", "nothing", "many things", "a lot", "much", "little", "the same"),
@@ -471,7 +470,7 @@ class Extractor:
                 return False
             # "I say", "let me say": the speaker talking now, unlike "I said in February …"
             present_say = subject in {"i", "we"} and c.cue is not None and c.cue.of(text).lower() == "say"
-            return c.lemma in self.lex.belief_verbs | _SPOKEN_ASIDES or present_say
+            return c.lemma in self.lex.belief_verbs | SPOKEN_ASIDES or present_say
 
         return [c for c in candidates if not aside(c)]
 

@@ -40,6 +40,8 @@ OBJECT_PRONOUNS = RELATIVE_PRONOUNS | {"what"}
 # verbs whose "that" clause is not what someone said: "make sure that", "turn out that"
 NOT_CUES = {"be", "make", "turn", "ensure", "mean", "seem", "appear", "happen", "matter", "so", "have", "get", "do"}
 FIRST_PERSON = {"i", "we"}
+# "I mean", "you know", "I think": how people talk, set in their own words, not a report of them
+SPOKEN_ASIDES = frozenset({"mean", "see", "understand", "guess", "know", "think"})
 _EDGE_PUNCT = " \t\r\n,;:—–-"
 _GAP_BEFORE_FRAME = re.compile(r"^[\s,;:—–-]*$")
 _GAP_AFTER_FRAME = re.compile(r"^[^.!?\"“”]{0,60}?[,:—–-]?\s*$")
@@ -641,7 +643,10 @@ class SentenceRules:
         if inverted or clause is not None:
             around = False  # whether the words were read around the frame
             if inverted:
-                words, around = rest_of_clause(verb.head, subtree(verb), self.framing), True
+                # "So, you know, the court …", "I mean": a speaker's aside frames nothing around it
+                aside = subject.lower_ in {"i", "we", "you"} and lemma in SPOKEN_ASIDES and verb.tag_ in {"VBP", "VB"}
+                words = rest_of_clause(verb.head, subtree(verb), (lambda _: True) if aside else self.framing)
+                around = True
             elif clause is not None and clause.i < verb.i and not self.quote_closes_before(verb, clause):
                 words = before_frame(verb, clause)
             else:
