@@ -152,6 +152,9 @@ def rest_of_clause(
     after = [t for t in clause if t.i > frame[-1].i]
     # "which, according to AFP, the UN criticised": a relative pronoun before the frame stands for a noun outside
     whole = before and before[0].lower_ not in RELATIVE_PRONOUNS | {"whose", "why", "what"} and not framing(before)
+    # a clause of its own before the frame ("X differentiated himself from Y, who …, X said, has …") is
+    # a misparse of two sentences' worth, not a phrase fronted in one
+    whole = whole and not any(t.dep_ in {"ccomp", "parataxis"} for t in before)
     if whole and any(not t.is_punct for t in after) and set_off(frame):
         return clause
     before = [t for t in clause if t.i < frame[0].i]
