@@ -7,8 +7,10 @@ quotation marks found on the raw text, nests them, and decides their kinds.
 Rules, in the order they are tried for each token:
 
 1. *verb cues* — a speech verb with a subject (``said``, ``warned``, ``accused X of``);
-   content is an adjacent quotation, its clausal complement, the clause it interrupts
-   (``X, aides said, is …``; ``As the Times noted, …``), or its object; in the passive, the
+   content is an adjacent quotation, its clausal complement (before a closing frame, all of
+   it up to the frame), the clause it interrupts, whole with the frame inside when the frame is
+   set off (``X, aides said, is …``; ``By 2030, she said, …``; ``As the Times noted, …``), or
+   its object; in the passive, the
    agent speaks (``opposed by House Republicans``); records and polls speak through evidence
    verbs (``a poll shows X leading``); a negated or modal report is marked not asserted;
 2. *stance phrases* — ``expressed skepticism about X``;
