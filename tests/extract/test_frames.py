@@ -157,3 +157,18 @@ def test_a_content_that_holds_its_cue_without_a_frame_is_still_refused():
 def test_a_spoken_aside_frames_nothing_around_it(text, cue):
     # "you know", "I mean" are how people talk: never read as a frame inside a report
     assert not any(s.cue == cue and s.content_span.contains(s.cue_span) for s in onrecord.extract(text))
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        # talk gives what someone said in their own words without quotation marks: what comes before is not theirs
+        ("No, the governor, she said it twice, I won't sign this budget.", "I won't sign this budget"),
+        ("Because when I say it, they say, Oh, he's too harsh.", "Oh, he's too harsh"),
+        ("And the mayor -- believe me, he told them, we have no money left.", "we have no money left"),
+    ],
+)
+def test_speech_in_its_own_words_after_a_frame_keeps_the_old_reading(text, content):
+    found = [s for s in onrecord.extract(text) if s.cue in {"said", "say", "told"}]
+    assert content in [s.content for s in found], [(s.cue, s.content) for s in found]
+    assert not any(s.content_span.contains(s.cue_span) for s in found)

@@ -140,6 +140,22 @@ def set_off(frame: list[Token]) -> bool:
     return opens and closes
 
 
+# words that open what someone says in their own words: "she said, I don't like it", "they say, Oh, …"
+_OWN_WORDS = {"i", "we", "my", "our", "me", "us", "oh", "look", "well", "listen", "yes", "no"}
+
+
+def unmarked_speech(after: list[Token]) -> bool:
+    """Whether the words after a frame are speech given in the speaker's own words without quotation
+    marks, as talk does ("she said very strongly, I don't like the tone"; "I said, put up money"): a
+    first-person word, an interjection or a bare imperative opens them. Reported speech shifts them
+    ("she said, she doesn't like …"), so what stands before the frame is not theirs."""
+    words = [t for t in after if not t.is_punct]
+    if not words:
+        return False
+    first = words[0]
+    return first.lower_ in _OWN_WORDS or first.pos_ == "INTJ" or (first.tag_ == "VB" and first.dep_ == "ROOT")
+
+
 def rest_of_clause(
     head: Token, frame: list[Token], framing: Callable[[Sequence[Token]], bool] = lambda _: False
 ) -> list[Token]:
@@ -156,8 +172,10 @@ def rest_of_clause(
     whole = before and before[0].lower_ not in RELATIVE_PRONOUNS | {"whose", "why", "what"} and not framing(before)
     # a clause of its own before the frame ("X differentiated himself from Y, who …, X said, has …") is
     # a misparse of two sentences' worth, not a phrase fronted in one
+    # as is a dash within the words before or within the frame ("And she does -- and believe me, she'll say, …")
     whole = whole and not any(t.dep_ in {"ccomp", "parataxis"} for t in before)
-    if whole and any(not t.is_punct for t in after) and set_off(frame):
+    whole = whole and not any(t.text in BREAKS for t in before + frame[1:-1])
+    if whole and any(not t.is_punct for t in after) and set_off(frame) and not unmarked_speech(after):
         return clause
     before = [t for t in clause if t.i < frame[0].i]
     return after if len(after) >= len(before) else before
@@ -759,7 +777,15 @@ class SentenceRules:
         start, end = verb.sent.start, max(c.right_edge.i for c in lead)
         opens = next((t for t in words if not t.is_punct), words[0])
         set_off = doc[end + 1].text == "," and subject.left_edge.i == end + 2 and doc[opens.i - 1].text == ","
-        return list(doc[start : words[-1].i + 1]) if set_off and not self.framing(doc[start : end + 1]) else words
+        lead_words = doc[start : end + 1]
+        if (
+            not set_off
+            or self.framing(lead_words)
+            or any(t.text in BREAKS for t in lead_words)
+            or unmarked_speech(words)
+        ):
+            return words
+        return list(doc[start : words[-1].i + 1])
 
     def framing(self, tokens: Sequence[Token]) -> bool:
         """Whether a phrase before a frame belongs to the frame, not the content: where or how it
