@@ -99,6 +99,8 @@ FRAMING_LEADS = [
     ("Speaking on state radio, the minister said, the tax will stay.", "the tax will stay"),
     # without a comma after the frame, a fronted time may date the saying: left out
     ("On Friday, the committee said the bridge will open in June.", "the bridge will open in June"),
+    # a word that only links talk on is no part of the report
+    ("Now, the minister said, the tax will stay.", "the tax will stay"),
     # a relative or question word before the frame stands for something outside the report
     ("That is why, the minister argued, the army must be ready.", "the army must be ready"),
 ]

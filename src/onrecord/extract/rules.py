@@ -144,6 +144,16 @@ def set_off(frame: list[Token]) -> bool:
 _OWN_WORDS = {"i", "we", "my", "our", "me", "us", "oh", "look", "well", "listen", "yes", "no"}
 
 
+# words that link talk on, not what is reported: "So, we will …", "Now, the minister said, …"
+_DISCOURSE_WORDS = {"so", "now", "well", "then", "also", "again", "anyway", "look", "yes", "no", "okay", "ok"}
+
+
+def says_something(words: Sequence[Token]) -> bool:
+    """Whether words before a frame say something ("By 2030", "The talks", "Too often"), not only
+    link talk on ("So", "Now", "And")."""
+    return any(not t.is_punct and t.pos_ not in {"CCONJ", "INTJ"} and t.lower_ not in _DISCOURSE_WORDS for t in words)
+
+
 def unmarked_speech(after: list[Token]) -> bool:
     """Whether the words after a frame are speech given in the speaker's own words without quotation
     marks, as talk does ("she said very strongly, I don't like the tone"; "I said, put up money"): a
@@ -174,7 +184,7 @@ def rest_of_clause(
     # a misparse of two sentences' worth, not a phrase fronted in one
     # as is a dash within the words before or within the frame ("And she does -- and believe me, she'll say, …")
     whole = whole and not any(t.dep_ in {"ccomp", "parataxis"} for t in before)
-    whole = whole and not any(t.text in BREAKS for t in before + frame[1:-1])
+    whole = whole and not any(t.text in BREAKS for t in before + frame[1:-1]) and says_something(before)
     if whole and any(not t.is_punct for t in after) and set_off(frame) and not unmarked_speech(after):
         return clause
     before = [t for t in clause if t.i < frame[0].i]
@@ -782,6 +792,7 @@ class SentenceRules:
             not set_off
             or self.framing(lead_words)
             or any(t.text in BREAKS for t in lead_words)
+            or not says_something(lead_words)
             or unmarked_speech(words)
         ):
             return words
