@@ -636,10 +636,11 @@ def _matches(kind: str, gold: Ranges, pred: Ranges) -> bool:
 
 def _content_ranges(text: str, statement: Statement) -> Ranges:
     """What a statement reports. A quotation split by its frame (``"A," said X, a professor at Y.
-    "B."``) is its quoted parts, as annotators mark it, not the frame between them."""
+    "B."``) is its quoted parts, marks included, as annotators mark it, not the frame between
+    them; a content with its frame set off inside (``By 2030, X said, Y``) is the parts around it."""
     if statement.kind == "direct" and len(statement.quotes) > 1:
         return tuple((span.start, span.end) for span in (outer(q, text) for q in statement.quotes))
-    return _strip(text, ((statement.content_span.start, statement.content_span.end),))
+    return _strip(text, tuple((span.start, span.end) for span in statement.content_parts(text)))
 
 
 def _equal_names(predicted: str | None, gold: GoldStatement) -> bool:

@@ -152,6 +152,19 @@ class Document:
         }
 
 
+# marks that set a frame off inside its content: "The talks, the envoy said, have stalled"
+_FRAME_MARKS = (",", "—", "–")
+
+
+def _trimmed(text: str, start: int, end: int) -> Span | None:
+    """``[start, end)`` without edge spaces and punctuation; None when nothing is left."""
+    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
+        end -= 1
+    return Span(start, end) if end > start else None
+
+
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Statement:
@@ -170,6 +183,30 @@ class Statement:
     quotes: tuple[Span, ...] = ()  # verbatim quoted spans inside the content
     confidence: float = 1.0
     act: Act = "say"  # what the cue reports (see ``ACTS``); last, so positional construction holds
+
+    def content_parts(self, text: str) -> tuple[Span, ...]:
+        """What the statement reports, as parts of ``text``: its content without a frame set off
+        inside it (``By 2030, Petrova said on Friday, Valdor will …``: the part before the comma or
+        dash that opens the frame and the part after the one that closes it), else its content
+        span whole; a quotation split by its frame (``"A," she said, "B."``) is its quoted words.
+        ``text`` is the text the spans point into."""
+        content = self.content_span
+        if self.kind == "direct" and len(self.quotes) > 1:
+            return self.quotes
+        ends = [sp for sp in (self.speaker_span, self.cue_span) if sp is not None]
+        if not ends or not all(content.start < sp.start and sp.end < content.end for sp in ends):
+            return (content,)
+        frame = Span(min(sp.start for sp in ends), max(sp.end for sp in ends))
+        opens = max(text.rfind(mark, content.start, frame.start) for mark in _FRAME_MARKS)
+        closes = [at for at in (text.find(mark, frame.end, content.end) for mark in _FRAME_MARKS) if at >= 0]
+        if opens < 0 or not closes:
+            return (content,)
+        parts = (_trimmed(text, content.start, opens), _trimmed(text, min(closes) + 1, content.end))
+        return tuple(part for part in parts if part is not None) or (content,)
+
+    def reported_text(self, text: str) -> str:
+        """The words :meth:`content_parts` covers, joined by a space: the content without its frame."""
+        return " ".join(part.of(text) for part in self.content_parts(text))
 
     def to_dict(self) -> dict[str, object]:
         """The statement contract as plain JSON-ready data."""

@@ -91,3 +91,14 @@ def test_evaluate_acts_scores_say_apart():
     # the belief is predicted (all acts) but scored apart from what was said
     assert (scores["all"]["overlap30"].predicted, scores["say"]["overlap30"].predicted) == (2, 1)
     assert scores["say"]["overlap30"].matched == 1
+
+
+def test_a_frame_inside_the_content_is_scored_on_the_parts_around_it():
+    # issue 15: "By 2030, X said, Y" is one content with its frame inside; the gold marks the two parts
+    text = "By 2031, the envoy said, Valdor will leave the pact."
+    frame, cue = Span(9, 18), Span(19, 23)
+    predicted = Statement(0, "indirect", text[:-1], Span(0, len(text) - 1), speaker_span=frame, cue_span=cue)
+    gold = [GoldStatement(content=((0, 7), (25, len(text) - 1)), source=((9, 18),), cue=((19, 23),))]
+    scores = {"exact": Score()}
+    score_document(text, gold, [predicted], scores)
+    assert scores["exact"].matched == 1 and scores["exact"].speaker_agreed == 1

@@ -389,8 +389,9 @@ def _introduced(statement: Statement, text: str) -> bool:
 
 
 def _probe(statement: Statement, text: str) -> str:
-    """What the candidates of a statement are searched by: its quoted words, else all its words."""
-    return " ".join(_quoted_parts(statement, text)) or statement.content
+    """What the candidates of a statement are searched by: its quoted words, else all its words
+    (without a frame standing inside them: "By 2030, she said, …")."""
+    return " ".join(_quoted_parts(statement, text)) or statement.reported_text(text)
 
 
 def _is_subsequence(needle: list[str], hay: Sequence[str]) -> tuple[bool, int]:
@@ -578,6 +579,7 @@ class Tracer:
     def trace_one(self, document: Document, statement: Statement, speaker: str | None) -> Trace:
         parts = _quoted_parts(statement, document.text)
         probe = _probe(statement, document.text)
+        reported = statement.reported_text(document.text)  # its content, a frame inside it left out
         # the passages compared: the candidates, then (for a translation) the other script's; a
         # verdict's ``passage`` is an index into this list
         found = self.index.candidates(probe, speaker, document.date)
@@ -598,21 +600,21 @@ class Tracer:
         if best.verdict == "unsupported" and parts:
             # a partial quote changed inside reported speech: 'that the inspectors "can come next month"'
             # shows its change only with the reported words around it
-            around = _pieces([re.sub(r"^(?:that|whether|if)\s+", "", statement.content)])
+            around = _pieces([re.sub(r"^(?:that|whether|if)\s+", "", reported)])
             for n in ids:
                 verdict = _quote_verdict(around, source_words[n], found[n].text)
                 if verdict.rank in (1, 2) and (verdict.rank, -verdict.score) < (best.rank, -best.score):
                     verdict.passage, verdict.verdict, verdict.rank = n, "altered", 2
                     best = verdict
         if best.verdict == "unsupported":
-            best = self._paraphrase(statement.content if not parts else " ".join(parts), found)
+            best = self._paraphrase(reported if not parts else " ".join(parts), found)
         flags: tuple[str, ...] = ()
         if best.verdict == "unsupported":  # the speaker's own words may be in another language
             # the report's own words whole, a partial quote with the reported words around it
             # (a quote the writer introduces with a colon stands whole: the words before it are the writer's)
-            whole = len(" ".join(parts)) >= 0.8 * len(statement.content) or _introduced(statement, document.text)
-            words_of = " ".join(parts) if parts and whole else statement.content
-            text = words_of or statement.content
+            whole = len(" ".join(parts)) >= 0.8 * len(reported) or _introduced(statement, document.text)
+            words_of = " ".join(parts) if parts and whole else reported
+            text = words_of or reported
             best, flags = self._translation(text, speaker, document.date, best, found, _names(document.text))
         passage = found[best.passage] if best.passage is not None else None
         return Trace(

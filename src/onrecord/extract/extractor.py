@@ -40,12 +40,13 @@ from onrecord.extract.components import components
 from onrecord.extract.lexicon import Lexicon, lexicon
 from onrecord.extract.nlp import common_words, irregular_forms, load_nlp, one_blas_thread
 from onrecord.extract.quotes import QuoteIndex, find_quotes, inner, looks_like_title
-from onrecord.extract.rules import Candidate, SentenceRules, char_span, subtree
+from onrecord.extract.rules import SPOKEN_ASIDES, Candidate, SentenceRules, char_span, subtree
 from onrecord.model import Act, Document, Entity, Extraction, Span, Statement
 
 # v5: a verb read by its own ending, the nearer of two subjects (issue 13); v6: the selective parse (issue 17);
-# v7: the recogniser reads units that may name someone, not whole runs (issue 17)
-VERSION = "onrecord.quotes.v7"
+# v7: the recogniser reads units that may name someone, not whole runs (issue 17); v8: a frame set off
+# inside its report keeps the whole report, a closing frame everything before it (issue 15)
+VERSION = "onrecord.quotes.v8"
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 SECTION_BATCH = 32  # sections parsed together (a full parse)
 RUN_BATCH = 256  # runs parsed together (a selective parse); both bounded by characters too
@@ -64,7 +65,6 @@ _DATELINE = re.compile(
     r"(?: *[—–]+ *| +-+ *|-+ +|--+ *)"
 )
 _PRONOUNS = {"i", "we", "you", "they", "he", "she", "it", "people"}
-_SPOKEN_ASIDES = frozenset({"mean", "see", "understand", "guess", "know", "think"})
 _EMPTY_CONTENTS = {
     *("it", "that", "this", "so", "them", "him", "her", "these", "those", "what", "something", "things"),
     *("anything", "everything", "nothing", "many things", "a lot", "much", "little", "the same"),
@@ -471,7 +471,7 @@ class Extractor:
                 return False
             # "I say", "let me say": the speaker talking now, unlike "I said in February …"
             present_say = subject in {"i", "we"} and c.cue is not None and c.cue.of(text).lower() == "say"
-            return c.lemma in self.lex.belief_verbs | _SPOKEN_ASIDES or present_say
+            return c.lemma in self.lex.belief_verbs | SPOKEN_ASIDES or present_say
 
         return [c for c in candidates if not aside(c)]
 
@@ -497,7 +497,7 @@ class Extractor:
 
     def _statement(self, cand: Candidate, quotes: QuoteIndex, document: Document) -> Statement | None:
         text = document.text
-        if cand.cue and cand.content.overlaps(cand.cue) or len(cand.content) < 2:
+        if cand.cue and cand.content.overlaps(cand.cue) and not cand.framed or len(cand.content) < 2:
             return None
         if cand.content.of(text).lower() in _EMPTY_CONTENTS:
             return None  # "I repeat it": the words are elsewhere

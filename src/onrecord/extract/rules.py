@@ -7,8 +7,10 @@ quotation marks found on the raw text, nests them, and decides their kinds.
 Rules, in the order they are tried for each token:
 
 1. *verb cues* — a speech verb with a subject (``said``, ``warned``, ``accused X of``);
-   content is an adjacent quotation, its clausal complement, the clause it interrupts
-   (``X, aides said, is …``; ``As the Times noted, …``), or its object; in the passive, the
+   content is an adjacent quotation, its clausal complement (before a closing frame, all of
+   it up to the frame), the clause it interrupts, whole with the frame inside when the frame is
+   set off (``X, aides said, is …``; ``By 2030, she said, …``; ``As the Times noted, …``), or
+   its object; in the passive, the
    agent speaks (``opposed by House Republicans``); records and polls speak through evidence
    verbs (``a poll shows X leading``); a negated or modal report is marked not asserted;
 2. *stance phrases* — ``expressed skepticism about X``;
@@ -20,7 +22,7 @@ Rules, in the order they are tried for each token:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,6 +42,8 @@ OBJECT_PRONOUNS = RELATIVE_PRONOUNS | {"what"}
 # verbs whose "that" clause is not what someone said: "make sure that", "turn out that"
 NOT_CUES = {"be", "make", "turn", "ensure", "mean", "seem", "appear", "happen", "matter", "so", "have", "get", "do"}
 FIRST_PERSON = {"i", "we"}
+# "I mean", "you know", "I think": how people talk, set in their own words, not a report of them
+SPOKEN_ASIDES = frozenset({"mean", "see", "understand", "guess", "know", "think"})
 _EDGE_PUNCT = " \t\r\n,;:—–-"
 _GAP_BEFORE_FRAME = re.compile(r"^[\s,;:—–-]*$")
 _GAP_AFTER_FRAME = re.compile(r"^[^.!?\"“”]{0,60}?[,:—–-]?\s*$")
@@ -92,6 +96,7 @@ class Candidate:
     asserted: bool = True  # False for "would say", "refused to say", "no one is saying"
     cue_lemma: str = ""  # a noun cue's lemma ("plan", "hope"), for its act only
     head: str = ""  # the lemma of the source's head word ("readings", "poll"): a thing shows, never says
+    framed: bool = False  # the cue stands set off inside the content ("By 2030, she said, Valdor will …")
 
 
 def char_span(tokens: Sequence[Token], offset: int, text: str) -> Span | None:
@@ -122,12 +127,67 @@ def subtree(token: Token, skip_deps: frozenset[str] = frozenset()) -> list[Token
     return [t for t in token.doc[left : right + 1]]
 
 
-def rest_of_clause(head: Token, frame: list[Token]) -> list[Token]:
-    """The clause ``head`` heads, without a ``frame`` inside it ("she said", "according to X",
-    "in X's view"): the longer of the two sides, the one after the frame on a tie."""
+_SETTING_OFF = {",", "—", "–", "--"}
+
+
+def set_off(frame: list[Token]) -> bool:
+    """Whether ``frame`` stands between commas or dashes ("By 2030, she said, …"; the marks may
+    be the frame's own first and last tokens, as the parser often hangs them on its verb)."""
+    doc = frame[0].doc
+    first, last = frame[0], frame[-1]
+    opens = first.text in _SETTING_OFF or (first.i > 0 and doc[first.i - 1].text in _SETTING_OFF)
+    closes = last.text in _SETTING_OFF or (last.i + 1 < len(doc) and doc[last.i + 1].text in _SETTING_OFF)
+    return opens and closes
+
+
+# words that open what someone says in their own words: "she said, I don't like it", "they say, Oh, …"
+_OWN_WORDS = {"i", "we", "my", "our", "me", "us", "oh", "look", "well", "listen", "yes", "no"}
+
+
+# words that link talk on, not what is reported: "So, we will …", "Now, the minister said, …"
+_DISCOURSE_WORDS = {"so", "now", "well", "then", "also", "again", "anyway", "look", "yes", "no", "okay", "ok"}
+
+
+def says_something(words: Sequence[Token]) -> bool:
+    """Whether words before a frame say something ("By 2030", "The talks", "Too often"), not only
+    link talk on ("So", "Now", "And")."""
+    return any(not t.is_punct and t.pos_ not in {"CCONJ", "INTJ"} and t.lower_ not in _DISCOURSE_WORDS for t in words)
+
+
+def unmarked_speech(after: list[Token]) -> bool:
+    """Whether the words after a frame are speech given in the speaker's own words without quotation
+    marks, as talk does ("she said very strongly, I don't like the tone"; "I said, put up money"): a
+    first-person word, an interjection or a bare imperative opens them. Reported speech shifts them
+    ("she said, she doesn't like …"), so what stands before the frame is not theirs."""
+    words = [t for t in after if not t.is_punct]
+    if not words:
+        return False
+    first = words[0]
+    return first.lower_ in _OWN_WORDS or first.pos_ == "INTJ" or (first.tag_ == "VB" and first.dep_ == "ROOT")
+
+
+def rest_of_clause(
+    head: Token, frame: list[Token], framing: Callable[[Sequence[Token]], bool] = lambda _: False
+) -> list[Token]:
+    """The clause ``head`` heads, as far as it is reported by a ``frame`` inside it ("she said",
+    "according to X", "in X's view"). A frame set off inside the clause ("By 2030, she said,
+    Valdor will …"; "The talks, the envoy said, have stalled") reports all of it: the whole
+    clause, the frame within (:meth:`onrecord.model.Statement.content_parts` takes it out),
+    unless what comes before is ``framing`` ("In a statement, she said, …"). Otherwise the longer
+    of the two sides, the one after the frame on a tie."""
     clause = subtree(head)
-    before = [t for t in clause if t.i < frame[0].i]
+    before = [t for t in clause if t.i < frame[0].i and not t.is_punct]
     after = [t for t in clause if t.i > frame[-1].i]
+    # "which, according to AFP, the UN criticised": a relative pronoun before the frame stands for a noun outside
+    whole = before and before[0].lower_ not in RELATIVE_PRONOUNS | {"whose", "why", "what"} and not framing(before)
+    # a clause of its own before the frame ("X differentiated himself from Y, who …, X said, has …") is
+    # a misparse of two sentences' worth, not a phrase fronted in one
+    # as is a dash within the words before or within the frame ("And she does -- and believe me, she'll say, …")
+    whole = whole and not any(t.dep_ in {"ccomp", "parataxis"} for t in before)
+    whole = whole and not any(t.text in BREAKS for t in before + frame[1:-1]) and says_something(before)
+    if whole and any(not t.is_punct for t in after) and set_off(frame) and not unmarked_speech(after):
+        return clause
+    before = [t for t in clause if t.i < frame[0].i]
     return after if len(after) >= len(before) else before
 
 
@@ -218,6 +278,17 @@ def whole_phrase_tail(verb: Token, last: Token) -> list[Token]:
             tail += subtree(child)
             end = child.right_edge.i
     return tail
+
+
+def before_frame(verb: Token, clause: Token) -> list[Token]:
+    """What a frame after its content reports ("…, she said"): ``clause`` and the verb's other
+    clauses before it ("The strike could end, but the drivers want guarantees, she said" hangs
+    two), asides and contrasts within them included ("…, whereas wages stayed flat, …";
+    "Stroyput, one of five bidders, …"): everything up to the frame is the speaker's."""
+    clauses = [c for c in verb.children if c.dep_ == clause.dep_ and c.i < verb.i] or [clause]
+    start = min(c.left_edge.i for c in clauses)
+    end = max(c.right_edge.i for c in clauses)
+    return list(verb.doc[start : end + 1])
 
 
 def without_trailing_aside(tokens: list[Token]) -> list[Token]:
@@ -513,6 +584,18 @@ class SentenceRules:
         return np.flatnonzero(cue)
 
     def apply(self, sent: SpacySpan) -> Iterator[Candidate]:
+        for cand in self._apply(sent):
+            # a content read around its frame (:func:`rest_of_clause`) holds its cue only when the
+            # frame stands inside it; any other content that holds its cue is a misparse
+            cand.framed = (
+                cand.framed
+                and cand.cue is not None
+                and cand.content.start < cand.cue.start
+                and cand.cue.end < cand.content.end
+            )
+            yield cand
+
+    def _apply(self, sent: SpacySpan) -> Iterator[Candidate]:
         sentence = Span(sent.start_char + self.offset, sent.end_char + self.offset)
         for token in self._starts(sent):
             lemma = self.lemma(token)
@@ -591,11 +674,18 @@ class SentenceRules:
         # "Talks have stalled, she said": the reported clause is the head the cue hangs from
         inverted = clause is None and not own_content and self._is_inverted(verb)
         if inverted or clause is not None:
-            words = (
-                rest_of_clause(verb.head, subtree(verb))
-                if inverted
-                else self.through_colon(without_trailing_aside(reported(clause, self.lex.speech_verbs)))
-            )
+            around = False  # whether the words were read around the frame
+            if inverted:
+                # "So, you know, the court …", "I mean": a speaker's aside frames nothing around it
+                aside = subject.lower_ in {"i", "we", "you"} and lemma in SPOKEN_ASIDES and verb.tag_ in {"VBP", "VB"}
+                words = rest_of_clause(verb.head, subtree(verb), (lambda _: True) if aside else self.framing)
+                around = True
+            elif clause is not None and clause.i < verb.i and not self.quote_closes_before(verb, clause):
+                words = before_frame(verb, clause)
+            else:
+                words = self.through_colon(without_trailing_aside(reported(clause, self.lex.speech_verbs)))
+                fronted = self.with_fronted(verb, subject, clause, words)
+                words, around = fronted, fronted is not words
             if (
                 words
                 and clause is not None
@@ -618,6 +708,7 @@ class SentenceRules:
                     first_person,
                     antecedent,
                     self.lex.confidence["clause"],
+                    framed=around,
                 )
             return
         # "a report that found …": a relative pronoun stands for its noun
@@ -669,6 +760,56 @@ class SentenceRules:
             None,
         )
 
+    def quote_closes_before(self, verb: Token, clause: Token) -> bool:
+        """A quotation closes inside the clause before the frame and words follow it
+        (‘“…,” Flynn, a top surrogate, said’, the name hung on the quoted clause): a misparse,
+        read as before, not as one content up to the frame."""
+        doc = verb.doc
+        start = self.token_span(doc[clause.left_edge.i]).start
+        end = self.token_span(doc[clause.right_edge.i]).end
+        return any(
+            q.end < end and any(ch.isalnum() for ch in self.text[q.end - self.offset : end - self.offset])
+            for q in self.index.ending_in(start, end)
+        )
+
+    def with_fronted(self, verb: Token, subject: Token, clause: Token, words: list[Token]) -> list[Token]:
+        """``After months of delays, the committee said on Friday, the bridge will open``: a frame
+        set off by commas stands inside its content, and the phrase that opens the sentence is the
+        content's, though the parser hangs it on the cue. A phrase that belongs to the frame
+        ("In a statement, …", "Asked about it, …") stays out, and so does one without the comma
+        after the frame ("On Friday, she said the bridge …" may tell when she said it)."""
+        doc = verb.doc
+        if not words or clause.i < verb.i or subject.head.i != verb.i or subject.i > verb.i:
+            return words
+        lead = [c for c in verb.children if c.i < subject.left_edge.i and c.dep_ != "punct"]
+        if not lead or min(c.left_edge.i for c in lead) != verb.sent.start:
+            return words
+        start, end = verb.sent.start, max(c.right_edge.i for c in lead)
+        opens = next((t for t in words if not t.is_punct), words[0])
+        set_off = doc[end + 1].text == "," and subject.left_edge.i == end + 2 and doc[opens.i - 1].text == ","
+        lead_words = doc[start : end + 1]
+        if (
+            not set_off
+            or self.framing(lead_words)
+            or any(t.text in BREAKS for t in lead_words)
+            or not says_something(lead_words)
+            or unmarked_speech(words)
+        ):
+            return words
+        return list(doc[start : words[-1].i + 1])
+
+    def framing(self, tokens: Sequence[Token]) -> bool:
+        """Whether a phrase before a frame belongs to the frame, not the content: where or how it
+        was said ("In a statement", "according to …", "in the report") or a participle clause
+        ("Asked about the delay", "Speaking on Radio Valdor")."""
+        return any(
+            t.tag_ in {"VBN", "VBG"}
+            or t.lower_ == "according"
+            or t.lemma_.lower() in self.lex.speech_nouns
+            or t.lemma_.lower() in self.lex.evidence_nouns
+            for t in tokens
+        )
+
     def passive_with_agent(self, verb: Token, subject: Token) -> Iterator[Candidate]:
         """``The bill, opposed by House Republicans, …`` / ``was first reported by BuzzFeed``."""
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
@@ -690,7 +831,7 @@ class SentenceRules:
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         if subject is None or head.i == verb.i:
             return
-        content = self.span(rest_of_clause(head, subtree(verb)))
+        content = self.span(rest_of_clause(head, subtree(verb), self.framing))
         source, antecedent = self.source_span(subject, verb)
         if content and source:
             yield Candidate(
@@ -701,6 +842,7 @@ class SentenceRules:
                 subject.lower_ in FIRST_PERSON,
                 antecedent,
                 self.lex.confidence["clause"],
+                framed=True,
             )
 
     @staticmethod
@@ -829,12 +971,12 @@ class SentenceRules:
         ):
             return
         source = self.span(subtree(pobj))
-        content = self.span(rest_of_clause(head, subtree(prep)))
+        content = self.span(rest_of_clause(head, subtree(prep), self.framing))
         if source is None or content is None:
             return
         yield Candidate(
             self.token_span(prep), source, content, "according", False, None, self.lex.confidence["clause"],
-            head=source_head(pobj),
+            head=source_head(pobj), framed=True,
         )  # fmt: skip
 
     def according_to(self, according: Token) -> Iterator[Candidate]:
@@ -845,13 +987,14 @@ class SentenceRules:
         source = self.span(subtree(pobj, frozenset({"relcl", "acl", "punct"})))
         if according.head.i == according.i:
             return
-        content = self.span(rest_of_clause(according.head, subtree(according)))
+        content = self.span(rest_of_clause(according.head, subtree(according), self.framing))
         if source is None or content is None:
             return
         cue = Span(according.idx + self.offset, to.idx + len(to) + self.offset)
         yield Candidate(
-            cue, source, content, "according", False, None, self.lex.confidence["clause"], head=source_head(pobj)
-        )
+            cue, source, content, "according", False, None, self.lex.confidence["clause"], head=source_head(pobj),
+            framed=True,
+        )  # fmt: skip
 
     def noun_cue(self, noun: Token) -> Iterator[Candidate]:
         holder = next((c for c in noun.children if c.dep_ == "poss"), None)
@@ -894,12 +1037,12 @@ class SentenceRules:
         elif noun.lemma_.lower() in {"view", "opinion"} and noun.head.dep_ == "prep" and noun.head.lower_ == "in":
             # "In Petrova's view, the talks have stalled."
             prep = noun.head
-            content = self.span(rest_of_clause(prep.head, subtree(prep)))
+            content = self.span(rest_of_clause(prep.head, subtree(prep), self.framing))
         else:
             return
         if source is None or content is None:
             return
         yield Candidate(
             self.token_span(noun), source, content, "noun", first_person, None, self.lex.confidence["noun"],
-            cue_lemma=noun.lemma_.lower(), head=source_head(holder),
+            cue_lemma=noun.lemma_.lower(), head=source_head(holder), framed=True,
         )  # fmt: skip
