@@ -194,3 +194,25 @@ def test_trace_calls_a_swapped_claim_no_translation():
     assert faithful.verdict == "translated"
     assert swapped.verdict == "unsupported"
     assert any("swap who does what" in f for f in swapped.flags)
+
+
+@pytest.mark.parametrize(
+    ("english", "russian", "rendered"),
+    [
+        ("grow", "расти", True),  # as the dictionary gives it
+        ("grow", "вырасти", True),  # the perfective by a prefix
+        ("sign", "подписать", True),  # the other aspect by its suffix
+        ("give", "продавать", False),  # «про» makes another verb
+        ("remain", "остановить", False),  # a shared beginning is no pair
+        ("border", "граничить", False),  # the aspect rule is for verbs
+    ],
+)
+def test_a_verb_in_the_other_aspect_is_rendered(english, russian, rendered):
+    dictionary = {
+        "grow": frozenset({"расти"}),
+        "sign": frozenset({"подписывать"}),
+        "give": frozenset({"давать"}),
+        "remain": frozenset({"оставаться"}),
+        "border": frozenset({"граница"}),
+    }
+    assert bilingual.renders(dictionary, (english,), russian) is rendered

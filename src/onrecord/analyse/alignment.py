@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from onrecord.analyse.bilingual import renders
 from onrecord.analyse.translation import (
     FIRST_PERSON,
     MULTIPLIERS,
@@ -176,7 +177,7 @@ def _exact(report: ParsedWord, source: ParsedWord, dictionary: Mapping[str, froz
     """How two words are one without the model's similarity, or None."""
     if report.pos == "PRON" or source.pos == "PRON":
         return "pronoun" if source.lemma in PRONOUNS.get(report.lemma, ()) else None
-    if source.lemma in dictionary.get(report.lemma, ()) or source.lemma in dictionary.get(report.text.lower(), ()):
+    if renders(dictionary, (report.lemma, report.text.lower()), source.lemma):
         return "dictionary"
     named = (report.text[0].isupper() or report.pos == "PROPN") and (source.text[0].isupper() or source.pos == "PROPN")
     return "name" if named and spelled_alike(report.text, source.text) else None

@@ -43,6 +43,39 @@ _LABEL = re.compile(r"(?<!\w)_[^\s.]+\.?")  # ``_a.``, ``_v.``, ``_разг.``, 
 _ABBREVIATIONS = frozenset({"напр", "лат", "букв", "разг", "etc"})  # written without the underscore
 
 
+# a verb's perfective made by a prefix that keeps its meaning (расти -> вырасти, строить -> построить); not «про»,
+# «за», «при» (давать -> продавать, задавать), which make another verb
+_PERFECTIVE_PREFIXES = ("вы", "по", "с", "со", "от", "под", "о", "у", "на")
+_VERB_ENDINGS = ("ть", "ти", "чь", "ться", "тись", "чься")
+
+
+def renders(dictionary: Mapping[str, frozenset[str]], english: Sequence[str], russian: str) -> bool:
+    """Whether the dictionary gives the Russian lemma ``russian`` as a translation of any of the ``english`` words
+    (a lemma and the word as written), or the other verb of its aspect pair: a dictionary lists a verb in one aspect
+    (``подписывать``, ``расти``) and a text uses the other (``подписать``, ``вырасти``). The pair is told by its
+    form: a prefix that makes a perfective, or the same stem of five letters or more with at most five after it
+    (``проверять``, ``проверить``)."""
+    found = [dictionary.get(word, frozenset()) for word in english]
+    if any(russian in lemmas for lemmas in found):
+        return True
+    if not russian.endswith(_VERB_ENDINGS):
+        return False
+    return any(_aspect_pair(russian, lemma) for lemmas in found for lemma in lemmas)
+
+
+def _aspect_pair(one: str, other: str) -> bool:
+    if not other.endswith(_VERB_ENDINGS) or other.endswith("ость"):
+        return False
+    if any(one == p + other or other == p + one for p in _PERFECTIVE_PREFIXES):
+        return True
+    shared = 0
+    for a, b in zip(one, other, strict=False):
+        if a != b:
+            break
+        shared += 1
+    return shared >= 5 and max(len(one), len(other)) - shared <= 5
+
+
 def _number(code: str) -> int:
     """dictd's base-64 numbers (offsets and lengths in the index)."""
     value = 0
