@@ -161,15 +161,18 @@ def cached_dictd(index: Path, data: Path, cache: Path | None = None) -> dict[str
             "the dictionary cache %s cannot be read (%s: %s): reading %s again", path, type(exc).__name__, exc, index
         )
     found = read_dictd(index, data)
+    written: str | None = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False) as file:
-            json.dump({"stamp": stamp, "entries": {h: sorted(ls) for h, ls in found.items()}}, file, ensure_ascii=False)
-        os.replace(file.name, path)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False) as out:
+            written = out.name
+            json.dump({"stamp": stamp, "entries": {h: sorted(ls) for h, ls in found.items()}}, out, ensure_ascii=False)
+        os.replace(written, path)
     except OSError as exc:
         log.warning("the dictionary cache %s cannot be written (%s): %s is read again next time", path, exc, index)
-        with contextlib.suppress(OSError, NameError):
-            os.unlink(file.name)
+        if written is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(written)
     return found
 
 
