@@ -216,3 +216,15 @@ def test_a_verb_in_the_other_aspect_is_rendered(english, russian, rendered):
         "border": frozenset({"граница"}),
     }
     assert bilingual.renders(dictionary, (english,), russian) is rendered
+
+
+def test_attested_counts_the_dictionary_and_names_not_the_models_guesses():
+    dictionary = {"send": frozenset({"отправлять"}), "grain": frozenset({"зерно"})}
+    # "Kaldoria" is linked to «Мы» (a name taken for the source's "we"), "Veligrad" to «Велиград» by its spelling
+    found = _align("Kaldoria sent grain to Veligrad.", "Мы отправили зерно в Велиград.", dictionary=dictionary)
+    by = {k.report.text: k.by for k in found.links}
+    assert by["Kaldoria"] == "pronoun" and by["Veligrad"] == "name" and by["sent"] == "dictionary"
+    assert found.coverage == 1.0 and found.attested == pytest.approx(3 / 4)
+    assert _align("Kaldoria sent grain to Veligrad.", "Мы отправили зерно в Велиград.", dictionary={}).attested == (
+        pytest.approx(1 / 4)
+    )
