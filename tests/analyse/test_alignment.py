@@ -205,6 +205,11 @@ def test_trace_calls_a_swapped_claim_no_translation():
         ("give", "продавать", False),  # «про» makes another verb
         ("remain", "остановить", False),  # a shared beginning is no pair
         ("border", "граничить", False),  # the aspect rule is for verbs
+        ("calmly", "спокойно", True),  # an adverb the dictionary leaves to its adjective's suffix
+        ("easily", "легко", True),
+        ("calmly", "спокойный", False),  # the adverb renders the adverb, not the adjective
+        ("calmly", "тихо", False),  # nor another adjective's adverb
+        ("quickly", "спокойно", False),  # an adverb the dictionary lists is read as it lists it
     ],
 )
 def test_a_verb_in_the_other_aspect_is_rendered(english, russian, rendered):
@@ -214,6 +219,10 @@ def test_a_verb_in_the_other_aspect_is_rendered(english, russian, rendered):
         "give": frozenset({"давать"}),
         "remain": frozenset({"оставаться"}),
         "border": frozenset({"граница"}),
+        "calm": frozenset({"спокойный"}),
+        "easy": frozenset({"лёгкий", "легкий"}),
+        "quickly": frozenset({"быстро"}),
+        "quick": frozenset({"спокойный"}),  # not so: there to show that a listed adverb is not read by its adjective
     }
     assert bilingual.renders(dictionary, (english,), russian) is rendered
 

@@ -47,6 +47,7 @@ _ABBREVIATIONS = frozenset({"напр", "лат", "букв", "разг", "etc"}
 # «за», «при» (давать -> продавать, задавать), which make another verb
 _PERFECTIVE_PREFIXES = ("вы", "по", "с", "со", "от", "под", "о", "у", "на")
 _VERB_ENDINGS = ("ть", "ти", "чь", "ться", "тись", "чься")
+_ADJECTIVE_ENDINGS = ("ый", "ий", "ой")  # of a lemma: безупречный -> безупречно, искренний -> искренне
 
 
 def renders(dictionary: Mapping[str, frozenset[str]], english: Sequence[str], russian: str) -> bool:
@@ -58,9 +59,31 @@ def renders(dictionary: Mapping[str, frozenset[str]], english: Sequence[str], ru
     found = [dictionary.get(word, frozenset()) for word in english]
     if any(russian in lemmas for lemmas in found):
         return True
+    if _adverb(dictionary, english, russian):
+        return True
     if not russian.endswith(_VERB_ENDINGS):
         return False
     return any(_aspect_pair(russian, lemma) for lemmas in found for lemma in lemmas)
+
+
+def _adverb(dictionary: Mapping[str, frozenset[str]], english: Sequence[str], russian: str) -> bool:
+    """Whether an English adverb the dictionary does not list ("flawlessly") renders a Russian adverb made from a
+    translation of its adjective (``flawless`` -> ``безупречный``, so ``безупречно``): dictionaries list the
+    adjective and leave the adverb to its suffix, in both languages."""
+    if not russian.endswith(("о", "е")):
+        return False
+    adjectives = {russian[:-1] + ending for ending in _ADJECTIVE_ENDINGS}
+    for word in english:
+        if not word.endswith("ly") or word in dictionary:
+            continue
+        bases = {word[:-2], word[:-1] + "e"}  # flawless-ly, simpl-y / reasonabl-y
+        if word.endswith("ily"):
+            bases.add(word[:-3] + "y")  # eas-ily
+        if word.endswith("ally"):
+            bases.add(word[:-4])  # automatic-ally
+        if any(adjectives & dictionary.get(base, frozenset()) for base in bases):
+            return True
+    return False
 
 
 def _aspect_pair(one: str, other: str) -> bool:
