@@ -138,10 +138,11 @@ def test_dictionaries_are_merged_and_cached(tmp_path, monkeypatch, caplog):
     two = _write_dictd(tmp_path, "two", {"border": "1. _n. рубеж", "levy": "1) сбор"})
     cache = tmp_path / "cache"
     monkeypatch.setenv("ONRECORD_CACHE_DIR", str(cache))
+    monkeypatch.setattr(bilingual, "_LOADED", {})  # the process's dictionaries left as they were
     found = bilingual.dictionary(*(p.with_suffix("") for p, _ in (one, two)))
     assert found == {"border": frozenset({"граница", "рубеж"}), "levy": frozenset({"сбор"})}
     assert len(list(cache.glob("*.json"))) == 2
-    bilingual.dictionary.cache_clear()
+    assert bilingual.dictionary(*(p.with_suffix("") for p, _ in (one, two))) is found  # once per process
 
     parsed = []
     monkeypatch.setattr(bilingual, "read_dictd", lambda *files: parsed.append(files) or {})
@@ -165,6 +166,16 @@ def test_an_unwritable_cache_falls_back_to_parsing(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="onrecord.analyse"):
         assert bilingual.cached_dictd(*files, blocked / "cache") == {"border": frozenset({"граница"})}
     assert "cannot be written" in caplog.text
+
+
+def test_warming_reads_the_dictionaries_once_in_the_background(monkeypatch):
+    read = []
+    monkeypatch.setattr(bilingual, "_LOADED", {})
+    monkeypatch.setattr(bilingual, "_read", lambda paths: read.append(paths) or {"border": frozenset({"граница"})})
+    bilingual.warm()
+    assert bilingual.dictionary() == {"border": frozenset({"граница"})}  # waits for the thread, or reads first
+    bilingual.warm().join()
+    assert read == [bilingual.DICTIONARIES]
 
 
 def test_without_the_dictionary_the_alignment_rests_on_word_similarity(tmp_path, caplog):

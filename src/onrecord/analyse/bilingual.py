@@ -20,8 +20,8 @@ import logging
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 from onrecord.config import setting
@@ -208,12 +208,23 @@ def merged(*dictionaries: Mapping[str, frozenset[str]]) -> dict[str, frozenset[s
     return found
 
 
-@lru_cache(maxsize=4)
+_LOADED: dict[tuple[Path, ...], dict[str, frozenset[str]]] = {}  # once per process, by the paths asked for
+# a warm-up thread (:func:`warm`) and a trace asking at once: one reads, the other waits for it instead of reading too
+_LOADING = threading.Lock()
+
+
 def dictionary(*paths: Path) -> dict[str, frozenset[str]]:
     """The installed English-Russian dictionaries (default :data:`DICTIONARIES`) as one (:func:`merged`), each read
     through its cache (:func:`cached_dictd`), once per process; those not installed are left out and the log says
     so in one line (none installed: empty, and the alignment rests on word similarity alone)."""
     paths = paths or DICTIONARIES
+    with _LOADING:
+        if paths not in _LOADED:
+            _LOADED[paths] = _read(paths)
+        return _LOADED[paths]
+
+
+def _read(paths: Sequence[Path]) -> dict[str, frozenset[str]]:
     present = [p for p in paths if p.with_suffix(".index").exists() and p.with_suffix(".dict.dz").exists()]
     if missing := [p for p in paths if p not in present]:
         log.warning(
@@ -223,3 +234,11 @@ def dictionary(*paths: Path) -> dict[str, frozenset[str]]:
             "the others and word similarity" if present else "word similarity alone",
         )
     return merged(*(cached_dictd(p.with_suffix(".index"), p.with_suffix(".dict.dz")) for p in present))
+
+
+def warm() -> threading.Thread:
+    """Read the dictionaries in a background thread, so that a server's first cross-language trace does not wait
+    for them (about 0.4 s from the cache, 17 s on a machine's first use); the thread, started."""
+    thread = threading.Thread(target=dictionary, name="onrecord-dictionary", daemon=True)
+    thread.start()
+    return thread
