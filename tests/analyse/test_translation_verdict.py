@@ -146,10 +146,13 @@ def test_flags_and_alignment_are_measured_only_when_read_and_once():
         calls.append("alignment")
         return Alignment((), (), ())
 
-    def lazy(concepts: float) -> Evidence:
-        return Evidence(TRANSLATED + 0.05, TRANSLATED, concepts, measure_flags, measure_alignment, "single", "", "")
+    def lazy(concepts: float, kind: str = "single") -> Evidence:
+        return Evidence(TRANSLATED + 0.05, TRANSLATED, concepts, measure_flags, measure_alignment, kind, "", "")
 
-    assert cascade(lazy(CONCEPT_OVERLAP - 0.1))[0] == "unsupported" and calls == []  # the concepts settle it
+    assert cascade(lazy(CONCEPT_OVERLAP - 0.1, "pair"))[0] == "unsupported" and calls == []  # the concepts settle it
+    # one sentence sharing few concepts: its alignment is read (are its words the dictionary's?), not its flags
+    assert cascade(lazy(CONCEPT_OVERLAP - 0.1))[0] == "unsupported" and calls == ["alignment"]
+    calls.clear()
     found = lazy(CONCEPT_OVERLAP + 0.1)
     assert cascade(found)[0] == "flagged" and found.flags == (NUMBER,)
     assert sorted(calls) == ["alignment", "flags"]

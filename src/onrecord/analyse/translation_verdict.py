@@ -33,7 +33,8 @@ CLASSES = ("translated", "flagged", "unsupported")
 class Evidence:
     """What was measured of a report against its nearest sentence (or pair, or clause) in the other language. The
     flags and the alignment, which parse both texts, may be given as functions that measure them: they are called
-    when first read, so that a decision which settles on the margin or the concepts does not wait for them."""
+    when first read, so that a decision which settles on the margin (or on the concepts, for a pair) does not wait
+    for them."""
 
     score: float  # the margin score: cosine plus its margin over the speaker's next-nearest sentences
     cosine: float  # of the report and the candidate (dense multilingual vectors)
