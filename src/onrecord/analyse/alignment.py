@@ -9,6 +9,9 @@ is the speaker's claim. The alignment does:
   source's that the report renders (low for a trim, which is fine). A claim that adds a phrase beside the
   speaker's words ("…has not responded to my invitation to visit Veligrad" for «…пока не ответила»)
   leaves report words with no counterpart;
+- *attested*: the share of the report's content words the dictionaries or a name link (no guess of the model's):
+  a short report or trim nearly all of whose words are found so in one sentence makes that sentence's claim, however
+  few of its concepts it shares (``translation_verdict.attested``);
 - *roles*: who acts and who is acted on (``extract.syntax``: subjects and objects of the verbs on both
   sides). A claim that swaps them ("Koval invited me" for «Я пригласил Коваля») aligns word for word and
   crosses roles.
