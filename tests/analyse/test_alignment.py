@@ -97,30 +97,91 @@ def test_a_pronoun_resolved_from_the_sentence_before_counts_as_rendered():
     assert "terminal" not in {w.text for w in alignment.unlinked}
 
 
+def _b64(n: int) -> str:
+    digits = ""
+    while True:
+        digits = bilingual._B64[n % 64] + digits
+        n //= 64
+        if not n:
+            return digits
+
+
+def _write_dictd(folder, name: str, entries: dict[str, str]):
+    """A dictd pair (index and gzip data) of ``entries``: headword -> its entry's text after the headword line."""
+    data, index = b"00-database-info\nA test\n", "00databaseinfo\tA\tR\n"
+    for head, body in entries.items():
+        entry = f"{head}\n{body}\n".encode()
+        index += f"{head}\t{_b64(len(data))}\t{_b64(len(entry))}\n"
+        data += entry
+    (folder / f"{name}.dict.dz").write_bytes(gzip.compress(data))
+    (folder / f"{name}.index").write_text(index, encoding="utf-8")
+    return folder / f"{name}.index", folder / f"{name}.dict.dz"
+
+
 def test_dictd_files_are_read(tmp_path):
-    entries = "00-database-info\nA test\nborder /b/\nграница, рубеж\n"
-    data = entries.encode()
-    start = data.index(b"border")
+    index, data = _write_dictd(tmp_path, "test", {"border": "граница, рубеж", "Border": "1. кромке"})
+    assert bilingual.read_dictd(index, data) == {"border": frozenset({"граница", "рубеж", "кромка", "кромке"})}
 
-    def b64(n: int) -> str:
-        digits = ""
-        while True:
-            digits = bilingual._B64[n % 64] + digits
-            n //= 64
-            if not n:
-                return digits
 
-    (tmp_path / "test.dict.dz").write_bytes(gzip.compress(data))
-    (tmp_path / "test.index").write_text(f"00databaseinfo\tA\tR\nborder\t{b64(start)}\t{b64(len(data) - start)}\n")
-    assert bilingual.read_dictd(tmp_path / "test.index", tmp_path / "test.dict.dz") == {
-        "border": frozenset({"граница", "рубеж"})
-    }
+def test_a_muller_entry_keeps_its_translations_not_its_labels_explanations_or_examples():
+    entry = (
+        "levy\n   [↗lɛvɪ]\n   1. _n.\n      1) сбор, обложение; to impose a levy облагать налогом\n"
+        "      2) _воен. набор (рекрутов); _ист. ополчение\n   2. _v.\n      1) взимать (налог)\n"
+        "      2) набирать; to levy war начать войну\n         а) конфисковать;\n"
+    )
+    assert bilingual.translations(entry) == {"сбор", "обложение", "набор", "ополчение", "взимать", "набирать",
+                                             "конфисковать"}  # fmt: skip
+
+
+def test_dictionaries_are_merged_and_cached(tmp_path, monkeypatch, caplog):
+    one = _write_dictd(tmp_path, "one", {"border": "граница"})
+    two = _write_dictd(tmp_path, "two", {"border": "1. _n. рубеж", "levy": "1) сбор"})
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ONRECORD_CACHE_DIR", str(cache))
+    monkeypatch.setattr(bilingual, "_LOADED", {})  # the process's dictionaries left as they were
+    found = bilingual.dictionary(*(p.with_suffix("") for p, _ in (one, two)))
+    assert found == {"border": frozenset({"граница", "рубеж"}), "levy": frozenset({"сбор"})}
+    assert len(list(cache.glob("*.json"))) == 2
+    assert bilingual.dictionary(*(p.with_suffix("") for p, _ in (one, two))) is found  # once per process
+
+    parsed = []
+    monkeypatch.setattr(bilingual, "read_dictd", lambda *files: parsed.append(files) or {})
+    assert bilingual.cached_dictd(*two, cache) == {"border": frozenset({"рубеж"}), "levy": frozenset({"сбор"})}
+    assert parsed == []  # a hit: nothing parsed
+    _write_dictd(tmp_path, "two", {"border": "1. _n. рубежом"})  # the source changes (size and time)
+    assert bilingual.cached_dictd(*two, cache) == {}
+    assert parsed == [two]  # stale: parsed again
+
+    kept = next(p for p in cache.glob("*two*.json"))
+    kept.write_text("{not json", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="onrecord.analyse"):
+        assert bilingual.cached_dictd(*two, cache) == {}
+    assert len(parsed) == 2 and "cannot be read" in caplog.text  # corrupt: parsed again, with a line in the log
+
+
+def test_an_unwritable_cache_falls_back_to_parsing(tmp_path, caplog):
+    files = _write_dictd(tmp_path, "one", {"border": "граница"})
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache folder would be")
+    with caplog.at_level(logging.WARNING, logger="onrecord.analyse"):
+        assert bilingual.cached_dictd(*files, blocked / "cache") == {"border": frozenset({"граница"})}
+    assert "cannot be written" in caplog.text
+
+
+def test_warming_reads_the_dictionaries_once_in_the_background(monkeypatch):
+    read = []
+    monkeypatch.setattr(bilingual, "_LOADED", {})
+    monkeypatch.setattr(bilingual, "_read", lambda paths: read.append(paths) or {"border": frozenset({"граница"})})
+    bilingual.warm()
+    assert bilingual.dictionary() == {"border": frozenset({"граница"})}  # waits for the thread, or reads first
+    bilingual.warm().join()
+    assert read == [bilingual.DICTIONARIES]
 
 
 def test_without_the_dictionary_the_alignment_rests_on_word_similarity(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="onrecord.analyse"):
         assert bilingual.dictionary(tmp_path / "absent") == {}
-    assert "dict-freedict-eng-rus" in caplog.text
+    assert "dict-freedict-eng-rus and mueller7-dict" in caplog.text
     alignment = _align(
         "We will not deploy missiles at the border.", "Мы не будем размещать ракеты у границы.", dictionary={}
     )
@@ -144,3 +205,46 @@ def test_trace_calls_a_swapped_claim_no_translation():
     assert faithful.verdict == "translated"
     assert swapped.verdict == "unsupported"
     assert any("swap who does what" in f for f in swapped.flags)
+
+
+@pytest.mark.parametrize(
+    ("english", "russian", "rendered"),
+    [
+        ("grow", "расти", True),  # as the dictionary gives it
+        ("grow", "вырасти", True),  # the perfective by a prefix
+        ("sign", "подписать", True),  # the other aspect by its suffix
+        ("give", "продавать", False),  # «про» makes another verb
+        ("remain", "остановить", False),  # a shared beginning is no pair
+        ("border", "граничить", False),  # the aspect rule is for verbs
+        ("calmly", "спокойно", True),  # an adverb the dictionary leaves to its adjective's suffix
+        ("easily", "легко", True),
+        ("calmly", "спокойный", False),  # the adverb renders the adverb, not the adjective
+        ("calmly", "тихо", False),  # nor another adjective's adverb
+        ("quickly", "спокойно", False),  # an adverb the dictionary lists is read as it lists it
+    ],
+)
+def test_a_verb_in_the_other_aspect_is_rendered(english, russian, rendered):
+    dictionary = {
+        "grow": frozenset({"расти"}),
+        "sign": frozenset({"подписывать"}),
+        "give": frozenset({"давать"}),
+        "remain": frozenset({"оставаться"}),
+        "border": frozenset({"граница"}),
+        "calm": frozenset({"спокойный"}),
+        "easy": frozenset({"лёгкий", "легкий"}),
+        "quickly": frozenset({"быстро"}),
+        "quick": frozenset({"спокойный"}),  # not so: there to show that a listed adverb is not read by its adjective
+    }
+    assert bilingual.renders(dictionary, (english,), russian) is rendered
+
+
+def test_attested_counts_the_dictionary_and_names_not_the_models_guesses():
+    dictionary = {"send": frozenset({"отправлять"}), "grain": frozenset({"зерно"})}
+    # "Kaldoria" is linked to «Мы» (a name taken for the source's "we"), "Veligrad" to «Велиград» by its spelling
+    found = _align("Kaldoria sent grain to Veligrad.", "Мы отправили зерно в Велиград.", dictionary=dictionary)
+    by = {k.report.text: k.by for k in found.links}
+    assert by["Kaldoria"] == "pronoun" and by["Veligrad"] == "name" and by["sent"] == "dictionary"
+    assert found.coverage == 1.0 and found.attested == pytest.approx(3 / 4)
+    assert _align("Kaldoria sent grain to Veligrad.", "Мы отправили зерно в Велиград.", dictionary={}).attested == (
+        pytest.approx(1 / 4)
+    )

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from onrecord.analyse.alignment import Alignment
+from onrecord.analyse.alignment import ATTESTED, Alignment, Link
 from onrecord.analyse.trace import PrimaryIndex, Tracer
 from onrecord.analyse.translation import CONCEPT_OVERLAP, TRANSLATED, flag_mark, flags
 from onrecord.analyse.translation_verdict import Evidence, cascade, features
+from onrecord.extract.syntax import ParsedWord
 from onrecord.ingest import from_text
 from onrecord.pipeline import process
 
@@ -41,6 +42,56 @@ def evidence(
 )
 def test_the_cascade_decides_by_its_thresholds_in_turn(case, expected):
     assert cascade(case)[0] == expected
+
+
+def _word(text: str, lemma: str, pos: str = "NOUN", role: str = "") -> ParsedWord:
+    return ParsedWord(text, 0, len(text), lemma, pos, "", -1, role)
+
+
+def _linked(by: tuple[str, ...], roles: tuple[tuple[str, str], ...] = ()) -> Alignment:
+    """An alignment of a report whose content words are linked one by one, each by the way ``by`` names ("" none)."""
+    pairs = [("crew", "экипаж"), ("acted", "действовать"), ("calmly", "спокойно"), ("Vesby", "Весби")]
+    roles = roles or (("", ""),) * len(by)
+    report = [_word(e, e, role=r) for (e, _), (r, _) in zip(pairs, roles, strict=False)][: len(by)]
+    source = [_word(r, r, role=s) for (_, r), (_, s) in zip(pairs, roles, strict=False)][: len(by)]
+    links = tuple(Link(a, b, kind, 1.0) for a, b, kind in zip(report, source, by, strict=True) if kind)
+    return Alignment(links, tuple(report), tuple(source))
+
+
+def _short(alignment: Alignment, kind: str = "single", found: tuple[str, ...] = ()) -> Evidence:
+    """A short report sharing few concepts with its source (as trims and short quotes do) but above the margin."""
+    concepts = CONCEPT_OVERLAP - 0.15
+    return Evidence(TRANSLATED + 0.05, TRANSLATED - 0.05, concepts, found, alignment, kind, "report", "source")
+
+
+def test_a_report_the_dictionary_attests_word_by_word_is_rescued_from_the_concepts():
+    attested = _linked(("dictionary", "dictionary", "dictionary", "name"))
+    assert attested.attested >= ATTESTED
+    assert cascade(_short(attested)) == ("translated", "")
+    assert cascade(_short(attested, "clause", (NUMBER,)))[0] == "flagged"  # a clause of one sentence, a change kept
+
+
+@pytest.mark.parametrize(
+    ("case", "why"),
+    [
+        # the model's word similarity is a guess, not an attestation
+        (_short(_linked(("dictionary", "meaning", "meaning", "name"))), "share few of its concepts"),
+        # nor is a name taken for the source's "we"
+        (_short(_linked(("dictionary", "pronoun", "pronoun", "name"))), "share few of its concepts"),
+        (_short(_linked(("dictionary", "dictionary", "", "")), "single"), "share few of its concepts"),
+        # words found across two sentences may build a claim neither makes
+        (_short(_linked(("dictionary",) * 4), "pair"), "share few of its concepts"),
+        # rescued from the concepts, not from the other checks
+        (_short(_linked(("dictionary",) * 4), found=(NUMBER, NEGATION)), "differ in 2 ways"),
+        (
+            _short(_linked(("dictionary",) * 2, (("agent", "patient"), ("patient", "agent")))),
+            "swap who does what",
+        ),
+    ],
+)
+def test_a_rescue_needs_the_dictionary_in_one_sentence_and_leaves_the_other_checks(case, why):
+    decided, said = cascade(case)
+    assert decided == "unsupported" and said.startswith(why)
 
 
 def test_the_cascade_says_why_a_claim_is_not_a_translation():
@@ -95,10 +146,13 @@ def test_flags_and_alignment_are_measured_only_when_read_and_once():
         calls.append("alignment")
         return Alignment((), (), ())
 
-    def lazy(concepts: float) -> Evidence:
-        return Evidence(TRANSLATED + 0.05, TRANSLATED, concepts, measure_flags, measure_alignment, "single", "", "")
+    def lazy(concepts: float, kind: str = "single") -> Evidence:
+        return Evidence(TRANSLATED + 0.05, TRANSLATED, concepts, measure_flags, measure_alignment, kind, "", "")
 
-    assert cascade(lazy(CONCEPT_OVERLAP - 0.1))[0] == "unsupported" and calls == []  # the concepts settle it
+    assert cascade(lazy(CONCEPT_OVERLAP - 0.1, "pair"))[0] == "unsupported" and calls == []  # the concepts settle it
+    # one sentence sharing few concepts: its alignment is read (are its words the dictionary's?), not its flags
+    assert cascade(lazy(CONCEPT_OVERLAP - 0.1))[0] == "unsupported" and calls == ["alignment"]
+    calls.clear()
     found = lazy(CONCEPT_OVERLAP + 0.1)
     assert cascade(found)[0] == "flagged" and found.flags == (NUMBER,)
     assert sorted(calls) == ["alignment", "flags"]

@@ -142,6 +142,15 @@ def test_bad_requests_get_clear_4xx_without_traces(client):
     assert client.get("/api/documents/999999").json()["detail"].startswith("no document")
 
 
+def test_the_app_reads_the_dictionaries_while_it_starts(web_db, monkeypatch):
+    from onrecord.analyse import bilingual
+
+    started = []
+    monkeypatch.setattr(bilingual, "warm", lambda: started.append(True))
+    create_app(web_db)
+    assert started == [True]  # a first cross-language trace does not wait for them
+
+
 def test_read_only_without_a_token(client):
     response = client.post("/api/documents", json={"text": '"Hello," Anna Petrova said.'})
     assert response.status_code == 403 and "read-only" in response.json()["detail"]

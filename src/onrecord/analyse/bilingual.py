@@ -1,27 +1,102 @@
 """The English-Russian dictionary the translation check aligns words with (issue 15): one home for loading it.
 
-Where it sits: analyse/, read by ``analyse/alignment.py``. The dictionary is FreeDict's English-Russian
-one in dictd format, installed by Debian's ``dict-freedict-eng-rus`` (``make system-deps``); nothing is
-downloaded. It is small (about 1,700 headwords, many of them places: a quarter of the words in the
-labelled sets' reports), so it settles the words it knows and the multilingual model's single-word
-similarity the rest. On a machine without it, :func:`dictionary` is empty and says why once in the log.
+Where it sits: analyse/, read by ``analyse/alignment.py``. Two dictionaries in dictd format, installed by
+Debian's ``dict-freedict-eng-rus`` and ``mueller7-dict`` (``make system-deps``); nothing is downloaded.
+FreeDict's is small (about 1,700 headwords, many of them places); Müller's (about 43,000 headwords) knows
+most words of a news report, so the alignment can say which report word has no counterpart. They are read
+as one (:func:`dictionary`): English headword -> the Russian lemmas of its translations. Reading Müller's
+takes tens of seconds (each distinct Russian word lemmatised by pymorphy), so the parse is kept in a cache
+file and only the first use on a machine pays (:func:`cached_dictd`). On a machine without them,
+:func:`dictionary` leaves them out and says so once in the log.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import hashlib
+import json
 import logging
+import os
 import re
-from functools import lru_cache
+import tempfile
+import threading
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from onrecord.extract.russian_words import russian_words
+from onrecord.config import setting
+from onrecord.extract.russian_words import base_forms
 
 log = logging.getLogger("onrecord.analyse")
 
 FREEDICT = Path("/usr/share/dictd/freedict-eng-rus")  # .index and .dict.dz beside each other
+MUELLER = Path("/usr/share/dictd/mueller7")
+DICTIONARIES = (FREEDICT, MUELLER)
+FORMAT = 1  # of the cached parse: raised whenever what :func:`read_dictd` keeps changes
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _CYRILLIC_WORD = re.compile(r"[А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*")
+_TRANSCRIPTION = re.compile(r"\[[^\]\n]*\]")
+_PARENTHESES = re.compile(r"\([^()]*\)")
+# sense numbers (``1.``, ``1)``, ``а)``) and homonym marks (``_I``): between senses
+_SENSE = re.compile(r"(?<![\w.])(?:\d+[.)]|[а-я]\)|_[IVX]+\b)")
+_LABEL = re.compile(r"(?<!\w)_[^\s.]+\.?")  # ``_a.``, ``_v.``, ``_разг.``, ``_p-p.``
+_ABBREVIATIONS = frozenset({"напр", "лат", "букв", "разг", "etc"})  # written without the underscore
+
+
+# a verb's perfective made by a prefix that keeps its meaning (расти -> вырасти, строить -> построить); not «про»,
+# «за», «при» (давать -> продавать, задавать), which make another verb
+_PERFECTIVE_PREFIXES = ("вы", "по", "с", "со", "от", "под", "о", "у", "на")
+_VERB_ENDINGS = ("ть", "ти", "чь", "ться", "тись", "чься")
+_ADJECTIVE_ENDINGS = ("ый", "ий", "ой")  # of a lemma: безупречный -> безупречно, искренний -> искренне
+
+
+def renders(dictionary: Mapping[str, frozenset[str]], english: Sequence[str], russian: str) -> bool:
+    """Whether the dictionary gives the Russian lemma ``russian`` as a translation of any of the ``english`` words
+    (a lemma and the word as written), or the other verb of its aspect pair: a dictionary lists a verb in one aspect
+    (``подписывать``, ``расти``) and a text uses the other (``подписать``, ``вырасти``). The pair is told by its
+    form: a prefix that makes a perfective, or the same stem of five letters or more with at most five after it
+    (``проверять``, ``проверить``)."""
+    found = [dictionary.get(word, frozenset()) for word in english]
+    if any(russian in lemmas for lemmas in found):
+        return True
+    if _adverb(dictionary, english, russian):
+        return True
+    if not russian.endswith(_VERB_ENDINGS):
+        return False
+    return any(_aspect_pair(russian, lemma) for lemmas in found for lemma in lemmas)
+
+
+def _adverb(dictionary: Mapping[str, frozenset[str]], english: Sequence[str], russian: str) -> bool:
+    """Whether an English adverb the dictionary does not list ("flawlessly") renders a Russian adverb made from a
+    translation of its adjective (``flawless`` -> ``безупречный``, so ``безупречно``): dictionaries list the
+    adjective and leave the adverb to its suffix, in both languages."""
+    if not russian.endswith(("о", "е")):
+        return False
+    adjectives = {russian[:-1] + ending for ending in _ADJECTIVE_ENDINGS}
+    for word in english:
+        if not word.endswith("ly") or word in dictionary:
+            continue
+        bases = {word[:-2], word[:-1] + "e"}  # flawless-ly, simpl-y / reasonabl-y
+        if word.endswith("ily"):
+            bases.add(word[:-3] + "y")  # eas-ily
+        if word.endswith("ally"):
+            bases.add(word[:-4])  # automatic-ally
+        if any(adjectives & dictionary.get(base, frozenset()) for base in bases):
+            return True
+    return False
+
+
+def _aspect_pair(one: str, other: str) -> bool:
+    if not other.endswith(_VERB_ENDINGS) or other.endswith("ость"):
+        return False
+    if any(one == p + other or other == p + one for p in _PERFECTIVE_PREFIXES):
+        return True
+    shared = 0
+    for a, b in zip(one, other, strict=False):
+        if a != b:
+            break
+        shared += 1
+    return shared >= 5 and max(len(one), len(other)) - shared <= 5
 
 
 def _number(code: str) -> int:
@@ -34,31 +109,136 @@ def _number(code: str) -> int:
 
 def read_dictd(index: Path, data: Path) -> dict[str, frozenset[str]]:
     """English headword (lower case) -> the Russian lemmas of its translations, from a dictd index and its
-    (dictzip, gzip-readable) data file. Headwords of several words are kept whole ("patrol boat")."""
+    (dictzip, gzip-readable) data file. Headwords of several words are kept whole ("patrol boat"). Of each
+    entry only the translations are kept (:func:`translations`), and each distinct Russian word is lemmatised
+    once (``extract.russian_words.base_forms``)."""
     text = gzip.decompress(data.read_bytes()) if data.suffix == ".dz" else data.read_bytes()
-    found: dict[str, set[str]] = {}
+    words: dict[str, set[str]] = {}
     for line in index.read_text(encoding="utf-8").splitlines():
         parts = line.split("\t")
-        if len(parts) != 3 or parts[0].startswith("00database"):
+        if len(parts) != 3 or parts[0].startswith("00database") or parts[0].startswith("00-database"):
             continue
         head, start, length = parts[0].lower(), _number(parts[1]), _number(parts[2])
-        entry = text[start : start + length].decode("utf-8", "replace").split("\n", 1)[-1]
-        lemmas = {w.base for m in _CYRILLIC_WORD.finditer(entry) for w in russian_words(m.group()) if len(w.text) > 2}
-        if lemmas:
-            found.setdefault(head, set()).update(lemmas)
-    return {head: frozenset(lemmas) for head, lemmas in found.items()}
+        entry = text[start : start + length].decode("utf-8", "replace")
+        if found := translations(entry):
+            words.setdefault(head, set()).update(found)
+    bases = base_forms(sorted({w for found in words.values() for w in found}))
+    # the word as the dictionary writes it (a lemma already, as natasha gives it) and its base form
+    return {head: frozenset({*found, *(bases[w] for w in found)}) for head, found in words.items()}
 
 
-@lru_cache(maxsize=1)
-def dictionary(path: Path = FREEDICT) -> dict[str, frozenset[str]]:
-    """The installed English-Russian dictionary (:func:`read_dictd`), read once; empty when it is not
-    installed, which the log says once (the alignment then rests on word similarity alone)."""
-    index, data = path.with_suffix(".index"), path.with_suffix(".dict.dz")
-    if not (index.exists() and data.exists()):
+def translations(entry: str) -> set[str]:
+    """The Russian words (lower case, longer than two letters) of a dictd entry's translations, its headword
+    line left out. Müller's entries hold more than translations; what is dropped, told apart cheaply: the
+    transcription ``[..]``, labels (``_a.``, ``_v.``, ``_разг.``), what stands in parentheses (explanations,
+    objects: «(вопрос)»), and examples, which open with English (``to raise a question поставить вопрос``):
+    of the parts between senses (``1.``, ``1)``, ``а)``) and semicolons, only those opening with Russian are
+    translations. FreeDict's entries (``граница, рубеж``) are translations whole."""
+    body = entry.split("\n", 1)[1] if "\n" in entry else ""
+    body = _PARENTHESES.sub(" ", _PARENTHESES.sub(" ", _TRANSCRIPTION.sub(" ", body)))  # nested once at most
+    body = _LABEL.sub(" ", _SENSE.sub(";", body))
+    found: set[str] = set()
+    for part in body.replace("\n", " ").split(";"):
+        part = part.strip(" ,.:-–—")
+        if part and _CYRILLIC_WORD.match(part):
+            found.update(
+                w.lower()
+                for m in _CYRILLIC_WORD.finditer(part)
+                if len(w := m.group()) > 2 and not w.endswith("-л") and w.lower() not in _ABBREVIATIONS
+            )
+    return found
+
+
+def _cache_dir() -> Path:
+    """Where the parsed dictionary is kept: ``ONRECORD_CACHE_DIR``, else ``$XDG_CACHE_HOME/onrecord``, else
+    ``~/.cache/onrecord``."""
+    if chosen := setting("cache_dir"):
+        return Path(chosen).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "onrecord"
+
+
+def _stamp(paths: Sequence[Path]) -> list[list[object]]:
+    """What says the source files are unchanged: each one's path, size and modification time."""
+    return [[str(p), (st := p.stat()).st_size, st.st_mtime_ns] for p in paths]
+
+
+def cached_dictd(index: Path, data: Path, cache: Path | None = None) -> dict[str, frozenset[str]]:
+    """:func:`read_dictd`, kept in a JSON file under ``cache`` (default :func:`_cache_dir`) so that only the first
+    use on a machine pays the parse (Müller's dictionary: tens of seconds): the file is used while the source
+    files keep their size and modification time and :data:`FORMAT` is unchanged; else the dictionary is read
+    again and the file replaced whole (written beside and renamed). A cache that cannot be read or written is
+    passed by, with a line in the log."""
+    folder = cache if cache is not None else _cache_dir()
+    key = hashlib.sha256(f"{index.resolve()}\0{data.resolve()}".encode()).hexdigest()[:16]
+    path = folder / f"dictd-{index.stem}-{key}.json"
+    stamp = {"format": FORMAT, "sources": _stamp([index, data])}
+    try:
+        with path.open(encoding="utf-8") as file:
+            kept = json.load(file)
+        if kept.get("stamp") == stamp:
+            return {head: frozenset(lemmas) for head, lemmas in kept["entries"].items()}
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         log.warning(
-            "no English-Russian dictionary at %s.index: translations are aligned by word similarity alone; "
-            "install it with `make system-deps` (Debian's dict-freedict-eng-rus)",
-            path,
+            "the dictionary cache %s cannot be read (%s: %s): reading %s again", path, type(exc).__name__, exc, index
         )
-        return {}
-    return read_dictd(index, data)
+    found = read_dictd(index, data)
+    written: str | None = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False) as out:
+            written = out.name
+            json.dump({"stamp": stamp, "entries": {h: sorted(ls) for h, ls in found.items()}}, out, ensure_ascii=False)
+        os.replace(written, path)
+    except OSError as exc:
+        log.warning("the dictionary cache %s cannot be written (%s): %s is read again next time", path, exc, index)
+        if written is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(written)
+    return found
+
+
+def merged(*dictionaries: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """Several dictionaries as one: each headword's translations from all of them."""
+    found: dict[str, frozenset[str]] = {}
+    for each in dictionaries:
+        for head, lemmas in each.items():
+            found[head] = found[head] | lemmas if head in found else lemmas
+    return found
+
+
+_LOADED: dict[tuple[Path, ...], dict[str, frozenset[str]]] = {}  # once per process, by the paths asked for
+# a warm-up thread (:func:`warm`) and a trace asking at once: one reads, the other waits for it instead of reading too
+_LOADING = threading.Lock()
+
+
+def dictionary(*paths: Path) -> dict[str, frozenset[str]]:
+    """The installed English-Russian dictionaries (default :data:`DICTIONARIES`) as one (:func:`merged`), each read
+    through its cache (:func:`cached_dictd`), once per process; those not installed are left out and the log says
+    so in one line (none installed: empty, and the alignment rests on word similarity alone)."""
+    paths = paths or DICTIONARIES
+    with _LOADING:
+        if paths not in _LOADED:
+            _LOADED[paths] = _read(paths)
+        return _LOADED[paths]
+
+
+def _read(paths: Sequence[Path]) -> dict[str, frozenset[str]]:
+    present = [p for p in paths if p.with_suffix(".index").exists() and p.with_suffix(".dict.dz").exists()]
+    if missing := [p for p in paths if p not in present]:
+        log.warning(
+            "no English-Russian dictionary at %s: translations are aligned by %s; install it with `make system-deps` "
+            "(Debian's dict-freedict-eng-rus and mueller7-dict)",
+            ", ".join(f"{p}.index" for p in missing),
+            "the others and word similarity" if present else "word similarity alone",
+        )
+    return merged(*(cached_dictd(p.with_suffix(".index"), p.with_suffix(".dict.dz")) for p in present))
+
+
+def warm() -> threading.Thread:
+    """Read the dictionaries in a background thread, so that a server's first cross-language trace does not wait
+    for them (about 0.4 s from the cache, 17 s on a machine's first use); the thread, started."""
+    thread = threading.Thread(target=dictionary, name="onrecord-dictionary", daemon=True)
+    thread.start()
+    return thread

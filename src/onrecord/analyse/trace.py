@@ -701,7 +701,8 @@ class Tracer:
 
         kind = "single" if candidates[k].single else "pair" if candidates[k].pair else "clause"
         # the flags and the alignment parse both texts: measured when the decision first reads them, so that a claim
-        # the margin or the concepts already tell from a translation stops there
+        # the concepts already tell from a translation stops there (a pair's; one sentence's also asks the alignment
+        # whether the dictionaries attest its words)
         evidence = Evidence(score, float(similarity[k]), overlap, measure_flags, measure_alignment, kind, text, source)
         verdict, why = self.decide(evidence)
         if verdict == "unsupported":

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from onrecord.analyse.alignment import Alignment, claim_differs
+from onrecord.analyse.alignment import ATTESTED, Alignment, claim_differs
 from onrecord.analyse.translation import CHANGES, CONCEPT_OVERLAP, FLAGS, TRANSLATED, TRIMMED, changes, numbers, times
 from onrecord.text import words
 
@@ -33,7 +33,8 @@ CLASSES = ("translated", "flagged", "unsupported")
 class Evidence:
     """What was measured of a report against its nearest sentence (or pair, or clause) in the other language. The
     flags and the alignment, which parse both texts, may be given as functions that measure them: they are called
-    when first read, so that a decision which settles on the margin or the concepts does not wait for them."""
+    when first read, so that a decision which settles on the margin (or on the concepts, for a pair) does not wait
+    for them."""
 
     score: float  # the margin score: cosine plus its margin over the speaker's next-nearest sentences
     cosine: float  # of the report and the candidate (dense multilingual vectors)
@@ -74,16 +75,26 @@ Verdict = Callable[[Evidence], tuple[str, str]]  # evidence -> (one of CLASSES, 
 def cascade(evidence: Evidence) -> tuple[str, str]:
     """The hand-set rule: the margin score from :data:`TRANSLATED`, the concepts from :data:`CONCEPT_OVERLAP`, no
     more than :data:`CHANGES` kinds of change, and the alignment's roles, referents and coverage
-    (``alignment.claim_differs``). The class and, for ``unsupported``, why (empty when below the margin)."""
+    (``alignment.claim_differs``). A report that shares few concepts but whose words the dictionaries attest in
+    one sentence (:func:`attested`) goes on to the other checks. The class and, for ``unsupported``, why (empty
+    when below the margin)."""
     if evidence.score < TRANSLATED:
         return "unsupported", ""
-    if evidence.concepts < CONCEPT_OVERLAP:
+    if evidence.concepts < CONCEPT_OVERLAP and not attested(evidence):
         return "unsupported", f"share few of its concepts ({evidence.concepts:.2f})"
     if changes(evidence.flags) > CHANGES:
         return "unsupported", f"differ in {changes(evidence.flags)} ways: " + "; ".join(evidence.flags)
     if claim := claim_differs(evidence.alignment):
         return "unsupported", claim
     return ("flagged" if any(f.startswith(FLAGS) for f in evidence.flags) else "translated"), ""
+
+
+def attested(evidence: Evidence) -> bool:
+    """Whether nearly all the report's content words (:data:`alignment.ATTESTED`) are linked by the dictionaries or
+    names to words of one sentence or clause (not a pair): then its claim is that sentence's whatever the concepts
+    shared, which short reports and trims share few of ("The crew acted flawlessly." for «Экипаж действовал
+    безупречно.» shares 0.31). The flags, roles and referents are still checked after."""
+    return evidence.kind != "pair" and evidence.alignment.attested >= ATTESTED
 
 
 def flag_kinds(flags: Sequence[str]) -> list[str]:
