@@ -260,6 +260,8 @@ _TIME_UNITS = frozenset({
     *("секунда", "минута", "час", "день", "неделя", "месяц", "год", "десятилетие", "век", "столетие"),
 })  # fmt: skip
 _FRACTION_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?|\d+(?:[.,]\d+)?")
+# how a fraction's word begins in any form (and «пол» of «полмиллиона»): the others are not read further
+_FRACTION_START = re.compile(r"(?i)half|third|quarter|пол|трет|четверт")
 
 
 def _count(token: str) -> float | None:
@@ -279,11 +281,15 @@ def _shares(text: str) -> str:
     1.5 and 2.5. A half or a quarter after an ordinal is a period ("the second half of 2027", «во второй половине
     года»), before a unit of time a duration ("half an hour", «четверть века»), in a compound a word ("half-hearted"):
     none is a number."""
+    if not _FRACTION_START.search(text):
+        return text
     tokens = list(_FRACTION_TOKEN.finditer(text))
     lowers = [t.group().lower() for t in tokens]
     edits: list[tuple[int, int, float]] = []  # start, end, value: what the span is written as
     for i, token in enumerate(tokens):
         lower = lowers[i]
+        if not _FRACTION_START.match(lower):
+            continue
         whole = re.fullmatch(r"пол-?(\w+)", lower)
         if whole and _number_lemma(whole.group(1)) in MULTIPLIERS:  # «полмиллиона», «пол-миллиона»
             edits.append((token.start(), token.start() + len(lower) - len(whole.group(1)), 0.5))
