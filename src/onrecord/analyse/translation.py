@@ -28,7 +28,6 @@ A third question, *is the report's claim the speaker's?*, is asked word by word 
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -206,14 +205,11 @@ _NUMBER_TOKEN = re.compile(rf"(?<![\w.,])(?:(?P<digits>{_DIGITS})(?P<suffix>{_SU
 
 @lru_cache(maxsize=1)
 def _russian_number_starts() -> tuple[str, ...]:
-    """How every form of each Russian number word begins («дв» for «два», «две», «двух»; «пят» for «пять», «пяти»),
-    ё as е: a word starting otherwise cannot read as a number, and is not given to pymorphy."""
-    starts = set()
-    for key in (*NUMBER_WORDS, *MULTIPLIERS, *_FRACTIONS):
-        if _CYRILLIC.match(key):
-            forms = [f.replace("ё", "е") for f in (word_forms(key) | {key})]
-            starts.add(os.path.commonprefix(forms)[: max(2, len(os.path.commonprefix(forms)))] or key[:2])
-    return tuple(sorted(starts))
+    """The first three letters (ё as е) of every form pymorphy inflects for each Russian number word («дву» of
+    «двух», «двум»; «наи» of «наипервейший», which is «первый»): a word starting otherwise cannot read as a number,
+    and is not given to pymorphy."""
+    keys = [key for key in (*NUMBER_WORDS, *MULTIPLIERS, *_FRACTIONS) if _CYRILLIC.match(key)]
+    return tuple(sorted({form.replace("ё", "е")[:3] for key in keys for form in word_forms(key) | {key}}))
 
 
 def _number_lemma(lower: str) -> str:
@@ -309,7 +305,7 @@ def _shares(text: str) -> str:
             start, value = tokens[i - 3].start(), _count(lowers[i - 3]) + value  # "two and a half"
         elif len(before) >= 2 and before[-1] == "с" and _count(lowers[i - 2]) is not None:
             start, value = tokens[i - 2].start(), _count(lowers[i - 2]) + value  # «два с половиной»
-        elif before[-2:] in (["and", "a"],):
+        elif before[-2:] == ["and", "a"]:
             continue  # "a year and a half": a duration
         elif before and _count(lowers[i - 1]) is not None:
             start, value = tokens[i - 1].start(), _count(lowers[i - 1]) * value  # "a third", «две трети»
@@ -328,7 +324,8 @@ def _shares(text: str) -> str:
             end += tail.start(1) - len(re.search(r"\s*$", tail.group()[: tail.start(1)]).group())
         edits.append((start, end, value))
     for start, end, value in reversed(edits):
-        text = f"{text[:start]}{value:.6f}".rstrip("0").rstrip(".") + " " * text[end : end + 1].isalpha() + text[end:]
+        written = f"{value:.6f}".rstrip("0").rstrip(".")
+        text = text[:start] + written + " " * text[end : end + 1].isalpha() + text[end:]  # «0.5 миллиона»
     return text
 
 
@@ -336,7 +333,10 @@ def numbers(text: str) -> list[float]:
     """The numbers a text states, in digits or in words of either language, in any case form ("три тысячи",
     "двенадцати тысяч" and "12,000" are 3000 and 12000; "1,5 млрд" and "$1.5 billion" both 1.5e9; "пятого
     апреля" and "April 5" both hold 5), sorted. "One" and "first" in words are left out: they are as often
-    no count ("one of", "for the first time", «ещё одну партию» for "another batch")."""
+    no count ("one of", "for the first time", «ещё одну партию» for "another batch"). A share is its fraction's
+    value (:func:`_shares`): "a quarter" and «четверть» 0.25, "two thirds" 0.666667. A percentage is its figure, so
+    "a quarter" is not "25 percent" (25), nor is "one in four" (4, "one" left out): a report that turns a share into
+    a percentage is flagged, for a reader to judge whether the figure was kept."""
     text = _shares(text)
     # (value, said in digits or with more than the word "one", its multiplier when it ends in one, start, end)
     found: list[tuple[float, bool, float, int, int]] = []
