@@ -301,14 +301,15 @@ def _shares(text: str) -> str:
         if rest and rest[0] in _TIME_UNITS:
             continue
         start, value = token.start(), _FRACTIONS[key]
-        if len(before) >= 3 and before[-2:] in (["and", "a"], ["and", "one"]) and _count(lowers[i - 3]) is not None:
-            start, value = tokens[i - 3].start(), _count(lowers[i - 3]) + value  # "two and a half"
-        elif len(before) >= 2 and before[-1] == "с" and _count(lowers[i - 2]) is not None:
-            start, value = tokens[i - 2].start(), _count(lowers[i - 2]) + value  # «два с половиной»
+        counts = [_count(lowers[i - n]) if n <= len(before) else None for n in (1, 2, 3)]  # one, two, three words back
+        if before[-2:] in (["and", "a"], ["and", "one"]) and counts[2] is not None:
+            start, value = tokens[i - 3].start(), counts[2] + value  # "two and a half"
+        elif before[-1:] == ["с"] and counts[1] is not None:
+            start, value = tokens[i - 2].start(), counts[1] + value  # «два с половиной»
         elif before[-2:] == ["and", "a"]:
             continue  # "a year and a half": a duration
-        elif before and _count(lowers[i - 1]) is not None:
-            start, value = tokens[i - 1].start(), _count(lowers[i - 1]) * value  # "a third", «две трети»
+        elif counts[0] is not None:
+            start, value = tokens[i - 1].start(), counts[0] * value  # "a third", «две трети»
         elif key in _ENGLISH_SHARE_ONLY_SO:
             continue
         if key in _ENGLISH_SHARE_ONLY_SO and not (
