@@ -3,15 +3,19 @@ the verdict ``translated``, with numbers and negation the translation changed fl
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from onrecord.analyse import translation
 from onrecord.analyse.embed import multilingual_embedder
 from onrecord.analyse.trace import MEASURES, PrimaryIndex, Tracer, _same_speaker
 from onrecord.analyse.translation import (
     CONCEPT_OVERLAP,
+    MULTIPLIERS,
+    NUMBER_WORDS,
     TRANSLATED,
     Candidate,
     changes,
@@ -52,11 +56,11 @@ INTERVIEW = (
         ("Мы наняли четыреста рабочих", [400]),
         ("four hundred workers", [400]),
         ("three thousand four hundred", [3400]),
-        ("сократилась на треть", [3]),  # as "a third"
+        ("сократилась на треть", [1 / 3]),  # as "by a third": a share, not the ordinal
     ],
 )
 def test_numbers_in_words_and_digits_of_either_language(text, expected):
-    assert numbers(text) == expected
+    assert numbers(text) == pytest.approx(expected, abs=1e-6)
 
 
 def _words(texts: list[str]):
@@ -697,3 +701,101 @@ def test_a_one_clause_report_against_two_sentences_keeps_the_negation_of_the_one
     assert flag == "negation differs: the report negates"
     rendered = "Частные спонсоры в нём не участвуют."
     assert flags("Private sponsors take no part in it.", pair, rendered=rendered) == ()
+
+
+# issue 15, numbers: a share is a number in either language, its value the fraction's
+@pytest.mark.parametrize(
+    ("russian", "english", "value"),
+    [
+        ("Половина сотрудников уволилась.", "Half of the staff quit.", [0.5]),
+        ("Они забирают половину урожая.", "They take half the harvest.", [0.5]),
+        ("Цены выросли на треть.", "Prices rose by a third.", [1 / 3]),
+        ("Две трети избирателей поддержали закон.", "Two thirds of voters backed the law.", [2 / 3]),
+        ("Закон поддержали около двух третей депутатов.", "About two thirds of deputies backed the law.", [2 / 3]),
+        ("Четверть школ закрыта.", "A quarter of the schools are closed.", [0.25]),
+        ("Три четверти бюджета уходит на дороги.", "Three quarters of the budget goes on roads.", [0.75]),
+        ("Приехали полмиллиона туристов.", "Half a million tourists came.", [500_000]),
+        ("Приехали два с половиной миллиона туристов.", "Two and a half million tourists came.", [2_500_000]),
+        ("Нас посетили полтора миллиона человек.", "One and a half million people visited us.", [1_500_000]),
+        ("Цены выросли в полтора раза.", "Prices rose one and a half times.", [1.5]),
+    ],
+)
+def test_a_share_is_a_number_in_either_language(russian, english, value):
+    assert numbers(russian) == pytest.approx(value, abs=1e-6)
+    assert numbers(english) == pytest.approx(value, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("russian", "english", "value"),
+    [
+        ("Прибыль выросла в первом квартале.", "Profit grew in the first quarter.", []),  # a period of the year
+        ("Завод откроется во втором полугодии 2027 года.", "The plant opens in the second half of 2027.", [2, 2027]),
+        ("Завод откроется во второй половине года.", "The plant opens in the second half of the year.", [2]),
+        ("Переговоры шли полчаса.", "The talks lasted half an hour.", []),  # a duration
+        ("Спор длится четверть века.", "The dispute has lasted a quarter of a century.", []),
+        ("Это была вялая реформа.", "It was a half-hearted reform.", []),  # a compound
+        ("Он выступил от имени профсоюза.", "He spoke on behalf of the union.", []),
+        ("Она добивается третьего срока.", "She is seeking a third term.", [3]),  # the ordinal, not a share
+    ],
+)
+def test_a_period_a_duration_or_a_compound_is_no_share(russian, english, value):
+    assert numbers(russian) == numbers(english) == value
+
+
+def test_a_share_changed_is_flagged_and_one_kept_is_not():
+    source = "К 2030 году ветер и солнце дадут четверть электроэнергии."
+    changed = flags("By 2030 wind and solar will generate half of its electricity.", source)
+    assert any(f.startswith("numbers differ: [0.5, 2,030] in the report, [0.25, 2,030]") for f in changed)
+    kept = flags("By 2030 wind and solar will generate a quarter of its electricity.", source)
+    assert not any(f.startswith("numbers differ") for f in kept)
+
+
+def test_a_share_and_a_percentage_are_different_numbers():
+    # decided: "a quarter" (0.25) is not "25 percent" (25), nor "one in four" (4): a report that turns one into the
+    # other is flagged for a reader to judge, as the percentage's figure is not the share's
+    assert numbers("a quarter of the schools") == [0.25]
+    assert numbers("25 percent of the schools") == numbers("25 процентов школ") == [25]
+    assert numbers("one in four schools") == [4]
+    assert flags("25 percent of the schools are closed.", "Четверть школ закрыта.")[0].startswith("numbers differ")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1,500.5 tonnes", [1500.5]),  # a thousands comma, then a decimal point
+        ("1 500,5 тонны", [1500.5]),  # a thousands space, then a decimal comma
+        ("12,000,000.25 euros", [12_000_000.25]),
+        ("12,000 and 15,000", [12_000, 15_000]),
+        ("1,5 млрд", [1.5e9]),
+    ],
+)
+def test_digits_with_thousands_and_a_decimal_part(text, expected):
+    assert numbers(text) == expected
+
+
+@pytest.mark.parametrize("suffix", [w for w in MULTIPLIERS if w.isascii() and len(w) <= 3])
+def test_each_abbreviation_multiplies_the_digits_it_is_written_onto(suffix):  # "5k", "$3m", "€2bn"
+    assert numbers(f"$2{suffix}") == [2 * MULTIPLIERS[suffix]]
+
+
+def test_a_single_letter_apart_from_digits_multiplies_nothing():  # "5 m" is five metres
+    assert numbers("The wall is 5 m high.") == [5]
+
+
+def test_only_words_that_could_be_numbers_are_lemmatised(monkeypatch):
+    asked: list[str] = []
+    lemmatise = translation.russian_words
+    monkeypatch.setattr(translation, "russian_words", lambda text: asked.append(text) or lemmatise(text))
+    assert numbers("Экспорт зерна вырос на двенадцать процентов.") == [12]
+    assert set(asked) == {"двенадцать"}
+
+
+def test_the_cheap_check_reads_every_word_as_pymorphy_would():
+    # each Russian word of the readable sets reads as the same number (or none) as when every word is lemmatised
+    text = " ".join((DATA / f"{name}.yaml").read_text() for name in ("translations_dev", "translations_train"))
+    for word in {w.lower() for w in re.findall(r"[А-Яа-яЁё]+", text)}:
+        key = translation.russian_words(word)[0].base
+        expected = (
+            ("n", NUMBER_WORDS[key]) if key in NUMBER_WORDS else ("x", MULTIPLIERS[key]) if key in MULTIPLIERS else None
+        )
+        assert translation._number_value(word) == expected, word

@@ -31,12 +31,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
 
 from onrecord.extract.english_words import known_english
-from onrecord.extract.russian_words import russian_words
+from onrecord.extract.russian_words import russian_words, word_forms
 from onrecord.resolve.names import transliterate
 from onrecord.text import between, normal, words
 
@@ -175,7 +176,7 @@ NUMBER_WORDS: dict[str, float] = {
     **{w: n for n, w in enumerate(_RUSSIAN_ORDINALS, 1)},
     **{w: 10 * n for n, w in enumerate(_RUSSIAN_TENS, 2)},
     **{w: 100 * n for n, w in enumerate(_RUSSIAN_HUNDREDS, 1)},
-    "четвертый": 4, "треть": 3, "полтора": 1.5, "полторы": 1.5, "dozen": 12,
+    "четвертый": 4, "полтора": 1.5, "полторы": 1.5, "dozen": 12,
     # how many times over, in one word: "three times" is 3 already, so "threefold", "tripled", «трижды», «втрое» are too
     **dict.fromkeys(("twice", "twofold", "doubled", "дважды", "вдвое", "удвоить", "удвоиться"), 2),
     **dict.fromkeys(("thrice", "threefold", "tripled", "трижды", "втрое", "утроить", "утроиться"), 3),
@@ -184,39 +185,160 @@ NUMBER_WORDS: dict[str, float] = {
     **dict.fromkeys(("tenfold", "десятикратно", "вдесятеро"), 10),
 }  # fmt: skip
 # "hundred" multiplies the words before it within a group; the others close the group: "three thousand
-# four hundred" is 3,400; abbreviations as the press writes them ("1,5 млрд", "$1.5bn")
+# four hundred" is 3,400; abbreviations as the press writes them ("1,5 млрд", "$1.5bn", "5k", "$3m")
 MULTIPLIERS: dict[str, float] = {
     **dict.fromkeys(("hundred", "hundreds", "сотня"), 100),
-    **dict.fromkeys(("thousand", "thousands", "тысяча", "тыс"), 1_000),
-    **dict.fromkeys(("million", "millions", "mln", "mn", "миллион", "млн"), 1_000_000),
+    **dict.fromkeys(("thousand", "thousands", "k", "тысяча", "тыс"), 1_000),
+    **dict.fromkeys(("million", "millions", "m", "mln", "mn", "миллион", "млн"), 1_000_000),
     **dict.fromkeys(("billion", "billions", "bn", "миллиард", "млрд"), 10**9),
     **dict.fromkeys(("trillion", "trillions", "tn", "триллион", "трлн"), 10**12),
 }
-# digits: groups of three after a comma or a space are thousands ("12,000", "12 000"); a point or a comma
-# before other digits is a decimal mark ("$1.5", "1,5")
-_DIGITS = r"\d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?!\d|[.,]\d)|\d+(?:[.,]\d+)?"
-_NUMBER_TOKEN = re.compile(rf"(?<![\w.,])(?:(?P<digits>{_DIGITS})(?P<suffix>bn|mn|m|k)?|(?P<word>[^\W\d_]+))(?!\w)")
+# the abbreviations written onto digits ("5k", "$1.5bn"); a single letter is a multiplier only so ("5 m" is metres)
+_SUFFIX = "|".join(sorted((w for w in MULTIPLIERS if w.isascii() and len(w) <= 3), key=len, reverse=True))
+# digits: groups of three after a comma or a space are thousands ("12,000", "12 000"), with a decimal part after a
+# point or a comma that is not their separator ("1,500.5", «1 500,5»); else a point or a comma before other digits is
+# a decimal mark ("$1.5", "1,5")
+_GROUPED = r"\d{1,3}(?:,\d{3})+\.\d+|\d{1,3}(?:[\u00a0\u202f ]\d{3})+,\d+|\d{1,3}(?:[,\u00a0\u202f ]\d{3})+"
+_DIGITS = rf"(?:{_GROUPED})(?!\d|[.,]\d)|\d+(?:[.,]\d+)?"
+_NUMBER_TOKEN = re.compile(rf"(?<![\w.,])(?:(?P<digits>{_DIGITS})(?P<suffix>{_SUFFIX})?|(?P<word>[^\W\d_]+))(?!\w)")
+
+
+@lru_cache(maxsize=1)
+def _russian_number_starts() -> tuple[str, ...]:
+    """The first three letters (ё as е) of every form pymorphy inflects for each Russian number word («дву» of
+    «двух», «двум»; «наи» of «наипервейший», which is «первый»): a word starting otherwise cannot read as a number,
+    and is not given to pymorphy."""
+    keys = [key for key in (*NUMBER_WORDS, *MULTIPLIERS, *_FRACTIONS) if _CYRILLIC.match(key)]
+    return tuple(sorted({form.replace("ё", "е")[:3] for key in keys for form in word_forms(key) | {key}}))
+
+
+def _number_lemma(lower: str) -> str:
+    """The lemma of a lower-case word when it could be a number word of either language, else the word itself."""
+    if _CYRILLIC.match(lower) and lower.replace("ё", "е").startswith(_russian_number_starts()):
+        return russian_words(lower)[0].base
+    return lower
 
 
 def _number_value(word: str) -> tuple[str, float] | None:
     """("n", value) of a number word, ("x", factor) of a multiplier, None for any other word."""
-    lower = word.lower()
-    key = russian_words(lower)[0].base if _CYRILLIC.match(lower) else lower
+    key = _number_lemma(word.lower())
     if key in NUMBER_WORDS:
         return "n", NUMBER_WORDS[key]
-    if key in MULTIPLIERS:
+    if key in MULTIPLIERS and len(key) > 1:
         return "x", MULTIPLIERS[key]
     return None
 
 
-_SUFFIXES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 10**9}
+def _digits_value(raw: str) -> float:
+    """The value of a run of digits :data:`_DIGITS` matched: "12,000" and «12 000» 12000, "1,500.5" and «1 500,5»
+    1500.5, "1,5" 1.5."""
+    grouped = re.fullmatch(r"\d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?P<decimal>[.,]\d+)?", raw)
+    if grouped:
+        decimal = grouped.group("decimal") or ""
+        return float(re.sub(r"\D", "", raw[: len(raw) - len(decimal)]) + decimal.replace(",", "."))
+    return float(raw.replace(",", "."))
+
+
+# a share of a whole, by lemma: "a quarter of its electricity" and «четверть электроэнергии» are both 0.25
+_FRACTIONS: dict[str, float] = {
+    **dict.fromkeys(("half", "половина"), 1 / 2),
+    **dict.fromkeys(("third", "thirds", "треть"), 1 / 3),
+    **dict.fromkeys(("quarter", "quarters", "четверть"), 1 / 4),
+}
+# English "third" and "quarter" are a share only after a count and before "of" or the clause's end ("a third of the
+# staff", "cut by a quarter"): else "a third term", "in the first quarter", "for three quarters in a row"
+_ENGLISH_SHARE_ONLY_SO = {"third", "thirds", "quarter", "quarters"}
+_ORDINAL_WORDS = frozenset({*_ORDINALS, *_RUSSIAN_ORDINALS, "четвертый", "last", "next", "this", "that", "each"})
+# what a share of time is measured in: "half an hour", «четверть века», "a quarter of a century" are durations
+_TIME_UNITS = frozenset({
+    *("second", "minute", "hour", "day", "week", "month", "year", "decade", "century"),
+    *("seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades", "centuries", "past"),
+    *("секунда", "минута", "час", "день", "неделя", "месяц", "год", "десятилетие", "век", "столетие"),
+})  # fmt: skip
+_FRACTION_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?|\d+(?:[.,]\d+)?")
+# how a fraction's word begins in any form (and «пол» of «полмиллиона»): the others are not read further
+_FRACTION_START = re.compile(r"(?i)half|third|quarter|пол|трет|четверт")
+
+
+def _count(token: str) -> float | None:
+    """How many wholes a word or digits before a fraction count: "a", "one", "two", «две», "3"; None for others."""
+    lower = token.lower()
+    if lower in ("a", "an"):
+        return 1.0
+    if lower[0].isdigit():
+        return None if "." in lower or "," in lower else float(lower)
+    key = _number_lemma(lower)
+    return float(NUMBER_WORDS[key]) if key in NUMBER_WORDS and key not in _ORDINAL_WORDS else None
+
+
+def _shares(text: str) -> str:
+    """``text`` with each fraction it states written in digits, for :func:`numbers` to read: "two thirds" and «две
+    трети» as 0.666667, "half a million" and «полмиллиона» as 0.5 million, "one and a half" and «два с половиной» as
+    1.5 and 2.5. A half or a quarter after an ordinal is a period ("the second half of 2027", «во второй половине
+    года»), before a unit of time a duration ("half an hour", «четверть века»), in a compound a word ("half-hearted"):
+    none is a number."""
+    if not _FRACTION_START.search(text):
+        return text
+    tokens = list(_FRACTION_TOKEN.finditer(text))
+    lowers = [t.group().lower() for t in tokens]
+    edits: list[tuple[int, int, float]] = []  # start, end, value: what the span is written as
+    for i, token in enumerate(tokens):
+        lower = lowers[i]
+        if not _FRACTION_START.match(lower):
+            continue
+        whole = re.fullmatch(r"пол-?(\w+)", lower)
+        if whole and _number_lemma(whole.group(1)) in MULTIPLIERS:  # «полмиллиона», «пол-миллиона»
+            edits.append((token.start(), token.start() + len(lower) - len(whole.group(1)), 0.5))
+            continue
+        key = _number_lemma(lower)
+        if key not in _FRACTIONS or text[token.end() : token.end() + 1] == "-":
+            continue
+        before = [_number_lemma(w) for w in lowers[max(0, i - 3) : i]]
+        after = [_lemma(w) for w in lowers[i + 1 : i + 4]]
+        if before[-1:] and before[-1] in _ORDINAL_WORDS:
+            continue
+        rest = [w for w in after if w not in ("of", "a", "an", "the")][:1]
+        if rest and rest[0] in _TIME_UNITS:
+            continue
+        start, value = token.start(), _FRACTIONS[key]
+        counts = [_count(lowers[i - n]) if n <= len(before) else None for n in (1, 2, 3)]  # one, two, three words back
+        if before[-2:] in (["and", "a"], ["and", "one"]) and counts[2] is not None:
+            start, value = tokens[i - 3].start(), counts[2] + value  # "two and a half"
+        elif before[-1:] == ["с"] and counts[1] is not None:
+            start, value = tokens[i - 2].start(), counts[1] + value  # «два с половиной»
+        elif before[-2:] == ["and", "a"]:
+            continue  # "a year and a half": a duration
+        elif counts[0] is not None:
+            start, value = tokens[i - 1].start(), counts[0] * value  # "a third", «две трети»
+        elif key in _ENGLISH_SHARE_ONLY_SO:
+            continue
+        if key in _ENGLISH_SHARE_ONLY_SO and not (
+            after[:1] == ["of"] or re.match(r"\s*(?:[.,;:!?)]|$)", text[token.end() :])
+        ):
+            continue
+        end = token.end()
+        # "half a million", "a quarter of a billion": the article goes with the fraction; "half a dozen" is 6
+        tail = re.match(r"(?i)(?:\s+of)?(?:\s+an?)?\s+(\w+)", text[end:])
+        if tail and tail.group(1).lower() == "dozen":
+            end, value = end + tail.end(), value * NUMBER_WORDS["dozen"]
+        elif tail and _number_lemma(tail.group(1).lower()) in MULTIPLIERS:
+            end += tail.start(1) - len(re.search(r"\s*$", tail.group()[: tail.start(1)]).group())
+        edits.append((start, end, value))
+    for start, end, value in reversed(edits):
+        written = f"{value:.6f}".rstrip("0").rstrip(".")
+        text = text[:start] + written + " " * text[end : end + 1].isalpha() + text[end:]  # «0.5 миллиона»
+    return text
 
 
 def numbers(text: str) -> list[float]:
     """The numbers a text states, in digits or in words of either language, in any case form ("три тысячи",
     "двенадцати тысяч" and "12,000" are 3000 and 12000; "1,5 млрд" and "$1.5 billion" both 1.5e9; "пятого
     апреля" and "April 5" both hold 5), sorted. "One" and "first" in words are left out: they are as often
-    no count ("one of", "for the first time", «ещё одну партию» for "another batch")."""
+    no count ("one of", "for the first time", «ещё одну партию» for "another batch"). A share is its fraction's
+    value (:func:`_shares`): "a quarter" and «четверть» 0.25, "two thirds" 0.666667. A percentage is its figure, so
+    "a quarter" is not "25 percent" (25), nor is "one in four" (4, "one" left out): a report that turns a share into
+    a percentage is flagged, for a reader to judge whether the figure was kept."""
+    text = _shares(text)
     # (value, said in digits or with more than the word "one", its multiplier when it ends in one, start, end)
     found: list[tuple[float, bool, float, int, int]] = []
     total = group = 0.0
@@ -245,12 +367,11 @@ def numbers(text: str) -> list[float]:
         last_digits = read is None
         if read is None:  # digits
             raw = m.group("digits")
-            grouped = re.fullmatch(r"\d{1,3}(?:[,\u00a0\u202f ]\d{3})+", raw)
-            group += float(re.sub(r"\D", "", raw) if grouped else raw.replace(",", "."))
+            group += _digits_value(raw)
             digits = True
             if m.group("suffix"):
-                total += group * _SUFFIXES[m.group("suffix")]
-                group, factor = 0.0, _SUFFIXES[m.group("suffix")]
+                total += group * MULTIPLIERS[m.group("suffix")]
+                group, factor = 0.0, MULTIPLIERS[m.group("suffix")]
         elif read[0] == "n":
             group += read[1]
             digits = digits or read[1] != 1  # "one hundred" counts

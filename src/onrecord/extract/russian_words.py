@@ -89,6 +89,12 @@ def base_forms(words: Iterable[str]) -> dict[str, str]:
     return found
 
 
+def word_forms(base: str) -> frozenset[str]:
+    """Every form pymorphy inflects for the words whose lemma is ``base`` (lower case): «два» -> «два», «две»,
+    «двух», «двум», «двумя»; for a caller that needs to know which words could read as ``base`` without reading each."""
+    return frozenset(form.word for parse in _morph().parse(base) if parse.normal_form == base for form in parse.lexeme)
+
+
 def russian_words(text: str) -> list[RussianWord]:
     """The words and punctuation of ``text`` in order, each read out of context."""
     return [RussianWord(m.group(), m.start(), m.end(), *_read(m.group())) for m in _WORD.finditer(text)]
