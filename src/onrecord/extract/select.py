@@ -121,6 +121,8 @@ class Triggers:
             | lex.evidence_nouns
             | lex.evidence_verbs
             | lex.author_verbs
+            | frozenset(lex.phrasal_verbs)
+            | lex.estimate_verbs
         )
         keep = {form: tuple(lemma for lemma in found if lemma in lemmas) for form, found in irregular.items()}
         return cls(
