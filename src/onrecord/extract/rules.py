@@ -977,6 +977,10 @@ class SentenceRules:
             return  # only where, when or how ("confirming with the referee"): nothing was said
         pieces.sort(key=lambda t: t.i)
         pieces += whole_phrase_tail(verb, pieces[-1])
+        if " " in lemma:  # a phrasal cue, as :meth:`phrasal` names it
+            # "ruled it out on Monday": a phrasal cue's particle past the object closes what was said
+            end = next((c.i for c in verb.children if c.dep_ == "prt" and c.i > pieces[0].i), None)
+            pieces = [t for t in pieces if end is None or t.i < end]
         content = self.span(without_trailing_aside(list(verb.doc[pieces[0].i : pieces[-1].i + 1])))
         if content is not None:
             yield Candidate(
