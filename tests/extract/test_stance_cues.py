@@ -1,6 +1,6 @@
 """Stance and estimate cues (issue 15): reports with no "that" clause, a phrasal cue or an amount.
 
-"did not rule out X", "played down X", "conceded X", "put/estimated/valued/pegged X at <amount>":
+"did not rule out X", "played down X", "put/estimated/valued/pegged X at <amount>":
 what was said is the object, and the same verbs used for an action or a place say nothing.
 """
 
@@ -29,8 +29,6 @@ REPORTS = [
         "the risk of a recession",
     ),
     ("The president talked up the trade deal.", "The president", "talked up", "the trade deal"),
-    # a stance verb with a bare object
-    ("The opposition leader conceded the election.", "The opposition leader", "conceded", "the election"),
     # an estimate: the object and the amount it is put at
     (
         "Anna Petrova put the hole in the Valdor Bank's capital at about 38 billion krona.",
@@ -112,6 +110,8 @@ def test_a_negated_stance_reports_with_less_certainty(negated, asserted):
         "She played the piano at 8 pm.",
         "The children played down the street.",
         "The workers brushed aside the leaves.",
+        # "concede" reports only its clause: a bare object is as often a goal or ground given up
+        "In the 62nd minute the defender conceded a penalty.",
         "Unorthodox moves have brushed aside traditional politicking.",
     ],
 )
