@@ -61,6 +61,25 @@ REPORTS = [
         "the cost at about 40 million dollars",
     ),
     ("The agency placed the death toll at 120.", "The agency", "placed", "the death toll at 120"),
+    # the estimate's assumption or exclusion belongs to it; a report after it is a report of its own
+    (
+        "The agency put the deficit at 3 percent, assuming no change in oil prices.",
+        "The agency",
+        "put",
+        "the deficit at 3 percent, assuming no change in oil prices",
+    ),
+    (
+        "The ministry valued the contract at 2 billion dollars, excluding taxes.",
+        "The ministry",
+        "valued",
+        "the contract at 2 billion dollars, excluding taxes",
+    ),
+    (
+        "Jonas Kallas estimated the damage at 5 million euros, saying the dam would hold.",
+        "Jonas Kallas",
+        "estimated",
+        "the damage at 5 million euros",
+    ),
     (
         "The ministry did not value the deal at more than 2 billion euros.",
         "The ministry",

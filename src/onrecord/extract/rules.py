@@ -678,7 +678,20 @@ class SentenceRules:
         first_person = subject.lower_ in FIRST_PERSON
         if lemma in self.lex.estimate_verbs and (at := self.estimated_at(verb)) is not None:
             obj = next(c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i)
-            content = self.span(verb.doc[obj.left_edge.i : at.right_edge.i + 1])
+            end = at.right_edge.i
+            for child in verb.children:  # "…at $498 billion, assuming no reduction in output": its assumption
+                gap = verb.doc[end + 1 : child.left_edge.i]
+                if (
+                    child.i > end
+                    and child.dep_ in {"advcl", "prep"}
+                    and child.tag_ == "VBG"  # "assuming …", "excluding …"
+                    and all(t.text == "," for t in gap)
+                    # not ", saying the dam would hold", ", citing X": a report of its own
+                    and not any(c.dep_ == "ccomp" for c in child.children)
+                    and self.lemma(child) not in self.lex.object_content_verbs
+                ):
+                    end = child.right_edge.i
+            content = self.span(verb.doc[obj.left_edge.i : end + 1])
             if content is not None:
                 yield Candidate(
                     self.cue_span(verb),
