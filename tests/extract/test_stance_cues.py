@@ -29,6 +29,12 @@ REPORTS = [
         "the risk of a recession",
     ),
     ("The president talked up the trade deal.", "The president", "talked up", "the trade deal"),
+    (
+        "Jonas Kallas did not rule out a run as an independent if he loses the primary.",
+        "Jonas Kallas",
+        "rule out",
+        "a run as an independent",
+    ),
     # an estimate: the object and the amount it is put at
     (
         "Anna Petrova put the hole in the Valdor Bank's capital at about 38 billion krona.",

@@ -710,6 +710,8 @@ class SentenceRules:
         )
         clause = self.clause_of(verb)
         has_object = any(c.dep_ in {"dobj", "oprd", "attr"} for c in verb.children)
+        if " " in lemma and has_object and clause is not None and clause.dep_ == "advcl":
+            clause = None  # "rule out the idea if you lose": a phrasal cue's object is what was said, not its condition
         # "accused Sanders of …", "blamed X for …": the verb's own object carries the content
         wanted = self.lex.object_prepositions.get(lemma)
         own_content = has_object and any(c.dep_ == "prep" and c.lower_ == wanted for c in verb.children)
