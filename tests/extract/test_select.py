@@ -203,3 +203,18 @@ def test_the_selective_parse_gives_the_full_parse_statements_on_the_gold_sets(
     by_full = [[s.to_dict() for s in p.statements] for p in process(documents, full)]
     by_selective = [[s.to_dict() for s in p.statements] for p in process(documents, selective)]
     assert by_selective == by_full
+
+
+@pytest.mark.parametrize(
+    "sentence, fires",
+    [
+        ("The minister played down the risk.", True),  # a phrasal cue fires with its particle
+        ("Analysts pegged the cost at 40 million dollars.", True),  # an estimate with "at"
+        ("The children played in the square.", False),
+        ("She valued her friends.", False),
+    ],
+)
+def test_a_verb_that_is_a_cue_only_with_its_companion_fires_with_it(
+    triggers: select.Triggers, sentence: str, fires: bool
+) -> None:
+    assert triggers.fires(sentence) is fires

@@ -15,8 +15,10 @@ import yaml
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    speech_verbs: frozenset[str]
-    object_content_verbs: frozenset[str]
+    speech_verbs: frozenset[str]  # with each phrasal verb as its whole phrase ("rule out")
+    object_content_verbs: frozenset[str]  # likewise
+    phrasal_verbs: dict[str, frozenset[str]]  # verb -> the particles that make it a cue: "rule" -> {"out"}
+    estimate_verbs: frozenset[str]
     clause_only_verbs: frozenset[str]
     belief_verbs: frozenset[str]
     object_prepositions: dict[str, str]
@@ -44,9 +46,16 @@ def lexicon() -> Lexicon:
     data = files("onrecord.extract") / "data"
     raw = yaml.safe_load((data / "cues.yaml").read_text("utf-8"))
     _check_words(raw)
+    phrases = frozenset(raw["phrasal_verbs"])
+    particles: dict[str, set[str]] = {}
+    for phrase in phrases:
+        verb, particle = phrase.split()
+        particles.setdefault(verb, set()).add(particle)
     return Lexicon(
-        speech_verbs=frozenset(raw["speech_verbs"]),
-        object_content_verbs=frozenset(raw["object_content_verbs"]),
+        speech_verbs=frozenset(raw["speech_verbs"]) | phrases,
+        object_content_verbs=frozenset(raw["object_content_verbs"]) | phrases,
+        phrasal_verbs={verb: frozenset(found) for verb, found in particles.items()},
+        estimate_verbs=frozenset(raw["estimate_verbs"]),
         clause_only_verbs=frozenset(raw["clause_only_verbs"]),
         belief_verbs=frozenset(raw["belief_verbs"]),
         object_prepositions=dict(raw["object_prepositions"]),

@@ -539,8 +539,12 @@ class SentenceRules:
                 lex = self.lex
                 found = word in lex.speech_nouns or word in lex.noun_prepositions or word in lex.intent_nouns
             else:
-                found = word in self.lex.speech_verbs or any(
-                    len(stem) > 2 and stem in self.lex.speech_verbs for stem in stems(strings[form])
+                lex = self.lex
+                found = (
+                    word in lex.speech_verbs
+                    or word in lex.phrasal_verbs
+                    or word in lex.estimate_verbs
+                    or any(len(stem) > 2 and stem in lex.speech_verbs for stem in stems(strings[form]))
                 )
             if len(self.known) < 500_000:  # bounded: past it, a new word is worked out each time
                 self.known[key] = found
@@ -598,11 +602,13 @@ class SentenceRules:
     def _apply(self, sent: SpacySpan) -> Iterator[Candidate]:
         sentence = Span(sent.start_char + self.offset, sent.end_char + self.offset)
         for token in self._starts(sent):
-            lemma = self.lemma(token)
+            lemma = self.phrasal(token, self.lemma(token))
             if token.pos_ in {"VERB", "AUX"} and lemma in self.lex.speech_verbs:
                 if lemma in self.lex.belief_verbs and self.in_quote(token):
                     continue  # "we want a treaty" inside a quotation is the quoted speaker talking
                 yield from self.verb_cues(token, lemma, sentence, ceiling=1.0)
+            elif token.pos_ == "VERB" and lemma in self.lex.estimate_verbs and self.estimated_at(token) is not None:
+                yield from self.verb_cues(token, lemma, sentence, ceiling=1.0)  # "put the cost at $5 million"
             elif token.pos_ == "VERB" and lemma.isalpha() and lemma not in NOT_CUES and self.reports_clause(token):
                 # any verb with a speaker and a "that"/"whether" clause reports a stance, with less certainty
                 yield from self.verb_cues(token, lemma, sentence, ceiling=self.lex.confidence["generic"])
@@ -614,6 +620,29 @@ class SentenceRules:
                 lemma in self.lex.speech_nouns or lemma in self.lex.noun_prepositions or lemma in self.lex.intent_nouns
             ):
                 yield from self.noun_cue(token)
+
+    def phrasal(self, verb: Token, lemma: str) -> str:
+        """The verb's lemma, or its phrase with the particle that makes it a cue ("ruled it out" -> "rule out")."""
+        particles = self.lex.phrasal_verbs.get(lemma)
+        if particles is None or verb.pos_ != "VERB":
+            return lemma
+        particle = next((c.lower_ for c in verb.children if c.dep_ == "prt" and c.lower_ in particles), None)
+        return lemma if particle is None else f"{lemma} {particle}"
+
+    @staticmethod
+    def estimated_at(verb: Token) -> Token | None:
+        """The "at" phrase holding an amount that the verb's object is put at ("put the cost at about
+        $5 million", "estimated the damage at 5 million euros"): none for a place or a time
+        ("put the suspect in a cell", "put the meeting at 5 pm")."""
+        obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+        if obj is None:
+            return None
+        for prep in (*verb.children, *obj.children):  # the parser hangs it from either
+            if prep.dep_ == "prep" and prep.lower_ == "at" and prep.i > obj.i:
+                amount = [t for t in subtree(prep) if t.like_num or t.pos_ == "NUM"]
+                if amount and not any(t.ent_type_ in {"TIME", "DATE"} for t in amount):
+                    return prep
+        return None
 
     def verb_cues(self, verb: Token, lemma: str, sentence: Span, ceiling: float) -> Iterator[Candidate]:
         """:meth:`verb_cue`'s candidates, marked with the verb's lemma and whether it asserts."""
@@ -647,6 +676,33 @@ class SentenceRules:
             # interviewer's, not the answering subject's
             source = antecedent = None
         first_person = subject.lower_ in FIRST_PERSON
+        if lemma in self.lex.estimate_verbs and (at := self.estimated_at(verb)) is not None:
+            obj = next(c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i)
+            end = at.right_edge.i
+            for child in verb.children:  # "…at $498 billion, assuming no reduction in output": its assumption
+                gap = verb.doc[end + 1 : child.left_edge.i]
+                if (
+                    child.i > end
+                    and child.dep_ in {"advcl", "prep"}
+                    and child.tag_ == "VBG"  # "assuming …", "excluding …"
+                    and all(t.text == "," for t in gap)
+                    # not ", saying the dam would hold", ", citing X": a report of its own
+                    and not any(c.dep_ == "ccomp" for c in child.children)
+                    and self.lemma(child) not in self.lex.object_content_verbs
+                ):
+                    end = child.right_edge.i
+            content = self.span(verb.doc[obj.left_edge.i : end + 1])
+            if content is not None:
+                yield Candidate(
+                    self.cue_span(verb),
+                    source,
+                    content,
+                    "object",
+                    first_person,
+                    antecedent,
+                    self.lex.confidence["object"],
+                )
+            return
         # a participle that borrows its subject ("Buchanan said, noting that …") is framed alone
         cue = self.token_span(verb)
         frame = (
@@ -654,6 +710,8 @@ class SentenceRules:
         )
         clause = self.clause_of(verb)
         has_object = any(c.dep_ in {"dobj", "oprd", "attr"} for c in verb.children)
+        if " " in lemma and has_object and clause is not None and clause.dep_ == "advcl":
+            clause = None  # "rule out the idea if you lose": a phrasal cue's object is what was said, not its condition
         # "accused Sanders of …", "blamed X for …": the verb's own object carries the content
         wanted = self.lex.object_prepositions.get(lemma)
         own_content = has_object and any(c.dep_ == "prep" and c.lower_ == wanted for c in verb.children)
@@ -866,7 +924,7 @@ class SentenceRules:
     def object_content(
         self, verb: Token, lemma: str, source: Span, first_person: bool, antecedent: Span | None
     ) -> Iterator[Candidate]:
-        objects = [c for c in verb.children if c.dep_ in {"dobj", "attr"}]
+        objects = [c for c in verb.children if c.dep_ in {"dobj", "attr"}] or self.gerund_object(verb)
         obj = objects[0] if objects else None
         wanted = self.lex.object_prepositions.get(lemma)
         # "described the talks as stalled": the parser makes "as stalled" a clause
@@ -934,11 +992,25 @@ class SentenceRules:
             return  # only where, when or how ("confirming with the referee"): nothing was said
         pieces.sort(key=lambda t: t.i)
         pieces += whole_phrase_tail(verb, pieces[-1])
+        if " " in lemma:  # a phrasal cue, as :meth:`phrasal` names it
+            # "ruled it out on Monday": a phrasal cue's particle past the object closes what was said
+            end = next((c.i for c in verb.children if c.dep_ == "prt" and c.i > pieces[0].i), None)
+            pieces = [t for t in pieces if end is None or t.i < end]
         content = self.span(without_trailing_aside(list(verb.doc[pieces[0].i : pieces[-1].i + 1])))
         if content is not None:
             yield Candidate(
                 self.cue_span(verb), source, content, "object", first_person, antecedent, self.lex.confidence["object"]
             )
+
+    @staticmethod
+    def gerund_object(verb: Token) -> list[Token]:
+        """A gerund the parser hangs as a clause where it is the verb's object: "has not ruled out
+        running for president" (right after the verb or its particle, not ", saying …")."""
+        doc = verb.doc
+        after = verb.i + 1
+        if after < len(doc) and doc[after].dep_ == "prt" and doc[after].head.i == verb.i:
+            after += 1
+        return [c for c in verb.children if c.dep_ == "advcl" and c.tag_ == "VBG" and c.left_edge.i == after]
 
     @staticmethod
     def as_clause_of(child: Token, wanted: str | None) -> bool:

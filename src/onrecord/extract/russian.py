@@ -81,6 +81,8 @@ def cues_ru() -> RussianCues:
     lexicon = Lexicon(
         speech_verbs=words["speech_verbs"],
         object_content_verbs=words["object_content_verbs"],
+        phrasal_verbs={},
+        estimate_verbs=empty,
         clause_only_verbs=words["clause_only_verbs"],
         belief_verbs=words["belief_verbs"],
         object_prepositions={},

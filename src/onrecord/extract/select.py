@@ -110,6 +110,8 @@ class Triggers:
     phrases: tuple[str, ...]  # "according to", "in my view", …
     common: frozenset[str] = frozenset()  # dictionary words ("look", "thank"): a name only when seen as one
     known: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # word -> fires
+    # verbs that fire only beside one of their words in the same unit: "play" -> {"down"}, "value" -> {"at"}
+    companions: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, lex: Lexicon, irregular: dict[str, tuple[str, ...]], common: frozenset[str] = frozenset()) -> Triggers:
@@ -122,9 +124,18 @@ class Triggers:
             | lex.evidence_verbs
             | lex.author_verbs
         )
+        # a phrasal cue's verb fires with its particle, an estimate's with "at" ("played down", "put X at")
+        companions: dict[str, frozenset[str]] = {verb: frozenset({"at"}) for verb in lex.estimate_verbs}
+        for verb, particles in lex.phrasal_verbs.items():
+            companions[verb] = companions.get(verb, frozenset()) | particles
+        companions = {verb: words for verb, words in companions.items() if verb not in lemmas}
         keep = {form: tuple(lemma for lemma in found if lemma in lemmas) for form, found in irregular.items()}
         return cls(
-            lemmas, {form: found for form, found in keep.items() if found}, ("according", *lex.author_phrases), common
+            lemmas,
+            {form: found for form, found in keep.items() if found},
+            ("according", *lex.author_phrases),
+            common,
+            companions=companions,
         )
 
     def word_fires(self, word: str) -> bool:
@@ -148,7 +159,21 @@ class Triggers:
         lower = text.lower()
         if any(phrase in lower for phrase in self.phrases):
             return True
-        return any(self.word_fires(m.group()) for m in _WORD.finditer(text))
+        words = [m.group() for m in _WORD.finditer(text)]
+        if any(self.word_fires(word) for word in words):
+            return True
+        if not self.companions:
+            return False
+        lowered = {word.lower() for word in words}
+        return any(self.companion_fires(word, lowered) for word in lowered)
+
+    def companion_fires(self, word: str, words: set[str]) -> bool:
+        """Whether ``word`` is a verb of :attr:`companions` with one of its words among ``words``."""
+        for lemma in (word, *(s for s in stems(word) if len(s) > 2)):  # "put", "played", "valued"
+            found = self.companions.get(lemma)
+            if found is not None and not found.isdisjoint(words):
+                return True
+        return False
 
 
 def units(text: str, start: int, end: int) -> Iterator[Span]:
