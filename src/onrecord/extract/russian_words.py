@@ -77,16 +77,10 @@ def _read(word: str) -> tuple[str, str, str, bool, bool, bool]:
 
 def base_forms(words: Iterable[str]) -> dict[str, str]:
     """Each distinct Russian word of ``words`` (lower case) -> its base form as :class:`RussianWord` gives it
-    (the lemma, or the stem of a word the dictionary does not know), each read once by pymorphy alone: a
-    dictionary of tens of thousands of entries is read in seconds, where a word at a time through
+    (the lemma, or the stem of a word the dictionary does not know), each read once by pymorphy alone, out of
+    any text: a dictionary of tens of thousands of entries is read in seconds, where a word at a time through
     :func:`russian_words` takes a minute."""
-    morph = _morph()
-    found: dict[str, str] = {}
-    for word in words:
-        if word not in found:
-            parse = morph.parse(word)[0]
-            found[word] = parse.normal_form if parse.is_known else stem(word)
-    return found
+    return {word: _read(word)[2] for word in set(words)}
 
 
 def word_forms(base: str) -> frozenset[str]:
