@@ -1076,6 +1076,12 @@ class Store(WatchRecords):
         with self.engine.connect() as conn:
             return [tuple(row) for row in conn.execute(query)]  # type: ignore[misc]
 
+    def holds_language(self, langs: Sequence[str]) -> bool:
+        """Whether any stored document is in one of ``langs``."""
+        query = select(documents.c.id).where(documents.c.lang.in_(list(langs))).limit(1)
+        with self.engine.connect() as conn:
+            return conn.execute(query).first() is not None
+
     def placed_languages(self, identity_ids: Sequence[int]) -> dict[int, set[str]]:
         """Identity id -> the languages of the documents its statements placed in subjects come from
         (statements placed under it, in a subject or in none)."""

@@ -30,6 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from onrecord import ingest
 from onrecord.analyse import bilingual, refresh
+from onrecord.analyse import trace as tracing
 from onrecord.errors import InputError, NotFoundError, OnrecordError
 from onrecord.pipeline import default_extractor, extractor_version, process
 from onrecord.store import Store, open_store
@@ -55,8 +56,11 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
     """The app over the database at ``db``; ``token`` enables ingest over HTTP."""
     store = open_store(db)
     # the dictionaries a cross-language trace aligns words with, read in the background while the server starts
-    # (0.3-0.5 s from their cache, 60 MB), not by the first trace that needs them
-    bilingual.warm()
+    # (0.3-0.5 s from their cache, 60 MB), not by the first trace that needs them; only for a store that holds text
+    # in Cyrillic, since the thread holds the interpreter from the first requests, which no trace in one language
+    # repays
+    if store.holds_language(tracing.CYRILLIC_LANGS):
+        bilingual.warm()
     app = FastAPI(
         title="onrecord",
         summary="The record of what public figures say: documents, statements, speakers, topics.",
