@@ -214,9 +214,8 @@ def _russian_number_starts() -> tuple[str, ...]:
 
 def _number_lemma(lower: str) -> str:
     """The lemma of a lower-case word when it could be a number word of either language, else the word itself."""
-    if _CYRILLIC.match(lower) and lower.replace("ё", "е").startswith(_russian_number_starts()):
-        return russian_words(lower)[0].base
-    return lower
+    could_be = not _CYRILLIC.match(lower) or lower.replace("ё", "е").startswith(_russian_number_starts())
+    return _lemma(lower) if could_be else lower
 
 
 def _number_value(word: str) -> tuple[str, float] | None:
