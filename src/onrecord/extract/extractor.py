@@ -46,8 +46,9 @@ from onrecord.model import Act, Document, Entity, Extraction, Span, Statement
 # v5: a verb read by its own ending, the nearer of two subjects (issue 13); v6: the selective parse (issue 17);
 # v7: the recogniser reads units that may name someone, not whole runs (issue 17); v8: a frame set off
 # inside its report keeps the whole report, a closing frame everything before it (issue 15); v9: phrasal
-# cues ("did not rule out X") and estimates ("put X at <amount>") report their object (issue 15)
-VERSION = "onrecord.quotes.v9"
+# cues ("did not rule out X") and estimates ("put X at <amount>") report their object (issue 15); v10: a phrase
+# fronted before a frame set off inside its report belongs to the report, wherever the parser hangs it (issue 15)
+VERSION = "onrecord.quotes.v10"
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 SECTION_BATCH = 32  # sections parsed together (a full parse)
 RUN_BATCH = 256  # runs parsed together (a selective parse); both bounded by characters too

@@ -130,6 +130,24 @@ def subtree(token: Token, skip_deps: frozenset[str] = frozenset()) -> list[Token
 _SETTING_OFF = {",", "—", "–", "--"}
 
 
+def frame_of(verb: Token) -> list[Token]:
+    """The words of an inverted frame ("she said"): ``verb``'s subtree less a phrase fronted before its subject
+    and set off by a comma, which belongs to the report ("From January, she said, hospitals will …": the parser
+    may hang "From January" on "said", where it qualifies what she said)."""
+    own = subtree(verb)
+    subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    fronted = [c for c in verb.children if c.dep_ in _FRONTED and subject is not None and c.i < subject.i]
+    if subject is None or not fronted or fronted[0].left_edge.i != own[0].i:
+        return own
+    comma = fronted[-1].right_edge.i + 1
+    if comma >= subject.left_edge.i or verb.doc[comma].text != ",":
+        return own
+    return [t for t in own if t.i > comma]
+
+
+_FRONTED = frozenset({"prep", "advmod", "npadvmod", "advcl"})
+
+
 def set_off(frame: list[Token]) -> bool:
     """Whether ``frame`` stands between commas or dashes ("By 2030, she said, …"; the marks may
     be the frame's own first and last tokens, as the parser often hangs them on its verb)."""
@@ -736,7 +754,7 @@ class SentenceRules:
             if inverted:
                 # "So, you know, the court …", "I mean": a speaker's aside frames nothing around it
                 aside = subject.lower_ in {"i", "we", "you"} and lemma in SPOKEN_ASIDES and verb.tag_ in {"VBP", "VB"}
-                words = rest_of_clause(verb.head, subtree(verb), (lambda _: True) if aside else self.framing)
+                words = rest_of_clause(verb.head, frame_of(verb), (lambda _: True) if aside else self.framing)
                 around = True
             elif clause is not None and clause.i < verb.i and not self.quote_closes_before(verb, clause):
                 words = before_frame(verb, clause)
@@ -910,7 +928,7 @@ class SentenceRules:
             return False
         if any(c.dep_ == "mark" for c in verb.children):
             return False
-        own = subtree(verb)
+        own = frame_of(verb)
         doc = verb.doc
         marks = {",", "—", "–", "”", '"', "''", ":"}
         before = doc[own[0].i - 1] if own[0].i > 0 else None
