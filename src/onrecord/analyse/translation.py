@@ -475,16 +475,20 @@ _LACKING_IF_ITS_COUNTERPART_IS = frozenset({"дефицит"})
 def predicate(parse: Sequence[ParsedWord], n: int, spans: Sequence[tuple[int, int]] = ()) -> int:
     """The index of the predicate heading word ``n``'s clause: the nearest verb or auxiliary up its heads (a verb
     itself), else the highest head inside its clause (``spans``: the text's clauses, :func:`clauses`; a verbless clause
-    is its own: «очередь … три года» in «Это не так, очередь … три года»): "enough" in "was not enough" is "was"'s,
-    «Дефицита» in «Дефицита нет» «нет»'s."""
+    is its own, not a part of a verbless one beside it: «очередь … три года» in «Это не так, очередь … три года»):
+    "enough" in "was not enough" is "was"'s, «Дефицита» in «Дефицита нет» «нет»'s."""
     clause = next(((a, b) for a, b in spans if a <= parse[n].start < b), None)
     seen = set()
-    while parse[n].pos not in ("VERB", "AUX") and parse[n].head >= 0 and n not in seen:
+    while parse[n].pos not in ("VERB", "AUX") and parse[n].head >= 0:
         head = parse[parse[n].head]
-        if clause is not None and not clause[0] <= head.start < clause[1]:
+        # a verb takes its subject across a comma ("his deputy, Kirill Avdeenko, had …"); a verbless predicate in
+        # another clause is another claim's
+        if clause is not None and not clause[0] <= head.start < clause[1] and head.pos not in ("VERB", "AUX"):
             break
         seen.add(n)
         n = parse[n].head
+        if n in seen:  # a parser's cycle («двух тысяч медсестёр»): the sentence's root
+            return next((k for k, w in enumerate(parse) if w.head < 0), n)
     return n
 
 
@@ -559,11 +563,11 @@ def negation_by_word(
     report: str, source: str, alignment: Alignment, left_out: Sequence[tuple[int, int]] = ()
 ) -> tuple[list[str], list[str], list[str], list[str]]:
     """The report's negation against the source's predicate by predicate, over the links of the ``alignment`` (a report
-    word and the source word it renders; the model's guesses across parts of speech left out): a linked pair whose
-    predicates one side negates and the other does not (each as "the report negates: X" or "the source negates: Y"),
-    unless one of the two words has another link that agrees; the report's negated predicates none of whose words has
-    a counterpart; the source's such, in a clause of which the report renders some word; and the source's in a clause
-    of which it renders none, or in ``left_out`` (spans of the source the report does not render): a trim's."""
+    word and the source word it renders; the model's guesses across parts of speech left out): a negated predicate
+    whose words have counterparts on predicates none of which is negated (as "the report negates: X" or "the source
+    negates: Y", a linked word of each); the report's negated predicates none of whose words has a counterpart; the
+    source's such, in a clause of which the report renders some word; and the source's in a clause of which it
+    renders none, or in ``left_out`` (spans of the source the report does not render): a trim's."""
     ours = negation_counts(report, alignment.report_parse)
     theirs = negation_counts(source, alignment.source_parse)
     parses = alignment.report_parse, alignment.source_parse
@@ -575,34 +579,39 @@ def negation_by_word(
     for link in alignment.links:
         r, s = at[0].get(id(link.report)), at[1].get(id(link.source))
         # the model's guess across parts of speech ("Maximum" for «превышать») is no counterpart to compare
-        if r is None or s is None or not inside[s] or (link.by == "meaning" and link.report.pos != link.source.pos):
+        if r is None or s is None or (link.by == "meaning" and link.report.pos != link.source.pos):
             continue
-        pairs.append((r, s, predicate(parses[0], r, spans[0]), predicate(parses[1], s, spans[1])))
+        pr, ps = predicate(parses[0], r, spans[0]), predicate(parses[1], s, spans[1])
+        if inside[s] and inside[ps]:
+            pairs.append((r, s, pr, ps))
         if link.source.lemma in _LACKING_IF_ITS_COUNTERPART_IS and _LACKING_WORD.fullmatch(link.report.lemma):
-            lacking.add(pairs[-1][3])
+            lacking.add(ps)
     for n in lacking:
         theirs[n] = theirs.get(n, 0) + 1
-    disagree: list[tuple[int, int, bool]] = []  # report word, source word, whether the report's is the negated one
-    agree: tuple[set[int], set[int]] = (set(), set())
-    linked: tuple[set[int], set[int]] = (set(), set())  # predicates with a word linked
+    # each negated predicate against the predicates its words' counterparts hang on: rendered when one of those is
+    # negated too (the parsers hang a word on another predicate than its counterpart's, "his deputy, Kirill Avdeenko,
+    # had nothing to do with …" against «Мой заместитель … никакого отношения … не имеет», and a word may link to two:
+    # "intend" and "raise" both to «собираемся»), changed when none is
+    across: tuple[dict[int, set[int]], dict[int, set[int]]] = ({}, {})  # predicate -> the other side's linked to it
+    said: tuple[dict[int, str], dict[int, str]] = ({}, {})  # predicate -> a word of it that is linked, to name it
     for r, s, pr, ps in pairs:
-        linked[0].add(pr)
-        linked[1].add(ps)
-        one, other = ours.get(pr, 0), theirs.get(ps, 0)
-        if one % 2 != other % 2:
-            disagree.append((r, s, bool(one % 2)))
-        else:
-            agree[0].add(r)
-            agree[1].add(s)
-    # a word linked to two ("intend" and "raise" both to «собираемся») keeps its polarity if one of them shares it
+        across[0].setdefault(pr, set()).add(ps)
+        across[1].setdefault(ps, set()).add(pr)
+        said[0].setdefault(pr, parses[0][r].text)
+        said[1].setdefault(ps, parses[1][s].text)
     differ = [
-        f"the report negates: {parses[0][r].text}" if negates else f"the source negates: {parses[1][s].text}"
-        for r, s, negates in disagree
-        if r not in agree[0] and s not in agree[1]
+        f"the report negates: {said[0][n]}"
+        for n, others in across[0].items()
+        if ours.get(n, 0) % 2 and not any(theirs.get(m, 0) % 2 for m in others)
+    ] + [
+        f"the source negates: {said[1][n]}"
+        for n, others in across[1].items()
+        if theirs.get(n, 0) % 2 and not any(ours.get(m, 0) % 2 for m in others)
     ]
+    linked = set(across[0]), set(across[1])
     own = [parses[0][n].text for n, c in ours.items() if c % 2 and n not in linked[0]]
     cut = spans[1] or [(0, len(source))]
-    rendered = {k for k, (a, b) in enumerate(cut) for n in linked[1] | agree[1] if a <= parses[1][n].start < b}
+    rendered = {k for k, (a, b) in enumerate(cut) for _, n, _, _ in pairs if a <= parses[1][n].start < b}
     own_source, trimmed = [], []
     for n, c in theirs.items():
         word = parses[1][n]
