@@ -146,3 +146,16 @@ def test_a_hedge_the_report_puts_in_its_cue_is_the_reports():
     )
     assert not any(f.startswith("certainty") for f in flags(report, source, cue="did not rule out"))
     assert any(f.startswith("certainty differs: the source hedges") for f in flags(report, source, cue="announced"))
+
+
+def test_a_negation_on_the_subject_is_its_verbs():
+    report = "Nine schools were merged and not a single one was shut"
+    assert not _negation(_flags(report, "Девять школ объединили, а закрыта не была ни одна."))
+    assert _negation(_flags(report, "Девять школ объединили, и одна была закрыта."))
+
+
+def test_a_number_the_source_denies_stated_as_its_claim_turns_the_denial_around():
+    source = "Цены выросли, да, но не на двадцать процентов, а примерно на восемь."
+    found = flags("prices rose by twenty percent", source)
+    assert "numbers differ" in found[0] and any("the report states what the source denies" in f for f in found)
+    assert not flags("prices rose, yes, but not by twenty percent, by about eight", source)

@@ -462,6 +462,7 @@ _THROUGH = frozenset({
     *("be", "have", "do", "can", "could", "will", "would", "may", "might", "must", "shall", "should", "able"),
     *("быть", "мочь", "смочь", "стать", "являться", "уметь", "суметь"),
 })  # fmt: skip
+_AUXILIARY = frozenset({"aux", "auxpass", "aux:pass", "cop"})
 _GOVERNED = frozenset({"xcomp", "acomp", "attr", "oprd", "ccomp", "csubj"})
 _EXISTENCE = frozenset({"nsubj", "obj", "nmod", "nsubj:pass"})  # what «нет» says is not there (not where: "obl")
 _PREPOSITIONS = frozenset({"without", "без", "вместо"})  # a negation of the noun after them
@@ -479,7 +480,9 @@ def predicate(parse: Sequence[ParsedWord], n: int, spans: Sequence[tuple[int, in
     "enough" in "was not enough" is "was"'s, «Дефицита» in «Дефицита нет» «нет»'s."""
     clause = next(((a, b) for a, b in spans if a <= parse[n].start < b), None)
     seen = set()
-    while parse[n].pos not in ("VERB", "AUX") and parse[n].head >= 0:
+    while parse[n].head >= 0 and not (
+        parse[n].pos == "VERB" or parse[n].pos == "AUX" and parse[n].rel not in _AUXILIARY
+    ):  # an auxiliary is its verb's ("not a single one was closed": "closed")
         head = parse[parse[n].head]
         # a verb takes its subject across a comma ("his deputy, Kirill Avdeenko, had …"); a verbless predicate in
         # another clause is another claim's
@@ -1150,6 +1153,11 @@ def flags(
         dropped.append(f"the numbers {_shown(left_out)}")
     elif pair[0] != pair[1]:
         found.append(f"numbers differ: {_shown(pair[0])} in the report, {_shown(pair[1])} in the source")
+    # a number the speaker denies to correct it, stated as the claim ("fell by almost ten percent" for «не на десять
+    # процентов, а примерно на шесть»), turns the denial around as well as the number
+    denied = sorted({n for a, b in _corrections(source) for n in numbers(source[a:b])} & set(pair[0]) - set(pair[1]))
+    if denied:
+        found.append(f"negation differs: the report states what the source denies, {_shown(denied)}")
     limits = bounds(report), bounds(source)
     opposite = sorted(n for n in limits[0].keys() & limits[1].keys() if limits[0][n] != limits[1][n])
     if opposite and pair[0] == pair[1]:
