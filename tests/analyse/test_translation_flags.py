@@ -159,3 +159,24 @@ def test_a_number_the_source_denies_stated_as_its_claim_turns_the_denial_around(
     found = flags("prices rose by twenty percent", source)
     assert "numbers differ" in found[0] and any("the report states what the source denies" in f for f in found)
     assert not flags("prices rose, yes, but not by twenty percent, by about eight", source)
+
+
+def test_trace_reads_the_hedge_and_the_commitment_in_the_reports_cue():
+    from onrecord.analyse.trace import PrimaryIndex, Tracer
+    from onrecord.ingest import from_text
+    from onrecord.pipeline import process
+
+    interview = (
+        "Ведущий: Что будет с налогом?\n\n"
+        "М.А.Орлова: Мы не исключаем, что временно снизим налог на топливо на два месяца. "
+        "А обещать, что тарифы на воду не вырастут никогда, я не стану."
+    )
+    tracer = Tracer(PrimaryIndex.from_documents([from_text(interview, date="2026-05-01")]))
+    reports = [
+        "Maria Orlova did not rule out a temporary cut in the fuel tax for two months.",
+        "Maria Orlova promised that water tariffs would never rise.",
+    ]
+    items = process([from_text(r, date="2026-05-02") for r in reports])
+    hedged, promised = (tracer.trace(item.document, item.statements)[0] for item in items)
+    assert hedged.verdict == "translated" and not any(f.startswith("certainty") for f in hedged.flags)
+    assert promised.verdict == "unsupported" and "promise" in promised.flags[0]

@@ -369,6 +369,15 @@ def _passages(
 
 
 # -- classifying one statement ------------------------------------------------------------------
+def _cue(statement: Statement, text: str) -> str | None:
+    """The words that report a statement: its cue with what stands between the speaker and it ("did not rule out",
+    where the cue is "rule out"), which may hedge or deny what is reported."""
+    speaker, cue = statement.speaker_span, statement.cue_span
+    if speaker is not None and cue is not None and 0 <= cue.start - speaker.end <= 30:
+        return text[speaker.end : cue.end].strip()
+    return statement.cue
+
+
 def _quoted_parts(statement: Statement, text: str) -> list[str]:
     """The quoted words of a statement, its marks stripped; empty for reported speech."""
     parts = []
@@ -616,7 +625,9 @@ class Tracer:
             words_of = " ".join(parts) if parts and whole else reported
             text = words_of or reported
             named = _names(document.text)
-            best, flags = self._translation(text, speaker, document.date, best, found, named, statement.cue)
+            best, flags = self._translation(
+                text, speaker, document.date, best, found, named, _cue(statement, document.text)
+            )
         passage = found[best.passage] if best.passage is not None else None
         return Trace(
             statement,

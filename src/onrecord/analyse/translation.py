@@ -641,7 +641,7 @@ def unpromised(cue: str | None, report: str, source: str, parse: Sequence[Parsed
     the ``source`` (``parse``: its words parsed), or None: the source declines the commitment (a commitment word it
     negates: «обещать … я не буду», "I cannot guarantee") or only allows what the report promises (a possibility it
     hedges with and the report does not: «Я не исключаю, что …»)."""
-    if not cue or not COMMITMENTS.search(cue):
+    if not cue or not COMMITMENTS.search(cue) or negated(cue):  # "did not promise" commits to nothing
         return None
     counts = negation_counts(source, parse)
     declined = [w.text for n, w in enumerate(parse) if COMMITMENTS.fullmatch(w.text) and counts.get(n, 0) % 2]
