@@ -624,10 +624,8 @@ class Tracer:
             whole = len(" ".join(parts)) >= 0.8 * len(reported) or _introduced(statement, document.text)
             words_of = " ".join(parts) if parts and whole else reported
             text = words_of or reported
-            named = _names(document.text)
-            best, flags = self._translation(
-                text, speaker, document.date, best, found, named, _cue(statement, document.text)
-            )
+            cue = _cue(statement, document.text)
+            best, flags = self._translation(text, speaker, document.date, best, found, _names(document.text), cue)
         passage = found[best.passage] if best.passage is not None else None
         return Trace(
             statement,
@@ -702,7 +700,7 @@ class Tracer:
                 inside = [i for i, d in enumerate(candidates) if d.single and d.group == c.group and c.start <= d.start]
                 inside = [i for i in inside if candidates[i].end <= c.end]
                 rendered = texts[max(inside, key=lambda i: similarity[i])] if inside else None
-            # negation is compared word by word over the alignment's links (measured once, for the decision too)
+            # negation is compared predicate by predicate over the alignment's links (measured once, the decision's too)
             alignment = evidence.alignment
             return _translation_flags(
                 text, source, vectors, self._multilingual, float(whole), known, rendered, alignment, cue
