@@ -369,6 +369,15 @@ def _passages(
 
 
 # -- classifying one statement ------------------------------------------------------------------
+def _cue(statement: Statement, text: str) -> str | None:
+    """The words that report a statement: its cue with what stands between the speaker and it ("did not rule out",
+    where the cue is "rule out"), which may hedge or deny what is reported."""
+    speaker, cue = statement.speaker_span, statement.cue_span
+    if speaker is not None and cue is not None and 0 <= cue.start - speaker.end <= 30:
+        return text[speaker.end : cue.end].strip()
+    return statement.cue
+
+
 def _quoted_parts(statement: Statement, text: str) -> list[str]:
     """The quoted words of a statement, its marks stripped; empty for reported speech."""
     parts = []
@@ -615,7 +624,8 @@ class Tracer:
             whole = len(" ".join(parts)) >= 0.8 * len(reported) or _introduced(statement, document.text)
             words_of = " ".join(parts) if parts and whole else reported
             text = words_of or reported
-            best, flags = self._translation(text, speaker, document.date, best, found, _names(document.text))
+            cue = _cue(statement, document.text)
+            best, flags = self._translation(text, speaker, document.date, best, found, _names(document.text), cue)
         passage = found[best.passage] if best.passage is not None else None
         return Trace(
             statement,
@@ -638,11 +648,13 @@ class Tracer:
         best: _Best,
         found: list[Passage],
         named: Sequence[str] = (),
+        cue: str | None = None,
     ) -> tuple[_Best, tuple[str, ...]]:
         """The sentence, pair or clause most like ``text`` among this speaker's passages in the other script, by
         multilingual embeddings and its margin over the speaker's other sentences (``analyse/translation.py``):
         ``translated`` from :data:`TRANSLATED`, with what changed flagged. Those passages are added to
-        ``found``, which the verdict's passage indexes. ``named``: the names the article mentions."""
+        ``found``, which the verdict's passage indexes. ``named``: the names the article mentions; ``cue``: the verb
+        the article reports it with ("promised": a commitment the source may not make)."""
         if not text.strip():
             return best, ()
         other = list(range(len(found), len(found) + len(added := self.index.other_script(text, speaker, around))))
@@ -688,7 +700,11 @@ class Tracer:
                 inside = [i for i, d in enumerate(candidates) if d.single and d.group == c.group and c.start <= d.start]
                 inside = [i for i in inside if candidates[i].end <= c.end]
                 rendered = texts[max(inside, key=lambda i: similarity[i])] if inside else None
-            return _translation_flags(text, source, vectors, self._multilingual, float(whole), known, rendered)
+            # negation is compared predicate by predicate over the alignment's links (measured once, the decision's too)
+            alignment = evidence.alignment
+            return _translation_flags(
+                text, source, vectors, self._multilingual, float(whole), known, rendered, alignment, cue
+            )
 
         def measure_alignment() -> Alignment:
             # word by word: is the report's claim the source's (its words rendered there, the same one acting); the

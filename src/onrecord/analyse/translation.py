@@ -32,14 +32,19 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rapidfuzz import fuzz
 
 from onrecord.extract.english_words import known_english
 from onrecord.extract.russian_words import russian_words, word_forms
+from onrecord.extract.syntax import ParsedWord
 from onrecord.resolve.names import transliterate
 from onrecord.text import between, normal, words
+
+if TYPE_CHECKING:  # alignment.py reads this module's word lists: the type only, to compare negations over its links
+    from onrecord.analyse.alignment import Alignment
 
 # TRANSLATED and CONCEPT_OVERLAP by one rule over translations.yaml, translations_dev.yaml and translations_heldout.yaml
 # together (not fitted to one set; translations_blind.yaml left out): the values where the lowest per-class accuracy
@@ -58,7 +63,7 @@ WordVectors = Callable[[list[str]], np.ndarray]  # words -> unit vectors, one ro
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 NEGATION = frozenset({
-    *("not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "cannot", "without"),
+    *("not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "cannot", "without", "unable"),
     *("не", "нет", "ни", "никогда", "ничего", "никто", "нельзя", "без"),
 })  # fmt: skip
 
@@ -422,10 +427,13 @@ _MUST = (
 # not ruling something out says it may be: a hedge, not a negation («не исключаю», "we do not rule out")
 _NOT_RULED_OUT = r"не\s+исключа\w*|не\s+исключ[её]н\w*|(?:not|n['’]t)\s+(?:rule[sd]?|ruling)\s+(?:\w+\s+)?out"
 # phrases built with a negative word that say nothing negative: "not only … but also", "no secret",
-# "no fewer than" (at least), «не раз» (more than once), «не менее» (at least), «нельзя не» (one must)
+# "no fewer than" (at least), «не раз» (more than once), «не менее» (at least), «нельзя не» (one must); a negated
+# comparative bounds («не выше двух процентов», "no later than May": :func:`bounds` and :func:`directions` read them)
 _NOT_NEGATING = re.compile(
     r"(?i)(?<!\w)(?:not\s+(?:only|just|least)|no\s+secret|(?:no|not)\s+(?:fewer|less|more)\s+than"
+    r"|(?:no|not)\s+(?:higher|lower|later|earlier|sooner|older|younger|greater)\s+than"
     r"|не\s+только|(?:ни\s+для\s+кого\s+)?не\s+секрет|не\s+раз|не\s+однажды|не\s+(?:менее|меньше|более|больше|свыше)"
+    r"|не\s+(?:выше|ниже|позднее|позже|ранее|раньше|старше|моложе|младше|дороже|дешевле)"
     rf"|не\s+без|{_MUST}|{_NOT_RULED_OUT})(?!\w)"
 )
 _AFFIRMING = re.compile(rf"(?i)(?<!\w)(?:{_MUST})(?!\w)")
@@ -445,6 +453,205 @@ def negated(text: str) -> bool:
     )
 
 
+# -- negation word by word: which words a negation bears on, so that two texts that both negate are compared predicate
+# by predicate («не проводим и не планируем» against "not conducting but was planning"), and a negation in a part of the
+# source the report does not render is part of the trim («Восемь месяцев — это не так, средний срок …»)
+# the words a negation reaches through: a modal, an auxiliary or a copula bears no claim, what it governs does ("cannot
+# respect", «не сможет превышать», "was not enough", "is not about pay")
+_THROUGH = frozenset({
+    *("be", "have", "do", "can", "could", "will", "would", "may", "might", "must", "shall", "should", "able"),
+    *("быть", "мочь", "смочь", "стать", "являться", "уметь", "суметь"),
+})  # fmt: skip
+_AUXILIARY = frozenset({"aux", "auxpass", "aux:pass", "cop"})
+_GOVERNED = frozenset({"xcomp", "acomp", "attr", "oprd", "ccomp", "csubj"})
+_EXISTENCE = frozenset({"nsubj", "obj", "nmod", "nsubj:pass"})  # what «нет» says is not there (not where: "obl")
+_PREPOSITIONS = frozenset({"without", "без", "вместо"})  # a negation of the noun after them
+_NEGATING_ALONE = frozenset({"не", "нет", "без", "нельзя"})  # Russian negative words that do not agree with another
+_LACKING_WORD = re.compile(r"(?i)lack\w*|shortages?|insufficient\w*|недоста\w*|нехватк\w*")
+# a word that says something is lacking or only something is there, by its counterpart: «дефицит» is a "shortage" and
+# a budget's "deficit"
+_LACKING_IF_ITS_COUNTERPART_IS = frozenset({"дефицит"})
+
+
+def predicate(parse: Sequence[ParsedWord], n: int, spans: Sequence[tuple[int, int]] = ()) -> int:
+    """The index of the predicate heading word ``n``'s clause: the nearest verb or auxiliary up its heads (a verb
+    itself), else the highest head inside its clause (``spans``: the text's clauses, :func:`clauses`; a verbless clause
+    is its own, not a part of a verbless one beside it: «очередь … три года» in «Это не так, очередь … три года»):
+    "enough" in "was not enough" is "was"'s, «Дефицита» in «Дефицита нет» «нет»'s."""
+    clause = next(((a, b) for a, b in spans if a <= parse[n].start < b), None)
+    seen = set()
+    while parse[n].head >= 0 and not (
+        parse[n].pos == "VERB" or parse[n].pos == "AUX" and parse[n].rel not in _AUXILIARY
+    ):  # an auxiliary is its verb's ("not a single one was closed": "closed")
+        head = parse[parse[n].head]
+        # a verb takes its subject across a comma ("his deputy, Kirill Avdeenko, had …"); a verbless predicate in
+        # another clause is another claim's
+        if clause is not None and not clause[0] <= head.start < clause[1] and head.pos not in ("VERB", "AUX"):
+            break
+        seen.add(n)
+        n = parse[n].head
+        if n in seen:  # a parser's cycle («двух тысяч медсестёр»): the sentence's root
+            return next((k for k, w in enumerate(parse) if w.head < 0), n)
+    return n
+
+
+def negation_counts(text: str, parse: Sequence[ParsedWord]) -> dict[int, int]:
+    """For each predicate (:func:`predicate`) of a parsed ``text`` that negations bear on, how many do: the languages
+    put one negation on different words ("no power cuts", «Отключений не будет»; "made him no offer", «предложения не
+    делал»), the predicate of each is the same. "not" and «не» bear on the word they depend on (through a modal or a
+    copula to what it governs: "cannot respect", «не сможет превышать»), «нет» on what it says is not there
+    («Дефицита нет»), "no" on its noun, "without" and «без» on theirs, a verb that stops on what it stops, "barely" on
+    its head; a word that says something is lacking ("shortage", «нехватка») is a negation too. A negative word inside a
+    phrase that only looks negative ("not only", «не менее», :data:`_NOT_NEGATING`) or denying a number it corrects
+    ("not by ten, but by six": :func:`claimed_numbers`) bears on none. A negative word said again bears once
+    ("nobody, nobody"), and Russian negates once however many negative words agree («никто не срывал»), but each «не»
+    counts («не могу не уважать» affirms)."""
+    skipped = [(m.start(), m.end()) for m in _NOT_NEGATING.finditer(text)] + _corrections(text)
+    bears: dict[int, list[str]] = {}  # predicate -> what bears on it
+    spans = clauses(text)
+
+    def bear(n: int, key: str) -> None:
+        bears.setdefault(predicate(parse, n, spans), []).append(key)
+
+    def children(n: int, rels: frozenset[str] | None = None) -> list[int]:
+        return [k for k, w in enumerate(parse) if w.head == n and k != n and (rels is None or w.rel in rels)]
+
+    def reach(n: int, key: str) -> None:  # a word, or what it governs when it bears no claim of its own
+        governed = children(n, _GOVERNED) if parse[n].lemma in _THROUGH or parse[n].pos == "AUX" else []
+        for k in governed or [n]:
+            bear(k, key)
+
+    def next_content(n: int) -> int | None:
+        return next((k for k in range(n + 1, len(parse)) if parse[k].pos in ("NOUN", "PROPN", "VERB", "ADJ")), None)
+
+    for n, word in enumerate(parse):
+        lower = word.text.lower()
+        if any(a <= word.start < b for a, b in skipped):
+            continue
+        if _LACKING_WORD.fullmatch(word.lemma) or (
+            lower == "short" and parse[n + 1 : n + 2] and parse[n + 1].text.lower() == "of"
+        ):
+            bear(n, f"lacking {n}")
+        key = "agreeing" if _CYRILLIC.match(lower) and lower not in _NEGATING_ALONE else lower
+        if lower in _PREPOSITIONS or (
+            lower in ("instead", "rather") and parse[n + 1 : n + 2] and parse[n + 1].text.lower() in ("of", "than")
+        ):
+            if (k := next_content(n)) is not None:
+                bear(k, lower)
+        elif lower == "нет":
+            for k in children(n, _EXISTENCE) or ([n] if word.head < 0 else [word.head]):
+                bear(k, lower)
+        elif lower in ("unable", "нельзя"):
+            for k in children(n, frozenset({"xcomp"})) or ([word.head] if word.head >= 0 else [n]):
+                bear(k, lower)
+        elif _STOPPING.fullmatch(lower):
+            for k in children(n, frozenset({"xcomp", "obj", "dobj", "pcomp", "ccomp"})):
+                bear(k, lower)
+        elif (lower in NEGATION or lower == "n't" or lower in ("barely", "hardly", "scarcely")) and word.head >= 0:
+            reach(word.head, "not" if lower == "n't" else key)
+    counts = {}
+    for n, keys in bears.items():
+        alone = [k for k in keys if k in _NEGATING_ALONE]
+        others = {k for k in keys if k not in _NEGATING_ALONE and k != "agreeing"}
+        counts[n] = keys.count("не") + len(set(alone) - {"не"}) + len(others) + ("agreeing" in keys and not alone)
+    return counts
+
+
+def _corrections(text: str) -> list[tuple[int, int]]:
+    """Where a text denies a number to correct it ("not by ten, but by 6.4"): the denied part's span."""
+    return [(m.start(), m.end()) for m in _CORRECTED.finditer(text) if _corrects(m)]
+
+
+def negation_by_word(
+    report: str, source: str, alignment: Alignment, left_out: Sequence[tuple[int, int]] = ()
+) -> tuple[list[str], list[str], list[str], list[str]]:
+    """The report's negation against the source's predicate by predicate, over the links of the ``alignment`` (a report
+    word and the source word it renders; the model's guesses across parts of speech left out): a negated predicate
+    whose words have counterparts on predicates none of which is negated (as "the report negates: X" or "the source
+    negates: Y", a linked word of each); the report's negated predicates none of whose words has a counterpart; the
+    source's such, in a clause of which the report renders some word; and the source's in a clause of which it
+    renders none, or in ``left_out`` (spans of the source the report does not render): a trim's."""
+    ours = negation_counts(report, alignment.report_parse)
+    theirs = negation_counts(source, alignment.source_parse)
+    parses = alignment.report_parse, alignment.source_parse
+    at = [{id(w): n for n, w in enumerate(parse)} for parse in parses]
+    inside = [not any(a <= w.start < b for a, b in left_out) for w in alignment.source_parse]
+    spans = clauses(report), clauses(source)
+    pairs = []  # (report word, source word) and their predicates
+    lacking = set()  # the source's predicates where «дефицит» is rendered as "shortage": it lacks, as "deficit" not
+    for link in alignment.links:
+        r, s = at[0].get(id(link.report)), at[1].get(id(link.source))
+        # the model's guess across parts of speech ("Maximum" for «превышать») is no counterpart to compare
+        if r is None or s is None or (link.by == "meaning" and link.report.pos != link.source.pos):
+            continue
+        pr, ps = predicate(parses[0], r, spans[0]), predicate(parses[1], s, spans[1])
+        if inside[s] and inside[ps]:
+            pairs.append((r, s, pr, ps))
+        if link.source.lemma in _LACKING_IF_ITS_COUNTERPART_IS and _LACKING_WORD.fullmatch(link.report.lemma):
+            lacking.add(ps)
+    for n in lacking:
+        theirs[n] = theirs.get(n, 0) + 1
+    # each negated predicate against the predicates its words' counterparts hang on: rendered when one of those is
+    # negated too (the parsers hang a word on another predicate than its counterpart's, "his deputy, Kirill Avdeenko,
+    # had nothing to do with …" against «Мой заместитель … никакого отношения … не имеет», and a word may link to two:
+    # "intend" and "raise" both to «собираемся»), changed when none is
+    across: tuple[dict[int, set[int]], dict[int, set[int]]] = ({}, {})  # predicate -> the other side's linked to it
+    said: tuple[dict[int, str], dict[int, str]] = ({}, {})  # predicate -> a word of it that is linked, to name it
+    for r, s, pr, ps in pairs:
+        across[0].setdefault(pr, set()).add(ps)
+        across[1].setdefault(ps, set()).add(pr)
+        said[0].setdefault(pr, parses[0][r].text)
+        said[1].setdefault(ps, parses[1][s].text)
+    differ = [
+        f"the report negates: {said[0][n]}"
+        for n, others in across[0].items()
+        if ours.get(n, 0) % 2 and not any(theirs.get(m, 0) % 2 for m in others)
+    ] + [
+        f"the source negates: {said[1][n]}"
+        for n, others in across[1].items()
+        if theirs.get(n, 0) % 2 and not any(ours.get(m, 0) % 2 for m in others)
+    ]
+    linked = set(across[0]), set(across[1])
+    own = [parses[0][n].text for n, c in ours.items() if c % 2 and n not in linked[0]]
+    cut = spans[1] or [(0, len(source))]
+    rendered = {k for k, (a, b) in enumerate(cut) for _, n, _, _ in pairs if a <= parses[1][n].start < b}
+    own_source, trimmed = [], []
+    for n, c in theirs.items():
+        word = parses[1][n]
+        if not c % 2 or n in linked[1]:
+            continue
+        clause = next((k for k, (a, b) in enumerate(cut) if a <= word.start < b), None)
+        (own_source if inside[n] and (clause is None or clause in rendered) else trimmed).append(word.text)
+    return differ, own, own_source, trimmed
+
+
+# the verbs a report commits a speaker with ("promised that …", «пообещал»): a claim the speaker may only have allowed
+# («Я не исключаю, что …») or declined to promise («обещать … я не буду»)
+COMMITMENTS = re.compile(
+    r"(?i)(?<!\w)(?:promis\w*|pledg\w*|vow\w*|guarant\w*|assur\w*|commit(?:s|ted|ting|ments?)?|swear\w*|swor[en]"
+    r"|(?:по)?обещ\w*|гарантир\w*|(?:по)?кл(?:я|я?н)\w*|завер[ия]\w*|обязал\w*|обязу\w*)(?!\w)"
+)
+# the flag of a report that commits the speaker to what the source only allows or declines to promise: not the
+# speaker's claim (``translation_verdict.cascade``), whatever else it renders
+UNPROMISED = "the source does not promise"
+
+
+def unpromised(cue: str | None, report: str, source: str, parse: Sequence[ParsedWord]) -> str | None:
+    """Why a report whose ``cue`` commits the speaker ("promised", "guaranteed", "vowed", «пообещал») says more than
+    the ``source`` (``parse``: its words parsed), or None: the source declines the commitment (a commitment word it
+    negates: «обещать … я не буду», "I cannot guarantee") or only allows what the report promises (a possibility it
+    hedges with and the report does not: «Я не исключаю, что …»)."""
+    if not cue or not COMMITMENTS.search(cue) or negated(cue):  # "did not promise" commits to nothing
+        return None
+    counts = negation_counts(source, parse)
+    declined = [w.text for n, w in enumerate(parse) if COMMITMENTS.fullmatch(w.text) and counts.get(n, 0) % 2]
+    if declined:
+        return f"{UNPROMISED}: it declines to ({', '.join(declined)})"
+    if "possibility" in hedges(source) - hedges(report):
+        return f"{UNPROMISED}: it only allows it"
+    return None
+
+
 # words that make a statement a possibility or a condition rather than a fact: "may", "able to", "perhaps", "if" / «может»,
 # «возможно», «если»
 _HEDGE = re.compile(
@@ -457,14 +664,32 @@ _HEDGE = re.compile(
 
 
 _CONDITION = re.compile(r"(?i)if|unless|provided|если|при\s+условии")
+# an ability denied says that something will not be, not that it may: "cannot respect", "could not attend", "unable to",
+# «не сможет превышать», «не могу уважать» are negations (:func:`negated`), no hedge
+_ABILITY = re.compile(r"(?i)can|could|able|с?мо(?:жет|гут|жем|жете|гу|г|гла|гли|гло)|можно")
+_ABILITY_DENIED = re.compile(
+    r"(?i)(?<!\w)(?:can\s*not|can['’]t|could\s+not|couldn['’]t|unable|(?:not|never)\s+(?:be\s+)?able"
+    r"|не\s+(?:с?мо(?:жет|гут|жем|жете|гу|г|гла|гли|гло)|в\s+состоянии))(?!\w)"
+)
 
 
-def hedges(text: str) -> set[str]:
+def hedges(text: str, ability: bool = True) -> set[str]:
     """How a text hedges: "condition" ("if", «если») and "possibility" (a modal verb, a hedging adverb, a belief, not
     ruling out), each apart, so that a report keeping the "if" and dropping the «возможно» is seen; the modal of a
-    double negative that affirms («не могу не сказать», "I cannot help saying") is none."""
-    found = (m.group() for m in _HEDGE.finditer(normal(_AFFIRMING.sub(" ", text))))
-    return {"condition" if _CONDITION.fullmatch(w) else "possibility" for w in found}
+    double negative that affirms («не могу не сказать», "I cannot help saying") is none, and so is an ability denied
+    ("I cannot respect", «не сможет превышать»: a negation). ``ability``: whether a modal of ability ("can", «может»)
+    counts, for comparing a text with one that denies it ("cannot come" for «могут приехать» changes one thing, the
+    negation)."""
+    found = (m.group() for m in _HEDGE.finditer(_ABILITY_DENIED.sub(" ", normal(_AFFIRMING.sub(" ", text)))))
+    return {
+        "condition" if _CONDITION.fullmatch(w) else "possibility" for w in found if ability or not _ABILITY.fullmatch(w)
+    }
+
+
+def denies_ability(text: str) -> bool:
+    """Whether a text says something cannot be done ("cannot respect", «не сможет превышать»), not in a double
+    negative that affirms («не могу не»)."""
+    return bool(_ABILITY_DENIED.search(normal(_AFFIRMING.sub(" ", text))))
 
 
 def hedged(text: str) -> bool:
@@ -474,10 +699,10 @@ def hedged(text: str) -> bool:
 
 # words that bound a number from below or from above: "at least 300" / «не менее 300», "only 300" / «лишь 300»
 _BOUND = re.compile(
-    r"(?i)(?<!\w)(?:(?P<lower>at\s+least|(?:no|not)\s+(?:fewer|less)\s+than|more\s+than|over|upwards\s+of"
-    r"|не\s+(?:менее|меньше)|более|больше|свыше|как\s+минимум|по\s+меньшей\s+мере)"
-    r"|(?P<upper>only|just|at\s+most|(?:no|not)\s+more\s+than|fewer\s+than|less\s+than|up\s+to"
-    r"|лишь|только|всего|не\s+(?:более|больше|свыше)|менее|меньше|максимум))\s+(?=[\d$€£]|[^\W\d_]+)"
+    r"(?i)(?<!\w)(?:(?P<lower>at\s+least|(?:no|not)\s+(?:fewer|less|lower)\s+than|more\s+than|over|upwards\s+of"
+    r"|не\s+(?:менее|меньше|ниже)|более|больше|свыше|как\s+минимум|по\s+меньшей\s+мере)"
+    r"|(?P<upper>only|just|at\s+most|(?:no|not)\s+(?:more|higher)\s+than|fewer\s+than|less\s+than|up\s+to"
+    r"|лишь|только|всего|не\s+(?:более|больше|свыше|выше)|менее|меньше|максимум))\s+(?=[\d$€£]|[^\W\d_]+)"
 )
 
 
@@ -622,12 +847,22 @@ TIME_WORDS: dict[str, str] = {
     **{w: f"month {n}" for n, w in enumerate(_RUSSIAN_MONTHS, 1)},
     **{w: f"day {n}" for n, w in enumerate(_WEEKDAYS, 1)},
     **{w: f"day {n}" for n, w in enumerate(_RUSSIAN_WEEKDAYS, 1)},
+    "воскресение": "day 7",  # pymorphy's lemma of «воскресенье» in every form
 }
 
 
 def _lemma(word: str) -> str:
     lower = word.lower()
     return russian_words(lower)[0].base if _CYRILLIC.match(lower) else lower
+
+
+def time_word(word: str) -> str | None:
+    """The time a month or weekday names ("month 10" for "October" and «октябре», "day 6" for "Saturdays" and «по
+    субботам»), None for any other word: an English weekday in the plural says how often, as «по субботам» does."""
+    lemma = _lemma(word)
+    if lemma not in TIME_WORDS and lemma.endswith("s") and lemma[:-1] in _WEEKDAYS:
+        lemma = lemma[:-1]
+    return TIME_WORDS.get(lemma)
 
 
 def times(text: str) -> set[str]:
@@ -639,11 +874,11 @@ def times(text: str) -> set[str]:
     tokens = [m.group() for m in re.finditer(r"[^\W\d_]+|\d+", text)]
     lemmas = [_lemma(t) for t in tokens]
     for i, (token, lemma) in enumerate(zip(tokens, lemmas, strict=True)):
-        if lemma in TIME_WORDS:
+        if when := time_word(token):
             # the modal opens no sentence in a capital but mid-sentence, nor does the month, save before its day
             if lemma == "may" and not (token == "May" and (i or tokens[i + 1 : i + 2] and tokens[i + 1].isdigit())):
                 continue
-            found.add(TIME_WORDS[lemma])
+            found.add(when)
         elif lemma in FREQUENCIES:
             found.add(FREQUENCIES[lemma])
         elif lemma in TIME_UNITS and i and lemmas[i - 1] in TIME_RELATIONS:
@@ -685,7 +920,7 @@ def names(text: str) -> list[str]:
         if _SENTENCE_START.search(text[: m.start()]):
             parts = parts[1:]
         parts = [_POSSESSIVE.sub("", p) for p in parts if p != "I" and len(p) > 1]
-        parts = [p for p in parts if _lemma(p) not in TIME_WORDS]
+        parts = [p for p in parts if time_word(p) is None]
         if parts:
             found.append(" ".join(parts))
     return found
@@ -702,7 +937,7 @@ def openers(text: str) -> list[str]:
             _SENTENCE_START.search(text[: m.start()])
             and len(first) > 1
             and first.lower() not in OPENING_WORDS
-            and _lemma(first) not in TIME_WORDS
+            and time_word(first) is None
         ):
             found.append(first)
     return found
@@ -859,11 +1094,13 @@ def claimed_numbers(text: str) -> list[float]:
     """The numbers a text states (:func:`numbers`), save those it denies to correct them ("not by ten, but by 6.4
     percent" claims 6.4)."""
 
-    def blank(m: re.Match[str]) -> str:  # a number denied, and one said after it in its place
-        first = m.group("denied").split()[:1]
-        return " " * len(m.group()) if first and numbers(first[0]) and numbers(m.group("after")) else m.group()
+    return numbers(_CORRECTED.sub(lambda m: " " * len(m.group()) if _corrects(m) else m.group(), text))
 
-    return numbers(_CORRECTED.sub(blank, text))
+
+def _corrects(m: re.Match[str]) -> bool:
+    """Whether a match of :data:`_CORRECTED` denies a number and says another after it in its place."""
+    first = m.group("denied").split()[:1]
+    return bool(first and numbers(first[0]) and numbers(m.group("after")))
 
 
 def _left_out(report: Sequence[float], source: Sequence[float]) -> list[float]:
@@ -888,6 +1125,8 @@ def flags(
     similarity: float | None = None,
     known: Sequence[str] = (),
     rendered: str | None = None,
+    alignment: Alignment | None = None,
+    cue: str | None = None,
 ) -> tuple[str, ...]:
     """What a translation changed that meaning-vectors gloss over: numbers and negation always; names
     with ``vectors`` (single words; ``known``: names the speaker uses elsewhere, for the words opening a
@@ -896,7 +1135,10 @@ def flags(
     rest is compared with what remains of the source, save certainty: a condition or a hedge left out makes a claim
     of what the speaker said might be. ``rendered``: where the source is two sentences and the report one clause, the
     sentence it renders; the negation is that sentence's (a one-clause report lies near any pair holding its sentence,
-    and a negation in the other sentence would hide one it drops or adds)."""
+    and a negation in the other sentence would hide one it drops or adds); so are the hedges and times.
+    ``alignment``: the report's words linked to the source's (``alignment.align``), to compare negation word by word
+    (:func:`negation_by_word`). ``cue``: the verb the report is told with; its hedge is the report's ("did not rule
+    out"), and a commitment of what the source does not promise is flagged (:func:`unpromised`)."""
     found = []
     added: list[str] = []
     dropped: list[str] = []
@@ -911,6 +1153,11 @@ def flags(
         dropped.append(f"the numbers {_shown(left_out)}")
     elif pair[0] != pair[1]:
         found.append(f"numbers differ: {_shown(pair[0])} in the report, {_shown(pair[1])} in the source")
+    # a number the speaker denies to correct it, stated as the claim ("fell by almost ten percent" for «не на десять
+    # процентов, а примерно на шесть»), turns the denial around as well as the number
+    denied = sorted({n for a, b in _corrections(source) for n in numbers(source[a:b])} & set(pair[0]) - set(pair[1]))
+    if denied:
+        found.append(f"negation differs: the report states what the source denies, {_shown(denied)}")
     limits = bounds(report), bounds(source)
     opposite = sorted(n for n in limits[0].keys() & limits[1].keys() if limits[0][n] != limits[1][n])
     if opposite and pair[0] == pair[1]:
@@ -925,22 +1172,32 @@ def flags(
     way = turned(report, source)
     if "amount" in way:
         found.append(f"numbers differ: the amount goes {way['amount']}")
-    hedge = hedges(report), hedges(whole)
+    ability = not (denies_ability(report) or denies_ability(whole))  # else what changed is the negation's to say
+    # where the report renders one sentence of a pair, the other's hedge and time are its own claim's, not this one's
+    # a report may hedge in its cue ("did not rule out a cut", "conceded that it might"): the claim is hedged so
+    told = f"{cue} {report}" if cue else report
+    hedge = hedges(told, ability), hedges(whole if rendered is None else rendered, ability)
     if hedge[0] != hedge[1]:
         ours, theirs = (", ".join(sorted(h)) for h in hedge)
         said = f"both hedge, the report ({ours}), the source ({theirs})" if ours and theirs else None
         found.append("certainty differs: " + (said or ("the report hedges" if ours else "the source hedges")))
-    negation = negated(report), negated(source if rendered is None else rendered)
-    if negation[0] != negation[1]:
-        found.append("negation differs: " + ("the report negates" if negation[0] else "the source negates"))
+    if alignment is not None:
+        found += _negation_flags(report, whole, alignment, dropped, rendered)
+        if promise := unpromised(cue, report, whole, alignment.source_parse):
+            found.append(promise)
+    else:
+        negation = negated(report), negated(source if rendered is None else rendered)
+        if negation[0] != negation[1]:
+            found.append("negation differs: " + ("the report negates" if negation[0] else "the source negates"))
     if vectors is not None:
         only = missing_names(report, source, vectors, known), missing_names(source, report, vectors, known)
         if only[0] or only[1]:
             found.append(
                 f"names differ: {', '.join(only[0]) or 'none'} in the report, {', '.join(only[1]) or 'none'} in the source"
             )
-    if times(report) != times(source):
-        pair_times = sorted(times(report)), sorted(times(source))
+    when = times(report), times(source if rendered is None else rendered)
+    if when[0] != when[1]:
+        pair_times = sorted(when[0]), sorted(when[1])
         found.append(
             f"time differs: {', '.join(pair_times[0]) or 'none'} in the report, "
             f"{', '.join(pair_times[1]) or 'none'} in the source"
@@ -950,6 +1207,27 @@ def flags(
     found += [f"the report adds: {c}" for c in added]
     found += [f"{TRIMMED} {c}" for c in dropped]
     return tuple(found)
+
+
+def _negation_flags(
+    report: str, source: str, alignment: Alignment, dropped: Sequence[str], rendered: str | None
+) -> list[str]:
+    """The negation's flag, word by word over the alignment's links (:func:`negation_by_word`): a linked word one side
+    negates and the other does not is a change; a negated word with no counterpart is one when only the report has
+    such (it negates what the source does not say); only the source's are part of what the report leaves out (a note),
+    as are negations in the clauses it drops and, where the source is a pair, in the sentence it does not render."""
+    left_out = [(at, at + len(c)) for c in dropped if (at := source.find(c)) >= 0]
+    if rendered is not None and (at := source.find(rendered)) >= 0:
+        left_out += [(0, at), (at + len(rendered), len(source))]
+    differ, ours, theirs, trimmed = negation_by_word(report, source, alignment, left_out)
+    notes = [f"{TRIMMED} the negation of {', '.join(trimmed)}"] if trimmed else []
+    if differ:
+        return [f"negation differs: {differ[0]}", *notes]
+    if ours and not theirs:
+        return [f"negation differs: the report negates: {', '.join(ours)}", *notes]
+    if theirs and not ours:
+        return [f"negation differs: the source negates: {', '.join(theirs)}", *notes]
+    return notes
 
 
 FLAGS = (

@@ -23,7 +23,17 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from onrecord.analyse.alignment import ATTESTED, Alignment, claim_differs
-from onrecord.analyse.translation import CHANGES, CONCEPT_OVERLAP, FLAGS, TRANSLATED, TRIMMED, changes, numbers, times
+from onrecord.analyse.translation import (
+    CHANGES,
+    CONCEPT_OVERLAP,
+    FLAGS,
+    TRANSLATED,
+    TRIMMED,
+    UNPROMISED,
+    changes,
+    numbers,
+    times,
+)
 from onrecord.text import words
 
 CLASSES = ("translated", "flagged", "unsupported")
@@ -74,7 +84,8 @@ Verdict = Callable[[Evidence], tuple[str, str]]  # evidence -> (one of CLASSES, 
 
 def cascade(evidence: Evidence) -> tuple[str, str]:
     """The hand-set rule: the margin score from :data:`TRANSLATED`, the concepts from :data:`CONCEPT_OVERLAP`, no
-    more than :data:`CHANGES` kinds of change, and the alignment's roles, referents and coverage
+    more than :data:`CHANGES` kinds of change, no commitment the source does not make (``translation.unpromised``: a
+    promise the speaker declined or only allowed is another claim), and the alignment's roles, referents and coverage
     (``alignment.claim_differs``). A report that shares few concepts but whose words the dictionaries attest in
     one sentence (:func:`attested`) goes on to the other checks. The class and, for ``unsupported``, why (empty
     when below the margin)."""
@@ -84,6 +95,8 @@ def cascade(evidence: Evidence) -> tuple[str, str]:
         return "unsupported", f"share few of its concepts ({evidence.concepts:.2f})"
     if changes(evidence.flags) > CHANGES:
         return "unsupported", f"differ in {changes(evidence.flags)} ways: " + "; ".join(evidence.flags)
+    if promise := next((f for f in evidence.flags if f.startswith(UNPROMISED)), None):
+        return "unsupported", f"make no promise the report's cue gives: {promise}"
     if claim := claim_differs(evidence.alignment):
         return "unsupported", claim
     return ("flagged" if any(f.startswith(FLAGS) for f in evidence.flags) else "translated"), ""
