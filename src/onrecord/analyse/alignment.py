@@ -39,6 +39,7 @@ from onrecord.analyse.translation import (
     NUMBER_WORDS,
     WordVectors,
     directions,
+    numbers,
     spelled_alike,
 )
 from onrecord.analyse.wordnet import POS, WordNet, wordnet
@@ -305,7 +306,7 @@ def compared(
     part) is a free rendering, and linked "wordnet" when it had no link; one that renders none, and is the opposite
     of the nearest renderings of a source word of its part of speech (:data:`CANDIDATES`, nearest by the model) or of
     one kind with the nearest, is a :class:`Swap`. Left out: names (``translation.flags`` compares them), and words
-    the number, time and comparison checks read (units and periods, "more", "rose")."""
+    the number, time and comparison checks read (units and periods, "half", "more", "rose")."""
     sure = {id(k.report) for k in alignment.links if k.by != "meaning"}
     taken = {id(k.source) for k in alignment.links if k.by != "meaning"}
     ours = [w for w in alignment.report_words if id(w) not in sure and w.pos in POS and w.pos != "PROPN"]
@@ -321,7 +322,7 @@ def compared(
     for word in ours:
         pos = POS[word.pos]
         form = next((f for f in _forms(alignment.report_parse, word) if net.senses(f, pos)), None)
-        if form is None or directions(word.text):
+        if form is None or _compared_elsewhere(word):
             continue
         # the model's counterpart, where it gave one the dictionaries leave unlinked; else any word they leave so
         counterparts = [guessed[id(word)]] if id(guessed.get(id(word))) in nearest else theirs
@@ -329,7 +330,7 @@ def compared(
             if id(word) not in linked:
                 added.append(Link(word, rendered, "wordnet", 1.0))
             continue
-        kind = [w for w in counterparts if POS.get(w.pos) == pos and nearest[id(w)] and not directions(w.text)]
+        kind = [w for w in counterparts if POS.get(w.pos) == pos and nearest[id(w)] and not _compared_elsewhere(w)]
         if opposite := next((w for w in kind if any(net.opposes(form, pos, r) for r in nearest[id(w)])), None):
             swaps.append(Swap(word, opposite, "opposite", _said(alignment.report_parse, word, form)))
             continue
@@ -341,6 +342,12 @@ def compared(
         if near := next((w for w in kind if _kin(net, form, pos, nearest[id(w)][0])), None):
             swaps.append(Swap(word, near, "of one kind", _said(alignment.report_parse, word, form)))
     return replace(alignment, links=(*alignment.links, *added), swaps=tuple(swaps))
+
+
+def _compared_elsewhere(word: ParsedWord) -> bool:
+    """Whether the number or comparison checks read the word ("half", «четверть», "more", "rose"): one change, one
+    flag."""
+    return bool(numbers(word.text) or directions(word.text))
 
 
 def _said(words: Sequence[ParsedWord], word: ParsedWord, form: str) -> str:

@@ -87,6 +87,7 @@ def english_for(dictionary: Mapping[str, frozenset[str]], russian: str) -> froze
                     stems.setdefault(lemma[:5], set()).add(lemma)
             kept = _INVERSE[id(dictionary)] = (dictionary, inverse, stems)
     _, inverse, stems = kept
+    russian = russian.replace("ё", "е") if russian not in inverse else russian  # dictionaries mostly write «е»
     found = set(inverse.get(russian, ()))
     if russian.endswith(_VERB_ENDINGS):
         pairs = {p + russian for p in _PERFECTIVE_PREFIXES}

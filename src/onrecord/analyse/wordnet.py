@@ -181,12 +181,14 @@ class WordNet:
         ``renderings`` (English words a dictionary gives for the source's word, any part of speech) says: a sense
         of the one is a sense of the other, within :data:`BROADER` hypernym steps of it, or one step aside by a
         relation that keeps the meaning (:data:`_NEAR`: derived, similar, a part or its whole)."""
-        ours = self._near(self.senses(word, pos))
+        direct = set(self.senses(word, pos))
+        ours = self._near(direct)
         for rendering in renderings:
-            theirs = self.senses(rendering)
-            if ours & self._near(theirs):
+            theirs = set(self.senses(rendering))
+            # one step aside on one side only: two ("tea" and "coffee" both hold caffeine) make kin, not renderings
+            if ours & theirs or direct & self._near(theirs):
                 return True
-            if set(theirs) & self.above(ours, BROADER).keys() or ours & self.above(theirs, BROADER).keys():
+            if theirs & self.above(ours, BROADER).keys() or direct & self.above(theirs, BROADER).keys():
                 return True
         return False
 
