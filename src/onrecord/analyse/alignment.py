@@ -82,7 +82,13 @@ PRONOUNS: Mapping[str, frozenset[str]] = {
 }
 
 WORDS_DIFFER = "words differ"  # the change a swap makes, counted as one kind (``translation.FLAGS``)
+ADDS = "the report adds"  # the kind of change a phrase with no counterpart makes (``translation.FLAGS``'s own)
+# a report's phrases that may be said anew beside the claim: a clause or participle attached to a word, a prepositional
+# phrase, a passive's agent ("…, paid by the regional governments", "because of higher salaries")
+_PHRASES = frozenset({"acl", "advcl", "relcl", "prep", "agent"})
 CANDIDATES = 3  # a source word's English renderings, nearest first by the model, that a swap is measured against
+
+_CONDITIONS = frozenset({"if", "unless"})  # a condition is the certainty check's (``translation.flags``)
 
 # what points back to something said before: third-person pronouns and demonstratives
 POINTING = frozenset({"он", "она", "оно", "они", "это", "то"})
@@ -124,7 +130,16 @@ class Alignment:
     report_parse: tuple[ParsedWord, ...] = ()  # every word, for the dependents of a linked word
     source_parse: tuple[ParsedWord, ...] = ()
     resolved: tuple[Link, ...] = ()  # report words linked in the sentence before, what the source's "this" points to
-    swaps: tuple[Swap, ...] = ()  # report words that stand for a source word of another sense (:func:`swaps`)
+    swaps: tuple[Swap, ...] = ()  # report words that stand for a source word of another sense (:func:`compared`)
+    added: tuple[str, ...] = ()  # the report's phrases with no counterpart in the source (:func:`compared`)
+
+    @property
+    def changes(self) -> tuple[str, ...]:
+        """What the alignment finds changed, said as flags (``translation.FLAGS``): words swapped, phrases added."""
+        return (
+            *(str(s) for s in self.swaps),
+            *(f"{ADDS}: {phrase} (no counterpart in the source)" for phrase in self.added),
+        )
 
     @property
     def unlinked(self) -> tuple[ParsedWord, ...]:
@@ -312,13 +327,14 @@ def compared(
     ours = [w for w in alignment.report_words if id(w) not in sure and w.pos in POS and w.pos != "PROPN"]
     theirs = [w for w in alignment.source_words if id(w) not in taken and w.pos in POS and w.pos != "PROPN"]
     if not ours or not theirs:
-        return alignment
+        return replace(alignment, added=_added(alignment))
     renderings = {id(w): _renderings(alignment.source_parse, w, dictionary, net) for w in theirs}
     nearest = {id(w): _nearest(w, *renderings[id(w)], vectors) for w in theirs}
     guessed = {id(k.report): k.source for k in alignment.links if k.by == "meaning"}
     linked = {id(k.report) for k in (*alignment.links, *alignment.resolved)}
     added: list[Link] = []
     swaps: list[Swap] = []
+    loosely: set[int] = set()
     for word in ours:
         pos = POS[word.pos]
         form = next((f for f in _forms(alignment.report_parse, word) if net.senses(f, pos)), None)
@@ -327,7 +343,7 @@ def compared(
         # the model's counterpart, where it gave one the dictionaries leave unlinked; else any word they leave so
         counterparts = [guessed[id(word)]] if id(guessed.get(id(word))) in nearest else theirs
         if rendered := next((w for w in counterparts if net.renders(form, pos, nearest[id(w)])), None):
-            if id(word) not in linked:
+            if id(word) not in linked or id(word) in guessed:  # a guess of the model's WordNet confirms is a rendering
                 added.append(Link(word, rendered, "wordnet", 1.0))
             continue
         kind = [w for w in counterparts if POS.get(w.pos) == pos and nearest[id(w)] and not _compared_elsewhere(w)]
@@ -336,12 +352,39 @@ def compared(
             continue
         # any rendering the dictionaries give (they list examples too: a free rendering is told, at some cost in swaps)
         if any(net.renders(form, pos, [r for found in renderings[id(w)] for r in found]) for w in kind):
+            loosely.add(id(word))  # not linked (too loose for the coverage) but no word said anew either
             continue
         if net.measure(form, pos):
             continue
         if near := next((w for w in kind if _kin(net, form, pos, nearest[id(w)][0])), None):
             swaps.append(Swap(word, near, "of one kind", _said(alignment.report_parse, word, form)))
-    return replace(alignment, links=(*alignment.links, *added), swaps=tuple(swaps))
+    confirmed = {id(k.report) for k in added}
+    links = (*(k for k in alignment.links if k.by != "meaning" or id(k.report) not in confirmed), *added)
+    found = replace(alignment, links=links, swaps=tuple(swaps))
+    return replace(found, added=_added(found, loosely))
+
+
+def _added(alignment: Alignment, rendered: set[int] | frozenset[int] = frozenset()) -> tuple[str, ...]:
+    """The report's phrases (:data:`_PHRASES`) of two content words or more none of which is linked but by the
+    model's guess (nor ``rendered``, by id: words WordNet finds rendering a source word): said anew beside the
+    speaker's claim. Left to the other checks: a phrase holding a name or a number, a condition
+    (``translation.flags``), and one of words of comparison alone."""
+    words = alignment.report_parse
+    sure = {id(k.report) for k in (*alignment.links, *alignment.resolved) if k.by != "meaning"} | rendered
+    content = {id(w) for w in alignment.report_words}
+    found: list[str] = []
+    inside: set[int] = set()  # the words of a phrase found: a phrase within it is the same addition
+    for n, word in enumerate(words):
+        if word.rel not in _PHRASES or word.head < 0 or id(word) in inside:
+            continue
+        phrase = [word, *_descendants(words, n)]
+        if any(w.pos == "PROPN" or numbers(w.text) or (w.rel == "mark" and w.lemma in _CONDITIONS) for w in phrase):
+            continue
+        said = [w for w in phrase if id(w) in content]
+        if len(said) >= 2 and not any(id(w) in sure for w in said) and not all(directions(w.text) for w in said):
+            found.append(" ".join(w.text for w in sorted(phrase, key=lambda w: w.start)))
+            inside |= {id(w) for w in phrase}
+    return tuple(found)
 
 
 def _compared_elsewhere(word: ParsedWord) -> bool:
