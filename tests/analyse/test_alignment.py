@@ -312,3 +312,23 @@ def test_the_dictionary_read_backwards_gives_a_russian_words_renderings():
     assert bilingual.english_for(dictionary, "подписать") == {"sign", "endorse"}  # the other aspect
     assert bilingual.english_for(dictionary, "дешёвый") == {"cheap"}  # «ё» where the dictionary writes «е»
     assert bilingual.english_for(dictionary, "продавать") == frozenset()  # «про» makes another verb
+
+
+@needs_wordnet
+@pytest.mark.parametrize(
+    ("report", "source", "added"),
+    [
+        ("Farmers will receive the subsidies in spring, financed by foreign donors.", "Фермеры получат субсидии весной.",
+         ("financed by foreign donors",)),
+        ("The school will reopen in autumn because of strong parental pressure.", "Школа откроется снова осенью.",
+         ("because of strong parental pressure",)),
+        ("Farmers will receive the subsidies in spring.", "Фермеры получат субсидии весной.", ()),
+        ("The bridge will be repaired by the end of summer.", "Мост отремонтируют до конца лета.", ()),
+        # a condition is the certainty check's
+        ("If the talks fail, the workers will strike.", "Если переговоры сорвутся, рабочие начнут забастовку.", ()),
+    ],
+)  # fmt: skip
+def test_a_phrase_with_no_counterpart_is_added(report, source, added):
+    found = _align(report, source)
+    assert found.added == added
+    assert all(f.startswith("the report adds: ") for f in found.changes)
