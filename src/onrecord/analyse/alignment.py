@@ -329,7 +329,13 @@ def compared(
     if not ours or not theirs:
         return replace(alignment, added=_added(alignment))
     renderings = {id(w): _renderings(alignment.source_parse, w, dictionary, net) for w in theirs}
-    nearest = {id(w): _nearest(w, *renderings[id(w)], vectors) for w in theirs}
+    ranked: dict[int, list[str]] = {}
+
+    def nearest(word: ParsedWord) -> list[str]:  # ranked by the model when first asked: embedding is the cost
+        if id(word) not in ranked:
+            ranked[id(word)] = _nearest(word, *renderings[id(word)], vectors)
+        return ranked[id(word)]
+
     guessed = {id(k.report): k.source for k in alignment.links if k.by == "meaning"}
     linked = {id(k.report) for k in (*alignment.links, *alignment.resolved)}
     added: list[Link] = []
@@ -341,13 +347,13 @@ def compared(
         if form is None or _compared_elsewhere(word):
             continue
         # the model's counterpart, where it gave one the dictionaries leave unlinked; else any word they leave so
-        counterparts = [guessed[id(word)]] if id(guessed.get(id(word))) in nearest else theirs
-        if rendered := next((w for w in counterparts if net.renders(form, pos, nearest[id(w)])), None):
+        counterparts = [guessed[id(word)]] if id(guessed.get(id(word))) in renderings else theirs
+        if rendered := next((w for w in counterparts if net.renders(form, pos, nearest(w))), None):
             if id(word) not in linked or id(word) in guessed:  # a guess of the model's WordNet confirms is a rendering
                 added.append(Link(word, rendered, "wordnet", 1.0))
             continue
-        kind = [w for w in counterparts if POS.get(w.pos) == pos and nearest[id(w)] and not _compared_elsewhere(w)]
-        if opposite := next((w for w in kind if any(net.opposes(form, pos, r) for r in nearest[id(w)])), None):
+        kind = [w for w in counterparts if POS.get(w.pos) == pos and nearest(w) and not _compared_elsewhere(w)]
+        if opposite := next((w for w in kind if any(net.opposes(form, pos, r) for r in nearest(w))), None):
             swaps.append(Swap(word, opposite, "opposite", _said(alignment.report_parse, word, form)))
             continue
         # any rendering the dictionaries give (they list examples too: a free rendering is told, at some cost in swaps)
@@ -356,7 +362,7 @@ def compared(
             continue
         if net.measure(form, pos):
             continue
-        if near := next((w for w in kind if _kin(net, form, pos, nearest[id(w)][0])), None):
+        if near := next((w for w in kind if _kin(net, form, pos, nearest(w)[0])), None):
             swaps.append(Swap(word, near, "of one kind", _said(alignment.report_parse, word, form)))
     confirmed = {id(k.report) for k in added}
     links = (*(k for k in alignment.links if k.by != "meaning" or id(k.report) not in confirmed), *added)
