@@ -25,10 +25,11 @@ $(STAMP): pyproject.toml
 # the translation check aligns words with (FreeDict and Müller's, dictd format); needs root (or sudo).
 system-deps:
 	@if [ -x /usr/bin/chromium ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
-		&& [ -f /usr/share/dictd/freedict-eng-rus.index ] && [ -f /usr/share/dictd/mueller7.index ]; then \
-		echo "chromium, postgresql, dict-freedict-eng-rus and mueller7-dict are installed"; \
+		&& [ -f /usr/share/dictd/freedict-eng-rus.index ] && [ -f /usr/share/dictd/mueller7.index ] \
+		&& [ -f /usr/share/wordnet/data.noun ]; then \
+		echo "chromium, postgresql, dict-freedict-eng-rus, mueller7-dict and wordnet-base are installed"; \
 	else \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium postgresql dict-freedict-eng-rus mueller7-dict >/dev/null; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium postgresql dict-freedict-eng-rus mueller7-dict wordnet-base >/dev/null; \
 	fi
 
 # The demo: ingest the bundled corpus, import its registry, show who said what, then serve the web UI.

@@ -9,9 +9,11 @@ import logging
 
 import pytest
 
+from onrecord.analyse import alignment as alignment_module
 from onrecord.analyse import bilingual
 from onrecord.analyse.alignment import align, claim_differs
 from onrecord.analyse.embed import multilingual_embedder
+from onrecord.analyse.wordnet import wordnet
 from onrecord.extract.syntax import english_parse, russian_parse
 
 
@@ -248,3 +250,85 @@ def test_attested_counts_the_dictionary_and_names_not_the_models_guesses():
     assert _align("Kaldoria sent grain to Veligrad.", "Мы отправили зерно в Велиград.", dictionary={}).attested == (
         pytest.approx(1 / 4)
     )
+
+
+needs_wordnet = pytest.mark.skipif(
+    wordnet() is None, reason="WordNet is not installed: Debian's wordnet-base (`make system-deps`)"
+)
+
+
+@needs_wordnet
+@pytest.mark.parametrize(
+    ("report", "source", "swapped"),
+    [
+        # a word of one kind with the source's: tea for coffee, beef for pork, nurses for doctors
+        ("Tea prices rose sharply in March.", "Цены на кофе резко выросли в марте.", ("Tea", "кофе")),
+        ("Beef exports doubled last year.", "Экспорт свинины в прошлом году удвоился.", ("Beef", "свинины")),
+        ("Nurses will get a pay rise.", "Врачам поднимут зарплаты.", ("Nurses", "Врачам")),
+        # its opposite
+        ("The ministry will close two schools in the north.", "Министерство откроет две школы на севере.",
+         ("close", "откроет")),
+    ],
+)  # fmt: skip
+def test_a_word_swapped_for_a_near_one_is_a_change(report, source, swapped):
+    found = _align(report, source).swaps
+    assert [(s.report.text, s.source.text) for s in found] == [swapped]
+    assert str(found[0]).startswith(f'words differ: "{swapped[0]}" in the report, «{swapped[1]}» in the source')
+
+
+@needs_wordnet
+@pytest.mark.parametrize(
+    ("report", "source"),
+    [
+        ("Coffee prices rose sharply in March.", "Цены на кофе резко выросли в марте."),
+        ("The ministry will open two schools in the north.", "Министерство откроет две школы на севере."),
+        ("Pork exports doubled last year.", "Экспорт свинины в прошлом году удвоился."),
+        # free renderings: a broader word, a narrower one, a part for its whole, another verb for making
+        ("The vehicle was stopped at the border.", "Автомобиль остановили на границе."),
+        ("The sedan was stopped at the border.", "Автомобиль остановили на границе."),
+        ("The new wing of the hospital will open in May.", "Новый корпус больницы откроется в мае."),
+        ("The plant will produce tractors.", "Завод будет выпускать тракторы."),
+        # a share another: the number check's, not a second change
+        ("Half of the grain went to Asia.", "Четверть зерна ушла в Азию."),
+    ],
+)
+def test_faithful_and_free_renderings_swap_no_word(report, source):
+    assert _align(report, source).swaps == ()
+
+
+def test_without_wordnet_the_alignment_looks_for_no_swap(monkeypatch):
+    monkeypatch.setattr(alignment_module, "wordnet", lambda: None)
+    assert _align("Tea prices rose sharply in March.", "Цены на кофе резко выросли в марте.").swaps == ()
+
+
+def test_the_dictionary_read_backwards_gives_a_russian_words_renderings():
+    dictionary = {
+        "sign": frozenset({"подписывать"}),
+        "endorse": frozenset({"подписывать", "одобрять"}),
+        "cheap": frozenset({"дешевый"}),
+        "give": frozenset({"давать"}),
+    }
+    assert bilingual.english_for(dictionary, "подписывать") == {"sign", "endorse"}
+    assert bilingual.english_for(dictionary, "подписать") == {"sign", "endorse"}  # the other aspect
+    assert bilingual.english_for(dictionary, "дешёвый") == {"cheap"}  # «ё» where the dictionary writes «е»
+    assert bilingual.english_for(dictionary, "продавать") == frozenset()  # «про» makes another verb
+
+
+@needs_wordnet
+@pytest.mark.parametrize(
+    ("report", "source", "added"),
+    [
+        ("Farmers will receive the subsidies in spring, financed by foreign donors.", "Фермеры получат субсидии весной.",
+         ("financed by foreign donors",)),
+        ("The school will reopen in autumn because of strong parental pressure.", "Школа откроется снова осенью.",
+         ("because of strong parental pressure",)),
+        ("Farmers will receive the subsidies in spring.", "Фермеры получат субсидии весной.", ()),
+        ("The bridge will be repaired by the end of summer.", "Мост отремонтируют до конца лета.", ()),
+        # a condition is the certainty check's
+        ("If the talks fail, the workers will strike.", "Если переговоры сорвутся, рабочие начнут забастовку.", ()),
+    ],
+)  # fmt: skip
+def test_a_phrase_with_no_counterpart_is_added(report, source, added):
+    found = _align(report, source)
+    assert found.added == added
+    assert all(f.startswith("the report adds: ") for f in found.changes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from onrecord.analyse.alignment import ATTESTED, Alignment, Link
+from onrecord.analyse.alignment import ATTESTED, Alignment, Link, Swap
 from onrecord.analyse.trace import PrimaryIndex, Tracer
 from onrecord.analyse.translation import CONCEPT_OVERLAP, TRANSLATED, flag_mark, flags
 from onrecord.analyse.translation_verdict import Evidence, cascade, features
@@ -156,3 +156,21 @@ def test_flags_and_alignment_are_measured_only_when_read_and_once():
     found = lazy(CONCEPT_OVERLAP + 0.1)
     assert cascade(found)[0] == "flagged" and found.flags == (NUMBER,)
     assert sorted(calls) == ["alignment", "flags"]
+
+
+def _swapped(found: tuple[str, ...] = ()) -> Evidence:
+    tea, coffee = _word("Tea", "tea"), _word("кофе", "кофе")
+    alignment = Alignment(
+        (Link(tea, coffee, "meaning", 0.9),), (tea,), (coffee,), swaps=(Swap(tea, coffee, "of one kind"),)
+    )
+    return Evidence(TRANSLATED + 0.05, TRANSLATED - 0.05, CONCEPT_OVERLAP + 0.1, found, alignment, "single", "r", "s")
+
+
+def test_a_swapped_word_is_one_change_among_the_flags():
+    alone = _swapped()
+    assert alone.flags == ('words differ: "Tea" in the report, «кофе» in the source (of one kind)',)
+    assert cascade(alone)[0] == "flagged"
+    assert flag_mark(alone.flags[0]) == "⚑"
+    assert cascade(_swapped((TRIM,)))[0] == "flagged"  # a trim's note is no second change
+    decided = cascade(_swapped((NUMBER,)))  # a number changed too: two changes, another claim
+    assert decided[0] == "unsupported" and "words differ" in decided[1]

@@ -27,19 +27,22 @@ similarity (``analyse/embed.py``): the two words must be each other's nearest ac
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from onrecord.analyse.bilingual import renders
+from onrecord.analyse.bilingual import english_for, renders
 from onrecord.analyse.translation import (
     FIRST_PERSON,
     MULTIPLIERS,
     NAME_SIMILARITY,
     NUMBER_WORDS,
     WordVectors,
+    directions,
+    numbers,
     spelled_alike,
 )
+from onrecord.analyse.wordnet import POS, WordNet, wordnet
 from onrecord.extract.syntax import ParsedWord, english_parse, russian_parse
 
 SURE = 0.87  # single-word cosine from which a word is a translation whether or not the nearest (one of several)
@@ -78,6 +81,15 @@ PRONOUNS: Mapping[str, frozenset[str]] = {
     "they": frozenset({"они"}),
 }
 
+WORDS_DIFFER = "words differ"  # the change a swap makes, counted as one kind (``translation.FLAGS``)
+ADDS = "the report adds"  # the kind of change a phrase with no counterpart makes (``translation.FLAGS``'s own)
+# a report's phrases that may be said anew beside the claim: a clause or participle attached to a word, a prepositional
+# phrase, a passive's agent ("…, paid by the regional governments", "because of higher salaries")
+_PHRASES = frozenset({"acl", "advcl", "relcl", "prep", "agent"})
+CANDIDATES = 3  # a source word's English renderings, nearest first by the model, that a swap is measured against
+
+_CONDITIONS = frozenset({"if", "unless"})  # a condition is the certainty check's (``translation.flags``)
+
 # what points back to something said before: third-person pronouns and demonstratives
 POINTING = frozenset({"он", "она", "оно", "они", "это", "то"})
 DEMONSTRATIVES = frozenset({"этот", "тот", "такой", "данный"})
@@ -89,8 +101,23 @@ class Link:
 
     report: ParsedWord
     source: ParsedWord
-    by: str  # "name", "dictionary", "pronoun" or "meaning"
+    by: str  # "name", "dictionary", "pronoun", "meaning" or "wordnet"
     score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Swap:
+    """A report word standing for a source word it does not render: a near word of another sense, of one kind with
+    what the source says ("meat" for «овощи», vegetables) or its opposite ("foreign" for «внутренний», domestic)."""
+
+    report: ParsedWord
+    source: ParsedWord
+    how: str  # "opposite" or "of one kind"
+    said: str = ""  # the report's words as WordNet knows them ("pension funds" for "funds"), when more than the word
+
+    def __str__(self) -> str:
+        said = self.said or self.report.text
+        return f'{WORDS_DIFFER}: "{said}" in the report, «{self.source.text}» in the source ({self.how})'
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +130,16 @@ class Alignment:
     report_parse: tuple[ParsedWord, ...] = ()  # every word, for the dependents of a linked word
     source_parse: tuple[ParsedWord, ...] = ()
     resolved: tuple[Link, ...] = ()  # report words linked in the sentence before, what the source's "this" points to
+    swaps: tuple[Swap, ...] = ()  # report words that stand for a source word of another sense (:func:`compared`)
+    added: tuple[str, ...] = ()  # the report's phrases with no counterpart in the source (:func:`compared`)
+
+    @property
+    def changes(self) -> tuple[str, ...]:
+        """What the alignment finds changed, said as flags (``translation.FLAGS``): words swapped, phrases added."""
+        return (
+            *(str(s) for s in self.swaps),
+            *(f"{ADDS}: {phrase} (no counterpart in the source)" for phrase in self.added),
+        )
 
     @property
     def unlinked(self) -> tuple[ParsedWord, ...]:
@@ -268,7 +305,157 @@ def align(
         resolved = _link(
             [w for w in report_words if id(w) not in linked], _content(russian_parse(before)), vectors, dictionary
         )
-    return Alignment(tuple(links), tuple(report_words), tuple(source_words), report_all, source_all, tuple(resolved))
+    found = Alignment(tuple(links), tuple(report_words), tuple(source_words), report_all, source_all, tuple(resolved))
+    net = wordnet()
+    return compared(found, net, dictionary, vectors) if net is not None else found
+
+
+def compared(
+    alignment: Alignment, net: WordNet, dictionary: Mapping[str, frozenset[str]], vectors: WordVectors
+) -> Alignment:
+    """The alignment with the report's words the dictionaries do not link read against the source's through English
+    WordNet (``analyse/wordnet.py``), and the swaps found. A bilingual dictionary lists renderings, not every
+    rendering, and the model's similarity puts a near word of another sense as near as a translation. So each such
+    report word is compared with the source words the dictionaries do not link either, by their English renderings
+    (:func:`bilingual.english_for`): one that renders some source word (a synonym, broader or narrower, derived, a
+    part) is a free rendering, and linked "wordnet" when it had no link; one that renders none, and is the opposite
+    of the nearest renderings of a source word of its part of speech (:data:`CANDIDATES`, nearest by the model) or of
+    one kind with the nearest, is a :class:`Swap`. Left out: names (``translation.flags`` compares them), and words
+    the number, time and comparison checks read (units and periods, "half", "more", "rose")."""
+    sure = {id(k.report) for k in alignment.links if k.by != "meaning"}
+    taken = {id(k.source) for k in alignment.links if k.by != "meaning"}
+    ours = [w for w in alignment.report_words if id(w) not in sure and w.pos in POS and w.pos != "PROPN"]
+    theirs = [w for w in alignment.source_words if id(w) not in taken and w.pos in POS and w.pos != "PROPN"]
+    if not ours or not theirs:
+        return replace(alignment, added=_added(alignment))
+    renderings = {id(w): _renderings(alignment.source_parse, w, dictionary, net) for w in theirs}
+    ranked: dict[int, list[str]] = {}
+
+    def nearest(word: ParsedWord) -> list[str]:  # ranked by the model when first asked: embedding is the cost
+        if id(word) not in ranked:
+            ranked[id(word)] = _nearest(word, *renderings[id(word)], vectors)
+        return ranked[id(word)]
+
+    guessed = {id(k.report): k.source for k in alignment.links if k.by == "meaning"}
+    linked = {id(k.report) for k in (*alignment.links, *alignment.resolved)}
+    added: list[Link] = []
+    swaps: list[Swap] = []
+    loosely: set[int] = set()
+    for word in ours:
+        pos = POS[word.pos]
+        form = next((f for f in _forms(alignment.report_parse, word) if net.senses(f, pos)), None)
+        if form is None or _compared_elsewhere(word):
+            continue
+        # the model's counterpart, where it gave one the dictionaries leave unlinked; else any word they leave so
+        counterparts = [guessed[id(word)]] if id(guessed.get(id(word))) in renderings else theirs
+        if rendered := next((w for w in counterparts if net.renders(form, pos, nearest(w))), None):
+            if id(word) not in linked or id(word) in guessed:  # a guess of the model's WordNet confirms is a rendering
+                added.append(Link(word, rendered, "wordnet", 1.0))
+            continue
+        kind = [w for w in counterparts if POS.get(w.pos) == pos and nearest(w) and not _compared_elsewhere(w)]
+        if opposite := next((w for w in kind if any(net.opposes(form, pos, r) for r in nearest(w))), None):
+            swaps.append(Swap(word, opposite, "opposite", _said(alignment.report_parse, word, form)))
+            continue
+        # any rendering the dictionaries give (they list examples too: a free rendering is told, at some cost in swaps)
+        if any(net.renders(form, pos, [r for found in renderings[id(w)] for r in found]) for w in kind):
+            loosely.add(id(word))  # not linked (too loose for the coverage) but no word said anew either
+            continue
+        if net.measure(form, pos):
+            continue
+        if near := next((w for w in kind if _kin(net, form, pos, nearest(w)[0])), None):
+            swaps.append(Swap(word, near, "of one kind", _said(alignment.report_parse, word, form)))
+    confirmed = {id(k.report) for k in added}
+    links = (*(k for k in alignment.links if k.by != "meaning" or id(k.report) not in confirmed), *added)
+    found = replace(alignment, links=links, swaps=tuple(swaps))
+    return replace(found, added=_added(found, loosely))
+
+
+def _added(alignment: Alignment, rendered: set[int] | frozenset[int] = frozenset()) -> tuple[str, ...]:
+    """The report's phrases (:data:`_PHRASES`) of two content words or more none of which is linked but by the
+    model's guess (nor ``rendered``, by id: words WordNet finds rendering a source word): said anew beside the
+    speaker's claim. Left to the other checks: a phrase holding a name or a number, a condition
+    (``translation.flags``), and one of words of comparison alone."""
+    words = alignment.report_parse
+    sure = {id(k.report) for k in (*alignment.links, *alignment.resolved) if k.by != "meaning"} | rendered
+    content = {id(w) for w in alignment.report_words}
+    found: list[str] = []
+    inside: set[int] = set()  # the words of a phrase found: a phrase within it is the same addition
+    for n, word in enumerate(words):
+        if word.rel not in _PHRASES or word.head < 0 or id(word) in inside:
+            continue
+        phrase = [word, *_descendants(words, n)]
+        if any(w.pos == "PROPN" or numbers(w.text) or (w.rel == "mark" and w.lemma in _CONDITIONS) for w in phrase):
+            continue
+        said = [w for w in phrase if id(w) in content]
+        if len(said) >= 2 and not any(id(w) in sure for w in said) and not all(directions(w.text) for w in said):
+            found.append(" ".join(w.text for w in sorted(phrase, key=lambda w: w.start)))
+            inside |= {id(w) for w in phrase}
+    return tuple(found)
+
+
+def _compared_elsewhere(word: ParsedWord) -> bool:
+    """Whether the number or comparison checks read the word ("half", «четверть», "more", "rose"): one change, one
+    flag."""
+    return bool(numbers(word.text) or directions(word.text))
+
+
+def _said(words: Sequence[ParsedWord], word: ParsedWord, form: str) -> str:
+    """The report's words behind ``form`` when it is more than ``word``: its compound or particle, as written."""
+    if "_" not in form:
+        return ""
+    n = next(k for k, w in enumerate(words) if w is word)
+    parts = [w for w in words if w is word or (w.head == n and w.rel in ("prt", "compound"))]
+    return " ".join(w.text for w in sorted(parts, key=lambda w: w.start))
+
+
+def _kin(net: WordNet, form: str, pos: str, rendering: str) -> bool:
+    return net.kin(form, pos, rendering) and not net.measure(rendering, pos)
+
+
+def _forms(words: Sequence[ParsedWord], word: ParsedWord) -> list[str]:
+    """How WordNet may list a report word, the longest first: a phrasal verb with its particle ("call_off"), a noun
+    with the nouns before it ("pension_fund"), the lemma."""
+    n = next(k for k, w in enumerate(words) if w is word)
+    found = []
+    if particles := [w.lemma for w in words if w.head == n and w.rel == "prt"]:
+        found.append(f"{word.lemma}_{particles[0]}")
+    if before := [w.lemma for w in words if w.head == n and w.rel == "compound" and w.end <= word.start]:
+        found.append("_".join([*before, word.lemma]))
+    return [*found, word.lemma]
+
+
+def _renderings(
+    words: Sequence[ParsedWord], word: ParsedWord, dictionary: Mapping[str, frozenset[str]], net: WordNet
+) -> tuple[list[str], list[str]]:
+    """A source word's English renderings that WordNet lists, as it writes them: those of an adjective and its noun
+    together where WordNet lists them as one ("insurance_company" for «страховая компания»), then the word's own
+    (the dictionaries' read backwards, a reflexive verb's also without its «-ся»)."""
+    found = set(english_for(dictionary, word.lemma))
+    if word.lemma.endswith(("ся", "сь")):
+        found |= english_for(dictionary, word.lemma[:-2])
+    n = next(k for k, w in enumerate(words) if w is word)
+    # its adjectives, and the adjective just before it however the parser attached it («страховые компании»)
+    modifiers = [w for k, w in enumerate(words) if w.pos == "ADJ" and ((w.head == n and w.rel == "amod") or k == n - 1)]
+    whole = {
+        f"{a}_{b}"
+        for modifier in modifiers
+        for a in english_for(dictionary, modifier.lemma)
+        for b in found
+        if " " not in a + b
+    }
+    listed = [sorted(w for w in (f.replace(" ", "_") for f in kind) if net.senses(w)) for kind in (whole, found)]
+    return listed[0], listed[1]
+
+
+def _nearest(word: ParsedWord, whole: Sequence[str], renderings: Sequence[str], vectors: WordVectors) -> list[str]:
+    """The :data:`CANDIDATES` renderings a swap is measured against: of a phrase WordNet lists whole, then the word's
+    own nearest it by the model (a dictionary read backwards lists every headword whose entry names the word, its
+    examples too: ``овощ``, "vegetable" and "chowder")."""
+    if not renderings:
+        return list(whole[:CANDIDATES])
+    similarity = vectors([r.replace("_", " ") for r in renderings]) @ vectors([word.lemma])[0]
+    ranked = [renderings[i] for i in np.argsort(-similarity, kind="stable")]
+    return [*whole, *ranked][:CANDIDATES]
 
 
 def _pointing(words: Sequence[ParsedWord], n: int) -> bool:

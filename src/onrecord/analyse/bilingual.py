@@ -66,6 +66,39 @@ def renders(dictionary: Mapping[str, frozenset[str]], english: Sequence[str], ru
     return any(_aspect_pair(russian, lemma) for lemmas in found for lemma in lemmas)
 
 
+_INVERSE: dict[int, tuple[Mapping[str, frozenset[str]], dict[str, set[str]], dict[str, set[str]]]] = {}
+_INVERTING = threading.Lock()
+
+
+def english_for(dictionary: Mapping[str, frozenset[str]], russian: str) -> frozenset[str]:
+    """The English headwords the dictionary translates by the Russian lemma ``russian`` or, for a verb, by the other
+    verb of its aspect pair (as :func:`renders` takes it): the dictionary read backwards, what a Russian word may be
+    rendered as. The reverse index is made once per dictionary."""
+    with _INVERTING:
+        kept = _INVERSE.get(id(dictionary))
+        if kept is None or kept[0] is not dictionary:
+            inverse: dict[str, set[str]] = {}
+            for head, lemmas in dictionary.items():
+                for lemma in lemmas:
+                    inverse.setdefault(lemma, set()).add(head)
+            stems: dict[str, set[str]] = {}  # verbs by their first five letters, for the aspect pair of a shared stem
+            for lemma in inverse:
+                if lemma.endswith(_VERB_ENDINGS):
+                    stems.setdefault(lemma[:5], set()).add(lemma)
+            kept = _INVERSE[id(dictionary)] = (dictionary, inverse, stems)
+    _, inverse, stems = kept
+    russian = russian.replace("ё", "е") if russian not in inverse else russian  # dictionaries mostly write «е»
+    found = set(inverse.get(russian, ()))
+    if russian.endswith(_VERB_ENDINGS):
+        pairs = {p + russian for p in _PERFECTIVE_PREFIXES}
+        pairs |= {russian[len(p) :] for p in _PERFECTIVE_PREFIXES if russian.startswith(p)}
+        pairs |= {lemma for lemma in stems.get(russian[:5], ()) if _aspect_pair(russian, lemma)}
+        for other in pairs:
+            if _aspect_pair(russian, other):
+                found |= inverse.get(other, set())
+    return frozenset(found)
+
+
 def _adverb(dictionary: Mapping[str, frozenset[str]], english: Sequence[str], russian: str) -> bool:
     """Whether an English adverb the dictionary does not list ("flawlessly") renders a Russian adverb made from a
     translation of its adjective (``flawless`` -> ``безупречный``, so ``безупречно``): dictionaries list the

@@ -1233,6 +1233,7 @@ def _negation_flags(
 FLAGS = (
     *("numbers differ", "negation differs", "certainty differs", "names differ", "time differs"),
     "the report adds",
+    "words differ",  # a word swapped for a near one of another sense (``alignment.Swap``)
 )
 # a report that renders part of the source faithfully is a trimmed translation (issue 15's labelled set counts "trimmed"
 # among the faithful kinds): what it leaves out is shown as a note beside the flags, never a change. A condition or a

@@ -59,9 +59,11 @@ class Evidence:
 
     @cached_property
     def flags(self) -> tuple[str, ...]:
-        """What the translation changed (``translation.flags``), measured on first reading."""
+        """What the translation changed (``translation.flags``) and what the alignment finds changed (words swapped
+        for near ones of another sense, phrases with no counterpart: ``Alignment.changes``), measured on first
+        reading."""
         found = self.measured_flags
-        return found() if callable(found) else found
+        return (*(found() if callable(found) else found), *self.alignment.changes)
 
     @cached_property
     def alignment(self) -> Alignment:
