@@ -46,7 +46,17 @@ from onrecord.analyse.embed import (
     embedder,
     multilingual_embedder,
 )
-from onrecord.analyse.translation import TRANSLATED, Candidate, clauses, flag_mark, margin_score
+from onrecord.analyse.translation import (
+    LEXICAL_WEIGHT,
+    TRANSLATED,
+    Candidate,
+    clauses,
+    combined,
+    flag_mark,
+    lexical,
+    margin_score,
+    within_one,
+)
 from onrecord.analyse.translation import cyrillic as _cyrillic
 from onrecord.analyse.translation import flags as _translation_flags
 from onrecord.analyse.translation import names as _names
@@ -676,7 +686,10 @@ class Tracer:
         query = self._multilingual([text], "query")[0]
         texts = [span.of(text_of[n]) for n, span in pieces]
         similarity = self._multilingual(texts, "passage") @ query
-        k, score = margin_score(similarity, candidates)
+        scored = similarity  # the report's words the dictionaries find in each candidate, beside the cosine (off)
+        if LEXICAL_WEIGHT:
+            scored = combined(similarity, within_one(lexical(text, texts, dictionary()), candidates))
+        k, score = margin_score(scored, candidates)
         if score < self.floor:
             return best, ()
         n, span = pieces[k]
