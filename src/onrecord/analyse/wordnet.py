@@ -3,8 +3,9 @@ near one (issue 15).
 
 Where it sits: analyse/, read by ``analyse/alignment.py``. The database is Princeton's WordNet 3.0 as Debian's
 ``wordnet-base`` installs it (``make system-deps``; ``/usr/share/wordnet``: ``index.*``, ``data.*``, ``*.exc``), read
-here directly (its format is a few lines of text per synset); nothing is downloaded. Without it :func:`wordnet` gives
-None, says so once in the log, and the alignment makes no such check.
+here directly (its format is a few lines of text per synset; NLTK's reader, the library for it, wants a
+``lexnames`` file Debian's package lacks and newer NLTK refuses paths outside its own data folder); nothing is
+downloaded. Without it :func:`wordnet` gives None, says so once in the log, and the alignment makes no such check.
 
 A bilingual dictionary lists renderings, not every rendering a translator uses; what tells a free rendering from a
 changed word is how the two English words are related (:meth:`WordNet.relation`): a synonym, a broader or narrower
