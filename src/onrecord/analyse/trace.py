@@ -46,17 +46,7 @@ from onrecord.analyse.embed import (
     embedder,
     multilingual_embedder,
 )
-from onrecord.analyse.translation import (
-    LEXICAL_WEIGHT,
-    TRANSLATED,
-    Candidate,
-    clauses,
-    combined,
-    flag_mark,
-    lexical,
-    margin_score,
-    within_one,
-)
+from onrecord.analyse.translation import TRANSLATED, Candidate, clauses, flag_mark, margin_score
 from onrecord.analyse.translation import cyrillic as _cyrillic
 from onrecord.analyse.translation import flags as _translation_flags
 from onrecord.analyse.translation import names as _names
@@ -686,10 +676,7 @@ class Tracer:
         query = self._multilingual([text], "query")[0]
         texts = [span.of(text_of[n]) for n, span in pieces]
         similarity = self._multilingual(texts, "passage") @ query
-        scored = similarity  # the report's words the dictionaries find in each candidate, beside the cosine (off)
-        if LEXICAL_WEIGHT:
-            scored = combined(similarity, within_one(lexical(text, texts, dictionary()), candidates))
-        k, score = margin_score(scored, candidates)
+        k, score = margin_score(similarity, candidates)
         if score < self.floor:
             return best, ()
         n, span = pieces[k]

@@ -29,7 +29,7 @@ A third question, *is the report's claim the speaker's?*, is asked word by word 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -37,9 +37,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from rapidfuzz import fuzz
 
-from onrecord.analyse.bilingual import rendered_among
-from onrecord.extract.english_words import english_lemmas, function_word, known_english
-from onrecord.extract.russian_words import base_forms, russian_words, word_forms
+from onrecord.extract.english_words import known_english
+from onrecord.extract.russian_words import russian_words, word_forms
 from onrecord.extract.syntax import ParsedWord
 from onrecord.resolve.names import transliterate
 from onrecord.text import between, normal, words
@@ -58,11 +57,6 @@ CLAUSE_GAIN = 0.02  # similarity a clause's removal must add for the clause to b
 NAME_SIMILARITY = 0.88  # cosine of two single words from which a name has its counterpart
 NAME_SPELLING = 70  # rapidfuzz ratio of romanized spellings from which two names are one
 CONCEPT_OVERLAP = 0.375  # cosine of the latent terms (embed's ``concepts``) a translation shares with its source
-# LEXICAL_WEIGHT is off: measured at 0.1 (TRANSLATED by the rule then 0.9225, range 0.8675-0.9775), it finds the
-# sentence a report renders more often, and so also the sentence an invented claim was built from, which the later
-# checks then let through (as many verdicts lost as won on the readable sets; docs/translation-verdicts.md, *The
-# dictionaries' evidence in the choice of the source*). Raise it, with TRANSLATED re-set, once those checks tell them.
-LEXICAL_WEIGHT = 0.0  # weight of the share of the report's words found (:func:`lexical`) beside the dense cosine
 CHANGES = 1  # kinds of change (numbers, negation, names, time, certainty, a clause added) a translation may make
 
 WordVectors = Callable[[list[str]], np.ndarray]  # words -> unit vectors, one row each
@@ -110,83 +104,6 @@ def margin_score(similarity: np.ndarray, candidates: Sequence[Candidate]) -> tup
     )[:NEIGHBOURS]
     cosine = float(similarity[best])
     return best, cosine + (cosine - float(np.mean(others)) if others else 0.0)
-
-
-_REPORT_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*")
-_SOURCE_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-
-
-@dataclass(frozen=True, slots=True)
-class _SourceTerms:
-    """What :func:`lexical` reads of a text in the other language: its words' base forms, its names (capitalised
-    words its dictionary does not know as ordinary ones), its numbers."""
-
-    bases: frozenset[str]
-    names: tuple[str, ...]
-    numbers: frozenset[float]
-
-
-@lru_cache(maxsize=8192)  # the speaker's sentences recur across an article's statements
-def _source_terms(text: str) -> _SourceTerms:
-    found = [m.group() for m in _SOURCE_WORD.finditer(text)]
-    lower = {w.lower() for w in found}
-    bases = base_forms(w for w in lower if _CYRILLIC.match(w))
-    return _SourceTerms(
-        frozenset({*lower, *bases.values()}),
-        tuple(dict.fromkeys(w for w in found if w[0].isupper() and not ordinary_word(w))),
-        frozenset(numbers(text)),
-    )
-
-
-def combined(similarity: np.ndarray, found: np.ndarray) -> np.ndarray:
-    """The similarity a candidate is chosen and scored by: the dense cosine plus :data:`LEXICAL_WEIGHT` times the
-    share of the report's words found in it (:func:`lexical`, a pair's by :func:`within_one`)."""
-    return similarity + LEXICAL_WEIGHT * found
-
-
-def within_one(found: np.ndarray, candidates: Sequence[Candidate]) -> np.ndarray:
-    """``found`` (one figure per candidate) with each pair's figure the higher of its two sentences': two sentences
-    hold more words than one, and a report that draws its words from two makes a claim neither does."""
-    kept = np.array(found, dtype=float)
-    first = {(c.group, c.start): found[i] for i, c in enumerate(candidates) if c.single}
-    last = {(c.group, c.end): found[i] for i, c in enumerate(candidates) if c.single}
-    for i, c in enumerate(candidates):
-        if c.pair:  # two sentences, one opening it and one closing it
-            kept[i] = max(first.get((c.group, c.start), 0.0), last.get((c.group, c.end), 0.0))
-    return kept
-
-
-def lexical(report: str, texts: Sequence[str], dictionary: Mapping[str, frozenset[str]]) -> np.ndarray:
-    """For each of ``texts`` (sentences in the other language), the share of the report's content words and numbers
-    that have a counterpart there, found without parsing either text: a word the dictionaries render by one of its
-    lemmas (``bilingual.renders``: a verb in either aspect, an adverb by its adjective), a capitalised word spelled
-    alike across scripts with a name of the text (:func:`spelled_alike`), a number of equal value (:func:`numbers`).
-    Function words are left out (they carry no claim of their own); 0.0 for a report with none. Cheap enough to score
-    every candidate sentence of a speaker (about 15 ms for a report against 119 sentences and pairs): the lemmas come
-    from lookup tables, kept by word, and each sentence is read once (kept by text)."""
-    terms = [m.group() for m in _REPORT_WORD.finditer(report)]
-    content = [
-        (w, lower)
-        for w in terms
-        if len(w) > 1
-        and not function_word(lower := w.lower())
-        and lower not in NUMBER_WORDS
-        and lower not in MULTIPLIERS
-    ]
-    wanted = set(numbers(report))
-    if not (content or wanted) or not texts:
-        return np.zeros(len(texts))
-    held = [_source_terms(t) for t in texts]
-    every = frozenset().union(*(h.bases for h in held))
-    names = list(dict.fromkeys(w for h in held for w in h.names))
-    counterparts: list[frozenset[str]] = []  # per report word: the source words that render it
-    for word, lower in content:
-        found = set(rendered_among(dictionary, (lower, *english_lemmas(lower)), every))
-        if word[0].isupper():  # a name, romanized or not
-            found |= {w.lower() for w in names if spelled_alike(word, w)}
-        counterparts.append(frozenset(found))
-    total = len(content) + len(wanted)
-    return np.array([(sum(bool(c & h.bases) for c in counterparts) + len(wanted & h.numbers)) / total for h in held])
 
 
 # -- 2. what it changed --------------------------------------------------------------------------------------
