@@ -22,7 +22,6 @@ import re
 import tempfile
 import threading
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 from onrecord.config import setting
@@ -57,43 +56,14 @@ def renders(dictionary: Mapping[str, frozenset[str]], english: Sequence[str], ru
     (``подписывать``, ``расти``) and a text uses the other (``подписать``, ``вырасти``). The pair is told by its
     form: a prefix that makes a perfective, or the same stem of five letters or more with at most five after it
     (``проверять``, ``проверить``)."""
-    return bool(rendered_among(dictionary, english, frozenset({russian})))
-
-
-def rendered_among(
-    dictionary: Mapping[str, frozenset[str]], english: Sequence[str], russian: frozenset[str]
-) -> frozenset[str]:
-    """Those of the Russian lemmas ``russian`` that the ``english`` words render, by the rules of :func:`renders`;
-    for many lemmas at once (every word of a speaker's sentences), faster than asking of each."""
     found = [dictionary.get(word, frozenset()) for word in english]
-    hits: set[str] = set()
-    for lemmas in found:
-        hits |= russian & lemmas
-    if any(word.endswith("ly") and word not in dictionary for word in english):  # what :func:`_adverb` reads
-        hits |= {word for word in russian - hits if _adverb(dictionary, english, word)}
-    verbs = [word for word in russian - hits if word.endswith(_VERB_ENDINGS)]
-    for lemmas in found:
-        if not verbs:
-            break
-        prefixed, by_stem = _verbs(lemmas)
-        paired = {v for v in verbs if v in prefixed or any(_aspect_pair(v, lemma) for lemma in by_stem.get(v[:5], ()))}
-        hits |= paired
-        verbs = [v for v in verbs if v not in paired]
-    return frozenset(hits)
-
-
-@lru_cache(maxsize=16_384)  # a dictionary's entries are frozensets: each one's index is built once
-def _verbs(lemmas: frozenset[str]) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
-    """The verbs among ``lemmas`` as :func:`_aspect_pair` finds their partners, indexed so that a word is not
-    compared with each: the verbs with a perfective prefix added or taken away, and the verbs by their first five
-    letters (the shared stem it asks for)."""
-    verbs = [v for v in lemmas if v.endswith(_VERB_ENDINGS) and not v.endswith("ость")]
-    prefixed = {p + v for v in verbs for p in _PERFECTIVE_PREFIXES}
-    prefixed |= {v[len(p) :] for v in verbs for p in _PERFECTIVE_PREFIXES if v.startswith(p)}
-    by_stem: dict[str, list[str]] = {}
-    for v in verbs:
-        by_stem.setdefault(v[:5], []).append(v)
-    return frozenset(prefixed), {k: tuple(vs) for k, vs in by_stem.items()}
+    if any(russian in lemmas for lemmas in found):
+        return True
+    if _adverb(dictionary, english, russian):
+        return True
+    if not russian.endswith(_VERB_ENDINGS):
+        return False
+    return any(_aspect_pair(russian, lemma) for lemmas in found for lemma in lemmas)
 
 
 _INVERSE: dict[int, tuple[Mapping[str, frozenset[str]], dict[str, set[str]], dict[str, set[str]]]] = {}
