@@ -205,7 +205,11 @@ _SUFFIX = "|".join(sorted((w for w in MULTIPLIERS if w.isascii() and len(w) <= 3
 # a decimal mark ("$1.5", "1,5")
 _GROUPED = r"\d{1,3}(?:,\d{3})+\.\d+|\d{1,3}(?:[\u00a0\u202f ]\d{3})+,\d+|\d{1,3}(?:[,\u00a0\u202f ]\d{3})+"
 _DIGITS = rf"(?:{_GROUPED})(?!\d|[.,]\d)|\d+(?:[.,]\d+)?"
-_NUMBER_TOKEN = re.compile(rf"(?<![\w.,])(?:(?P<digits>{_DIGITS})(?P<suffix>{_SUFFIX})?|(?P<word>[^\W\d_]+))(?!\w)")
+# an English ordinal or a decade written onto digits is their number: "the 15th", "the 1990s"
+_DIGITS_ENDING = r"(?:st|nd|rd|th|['’]?s)"
+_NUMBER_TOKEN = re.compile(
+    rf"(?<![\w.,])(?:(?P<digits>{_DIGITS})(?:(?P<suffix>{_SUFFIX})|{_DIGITS_ENDING})?|(?P<word>[^\W\d_]+))(?!\w)"
+)
 
 
 @lru_cache(maxsize=1)
@@ -223,14 +227,39 @@ def _number_lemma(lower: str) -> str:
     return _lemma(lower) if could_be else lower
 
 
+# a Russian adjective compounded of a count and a measure is its count, as the English "five-year" is five:
+# «пятилетний», «двадцатипятилетний», «трёхдневный», «стопроцентный» («десятилетие», a decade, is no count)
+_COMPOUND_COUNTS: dict[str, float] = {
+    **{unit[:-1] + "и": n for n, unit in enumerate(_RUSSIAN_UNITS, 1) if unit[-1] == "ь" and n != 8},  # «пяти»
+    **{tens[:-1] + "и": 10 * n for n, tens in enumerate(_RUSSIAN_TENS, 2) if tens.endswith("ь")},  # «двадцати»
+    **{"одно": 1, "двух": 2, "трёх": 3, "трех": 3, "четырёх": 4, "четырех": 4, "восьми": 8, "сорока": 40},
+    **{"пятидесяти": 50, "шестидесяти": 60, "семидесяти": 70, "восьмидесяти": 80, "девяноста": 90, "девяносто": 90},
+    **{"сто": 100, "двухсот": 200, "трёхсот": 300, "трехсот": 300, "четырёхсот": 400, "пятисот": 500},
+    **{"шестисот": 600, "семисот": 700, "восьмисот": 800, "девятисот": 900},
+}  # fmt: skip
+_COMPOUND = re.compile(
+    "(?P<counts>(?:" + "|".join(sorted(_COMPOUND_COUNTS, key=len, reverse=True)) + ")+)"
+    r"(?:летн|дневн|месячн|недельн|часов|минутн|секундн|процентн|кратн|этажн|тонн|местн|комнатн|годичн|разов)"
+)
+_COMPOUND_PART = re.compile("|".join(sorted(_COMPOUND_COUNTS, key=len, reverse=True)))
+
+
+def _compound_count(lower: str) -> float | None:
+    """The count a Russian compound adjective opens with (:data:`_COMPOUND`), else None."""
+    found = _COMPOUND.match(lower)
+    return sum(_COMPOUND_COUNTS[m.group()] for m in _COMPOUND_PART.finditer(found.group("counts"))) if found else None
+
+
 def _number_value(word: str) -> tuple[str, float] | None:
     """("n", value) of a number word, ("x", factor) of a multiplier, None for any other word."""
-    key = _number_lemma(word.lower())
+    lower = word.lower()
+    key = _number_lemma(lower)
     if key in NUMBER_WORDS:
         return "n", NUMBER_WORDS[key]
     if key in MULTIPLIERS and len(key) > 1:
         return "x", MULTIPLIERS[key]
-    return None
+    count = _compound_count(lower) if _CYRILLIC.match(lower) else None
+    return None if count is None else ("n", count)
 
 
 def _digits_value(raw: str) -> float:
@@ -245,7 +274,7 @@ def _digits_value(raw: str) -> float:
 
 # a share of a whole, by lemma: "a quarter of its electricity" and «четверть электроэнергии» are both 0.25
 _FRACTIONS: dict[str, float] = {
-    **dict.fromkeys(("half", "половина"), 1 / 2),
+    **dict.fromkeys(("half", "halves", "половина"), 1 / 2),
     **dict.fromkeys(("third", "thirds", "треть"), 1 / 3),
     **dict.fromkeys(("quarter", "quarters", "четверть"), 1 / 4),
 }
@@ -288,6 +317,10 @@ def _shares(text: str) -> str:
     edits: list[tuple[int, int, float]] = []  # start, end, value: what the span is written as
     for i, token in enumerate(tokens):
         lower = lowers[i]
+        hyphened = re.fullmatch(r"(\w+)-(half|halves|thirds?|quarters?)", lower)  # "two-thirds", "one-quarter"
+        if hyphened and (count := _count(hyphened.group(1))) is not None:
+            edits.append((token.start(), token.end(), count * _FRACTIONS[_lemma(hyphened.group(2))]))
+            continue
         if not _FRACTION_START.match(lower):
             continue
         whole = re.fullmatch(r"пол-?(\w+)", lower)
@@ -349,6 +382,7 @@ def numbers(text: str) -> list[float]:
     started = digits = last_digits = False
     last_end = first = -1
     factor = 0.0
+    smaller: float | None = None  # the last number word's value: the next one compounds with it only when smaller
 
     def close() -> None:
         value = total + group
@@ -361,13 +395,17 @@ def numbers(text: str) -> list[float]:
                 continue
         else:
             read = None
-        # anything else between ends a number, and so do digits after digits ("April 5 2026")
-        if started and (text[last_end : m.start()].strip(" -") or (read is None and last_digits)):
+        # anything else between ends a number, and so do digits after digits ("April 5 2026") and a number word no
+        # smaller than the one before it, which does not compound with it: «два-три дня» is two or three days, "the
+        # first nine months" nine, where "twenty-one" and «сто двадцать» are one number
+        after_word = read is not None and read[0] == "n" and smaller is not None and read[1] >= smaller
+        if started and (text[last_end : m.start()].strip(" -") or (read is None and last_digits) or after_word):
             close()
             total = group = 0.0
             started = digits = False
         if not started:
-            first, factor = m.start(), 0.0
+            first, factor, smaller = m.start(), 0.0, None
+        smaller = read[1] if read is not None and read[0] == "n" else None  # a multiplier opens the next group
         last_digits = read is None
         if read is None:  # digits
             raw = m.group("digits")
