@@ -29,6 +29,9 @@ REGISTRY = Registry(
         ("Yevgeny Prigozhin", "Evgeni Prigozhin"),
         ("Volodymyr Zelenskyy", "Volodymyr Zelenskiy"),
         ("José Martí", "Jose Marti"),
+        ("Lyudmila Korneeva", "Людмила Корнеева"),  # е after a vowel: ye by BGN/PCGN, e as the press writes it
+        ("Aleksei Alekseev", "Alexey Alexeyev"),
+        ("Фадеев", "Fadeev"),
     ],
 )
 def test_transliterations_share_a_key(a, b):

@@ -93,6 +93,8 @@ class WordNet:
         """The offsets of ``lemma``'s synsets as part of speech ``pos`` (none when the index does not list it)."""
         if (kept := self._offsets.get((lemma, pos))) is not None:
             return kept
+        if not lemma.strip("_"):  # the key would match the licence's lines, which open with spaces
+            return ()
         index, key = self._index[pos], lemma.encode("utf-8") + b" "
         low, high = 0, len(index)
         found: tuple[int, ...] = ()

@@ -37,6 +37,7 @@ _FOLDS = [
     (re.compile(r"(?:yy|ey|ei|iy|ii|yi|y)$"), "i"),
     (re.compile(r"^ye"), "e"),
     (re.compile(r"kh"), "h"),
+    (re.compile(r"(?<=[aeiou])ye"), "e"),  # Korneyeva / Korneeva (Корнеева), Alekseyev / Alekseev
     (re.compile(r"(?<=[aeiou])y(?=[aeiou])"), "i"),
     (re.compile(r"ya"), "ia"),
     (re.compile(r"yu"), "iu"),
