@@ -239,7 +239,7 @@ _COMPOUND_COUNTS: dict[str, float] = {
 }  # fmt: skip
 _COMPOUND = re.compile(
     "(?P<counts>(?:" + "|".join(sorted(_COMPOUND_COUNTS, key=len, reverse=True)) + ")+)"
-    r"(?:летн|дневн|месячн|недельн|часов|минутн|секундн|процентн|кратн|этажн|тонн|местн|комнатн|годичн|разов)"
+    r"(?:летн|дневн|месячн|недельн|часов|минутн|секундн|процентн|кратн|этажн|тонн|местн|комнатн|годичн|разов|классн)"
 )
 _COMPOUND_PART = re.compile("|".join(sorted(_COMPOUND_COUNTS, key=len, reverse=True)))
 
