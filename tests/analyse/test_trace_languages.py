@@ -393,6 +393,8 @@ def test_numbers_in_any_format_and_case_form_are_one(russian, english):  # issue
         ("Отчёт выйдет 15-го числа.", "The report comes out on the 15th.", [15]),  # an ordinal in digits
         ("Две трети депутатов за.", "Two-thirds of deputies are in favour.", [2 / 3]),  # a hyphened share
         ("Реформа началась в 1990-е годы.", "The reform began in the 1990s.", [1990]),  # a decade
+        ("Плата на трассе М-4 вырастет до 7 крон.", "The M-4 toll will rise to 7 crowns.", [7]),  # a designation
+        ("Полк получит истребители Су-35.", "The regiment will get Su-35 fighters.", []),
     ],
 )
 def test_a_number_reads_alike_however_each_language_writes_it(russian, english, value):

@@ -393,6 +393,8 @@ def numbers(text: str) -> list[float]:
             read = _number_value(m.group("word"))
             if read is None:
                 continue
+        elif _DESIGNATION.search(text, max(0, m.start() - 8), m.start()):
+            continue  # digits in a designation ("the M-4 motorway", «Су-35», "Covid-19") are its name, no count
         else:
             read = None
         # anything else between ends a number, and so do digits after digits ("April 5 2026") and a number word no
@@ -437,6 +439,8 @@ def numbers(text: str) -> list[float]:
     return sorted(round(v, 6) for v, (_, counted, *_) in zip(values, found, strict=True) if counted)
 
 
+# a short capitalised word hyphened onto digits makes a designation of them: "M-4", «Су-35», "Covid-19"
+_DESIGNATION = re.compile(r"(?<![\w-])[A-ZА-ЯЁ][^\W\d_]{0,5}-$")
 # what joins the two ends of a range: "2 to 3 million", "between 2 and 3 million", «от 2 до 3 млн», "2-3 million"
 _RANGE = re.compile(r"(?i)\s*(?:[-–—]|to|and|or|до|и|или)\s*[$€£]?\s*")
 
@@ -596,8 +600,10 @@ def negation_counts(text: str, parse: Sequence[ParsedWord]) -> dict[int, int]:
 
 
 def _corrections(text: str) -> list[tuple[int, int]]:
-    """Where a text denies a number to correct it ("not by ten, but by 6.4"): the denied part's span."""
-    return [(m.start(), m.end()) for m in _CORRECTED.finditer(text) if _corrects(m)]
+    """Where a text denies a number to correct it ("not by ten, but by 6.4"; "a day before, not two days", «за
+    сутки, а не за два дня»): the denied part's span."""
+    before = [(m.start(), m.end()) for m in _CORRECTED.finditer(text) if _corrects(m)]
+    return sorted(before + [m.span() for m in _CORRECTED_AFTER.finditer(text) if numbers(m.group("denied"))])
 
 
 def negation_by_word(
@@ -743,6 +749,9 @@ _BOUND = re.compile(
     r"|лишь|только|всего|не\s+(?:более|больше|свыше|выше)|менее|меньше|максимум))\s+(?=[\d$€£]|[^\W\d_]+)"
 )
 
+# a negation of the verb a bound follows, within its clause: "must not take more than", «не должна занимать больше»
+_NEGATED_VERB_BEFORE = re.compile(r"(?i)(?<!\w)(?:не|not|n['’]t|never|никогда\s+не)\s+(?:[^\W\d_]+\s+){1,3}$")
+
 
 def bounds(text: str) -> dict[float, str]:
     """The numbers a text bounds, each with its bound ("lower" or "upper"): "at least 300" is {300: "lower"}."""
@@ -750,7 +759,9 @@ def bounds(text: str) -> dict[float, str]:
     for m in _BOUND.finditer(text):
         after = numbers(" ".join(text[m.end() :].split()[:3]))
         if after:
-            found[after[0]] = "lower" if m.group("lower") else "upper"
+            # a negated verb just before turns the bound round: «не должна занимать больше сорока минут» is at most 40
+            turned = _NEGATED_VERB_BEFORE.search(text, max(0, m.start() - 40), m.start()) is not None
+            found[after[0]] = "lower" if bool(m.group("lower")) != turned else "upper"
     return found
 
 
@@ -1125,6 +1136,12 @@ def unmatched_clauses(
 _CORRECTED = re.compile(
     r"(?i)(?<!\w)(?:не|not)\s+(?:(?:на|в|до|by|to|at)\s+)?(?P<denied>[^,;:—–]+?)(?:\s*,\s*|\s+(?=(?:а|but)(?!\w)))"
     r"(?=(?P<after>[^,;:—–]*))"
+)
+
+# the correction the other way round, the claim first: "a day before the exam, not two days", «за сутки, а не за два
+# дня»
+_CORRECTED_AFTER = re.compile(
+    r"(?i),\s*(?:а\s+не|(?:and\s+|but\s+)?not)\s+(?:(?:на|в|до|за|by|to|at|in|for)\s+)?(?P<denied>[^,;:—–.!?]+)"
 )
 
 
