@@ -381,6 +381,32 @@ def test_numbers_in_any_format_and_case_form_are_one(russian, english):  # issue
     assert numbers(russian) == numbers(english) != []
 
 
+@pytest.mark.parametrize(
+    ("russian", "english", "value"),
+    [
+        ("Он предложил пятилетний план.", "He proposed a five-year plan.", [5]),  # a count compounded into a word
+        ("Призыв касается восемнадцатилетних.", "The call-up concerns 18-year-olds.", [18]),
+        ("Мы ждём двадцатипятилетнего юбилея.", "We await the 25-year jubilee.", [25]),
+        ("Визит будет трёхдневным.", "The visit will last three days.", [3]),
+        ("Это займёт два-три дня.", "It will take two or three days.", [2, 3]),  # two numbers, not five
+        ("За первые девять месяцев продажи выросли.", "Sales grew in the first nine months.", [9]),
+        ("Отчёт выйдет 15-го числа.", "The report comes out on the 15th.", [15]),  # an ordinal in digits
+        ("Две трети депутатов за.", "Two-thirds of deputies are in favour.", [2 / 3]),  # a hyphened share
+        ("Реформа началась в 1990-е годы.", "The reform began in the 1990s.", [1990]),  # a decade
+        ("Плата на трассе М-4 вырастет до 7 крон.", "The M-4 toll will rise to 7 crowns.", [7]),  # a designation
+        ("Полк получит истребители Су-35.", "The regiment will get Su-35 fighters.", []),
+    ],
+)
+def test_a_number_reads_alike_however_each_language_writes_it(russian, english, value):
+    assert numbers(russian) == pytest.approx(value, abs=1e-6)
+    assert numbers(english) == pytest.approx(value, abs=1e-6)
+
+
+def test_a_word_that_only_begins_like_a_compounded_count_is_none():
+    assert numbers("Прошло десятилетие.") == []  # a decade, as "a decade" is no count
+    assert numbers("Семинар прошёл одновременно в двух городах.") == [2]  # «семи…», «одно…» open no count here
+
+
 def test_one_and_first_in_words_are_no_count():  # "the first trains" for «Первые поезда», «ещё одну» for "another"
     assert numbers("the first trains run in March") == numbers("Первые поезда пойдут в марте") == []
     assert numbers("ещё одну партию") == numbers("one of the ports") == []
@@ -795,7 +821,14 @@ def test_the_cheap_check_reads_every_word_as_pymorphy_would():
     text = " ".join((DATA / f"{name}.yaml").read_text() for name in ("translations_dev", "translations_train"))
     for word in {w.lower() for w in re.findall(r"[А-Яа-яЁё]+", text)}:
         key = translation.russian_words(word)[0].base
+        compound = translation._compound_count(word)  # «пятилетний»: read by its letters, not its lemma
         expected = (
-            ("n", NUMBER_WORDS[key]) if key in NUMBER_WORDS else ("x", MULTIPLIERS[key]) if key in MULTIPLIERS else None
+            ("n", NUMBER_WORDS[key])
+            if key in NUMBER_WORDS
+            else ("x", MULTIPLIERS[key])
+            if key in MULTIPLIERS
+            else None
+            if compound is None
+            else ("n", compound)
         )
         assert translation._number_value(word) == expected, word

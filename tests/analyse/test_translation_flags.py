@@ -110,6 +110,13 @@ def test_a_negated_comparative_bounds_rather_than_negates():
     assert not flags("a tax no higher than three percent", "Налог будет не выше трёх процентов.")
 
 
+def test_a_bound_after_a_negated_verb_is_turned_round():
+    assert bounds("Ожидание не должно длиться больше трёх месяцев.") == {3.0: "upper"}
+    assert bounds("The wait must not last more than three months.") == {3.0: "upper"}
+    assert bounds("The wait must last no more than three months.") == {3.0: "upper"}
+    assert bounds("The wait will last more than three months.") == {3.0: "lower"}
+
+
 def test_weekdays_in_the_plural_are_times_not_names():
     assert times("Clinics will open on Sundays.") == times("Поликлиники будут открыты по воскресеньям.") == {"day 7"}
     assert names("From March clinics will open on Sundays.") == []
@@ -159,6 +166,13 @@ def test_a_number_the_source_denies_stated_as_its_claim_turns_the_denial_around(
     found = flags("prices rose by twenty percent", source)
     assert "numbers differ" in found[0] and any("the report states what the source denies" in f for f in found)
     assert not flags("prices rose, yes, but not by twenty percent, by about eight", source)
+
+
+def test_a_number_denied_after_the_claim_is_no_claim_either():  # «за сутки, а не за два дня»
+    source = "Паром опоздал на три часа, а не на пять, как писали газеты."
+    assert not any(f.startswith("numbers differ") for f in flags("The ferry was three hours late.", source))
+    found = flags("The ferry was five hours late.", source)
+    assert any("the report states what the source denies" in f for f in found)
 
 
 def test_trace_reads_the_hedge_and_the_commitment_in_the_reports_cue():

@@ -205,7 +205,11 @@ _SUFFIX = "|".join(sorted((w for w in MULTIPLIERS if w.isascii() and len(w) <= 3
 # a decimal mark ("$1.5", "1,5")
 _GROUPED = r"\d{1,3}(?:,\d{3})+\.\d+|\d{1,3}(?:[\u00a0\u202f ]\d{3})+,\d+|\d{1,3}(?:[,\u00a0\u202f ]\d{3})+"
 _DIGITS = rf"(?:{_GROUPED})(?!\d|[.,]\d)|\d+(?:[.,]\d+)?"
-_NUMBER_TOKEN = re.compile(rf"(?<![\w.,])(?:(?P<digits>{_DIGITS})(?P<suffix>{_SUFFIX})?|(?P<word>[^\W\d_]+))(?!\w)")
+# an English ordinal or a decade written onto digits is their number: "the 15th", "the 1990s"
+_DIGITS_ENDING = r"(?:st|nd|rd|th|['’]?s)"
+_NUMBER_TOKEN = re.compile(
+    rf"(?<![\w.,])(?:(?P<digits>{_DIGITS})(?:(?P<suffix>{_SUFFIX})|{_DIGITS_ENDING})?|(?P<word>[^\W\d_]+))(?!\w)"
+)
 
 
 @lru_cache(maxsize=1)
@@ -223,14 +227,39 @@ def _number_lemma(lower: str) -> str:
     return _lemma(lower) if could_be else lower
 
 
+# a Russian adjective compounded of a count and a measure is its count, as the English "five-year" is five:
+# «пятилетний», «двадцатипятилетний», «трёхдневный», «стопроцентный» («десятилетие», a decade, is no count)
+_COMPOUND_COUNTS: dict[str, float] = {
+    **{unit[:-1] + "и": n for n, unit in enumerate(_RUSSIAN_UNITS, 1) if unit[-1] == "ь" and n != 8},  # «пяти»
+    **{tens[:-1] + "и": 10 * n for n, tens in enumerate(_RUSSIAN_TENS, 2) if tens.endswith("ь")},  # «двадцати»
+    **{"одно": 1, "двух": 2, "трёх": 3, "трех": 3, "четырёх": 4, "четырех": 4, "восьми": 8, "сорока": 40},
+    **{"пятидесяти": 50, "шестидесяти": 60, "семидесяти": 70, "восьмидесяти": 80, "девяноста": 90, "девяносто": 90},
+    **{"сто": 100, "двухсот": 200, "трёхсот": 300, "трехсот": 300, "четырёхсот": 400, "пятисот": 500},
+    **{"шестисот": 600, "семисот": 700, "восьмисот": 800, "девятисот": 900},
+}  # fmt: skip
+_COMPOUND = re.compile(
+    "(?P<counts>(?:" + "|".join(sorted(_COMPOUND_COUNTS, key=len, reverse=True)) + ")+)"
+    r"(?:летн|дневн|месячн|недельн|часов|минутн|секундн|процентн|кратн|этажн|тонн|местн|комнатн|годичн|разов|классн)"
+)
+_COMPOUND_PART = re.compile("|".join(sorted(_COMPOUND_COUNTS, key=len, reverse=True)))
+
+
+def _compound_count(lower: str) -> float | None:
+    """The count a Russian compound adjective opens with (:data:`_COMPOUND`), else None."""
+    found = _COMPOUND.match(lower)
+    return sum(_COMPOUND_COUNTS[m.group()] for m in _COMPOUND_PART.finditer(found.group("counts"))) if found else None
+
+
 def _number_value(word: str) -> tuple[str, float] | None:
     """("n", value) of a number word, ("x", factor) of a multiplier, None for any other word."""
-    key = _number_lemma(word.lower())
+    lower = word.lower()
+    key = _number_lemma(lower)
     if key in NUMBER_WORDS:
         return "n", NUMBER_WORDS[key]
     if key in MULTIPLIERS and len(key) > 1:
         return "x", MULTIPLIERS[key]
-    return None
+    count = _compound_count(lower) if _CYRILLIC.match(lower) else None
+    return None if count is None else ("n", count)
 
 
 def _digits_value(raw: str) -> float:
@@ -245,7 +274,7 @@ def _digits_value(raw: str) -> float:
 
 # a share of a whole, by lemma: "a quarter of its electricity" and «четверть электроэнергии» are both 0.25
 _FRACTIONS: dict[str, float] = {
-    **dict.fromkeys(("half", "половина"), 1 / 2),
+    **dict.fromkeys(("half", "halves", "половина"), 1 / 2),
     **dict.fromkeys(("third", "thirds", "треть"), 1 / 3),
     **dict.fromkeys(("quarter", "quarters", "четверть"), 1 / 4),
 }
@@ -288,6 +317,10 @@ def _shares(text: str) -> str:
     edits: list[tuple[int, int, float]] = []  # start, end, value: what the span is written as
     for i, token in enumerate(tokens):
         lower = lowers[i]
+        hyphened = re.fullmatch(r"(\w+)-(half|halves|thirds?|quarters?)", lower)  # "two-thirds", "one-quarter"
+        if hyphened and (count := _count(hyphened.group(1))) is not None:
+            edits.append((token.start(), token.end(), count * _FRACTIONS[_lemma(hyphened.group(2))]))
+            continue
         if not _FRACTION_START.match(lower):
             continue
         whole = re.fullmatch(r"пол-?(\w+)", lower)
@@ -349,6 +382,7 @@ def numbers(text: str) -> list[float]:
     started = digits = last_digits = False
     last_end = first = -1
     factor = 0.0
+    smaller: float | None = None  # the last number word's value: the next one compounds with it only when smaller
 
     def close() -> None:
         value = total + group
@@ -359,15 +393,21 @@ def numbers(text: str) -> list[float]:
             read = _number_value(m.group("word"))
             if read is None:
                 continue
+        elif _DESIGNATION.search(text, max(0, m.start() - 8), m.start()):
+            continue  # digits in a designation ("the M-4 motorway", «Су-35», "Covid-19") are its name, no count
         else:
             read = None
-        # anything else between ends a number, and so do digits after digits ("April 5 2026")
-        if started and (text[last_end : m.start()].strip(" -") or (read is None and last_digits)):
+        # anything else between ends a number, and so do digits after digits ("April 5 2026") and a number word no
+        # smaller than the one before it, which does not compound with it: «два-три дня» is two or three days, "the
+        # first nine months" nine, where "twenty-one" and «сто двадцать» are one number
+        after_word = read is not None and read[0] == "n" and smaller is not None and read[1] >= smaller
+        if started and (text[last_end : m.start()].strip(" -") or (read is None and last_digits) or after_word):
             close()
             total = group = 0.0
             started = digits = False
         if not started:
-            first, factor = m.start(), 0.0
+            first, factor, smaller = m.start(), 0.0, None
+        smaller = read[1] if read is not None and read[0] == "n" else None  # a multiplier opens the next group
         last_digits = read is None
         if read is None:  # digits
             raw = m.group("digits")
@@ -399,6 +439,8 @@ def numbers(text: str) -> list[float]:
     return sorted(round(v, 6) for v, (_, counted, *_) in zip(values, found, strict=True) if counted)
 
 
+# a short capitalised word hyphened onto digits makes a designation of them: "M-4", «Су-35», "Covid-19"
+_DESIGNATION = re.compile(r"(?<![\w-])[A-ZА-ЯЁ][^\W\d_]{0,5}-$")
 # what joins the two ends of a range: "2 to 3 million", "between 2 and 3 million", «от 2 до 3 млн», "2-3 million"
 _RANGE = re.compile(r"(?i)\s*(?:[-–—]|to|and|or|до|и|или)\s*[$€£]?\s*")
 
@@ -558,8 +600,10 @@ def negation_counts(text: str, parse: Sequence[ParsedWord]) -> dict[int, int]:
 
 
 def _corrections(text: str) -> list[tuple[int, int]]:
-    """Where a text denies a number to correct it ("not by ten, but by 6.4"): the denied part's span."""
-    return [(m.start(), m.end()) for m in _CORRECTED.finditer(text) if _corrects(m)]
+    """Where a text denies a number to correct it ("not by ten, but by 6.4"; "a day before, not two days", «за
+    сутки, а не за два дня»): the denied part's span."""
+    before = [(m.start(), m.end()) for m in _CORRECTED.finditer(text) if _corrects(m)]
+    return sorted(before + [m.span() for m in _CORRECTED_AFTER.finditer(text) if numbers(m.group("denied"))])
 
 
 def negation_by_word(
@@ -705,6 +749,9 @@ _BOUND = re.compile(
     r"|лишь|только|всего|не\s+(?:более|больше|свыше|выше)|менее|меньше|максимум))\s+(?=[\d$€£]|[^\W\d_]+)"
 )
 
+# a negation of the verb a bound follows, within its clause: "must not take more than", «не должна занимать больше»
+_NEGATED_VERB_BEFORE = re.compile(r"(?i)(?<!\w)(?:не|not|n['’]t|never|никогда\s+не)\s+(?:[^\W\d_]+\s+){1,3}$")
+
 
 def bounds(text: str) -> dict[float, str]:
     """The numbers a text bounds, each with its bound ("lower" or "upper"): "at least 300" is {300: "lower"}."""
@@ -712,7 +759,9 @@ def bounds(text: str) -> dict[float, str]:
     for m in _BOUND.finditer(text):
         after = numbers(" ".join(text[m.end() :].split()[:3]))
         if after:
-            found[after[0]] = "lower" if m.group("lower") else "upper"
+            # a negated verb just before turns the bound round: «не должна занимать больше сорока минут» is at most 40
+            turned = _NEGATED_VERB_BEFORE.search(text, max(0, m.start() - 40), m.start()) is not None
+            found[after[0]] = "lower" if bool(m.group("lower")) != turned else "upper"
     return found
 
 
@@ -1087,6 +1136,12 @@ def unmatched_clauses(
 _CORRECTED = re.compile(
     r"(?i)(?<!\w)(?:не|not)\s+(?:(?:на|в|до|by|to|at)\s+)?(?P<denied>[^,;:—–]+?)(?:\s*,\s*|\s+(?=(?:а|but)(?!\w)))"
     r"(?=(?P<after>[^,;:—–]*))"
+)
+
+# the correction the other way round, the claim first: "a day before the exam, not two days", «за сутки, а не за два
+# дня»
+_CORRECTED_AFTER = re.compile(
+    r"(?i),\s*(?:а\s+не|(?:and\s+|but\s+)?not)\s+(?:(?:на|в|до|за|by|to|at|in|for)\s+)?(?P<denied>[^,;:—–.!?]+)"
 )
 
 
