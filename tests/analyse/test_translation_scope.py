@@ -9,6 +9,7 @@ from onrecord.analyse import bilingual
 from onrecord.analyse.alignment import align
 from onrecord.analyse.embed import multilingual_embedder
 from onrecord.analyse.translation import (
+    bound_turned,
     changes,
     comparison_differs,
     comparisons,
@@ -125,3 +126,15 @@ def test_a_comparative_the_alignment_swaps_for_its_opposite_counts_once():
     alignment = align(report, source, lambda texts: multilingual_embedder()(texts, "query"), bilingual.dictionary())
     found = flags(report, source, alignment=alignment) + alignment.changes
     assert changes(found) == 1
+
+
+def test_an_amount_the_source_bounds_with_do_from_above_bounded_from_below_is_a_changed_number():
+    source = "Каждое хозяйство получит до сорока тонн удобрений."
+    assert bound_turned("Each farm will get at least 40 tonnes of fertiliser.", source) == [40.0]
+    found = flags("Each farm will get at least 40 tonnes of fertiliser.", source)
+    assert [f.split(":")[0] for f in found] == ["numbers differ"]
+    assert not flags("Each farm will get up to 40 tonnes of fertiliser.", source)
+    # «до» as "until" and as the end of a range or a change bounds nothing
+    assert bound_turned("more than 40 tonnes by 1 May", "До 1 мая хозяйства получат сорок тонн.") == []
+    assert bound_turned("at least 2030", "Программа продлится до 2030 года.") == []
+    assert bound_turned("to more than 40 tonnes", "Норма выросла с тридцати до сорока тонн.") == []

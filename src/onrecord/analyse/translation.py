@@ -716,6 +716,33 @@ def bounds(text: str) -> dict[float, str]:
     return found
 
 
+# «до» before an amount bounds it from above ("up to 1.5 million" for «до полутора миллионов»), but it is also "until"
+# and the end of a range or a change ("from 2.1 to 2.6", «снизил до 7,25%»): :func:`bounds` leaves it out, and it is
+# read only against a report that bounds the same amount from below
+_UP_TO = re.compile(r"(?i)(?<![\w-])до\s+")
+# what makes «до» a time: a month, a year or a unit of time among the words after the number
+_TIME_AFTER = re.compile(r"(?i)(?<!\w)(?:год\w*|г\.|час\w*|минут\w*|дн(?:я|ей)|недел\w*|месяц\w*|лет|век\w*)(?!\w)")
+
+
+def bound_turned(report: str, source: str) -> list[float]:
+    """The amounts a report bounds from below ("at least 30 tonnes") that the source bounds from above with «до» («до
+    30 тонн») and by no word of :func:`bounds`: not where «до» says "until" (a month, a year or a unit of time
+    follows: «до 1 мая», «до 2030 года») or ends a range («с 2,1 до 2,6»)."""
+    lower = {n for n, bound in bounds(report).items() if bound == "lower"}
+    if not lower:
+        return []
+    found = []
+    for m in _UP_TO.finditer(source):
+        after = " ".join(source[m.end() :].split()[:3])
+        values = numbers(" ".join(after.split()[:2]))
+        if not values or any(time_word(w) for w in after.split()) or _TIME_AFTER.search(after):
+            continue
+        if re.search(r"(?i)(?<!\w)(?:с|от)\s+\S+(?:\s+\S+)?\s*$", source[: m.start()]):  # «с 2,1 до 2,6»: a range
+            continue
+        found += [v for v in values if v in lower and v not in bounds(source)]
+    return sorted(set(found))
+
+
 # which way a comparison or a change goes: an amount up or down ("more", "rose", «больше», «сократить») and an order in
 # time ("before", «после»). The dense vectors put "less than last winter" as near «больше, чем прошлой зимой» as its
 # translation. Russian verbs and nouns by lemma, comparatives as written (pymorphy gives «больше» the lemma «большой»)
@@ -1379,6 +1406,8 @@ def flags(
         )
     if "order" in way:
         found.append(f"time differs: {way['order']}")
+    if not any(f.startswith("numbers differ") for f in found) and (upper := bound_turned(report, whole)):
+        found.append(f"numbers differ: lower bound {_shown(upper)} in the report, «до» (upper) in the source")
     # a quantifier in a phrase the report adds is that phrase's change, one where a number differs the number's
     own = _blanked(report, [*added, *(alignment.added if alignment is not None else ())])
     if not any(f.startswith("numbers differ") for f in found) and (
