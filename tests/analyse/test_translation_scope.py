@@ -66,6 +66,9 @@ def test_a_restriction_the_report_drops_is_a_change_of_scope():
         "scope differs: none in the report, «только» in the source"
     )
     assert scope_differs("Subsidies will go to farmers from the north alone.", source) is None
+    # «только» before a verb is as often "just", and «лишь в 2029 году» "not until 2029"
+    assert scope_differs("I want to thank the farmers.", "Я только хочу поблагодарить фермеров.") is None
+    assert scope_differs("The grants will come not until 2029.", "Гранты придут лишь в 2029 году.") is None
     # where the source is two sentences, the restriction is the one the report renders
     pair = "Субсидии получат фермеры с севера. Гранты получат только кооперативы."
     assert (

@@ -847,7 +847,7 @@ _SCOPE_ENGLISH = re.compile(
 )
 _SCOPE_RUSSIAN = {
     **dict.fromkeys((
-        "весь", "все", "всё", "каждый", "любой", "всякий", "целый", "полностью", "целиком", "всегда", "везде",
+        "весь", "все", "всё", "каждый", "любой", "всякий", "целый", "полный", "полностью", "целиком", "всегда", "везде",
         "всюду", "повсюду", "повсеместно", "оба", "никто", "ничто", "никогда", "никакой", "нигде", "постоянно",
         "неизменно", "сплошь", "поголовно", "ежедневно", "ежегодно", "ежемесячно", "еженедельно"), "all"),
     **dict.fromkeys(("только", "лишь", "исключительно", "единственный", "сугубо", "кроме", "один"), "only"),
@@ -897,14 +897,20 @@ _ONLY_RUSSIAN = re.compile(
 # what a report may render such an "only" with
 _ONLY_ENGLISH = re.compile(
     r"(?i)(?<!\w)(?:only|just|solely|exclusively|sole|alone|merely|purely|nothing\s+but|limited|restricted|except"
-    r"|but)(?!\w)"
+    r"|but|not\s+(?:until|till|before)|no\s+(?:earlier|sooner)\s+than|as\s+late\s+as)(?!\w)"
 )
 
 
 def exclusive(text: str) -> bool:
     """Whether a Russian text restricts a claim to one thing («только», «лишь», «исключительно»), strictly: not in
-    «не только», «только что», «как только», «только если», nor bounding a number (:func:`bounds` reads those)."""
-    return any(not numbers(" ".join(text[m.end() :].split()[:1])) for m in _ONLY_RUSSIAN.finditer(text))
+    «не только», «только что», «как только», «только если», nor bounding a number (:func:`bounds` reads those), nor
+    before a verb."""
+    for m in _ONLY_RUSSIAN.finditer(text):
+        after = text[m.end() :].split()[:1]
+        # before a verb it is as often "just" («я только хочу сказать», "I just want to say"), a hedge of no scope
+        if after and not numbers(after[0]) and not {w.pos for w in russian_words(after[0])} & {"VERB", "INFN"}:
+            return True
+    return False
 
 
 def scope_differs(
