@@ -18,7 +18,8 @@ compared with the speaker's sentences in the other script through multilingual e
 2. *What did it change?* What meaning-vectors gloss over is flagged: numbers (digits and number
    words of either language, and which way an amount goes: "less" for «больше» is a changed quantity), negation,
    names (a name on one side with no counterpart on the other, romanized or translated), times (and an order turned
-   around: "after" for «перед»), and clauses the report adds (a clause whose removal brings the
+   around: "after" for «перед»), how much a claim covers ("all", "only" the source has none of), other comparisons
+   turned around ("slower" for «быстрее»), and clauses the report adds (a clause whose removal brings the
    two texts closer has no counterpart on the other side). A clause the report leaves out is a trim,
    shown as a note but no change (issue 15 counts a trimmed translation as faithful).
 
@@ -1345,7 +1346,9 @@ def flags(
     and a negation in the other sentence would hide one it drops or adds).
     ``alignment``: the report's words linked to the source's (``alignment.align``), to compare negation word by word
     (:func:`negation_by_word`). ``cue``: the verb the report is told with; its hedge is the report's ("did not rule
-    out"), and a commitment of what the source does not promise is flagged (:func:`unpromised`)."""
+    out"), and a commitment of what the source does not promise is flagged (:func:`unpromised`). A quantifier the source
+    lacks (:func:`scope_differs`), a comparison turned around (:func:`comparison_differs`) and a «до» bound read from
+    below (:func:`bound_turned`) are flagged too."""
     found = []
     added: list[str] = []
     dropped: list[str] = []
