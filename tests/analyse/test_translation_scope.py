@@ -60,6 +60,14 @@ def test_a_quantifier_rendered_or_said_by_another_check_is_no_change_of_scope(re
     assert scope_differs(report, source) is None
 
 
+def test_all_in_a_russian_phrase_that_says_nothing_of_how_much_covers_no_added_all():
+    assert scope("Паромы всё-таки будут заходить в Дравик, прежде всего летом.") == set()
+    assert scope("Всего три парома будут заходить в Дравик.") == set()
+    assert scope_differs("All the ferries will still call at Dravik.", "Паромы всё-таки будут заходить в Дравик.") == (
+        'scope differs: "all" in the report, none in the source'
+    )
+
+
 def test_a_restriction_the_report_drops_is_a_change_of_scope():
     source = "Субсидии получат только фермеры с севера."
     assert scope_differs("Farmers from the north will get subsidies.", source) == (

@@ -865,6 +865,12 @@ _NOT_SCOPE = re.compile(
     + r")|only\s+(?:\$|[\d]|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|half|twice|a\s+few)(?!\w)))"
 )
 
+# «всё» and «всего» in phrases that say nothing of how much: «всё-таки» (still), «всё равно» (anyway), «всё ещё»,
+# «всё больше» (more and more), «прежде всего» (above all); and «всего» before a number (only, in total: ``_ALL_OF``)
+_NOT_SCOPE_RUSSIAN = re.compile(
+    r"(?i)(?<!\w)(?:вс[её](?:-таки|\s+(?:таки|равно|ещё|еще|же|больше|меньше|чаще|реже|сильнее))|прежде\s+всего)(?!\w)"
+)
+_ALL_OF = re.compile(r"(?i)(?<!\w)всего\s+(?P<next>\S+)")
 _DETERMINING = frozenset({"amod", "det", "nsubj", "nsubjpass", "dobj", "pobj"})  # "most" of a noun, or standing for one
 
 
@@ -874,6 +880,8 @@ def scope(text: str, parse: Sequence[ParsedWord] = ()) -> set[str]:
     determiner ("most farmers", not "most important"), and "each" only before its noun ("each region", not "ten
     crowns each", which renders «по десять крон»): with the text's ``parse``, these are read too."""
     if _CYRILLIC.search(text):
+        text = _NOT_SCOPE_RUSSIAN.sub(" ", text)
+        text = _ALL_OF.sub(lambda m: m.group() if not numbers(m.group("next")) else m.group("next"), text)
         found = {_SCOPE_RUSSIAN[w] for w in map(_lemma, re.findall(r"[^\W\d_]+", text)) if w in _SCOPE_RUSSIAN}
         if re.search(r"(?i)(?<!\w)по\s+(?:\d|[^\W\d_]+\s)", text) and numbers(text):  # «по пять человек»: each
             found.add("all")
