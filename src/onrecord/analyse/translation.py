@@ -18,7 +18,8 @@ compared with the speaker's sentences in the other script through multilingual e
 2. *What did it change?* What meaning-vectors gloss over is flagged: numbers (digits and number
    words of either language, and which way an amount goes: "less" for «больше» is a changed quantity), negation,
    names (a name on one side with no counterpart on the other, romanized or translated), times (and an order turned
-   around: "after" for «перед»), and clauses the report adds (a clause whose removal brings the
+   around: "after" for «перед»), how much a claim covers ("all", "only" the source has none of), other comparisons
+   turned around ("slower" for «быстрее»), and clauses the report adds (a clause whose removal brings the
    two texts closer has no counterpart on the other side). A clause the report leaves out is a trim,
    shown as a note but no change (issue 15 counts a trimmed translation as faithful).
 
@@ -765,6 +766,33 @@ def bounds(text: str) -> dict[float, str]:
     return found
 
 
+# «до» before an amount bounds it from above ("up to 1.5 million" for «до полутора миллионов»), but it is also "until"
+# and the end of a range or a change ("from 2.1 to 2.6", «снизил до 7,25%»): :func:`bounds` leaves it out, and it is
+# read only against a report that bounds the same amount from below
+_UP_TO = re.compile(r"(?i)(?<![\w-])до\s+")
+# what makes «до» a time: a month, a year or a unit of time among the words after the number
+_TIME_AFTER = re.compile(r"(?i)(?<!\w)(?:год\w*|г\.|час\w*|минут\w*|дн(?:я|ей)|недел\w*|месяц\w*|лет|век\w*)(?!\w)")
+
+
+def bound_turned(report: str, source: str) -> list[float]:
+    """The amounts a report bounds from below ("at least 30 tonnes") that the source bounds from above with «до» («до
+    30 тонн») and by no word of :func:`bounds`: not where «до» says "until" (a month, a year or a unit of time
+    follows: «до 1 мая», «до 2030 года») or ends a range («с 2,1 до 2,6»)."""
+    lower = {n for n, bound in bounds(report).items() if bound == "lower"}
+    if not lower:
+        return []
+    found = []
+    for m in _UP_TO.finditer(source):
+        after = " ".join(source[m.end() :].split()[:3])
+        values = numbers(" ".join(after.split()[:2]))
+        if not values or any(time_word(w) for w in after.split()) or _TIME_AFTER.search(after):
+            continue
+        if re.search(r"(?i)(?<!\w)(?:с|от)\s+\S+(?:\s+\S+)?\s*$", source[: m.start()]):  # «с 2,1 до 2,6»: a range
+            continue
+        found += [v for v in values if v in lower and v not in bounds(source)]
+    return sorted(set(found))
+
+
 # which way a comparison or a change goes: an amount up or down ("more", "rose", «больше», «сократить») and an order in
 # time ("before", «после»). The dense vectors put "less than last winter" as near «больше, чем прошлой зимой» as its
 # translation. Russian verbs and nouns by lemma, comparatives as written (pymorphy gives «больше» the lemma «большой»)
@@ -855,6 +883,185 @@ def turned(report: str, source: str) -> dict[str, str]:
         if not set(said[0]) & set(said[1]):
             found[axis] = f"{'/'.join(said[0])} in the report, {'/'.join(said[1])} in the source"
     return found
+
+
+# -- how much of a thing a claim covers, and comparisons the amounts and times do not hold. A report that says "all
+# tenders" for «тендеры», "only for children" for «для детей» or "slower" for «быстрее» keeps every number, name and
+# negation, and the dense vectors put it as near its source as a translation.
+# how much a claim covers, by kind: everything, nothing but the thing, most of it. English as written, Russian by
+# lemma. A Russian word counts for its kind generously (the source's side of an added quantifier: «никто» covers
+# "all … not", «по пять человек» "five people each"); an English one only where it says how much (``_NOT_SCOPE``)
+_SCOPE_ENGLISH = re.compile(
+    r"(?i)(?<!\w)(?:(?P<all>all|every|everyone|everybody|everything|everywhere|entire|whole|always)"
+    r"|(?P<only>only|solely|exclusively|sole)|(?P<most>majority))(?!\w)"
+)
+_SCOPE_RUSSIAN = {
+    **dict.fromkeys((
+        "весь", "все", "всё", "каждый", "любой", "всякий", "целый", "полный", "полностью", "целиком", "всегда", "везде",
+        "всюду", "повсюду", "повсеместно", "оба", "никто", "ничто", "никогда", "никакой", "нигде", "постоянно",
+        "неизменно", "сплошь", "поголовно", "ежедневно", "ежегодно", "ежемесячно", "еженедельно"), "all"),
+    **dict.fromkeys(("только", "лишь", "исключительно", "единственный", "сугубо", "кроме", "один"), "only"),
+    **dict.fromkeys(("большинство", "преимущественно", "основном", "почти"), "most"),
+}  # fmt: skip
+# phrases with a quantifier's word that say nothing of how much ("above all", "at all", "on the whole", "not only …
+# but", "only if": a condition, the certainty check's), and a quantifier the other checks hold: before a unit of time
+# ("every day", "all winter": how often and how long, :func:`times`) or bounding a number ("only 300": :func:`bounds`)
+_NOT_SCOPE = re.compile(
+    r"(?i)(?<!\w)(?:(?:at|above|after|first\s+of|in|for|once\s+and\s+for)\s+all|all\s+(?:but|the\s+same|in\s+all|right"
+    r"|too|along|over)|(?:not|if)\s+only|only\s+(?:if|when|just|once|after|until|till|then)|(?:on|as)\s+(?:the|a)"
+    r"\s+whole|(?:all|every|whole|entire|each)\s+(?:(?:the|of\s+the|single)\s+)?(?:\w+\s+)?(?:"
+    + "|".join(sorted({w for w in _TIME_UNITS if w.isascii()} | {"spring", "summer", "autumn", "winter", "fall"}))
+    + r")|only\s+(?:\$|[\d]|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|half|twice|a\s+few)(?!\w)))"
+)
+
+# «всё» and «всего» in phrases that say nothing of how much: «всё-таки» (still), «всё равно» (anyway), «всё ещё»,
+# «всё больше» (more and more), «прежде всего» (above all); and «всего» before a number (only, in total: ``_ALL_OF``)
+_NOT_SCOPE_RUSSIAN = re.compile(
+    r"(?i)(?<!\w)(?:вс[её](?:-таки|\s+(?:таки|равно|ещё|еще|же|больше|меньше|чаще|реже|сильнее))|прежде\s+всего)(?!\w)"
+)
+_ALL_OF = re.compile(r"(?i)(?<!\w)всего\s+(?P<next>\S+)")
+_DETERMINING = frozenset({"amod", "det", "nsubj", "nsubjpass", "dobj", "pobj"})  # "most" of a noun, or standing for one
+
+
+def scope(text: str, parse: Sequence[ParsedWord] = ()) -> set[str]:
+    """How much a text's claims cover, by kind: "all" ("all", "every", "always", «все», «каждый», «всегда»), "only"
+    ("only", «только», «лишь») and "most" ("the majority", «большинство»). English "most" says how much only as a
+    determiner ("most farmers", not "most important"), and "each" only before its noun ("each region", not "ten
+    crowns each", which renders «по десять крон»): with the text's ``parse``, these are read too."""
+    if _CYRILLIC.search(text):
+        text = _NOT_SCOPE_RUSSIAN.sub(" ", text)
+        text = _ALL_OF.sub(lambda m: m.group() if not numbers(m.group("next")) else m.group("next"), text)
+        found = {_SCOPE_RUSSIAN[w] for w in map(_lemma, re.findall(r"[^\W\d_]+", text)) if w in _SCOPE_RUSSIAN}
+        if re.search(r"(?i)(?<!\w)по\s+(?:\d|[^\W\d_]+\s)", text) and numbers(text):  # «по пять человек»: each
+            found.add("all")
+        return found
+    text = _NOT_SCOPE.sub(" ", text)
+    found = {kind for m in _SCOPE_ENGLISH.finditer(text) for kind, said in m.groupdict().items() if said}
+    for word in parse:
+        lower = text[word.start : word.end].lower()  # blank where the caller blanked it
+        superlative = re.search(r"(?i)(?:the|at)\s+$", text[: word.start])  # "the most votes", "at most"
+        if lower == "most" and word.pos != "ADV" and word.rel in _DETERMINING and not superlative:
+            found.add("most")
+        elif lower == "each" and word.rel == "det" and not _NOT_SCOPE.match(f"each {text[word.end :]}"):
+            found.add("all")
+    return found
+
+
+# what a source says "only" with, strictly (the side of a dropped "only": «не только … но и», «только что» (just now),
+# «как только» (as soon as), «только если» (a condition) and a bound number, «лишь 300», say no such thing)
+_ONLY_RUSSIAN = re.compile(
+    r"(?i)(?<![\w-])(?<!не\s)(?<!как\s)(?:только|лишь|исключительно)(?!\s+(?:что|если|бы|\d)(?!\w))(?!\w)"
+)
+# what a report may render such an "only" with
+_ONLY_ENGLISH = re.compile(
+    r"(?i)(?<!\w)(?:only|just|solely|exclusively|sole|alone|merely|purely|nothing\s+but|limited|restricted|except"
+    r"|but|not\s+(?:until|till|before)|no\s+(?:earlier|sooner)\s+than|as\s+late\s+as)(?!\w)"
+)
+
+
+def exclusive(text: str) -> bool:
+    """Whether a Russian text restricts a claim to one thing («только», «лишь», «исключительно»), strictly: not in
+    «не только», «только что», «как только», «только если», nor bounding a number (:func:`bounds` reads those), nor
+    before a verb."""
+    for m in _ONLY_RUSSIAN.finditer(text):
+        after = text[m.end() :].split()[:1]
+        # before a verb it is as often "just" («я только хочу сказать», "I just want to say"), a hedge of no scope
+        if after and not numbers(after[0]) and not {w.pos for w in russian_words(after[0])} & {"VERB", "INFN"}:
+            return True
+    return False
+
+
+def scope_differs(
+    report: str, source: str, rendered: str | None = None, parse: Sequence[ParsedWord] = ()
+) -> str | None:
+    """What a report changes in how much a claim covers, or None: a quantifier the ``source`` has none of its kind for
+    ("all tenders" for «тендеры», "only for children" for «для детей», "most farmers" for «фермеры»), or the source's
+    «только» in the part the report renders (``rendered``, else the whole) that the report renders by no word of
+    restriction. A quantifier dropped otherwise is not read (a report may leave «все» unsaid: «как все знают», "as is
+    known"). ``parse``: the report's words parsed (:func:`scope`)."""
+    ours, theirs = scope(report, parse), scope(source)
+    added = sorted(ours - theirs)
+    if added:
+        said = {"all": '"all"', "only": '"only"', "most": '"most"'}
+        return f"scope differs: {', '.join(said[k] for k in added)} in the report, none in the source"
+    if exclusive(rendered or source) and not _ONLY_ENGLISH.search(report):
+        return "scope differs: none in the report, «только» in the source"
+    return None
+
+
+# comparisons other than of an amount or an order in time (:func:`directions` holds those), by axis: each way of it
+# in English as written and Russian comparatives as written or verbs by lemma. "Slower than last year" for «быстрее,
+# чем в прошлом году» keeps every number and the dense vectors put it as near as the translation
+_COMPARISONS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
+    ("pace", "up"): (
+        r"faster|quicker|more\s+quickly|accelerat\w*|speed(?:s|ed|ing)?\s+up|sped\s+up",
+        frozenset({"быстрее", "ускорить", "ускорять", "ускориться", "ускоряться", "ускорение"}),
+    ),
+    ("pace", "down"): (
+        r"slower|more\s+slowly|slow(?:s|ed|ing)?\s+down|slowdown|decelerat\w*",
+        frozenset({"медленнее", "замедлить", "замедлять", "замедлиться", "замедляться", "замедление"}),
+    ),
+    ("quality", "up"): (
+        r"better|improv\w*",
+        frozenset({"лучше", "улучшить", "улучшать", "улучшиться", "улучшаться", "улучшение"}),
+    ),
+    ("quality", "down"): (
+        r"worse|worsen\w*|deteriorat\w*",
+        frozenset({"хуже", "ухудшить", "ухудшать", "ухудшиться", "ухудшаться", "ухудшение"}),
+    ),
+    ("ease", "up"): (r"easier|simpler", frozenset({"легче", "проще"})),
+    ("ease", "down"): (r"harder|more\s+difficult|tougher", frozenset({"труднее", "сложнее", "тяжелее"})),
+    ("frequency", "up"): (r"more\s+(?:often|frequently)|oftener", frozenset({"чаще"})),
+    ("frequency", "down"): (r"less\s+(?:often|frequently)|more\s+rarely|rarer", frozenset({"реже"})),
+    ("length", "up"): (r"(?<!no\s)(?<!any\s)longer", frozenset({"дольше", "длиннее"})),
+    ("length", "down"): (r"shorter", frozenset({"короче"})),
+    ("strength", "up"): (r"stronger|strengthen\w*", frozenset({"сильнее", "укрепить", "укрепиться", "укрепление"})),
+    ("strength", "down"): (r"weaker|weaken\w*", frozenset({"слабее", "ослабить", "ослабнуть", "ослабление"})),
+    ("age", "up"): (r"older", frozenset({"старше"})),
+    ("age", "down"): (r"younger", frozenset({"моложе", "младше"})),
+    ("warmth", "up"): (r"warmer", frozenset({"теплее"})),
+    ("warmth", "down"): (r"colder|cooler", frozenset({"холоднее"})),
+}
+_COMPARISON = re.compile(
+    "|".join(f"(?P<c{n}>(?<!\\w)(?:{english})(?!\\w))" for n, (english, _) in enumerate(_COMPARISONS.values()))
+    + r"|(?P<word>[^\W\d_]+)",
+    re.IGNORECASE,
+)
+_RUSSIAN_COMPARED = {word: way for way, (_, russian) in _COMPARISONS.items() for word in russian}
+
+
+def comparisons(text: str) -> set[tuple[str, str]]:
+    """The ways a text's comparisons go, by axis (:data:`_COMPARISONS`): ("pace", "down") for "slower" and
+    «медленнее», ("quality", "up") for "improved" and «улучшение»; a negated comparative the other way ("no faster",
+    «не быстрее»)."""
+    found = set()
+    ways = list(_COMPARISONS)
+    for m in _COMPARISON.finditer(text):
+        if m.group("word"):
+            lower = m.group().lower()
+            way = _RUSSIAN_COMPARED.get(lower) or (
+                _RUSSIAN_COMPARED.get(_lemma(lower)) if _CYRILLIC.match(lower) else None
+            )
+        else:
+            way = next(ways[n] for n in range(len(ways)) if m.group(f"c{n}"))
+        if way is None:
+            continue
+        if _NEGATED_BEFORE.search(text[max(0, m.start() - 4) : m.start()]):
+            way = (way[0], "down" if way[1] == "up" else "up")
+        found.add(way)
+    return found
+
+
+def comparison_differs(report: str, source: str) -> str | None:
+    """A comparison the report turns around, or None: where both texts compare on one axis (:func:`comparisons`) and
+    no way agrees ("slower" for «быстрее», "worse" for «улучшилась»). One side alone is none: a translation may put it
+    in other words."""
+    ours, theirs = comparisons(report), comparisons(source)
+    for axis in sorted({a for a, _ in ours} & {a for a, _ in theirs}):
+        said = {w for a, w in ours if a == axis}, {w for a, w in theirs if a == axis}
+        if not said[0] & said[1]:
+            return f"comparison differs: {axis} {'/'.join(sorted(said[0]))} in the report, {'/'.join(sorted(said[1]))} in the source"
+    return None
 
 
 # when a thing happens, as a month, a weekday or a time counted from now ("next year", «в следующем году», "by the
@@ -1169,6 +1376,14 @@ def _left_out(report: Sequence[float], source: Sequence[float]) -> list[float]:
     return rest if report else []
 
 
+def _blanked(text: str, parts: Sequence[str]) -> str:
+    """``text`` with each of ``parts`` found in it blanked in place, so that the rest keeps its offsets."""
+    for part in parts:
+        if (at := text.find(part)) >= 0:
+            text = text[:at] + " " * len(part) + text[at + len(part) :]
+    return text
+
+
 def _shown(values: Sequence[float]) -> str:
     return "[" + ", ".join(f"{v:,.0f}" if v == int(v) else f"{v:,g}" for v in values) + "]" if values else "none"
 
@@ -1194,7 +1409,9 @@ def flags(
     and a negation in the other sentence would hide one it drops or adds).
     ``alignment``: the report's words linked to the source's (``alignment.align``), to compare negation word by word
     (:func:`negation_by_word`). ``cue``: the verb the report is told with; its hedge is the report's ("did not rule
-    out"), and a commitment of what the source does not promise is flagged (:func:`unpromised`)."""
+    out"), and a commitment of what the source does not promise is flagged (:func:`unpromised`). A quantifier the source
+    lacks (:func:`scope_differs`), a comparison turned around (:func:`comparison_differs`) and a «до» bound read from
+    below (:func:`bound_turned`) are flagged too."""
     found = []
     added: list[str] = []
     dropped: list[str] = []
@@ -1261,6 +1478,18 @@ def flags(
         )
     if "order" in way:
         found.append(f"time differs: {way['order']}")
+    if not any(f.startswith("numbers differ") for f in found) and (upper := bound_turned(report, whole)):
+        found.append(f"numbers differ: lower bound {_shown(upper)} in the report, «до» (upper) in the source")
+    # a quantifier in a phrase the report adds is that phrase's change, one where a number differs the number's
+    own = _blanked(report, [*added, *(alignment.added if alignment is not None else ())])
+    if not any(f.startswith("numbers differ") for f in found) and (
+        change := scope_differs(own, whole, rendered or source, alignment.report_parse if alignment else ())
+    ):
+        found.append(change)
+    # a comparative the alignment finds swapped for its opposite ("worsened" for «улучшилось») is that swap's change
+    swapped = alignment is not None and any(comparisons(s.report.text) for s in alignment.swaps)
+    if not swapped and (change := comparison_differs(report, whole)):
+        found.append(change)
     found += [f"the report adds: {c}" for c in added]
     found += [f"{TRIMMED} {c}" for c in dropped]
     return tuple(found)
@@ -1291,6 +1520,8 @@ FLAGS = (
     *("numbers differ", "negation differs", "certainty differs", "names differ", "time differs"),
     "the report adds",
     "words differ",  # a word swapped for a near one of another sense (``alignment.Swap``)
+    "scope differs",  # a quantifier added, or «только» dropped (:func:`scope_differs`)
+    "comparison differs",  # a comparison turned around (:func:`comparison_differs`)
 )
 # a report that renders part of the source faithfully is a trimmed translation (issue 15's labelled set counts "trimmed"
 # among the faithful kinds): what it leaves out is shown as a note beside the flags, never a change. A condition or a
