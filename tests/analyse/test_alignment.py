@@ -275,6 +275,15 @@ def test_a_word_is_rendered_as_the_dictionary_lists_its_parts(english, russian, 
     assert bilingual.renders(dictionary, (english,), russian) is rendered
 
 
+def test_words_that_negate_a_phrase_are_the_negation_checks_not_content_to_render():  # "rather than", "hardly"
+    found = _align(
+        "Ferry fares rose because of fuel costs rather than wages.",
+        "Цены на паром выросли из-за топлива, а не зарплат.",
+    )
+    assert "rather" not in {w.lemma for w in found.report_words}
+    assert "hardly" not in {w.lemma for w in _align("Ferries hardly sail now.", "Паромы почти не ходят.").report_words}
+
+
 def test_attested_counts_the_dictionary_and_names_not_the_models_guesses():
     dictionary = {"send": frozenset({"отправлять"}), "grain": frozenset({"зерно"})}
     # "Kaldoria" is linked to «Мы» (a name taken for the source's "we"), "Veligrad" to «Велиград» by its spelling

@@ -65,8 +65,10 @@ CONTENT = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV", "NUM"})
 _LIGHT = frozenset({
     *("be", "have", "do", "will", "would", "shall", "can", "could", "may", "might", "must", "should", "say",
       "tell", "also", "now", "then", "so", "just", "even", "still", "already", "very", "there", "here", "as"),
-    # negation, bounds and hedges: the sentence checks compare them (``translation.negated``, ``bounds``, ``hedged``)
+    # negation, bounds and hedges: the sentence checks compare them (``translation.negated``, ``bounds``, ``hedged``;
+    # "rather than", "instead of", "hardly" negate there)
     *("never", "only", "about", "around", "approximately", "least", "able", "possibly", "perhaps", "probably"),
+    *("rather", "instead", "barely", "hardly", "scarcely"),
     *("быть", "мочь", "сказать", "говорить", "также", "тоже", "уже", "ещё", "еще", "сейчас", "так", "вот",
       "очень", "именно", "это", "там", "здесь", "как", "только", "лишь", "около", "примерно", "возможно",
       "вероятно"),
