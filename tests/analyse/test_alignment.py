@@ -240,6 +240,50 @@ def test_a_verb_in_the_other_aspect_is_rendered(english, russian, rendered):
     assert bilingual.renders(dictionary, (english,), russian) is rendered
 
 
+@pytest.mark.parametrize(
+    ("english", "russian", "rendered"),
+    [
+        ("exporter", "экспортер", True),  # «ё» written «е»
+        ("exporter", "экспортёр", True),
+        ("salary", "зарплата", True),  # a compound abbreviation of two of the entry's words
+        ("guild", "профгильдия", True),
+        ("salary", "заплата", False),  # two letters are no abbreviation
+        ("sell", "проводить", False),  # a verb's prefix is no abbreviation
+        ("yield", "даться", True),  # a reflexive verb by its plain verb (too short a stem for the aspect rule)
+        ("fix", "починиться", True),  # by its plain verb's other aspect
+        ("fix", "учиться", False),
+        ("caseload", "нагрузка", True),  # an English compound by its last word, what it is
+        ("caseload", "дело", False),  # not by its first
+        ("walkout", "забастовка", True),  # as the dictionary hyphenates it
+        ("walkout", "выход", False),
+    ],
+)
+def test_a_word_is_rendered_as_the_dictionary_lists_its_parts(english, russian, rendered):
+    dictionary = {
+        "exporter": frozenset({"экспортёр"}),
+        "salary": frozenset({"заработный", "плата"}),
+        "guild": frozenset({"профессиональный", "гильдия"}),
+        "sell": frozenset({"продажный", "водить"}),
+        "yield": frozenset({"дать"}),
+        "fix": frozenset({"чинить"}),
+        "case": frozenset({"дело"}),
+        "load": frozenset({"нагрузка"}),
+        "walk": frozenset({"ходить"}),
+        "out": frozenset({"выход"}),
+        "walk-out": frozenset({"забастовка"}),
+    }
+    assert bilingual.renders(dictionary, (english,), russian) is rendered
+
+
+def test_words_that_negate_a_phrase_are_the_negation_checks_not_content_to_render():  # "rather than", "hardly"
+    found = _align(
+        "Ferry fares rose because of fuel costs rather than wages.",
+        "Цены на паром выросли из-за топлива, а не зарплат.",
+    )
+    assert "rather" not in {w.lemma for w in found.report_words}
+    assert "hardly" not in {w.lemma for w in _align("Ferries hardly sail now.", "Паромы почти не ходят.").report_words}
+
+
 def test_attested_counts_the_dictionary_and_names_not_the_models_guesses():
     dictionary = {"send": frozenset({"отправлять"}), "grain": frozenset({"зерно"})}
     # "Kaldoria" is linked to «Мы» (a name taken for the source's "we"), "Veligrad" to «Велиград» by its spelling
@@ -255,6 +299,16 @@ def test_attested_counts_the_dictionary_and_names_not_the_models_guesses():
 needs_wordnet = pytest.mark.skipif(
     wordnet() is None, reason="WordNet is not installed: Debian's wordnet-base (`make system-deps`)"
 )
+
+
+@needs_wordnet
+def test_a_free_rendering_wordnet_finds_for_a_dictionary_word_is_attested():
+    dictionary = {"buy": frozenset({"купить"}), "grain": frozenset({"зерно"})}
+    found = _align("The cooperative purchased grain.", "Кооператив купил зерно.", dictionary=dictionary)
+    by = {k.report.text: k.by for k in found.links}
+    assert by["purchased"] == "wordnet" and by["grain"] == "dictionary"
+    assert "purchased" not in {w.text for w in found.unlinked}
+    assert found.attested == pytest.approx(2 / 3)  # "cooperative" is the model's guess alone
 
 
 @needs_wordnet

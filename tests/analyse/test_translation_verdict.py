@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from onrecord.analyse.alignment import ATTESTED, Alignment, Link, Swap
+from onrecord.analyse.embed import multilingual_embedder
 from onrecord.analyse.trace import PrimaryIndex, Tracer
 from onrecord.analyse.translation import CONCEPT_OVERLAP, TRANSLATED, flag_mark, flags
 from onrecord.analyse.translation_verdict import Evidence, cascade, features
@@ -174,3 +175,25 @@ def test_a_swapped_word_is_one_change_among_the_flags():
     assert cascade(_swapped((TRIM,)))[0] == "flagged"  # a trim's note is no second change
     decided = cascade(_swapped((NUMBER,)))  # a number changed too: two changes, another claim
     assert decided[0] == "unsupported" and "words differ" in decided[1]
+
+
+def test_a_clause_shares_the_concepts_of_the_part_it_renders_not_only_of_its_whole_sentence():
+    # the rest of the sentence, which the report leaves out, dilutes the concepts the report shares with the whole
+    interview = (
+        "Ведущий: Какие планы?\n\nО.П.Мирова: Мы откроем новую школу в Талине в сентябре, а старую больницу на "
+        "окраине города закроют на ремонт до весны, потому что крыша протекает уже третий год."
+    )
+    article = 'Olga Mirova said: "We will open a new school in Talin in September."'
+    (item,) = process([from_text(article, date="2026-03-14")])
+    seen: list[Evidence] = []
+
+    def keep(found: Evidence) -> tuple[str, str]:
+        seen.append(found)
+        return cascade(found)
+
+    index = PrimaryIndex.from_documents([from_text(interview, date="2026-03-12")])
+    Tracer(index, decide=keep).trace(item.document, item.statements)
+    (found,) = seen
+    assert found.kind == "clause" and found.source.endswith("третий год.")  # flags against the whole sentence
+    report, sentence = multilingual_embedder().concepts([found.report, found.source])
+    assert found.concepts > float(report @ sentence) + 0.05

@@ -9,7 +9,8 @@ is the speaker's claim. The alignment does:
   source's that the report renders (low for a trim, which is fine). A claim that adds a phrase beside the
   speaker's words ("…has not responded to my invitation to visit Veligrad" for «…пока не ответила»)
   leaves report words with no counterpart;
-- *attested*: the share of the report's content words the dictionaries or a name link (no guess of the model's):
+- *attested*: the share of the report's content words the dictionaries (directly or through WordNet) or a name link
+  (no guess of the model's alone):
   a short report or trim nearly all of whose words are found so in one sentence makes that sentence's claim, however
   few of its concepts it shares (``translation_verdict.attested``);
 - *roles*: who acts and who is acted on (``extract.syntax``: subjects and objects of the verbs on both
@@ -64,8 +65,10 @@ CONTENT = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV", "NUM"})
 _LIGHT = frozenset({
     *("be", "have", "do", "will", "would", "shall", "can", "could", "may", "might", "must", "should", "say",
       "tell", "also", "now", "then", "so", "just", "even", "still", "already", "very", "there", "here", "as"),
-    # negation, bounds and hedges: the sentence checks compare them (``translation.negated``, ``bounds``, ``hedged``)
+    # negation, bounds and hedges: the sentence checks compare them (``translation.negated``, ``bounds``, ``hedged``;
+    # "rather than", "instead of", "hardly" negate there)
     *("never", "only", "about", "around", "approximately", "least", "able", "possibly", "perhaps", "probably"),
+    *("rather", "instead", "barely", "hardly", "scarcely"),
     *("быть", "мочь", "сказать", "говорить", "также", "тоже", "уже", "ещё", "еще", "сейчас", "так", "вот",
       "очень", "именно", "это", "там", "здесь", "как", "только", "лишь", "около", "примерно", "возможно",
       "вероятно"),
@@ -154,9 +157,10 @@ class Alignment:
 
     @property
     def attested(self) -> float:
-        """The share of the report's content words linked by the dictionaries or a name spelled alike, not by the
-        model's word similarity (a guess) nor by a name taken for the source's "we" (a guess too); 0.0 with none."""
-        found = {id(link.report) for link in self.links if link.by in ("dictionary", "name")}
+        """The share of the report's content words linked by the dictionaries (directly, or through WordNet: a free
+        rendering of a word they give, :func:`compared`) or a name spelled alike, not by the model's word similarity
+        alone (a guess) nor by a name taken for the source's "we" (a guess too); 0.0 with none."""
+        found = {id(link.report) for link in self.links if link.by in ("dictionary", "wordnet", "name")}
         return sum(id(w) in found for w in self.report_words) / len(self.report_words) if self.report_words else 0.0
 
     @property

@@ -55,15 +55,66 @@ def renders(dictionary: Mapping[str, frozenset[str]], english: Sequence[str], ru
     (a lemma and the word as written), or the other verb of its aspect pair: a dictionary lists a verb in one aspect
     (``подписывать``, ``расти``) and a text uses the other (``подписать``, ``вырасти``). The pair is told by its
     form: a prefix that makes a perfective, or the same stem of five letters or more with at most five after it
-    (``проверять``, ``проверить``)."""
+    (``проверять``, ``проверить``). Also as the dictionary lists it: a word written with «е» for «ё» (:func:`_listed`),
+    a compound abbreviation of its words (:func:`_abbreviated`), a reflexive verb by its plain verb, and an English
+    compound it does not list as one word (:func:`_compound_forms`)."""
     found = [dictionary.get(word, frozenset()) for word in english]
-    if any(russian in lemmas for lemmas in found):
+    if not any(found):
+        found = [dictionary.get(word, frozenset()) for word in _compound_forms(dictionary, english)]
+    if any(_listed(russian, lemmas) or _abbreviated(russian, lemmas) for lemmas in found):
         return True
     if _adverb(dictionary, english, russian):
         return True
     if not russian.endswith(_VERB_ENDINGS):
         return False
-    return any(_aspect_pair(russian, lemma) for lemmas in found for lemma in lemmas)
+    # a reflexive verb renders what its plain verb does: the dictionary lists «индексировать», a text says «зарплаты
+    # не индексировались» (the passive) or «решение далось» (the reflexive is the sentence's voice, not a sense)
+    plain = russian[:-2] if russian.endswith(_REFLEXIVE_ENDINGS) else None
+    if plain and any(_listed(plain, lemmas) for lemmas in found):
+        return True
+    return any(_aspect_pair(verb, lemma) for verb in (russian, plain) if verb for lemmas in found for lemma in lemmas)
+
+
+_REFLEXIVE_ENDINGS = ("ться", "тись", "чься")
+_COMPOUND_PART = 3  # letters each word of an English compound has at least ("workload": "work", "load")
+
+
+def _compound_forms(dictionary: Mapping[str, frozenset[str]], english: Sequence[str]) -> list[str]:
+    """How the dictionary may list an English compound written as one word that it does not list so: hyphenated or
+    spaced ("turnout" as "turn-out"), else by its last word, what it is ("workload" a load, «нагрузка»)."""
+    forms: list[str] = []
+    for word in english:
+        for cut in range(_COMPOUND_PART, len(word) - _COMPOUND_PART + 1):
+            first, last = word[:cut], word[cut:]
+            if first in dictionary and last in dictionary:
+                joined = [f for f in (f"{first}-{last}", f"{first} {last}") if f in dictionary]
+                forms += joined or [last]
+    return forms
+
+
+def _listed(russian: str, lemmas: frozenset[str]) -> bool:
+    """Whether ``russian`` is one of ``lemmas``, «ё» and «е» taken as one letter: dictionaries and lemmatisers write
+    either («импортёр», «импортер»)."""
+    if russian in lemmas:
+        return True
+    plain = russian.replace("ё", "е")
+    return any(lemma.replace("ё", "е") == plain for lemma in lemmas if "ё" in lemma or "ё" in russian)
+
+
+def _abbreviated(russian: str, lemmas: frozenset[str]) -> bool:
+    """Whether the noun ``russian`` is a compound abbreviation of two words the dictionary gives for one English word:
+    an adjective's beginning and the second whole («зарплата» for "wage", «заработная плата»; «профсоюз» for "union",
+    «профессиональный союз»). A dictionary lists the words of the phrase, a text writes the compound."""
+    if russian.endswith(_VERB_ENDINGS):  # a verb's prefix is no abbreviation («про» + «давать»)
+        return False
+    for cut in range(_ABBREVIATION, len(russian) - _ABBREVIATION + 1):
+        head, rest = russian[:cut], russian[cut:]
+        if rest in lemmas and any(a.startswith(head) and a.endswith(_ADJECTIVE_ENDINGS) for a in lemmas if a != rest):
+            return True
+    return False
+
+
+_ABBREVIATION = 3  # letters each part of a compound abbreviation has at least («зар», «проф»; «союз»)
 
 
 _INVERSE: dict[int, tuple[Mapping[str, frozenset[str]], dict[str, set[str]], dict[str, set[str]]]] = {}

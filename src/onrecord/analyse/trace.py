@@ -686,8 +686,9 @@ class Tracer:
         source = text_of[n][sentence[0] : sentence[1]] if sentence and not candidates[k].single else texts[k]
         if not (source != texts[k] and len(source) > len(texts[k])):
             source = texts[k]
-        # the dense vectors blur who does what: a claim built of the speaker's words shares few of the source's concepts
-        overlap = self._concept_overlap(text, source)
+        # the dense vectors blur who does what: a claim built of the speaker's words shares few of the source's concepts;
+        # a clause's are also measured alone, since the rest of its sentence, which the report leaves out, dilutes them
+        overlap = max(self._concept_overlap(text, part) for part in dict.fromkeys([source, texts[k]]))
         vectors = lambda ws: self._multilingual(ws, "query")  # noqa: E731 - single words, for names and the alignment
 
         def measure_flags() -> tuple[str, ...]:
