@@ -290,13 +290,12 @@ def test_held_out_translation_set():  # issue 15: measured 1.00 / 1.00 / 0.75 (R
 
 def test_once_blind_translation_set():  # issue 15: 0.50 / 0.57 / 0.71 blind; 1.00 / 0.857 / 0.714 after its kinds were fixed;
     # 1.00 / 0.857 / 0.857 with the word alignment (swapped roles, changed referents); 1.00 / 0.929 / 0.857 with a
-    # report the dictionaries attest word by word rescued from the concepts; 1.00 / 0.929 / 0.786 with WordNet's
-    # renderings attested too (a claim that reverses who wrote to whom, its words rendered freely, passes the concepts)
+    # report the dictionaries attest word by word rescued from the concepts
     tallies, _ = evaluate_translations(DATA / "translations_blind.yaml")
     assert tallies["all"].gold >= 44
     assert tallies["translated"].recall >= 1.0
     assert tallies["translated, flagged"].recall >= 0.92
-    assert tallies["unsupported"].recall >= 0.78
+    assert tallies["unsupported"].recall >= 0.85
 
 
 def test_a_translation_shows_the_margin_that_decided_it():
