@@ -9,8 +9,7 @@ is the speaker's claim. The alignment does:
   source's that the report renders (low for a trim, which is fine). A claim that adds a phrase beside the
   speaker's words ("…has not responded to my invitation to visit Veligrad" for «…пока не ответила»)
   leaves report words with no counterpart;
-- *attested*: the share of the report's content words the dictionaries (directly or through WordNet) or a name link
-  (no guess of the model's alone):
+- *attested*: the share of the report's content words the dictionaries or a name link (no guess of the model's):
   a short report or trim nearly all of whose words are found so in one sentence makes that sentence's claim, however
   few of its concepts it shares (``translation_verdict.attested``);
 - *roles*: who acts and who is acted on (``extract.syntax``: subjects and objects of the verbs on both
@@ -157,10 +156,9 @@ class Alignment:
 
     @property
     def attested(self) -> float:
-        """The share of the report's content words linked by the dictionaries (directly, or through WordNet: a free
-        rendering of a word they give, :func:`compared`) or a name spelled alike, not by the model's word similarity
-        alone (a guess) nor by a name taken for the source's "we" (a guess too); 0.0 with none."""
-        found = {id(link.report) for link in self.links if link.by in ("dictionary", "wordnet", "name")}
+        """The share of the report's content words linked by the dictionaries or a name spelled alike, not by the
+        model's word similarity (a guess) nor by a name taken for the source's "we" (a guess too); 0.0 with none."""
+        found = {id(link.report) for link in self.links if link.by in ("dictionary", "name")}
         return sum(id(w) in found for w in self.report_words) / len(self.report_words) if self.report_words else 0.0
 
     @property
