@@ -302,13 +302,15 @@ needs_wordnet = pytest.mark.skipif(
 
 
 @needs_wordnet
-def test_a_free_rendering_wordnet_finds_for_a_dictionary_word_is_attested():
+def test_a_free_rendering_wordnet_finds_is_linked_but_attests_nothing():
+    # WordNet's renderings counted as attested were measured (docs/translation-verdicts.md, the gate round): they let a
+    # claim reversing who wrote to whom past the concepts, so only the dictionaries and names attest
     dictionary = {"buy": frozenset({"купить"}), "grain": frozenset({"зерно"})}
     found = _align("The cooperative purchased grain.", "Кооператив купил зерно.", dictionary=dictionary)
     by = {k.report.text: k.by for k in found.links}
     assert by["purchased"] == "wordnet" and by["grain"] == "dictionary"
     assert "purchased" not in {w.text for w in found.unlinked}
-    assert found.attested == pytest.approx(2 / 3)  # "cooperative" is the model's guess alone
+    assert found.attested == pytest.approx(1 / 3)  # "grain" alone: "cooperative" is the model's guess
 
 
 @needs_wordnet
