@@ -11,6 +11,7 @@ from onrecord.analyse.translation import (
     TRIMMED,
     UNPROMISED,
     bounds,
+    days_left_out,
     flags,
     hedges,
     names,
@@ -180,3 +181,45 @@ def test_trace_reads_the_hedge_and_the_commitment_in_the_reports_cue():
     hedged, promised = (tracer.trace(item.document, item.statements)[0] for item in items)
     assert hedged.verdict == "translated" and not any(f.startswith("certainty") for f in hedged.flags)
     assert promised.verdict == "unsupported" and "promise" in promised.flags[0]
+
+
+@pytest.mark.parametrize(
+    ("report", "source"),
+    [
+        # the month is when the repair ends, which the report does not say
+        ("the old bridge over the river is being repaired", "Ремонт старого моста через реку закончится в марте."),
+        # the month is the plant's opening, in a clause of its own
+        (
+            "about 300 workers were hired at the plant",
+            "Завод, который откроется в мае, уже нанял около трёхсот рабочих.",
+        ),
+    ],
+)
+def test_a_time_said_of_what_the_report_does_not_render_is_part_of_the_trim(report, source):
+    found = _flags(report, source)
+    assert not any(f.startswith("time differs") for f in found)
+    assert any(f.startswith(f"{TRIMMED} the time") for f in found)
+
+
+def test_a_time_left_out_of_what_the_report_renders_is_flagged():
+    assert any(
+        f.startswith("time differs")
+        for f in _flags("the plant hired about 300 workers", "В мае завод нанял около трёхсот рабочих.")
+    )
+
+
+def test_a_date_left_out_whole_is_one_time_not_a_number_as_well():
+    source = "Министерство отозвало лицензию 14 октября, потому что компания скрывала свои долги."
+    assert days_left_out(source, "the ministry revoked the licence") == [(31, 33)]
+    assert days_left_out(source, "the ministry revoked the licence on October 14") == []
+    kinds = [f.split(":")[0] for f in _flags("the ministry revoked the licence because the firm hid its debts", source)]
+    assert kinds == ["time differs"]
+    # the date kept and its day changed is a number changed
+    kinds = [
+        f.split(":")[0]
+        for f in _flags("the ministry revoked the licence on October 15 because the firm hid its debts", source)
+    ]
+    assert kinds == ["numbers differ"]
+    # a number after a Russian month is no day of it, nor is a year
+    assert days_left_out("В начале апреля 5 человек уволились.", "five people quit") == []
+    assert days_left_out("from 2026 October on", "from then on") == []

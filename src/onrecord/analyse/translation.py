@@ -886,6 +886,36 @@ def times(text: str) -> set[str]:
     return found
 
 
+_DAY = re.compile(
+    r"(?i)(?:the\s+)?(?<![\w.,])(?P<day>\d{1,2}|[^\W\d_]+)(?:st|nd|rd|th)?(?:\s+of)?\s+$"
+)  # before its month
+_DAY_AFTER = re.compile(r"(?i)^\s+(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?(?!\d)")  # after it: "May 5", "May 5th"
+
+
+def days_left_out(text: str, other: str) -> list[tuple[int, int]]:
+    """The spans of the days of the dates in ``text`` ("5" of "May 5", «пятого» of «пятого апреля») whose month and
+    day ``other`` names neither: a report leaving out «14 октября» leaves out one time, which :func:`times` compares,
+    not a number besides."""
+    months = {t for t in times(other) if t.startswith("month")}
+    said = set(numbers(other))
+    found = []
+    for m in re.finditer(r"[^\W\d_]+", text):
+        month = time_word(m.group())
+        if not month or not month.startswith("month") or month in months:
+            continue
+        if m.group().lower() == "may" and m.group() != "May":  # the modal
+            continue
+        before = _DAY.search(text[: m.start()])
+        after = None if _CYRILLIC.match(m.group()) else _DAY_AFTER.match(text[m.end() :])  # «мая 5» is no date
+        for day, at in ((before, 0), (after, m.end())):
+            if day is None:
+                continue
+            value = numbers(day.group("day"))
+            if value and value[0] <= 31 and value[0] not in said:
+                found.append((at + day.start("day"), at + day.end("day")))
+    return found
+
+
 _NAME = re.compile(r"(?<![\w'’])[A-ZА-ЯЁ][\w'’-]*(?:\s+[A-ZА-ЯЁ][\w'’-]*)*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:]\s*[\"“«„'‘]?\s*|[\"“«„]\s*)$")
 
@@ -1090,10 +1120,10 @@ _CORRECTED = re.compile(
 )
 
 
-def claimed_numbers(text: str) -> list[float]:
+def claimed_numbers(text: str, skipped: Sequence[tuple[int, int]] = ()) -> list[float]:
     """The numbers a text states (:func:`numbers`), save those it denies to correct them ("not by ten, but by 6.4
-    percent" claims 6.4)."""
-    for start, end in _corrections(text):  # blanked in place, so that the rest keeps its offsets
+    percent" claims 6.4) and those in the ``skipped`` spans."""
+    for start, end in [*_corrections(text), *skipped]:  # blanked in place, so that the rest keeps its offsets
         text = text[:start] + " " * (end - start) + text[end:]
     return numbers(text)
 
@@ -1148,7 +1178,11 @@ def flags(
         added, dropped = unmatched_clauses(report, source, embed, similarity)
         for clause in dropped:
             source = source.replace(clause, " ", 1)
-    pair = claimed_numbers(report), claimed_numbers(source)
+    # a date the other text leaves out whole is one time left out, not a number as well
+    pair = (
+        claimed_numbers(report, days_left_out(report, source)),
+        claimed_numbers(source, days_left_out(source, report)),
+    )
     left_out = _left_out(pair[0], pair[1])
     if left_out:  # the report states some of the source's numbers and no others: it leaves out the rest's clause
         dropped.append(f"the numbers {_shown(left_out)}")
@@ -1198,6 +1232,10 @@ def flags(
                 f"names differ: {', '.join(only[0]) or 'none'} in the report, {', '.join(only[1]) or 'none'} in the source"
             )
     when = times(report), times(source)
+    if alignment is not None and when[0] < when[1] and times_rendered(whole, alignment, dropped) <= when[0]:
+        # the times the report leaves out are said of what it does not render: part of the trim
+        dropped.append(f"the time {', '.join(sorted(when[1] - when[0]))}")
+        when = when[0], when[0]
     if when[0] != when[1]:
         pair_times = sorted(when[0]), sorted(when[1])
         found.append(
@@ -1209,6 +1247,24 @@ def flags(
     found += [f"the report adds: {c}" for c in added]
     found += [f"{TRIMMED} {c}" for c in dropped]
     return tuple(found)
+
+
+def times_rendered(source: str, alignment: Alignment, left_out: Sequence[str] = ()) -> set[str]:
+    """The times the ``source`` (the text the ``alignment`` parsed) names on the predicates the report renders
+    (:func:`predicate`; rendered: the predicate's own word has a counterpart, or a word the report swaps for it), outside
+    the clauses it leaves out (``left_out``): «в октябре» in «Третья фаза завершилась в октябре, …» is no time of a
+    report that renders the phase and not that it ended. A report leaving out such a time leaves out what it is said
+    of, as a trim does."""
+    parse = alignment.source_parse
+    linked = {id(link.source) for link in alignment.links} | {id(swap.source) for swap in alignment.swaps}
+    cut = [(at, at + len(c)) for c in left_out if (at := source.find(c)) >= 0]
+    spans = clauses(source)
+    heads = [predicate(parse, n, spans) for n in range(len(parse))]
+    kept = [
+        w.text if id(parse[heads[n]]) in linked and not any(a <= w.start < b for a, b in cut) else "x"
+        for n, w in enumerate(parse)
+    ]
+    return times(" ".join(kept))  # "x" keeps apart two words that are not side by side ("next" and "year")
 
 
 def _negation_flags(
