@@ -223,3 +223,33 @@ def test_a_date_left_out_whole_is_one_time_not_a_number_as_well():
     # a number after a Russian month is no day of it, nor is a year
     assert days_left_out("В начале апреля 5 человек уволились.", "five people quit") == []
     assert days_left_out("from 2026 October on", "from then on") == []
+
+
+def _names_flags(report: str, source: str) -> list[str]:
+    alignment = align(report, source, _words, bilingual.dictionary())
+    return [f for f in flags(report, source, _words, alignment=alignment) if f.startswith("names differ")]
+
+
+@pytest.mark.parametrize(
+    ("report", "source"),
+    [
+        # an institution the report capitalises and the source writes in small letters or in other words
+        ("the Cabinet will discuss the budget on Friday", "Правительство обсудит бюджет в пятницу."),
+        ("the City Council approved the plan", "Городской совет одобрил план."),
+        # the word of a possessive is the name's counterpart («Мэрия» is spelled as "Mayor" is)
+        ("the Mayor's Office will check the contracts", "Мэрия проверит контракты."),
+    ],
+)
+def test_a_name_of_ordinary_words_the_dictionary_renders_has_its_counterpart(report, source):
+    assert not _names_flags(report, source)
+
+
+@pytest.mark.parametrize(
+    ("report", "source"),
+    [
+        ("the Northern Lake treaty is in force", "Договор о Южном озере действует."),  # one word of it changed
+        ("Valdor will withdraw its boats", "Нордмарк отзовёт свои катера."),  # made-up names: in no dictionary
+    ],
+)
+def test_a_name_changed_is_flagged_still(report, source):
+    assert _names_flags(report, source)
