@@ -253,3 +253,26 @@ def test_a_name_of_ordinary_words_the_dictionary_renders_has_its_counterpart(rep
 )
 def test_a_name_changed_is_flagged_still(report, source):
     assert _names_flags(report, source)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We were able to cut the queue by half.",  # what was achieved
+        "Нам удалось сократить очередь вдвое.",
+        "Мы смогли сократить очередь вдвое.",
+        "The road will be reopened as soon as possible.",  # a superlative
+        "Дорогу откроют как можно скорее.",
+        "I can tell you that the road will be reopened.",  # a frame of saying
+        "Могу вас заверить, что дорогу откроют.",
+        "Если честно, дорогу откроют в мае.",
+    ],
+)
+def test_a_modal_that_hedges_nothing_is_no_hedge(text):
+    assert hedges(text) == set()
+
+
+def test_the_other_languages_hedges_and_conditions_are_hedges_too():
+    assert hedges("Дорогу, по всей видимости, откроют в мае.") == hedges("The road will probably reopen in May.")
+    assert hedges("При необходимости мы закроем дорогу.") == hedges("If necessary, we will close the road.")
+    assert hedges("Мы смогли бы закрыть дорогу.") == {"possibility"}  # a conditional of ability hedges still

@@ -659,11 +659,25 @@ _HEDGE = re.compile(
     r"|(?i:с?мо(?:жет|гут|жем|жете|гу|г|гла|гли|гло)|можно|возможно|вероятно|наверное|наверно|видимо"
     r"|по-видимому|скорее\s+всего|не\s+исключено|пожалуй|предположительно|если|при\s+условии"
     r"|(?:i|we)\s+(?:think|believe|suppose|expect|guess)|(?:я|мы)\s+(?:думаю|думаем|полагаю|полагаем)|мне\s+кажется"
+    r"|apparently|presumably|по\s+всей\s+видимости|судя\s+по\s+всему"
+    r"|in\s+case|in\s+the\s+event|в\s+случае|при\s+необходимости"
     rf"|думается|{_NOT_RULED_OUT}))(?!\w)"
+)
+# a modal or a condition that hedges nothing: what was achieved ("were able to", «смогли», «удалось» is none), a
+# superlative ("as soon as possible", «как можно скорее»), a frame of saying ("I can tell you", «можно сказать», «могу
+# вас заверить», «если честно»)
+_NOT_HEDGING = re.compile(
+    r"(?i)(?<!\w)(?:(?:was|were|has\s+been|have\s+been|had\s+been)\s+able|смог(?:ла|ли|ло)?(?!\s+бы)(?=\s)"
+    r"|as\s+\w+\s+as\s+possible|как\s+можно\s+\w+"
+    r"|(?:i|we)\s+(?:can|could)\s+(?:tell\s+you|say|assure\s+you|confirm)|можно\s+(?:так\s+)?сказать"
+    r"|(?:я\s+|мы\s+)?мо(?:гу|жем)\s+(?:вам\s+|вас\s+)?(?:сказать|заверить|подтвердить|ответить|констатировать)"
+    r"|если\s+(?:честно|коротко|откровенно|хотите|угодно|можно\s+так\s+(?:сказать|выразиться)))(?!\w)"
 )
 
 
-_CONDITION = re.compile(r"(?i)if|unless|provided|если|при\s+условии")
+_CONDITION = re.compile(
+    r"(?i)if|unless|provided|in\s+case|in\s+the\s+event|если|при\s+условии|в\s+случае|при\s+необходимости"
+)
 # an ability denied says that something will not be, not that it may: "cannot respect", "could not attend", "unable to",
 # «не сможет превышать», «не могу уважать» are negations (:func:`negated`), no hedge
 _ABILITY = re.compile(r"(?i)can|could|able|с?мо(?:жет|гут|жем|жете|гу|г|гла|гли|гло)|можно")
@@ -680,7 +694,8 @@ def hedges(text: str, ability: bool = True) -> set[str]:
     ("I cannot respect", «не сможет превышать»: a negation). ``ability``: whether a modal of ability ("can", «может»)
     counts, for comparing a text with one that denies it ("cannot come" for «могут приехать» changes one thing, the
     negation)."""
-    found = (m.group() for m in _HEDGE.finditer(_ABILITY_DENIED.sub(" ", normal(_AFFIRMING.sub(" ", text)))))
+    plain = _NOT_HEDGING.sub(" ", _ABILITY_DENIED.sub(" ", normal(_AFFIRMING.sub(" ", text))))
+    found = (m.group() for m in _HEDGE.finditer(plain))
     return {
         "condition" if _CONDITION.fullmatch(w) else "possibility" for w in found if ability or not _ABILITY.fullmatch(w)
     }
