@@ -276,3 +276,26 @@ def test_the_other_languages_hedges_and_conditions_are_hedges_too():
     assert hedges("Дорогу, по всей видимости, откроют в мае.") == hedges("The road will probably reopen in May.")
     assert hedges("При необходимости мы закроем дорогу.") == hedges("If necessary, we will close the road.")
     assert hedges("Мы смогли бы закрыть дорогу.") == {"possibility"}  # a conditional of ability hedges still
+
+
+@pytest.mark.parametrize(
+    ("report", "source"),
+    [
+        # a reply opening the sentence answers the question, it denies nothing the sentence says
+        ("the ferry will keep running", "Нет, нет, паром продолжит ходить, это решено."),
+        # a negated degree says how much, not whether
+        ("fares rose slightly", "Тарифы выросли, но не сильно."),
+        # a verb that negates what follows it, in either language
+        ("the talks failed to produce a deal", "Переговоры не смогли привести к сделке."),
+        ("the drivers refused to sign the contract", "Водители не стали подписывать договор."),
+    ],
+)
+def test_what_negates_in_another_way_or_not_at_all_raises_no_negation_flag(report, source):
+    assert not _negation(_flags(report, source))
+
+
+def test_a_reply_is_no_negation_but_a_negation_after_it_is():
+    assert not negated("Нет, паром продолжит ходить.")
+    assert negated("Нет, паром не будет ходить.")
+    assert negated("Денег на паром нет.")
+    assert _negation(_flags("the drivers signed the contract", "Водители отказались подписывать договор."))

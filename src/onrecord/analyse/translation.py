@@ -403,10 +403,12 @@ def numbers(text: str) -> list[float]:
 _RANGE = re.compile(r"(?i)\s*(?:[-–—]|to|and|or|до|и|или)\s*[$€£]?\s*")
 
 
-# verbs that negate what follows them: "we will stop selling grain" says that it will not be sold
+# verbs that negate what follows them: "we will stop selling grain" says that it will not be sold, "they failed to
+# agree" that they did not («не смогли договориться»), "refused to pay" that they would not («отказались платить»)
 _STOPPING = re.compile(
     r"(?i)(?<!\w)(?:stop|stops|stopped|stopping|cease[sd]?|ceasing|halt|halts|halted|halting"
-    r"|переста\w*|прекрат\w*|прекращ\w*)(?!\w)"
+    r"|fail|fails|failed|failing|refuse[sd]?|refusing"
+    r"|переста\w*|прекрат\w*|прекращ\w*|отказа\w*|отказыва\w*)(?!\w)"
 )
 
 
@@ -426,6 +428,16 @@ _MUST = (
 )
 # not ruling something out says it may be: a hedge, not a negation («не исключаю», "we do not rule out")
 _NOT_RULED_OUT = r"не\s+исключа\w*|не\s+исключ[её]н\w*|(?:not|n['’]t)\s+(?:rule[sd]?|ruling)\s+(?:\w+\s+)?out"
+# a negated degree says how much, not whether: "rose, but not much" is "rose slightly", «не так много» "few"
+_DEGREE = (
+    r"не\s+(?:очень|слишком|сильно|особо|особенно|намного|существенно|значительно"
+    r"|так\s+(?:уж\s+)?(?:много|сильно|быстро))|not\s+(?:very|too|much|so\s+much|that\s+much|particularly|significantly)"
+)
+# a reply opening a sentence («Нет, завод продолжит работать», "No, no, the plant will keep working") answers the
+# question; it denies nothing the sentence says
+_REPLY = (
+    r"(?:^|(?<=[.!?…:]\s)|(?<=[.!?…:]))[\s\"«“]*(?:(?:ну|да)[\s,]+)?(?:нет|no)(?:[\s,!—–-]+(?:нет|no))*(?=\s*[,!.—–])"
+)
 # phrases built with a negative word that say nothing negative: "not only … but also", "no secret",
 # "no fewer than" (at least), «не раз» (more than once), «не менее» (at least), «нельзя не» (one must); a negated
 # comparative bounds («не выше двух процентов», "no later than May": :func:`bounds` and :func:`directions` read them)
@@ -434,7 +446,7 @@ _NOT_NEGATING = re.compile(
     r"|(?:no|not)\s+(?:higher|lower|later|earlier|sooner|older|younger|greater)\s+than"
     r"|не\s+только|(?:ни\s+для\s+кого\s+)?не\s+секрет|не\s+раз|не\s+однажды|не\s+(?:менее|меньше|более|больше|свыше)"
     r"|не\s+(?:выше|ниже|позднее|позже|ранее|раньше|старше|моложе|младше|дороже|дешевле)"
-    rf"|не\s+без|{_MUST}|{_NOT_RULED_OUT})(?!\w)"
+    rf"|не\s+без|{_MUST}|{_NOT_RULED_OUT}|{_DEGREE}|{_REPLY})(?!\w)"
 )
 _AFFIRMING = re.compile(rf"(?i)(?<!\w)(?:{_MUST})(?!\w)")
 # words that negate in meaning without a negative word: "barely changed" for «почти не изменились», "X rather than Y"
