@@ -299,3 +299,9 @@ def test_a_reply_is_no_negation_but_a_negation_after_it_is():
     assert negated("Нет, паром не будет ходить.")
     assert negated("Денег на паром нет.")
     assert _negation(_flags("the drivers signed the contract", "Водители отказались подписывать договор."))
+
+
+def test_twenty_four_hours_are_a_day_said_without_a_number():
+    assert not flags("the crews work 24-hour shifts", "Бригады работают суточными сменами.")
+    assert not flags("the crews must answer within 24 hours", "Бригады должны ответить в течение 24 часов.")
+    assert flags("the crews must answer within 48 hours", "Бригады должны ответить в течение суток.")

@@ -1157,10 +1157,15 @@ _CORRECTED = re.compile(
 )
 
 
+# 24 hours are a day, which Russian says in a word without a number («сутки», «суточные смены» for "24-hour shifts")
+_A_DAY = re.compile(r"(?i)(?<![\w.,])24(?=\s*-?\s*(?:hours?|час\w*)(?!\w))")
+
+
 def claimed_numbers(text: str, skipped: Sequence[tuple[int, int]] = ()) -> list[float]:
     """The numbers a text states (:func:`numbers`), save those it denies to correct them ("not by ten, but by 6.4
-    percent" claims 6.4) and those in the ``skipped`` spans."""
-    for start, end in [*_corrections(text), *skipped]:  # blanked in place, so that the rest keeps its offsets
+    percent" claims 6.4), the 24 of 24 hours (a day, :data:`_A_DAY`) and those in the ``skipped`` spans."""
+    days = [(m.start(), m.end()) for m in _A_DAY.finditer(text)]
+    for start, end in [*_corrections(text), *days, *skipped]:  # blanked in place, so that the rest keeps its offsets
         text = text[:start] + " " * (end - start) + text[end:]
     return numbers(text)
 
