@@ -305,3 +305,13 @@ def test_twenty_four_hours_are_a_day_said_without_a_number():
     assert not flags("the crews work 24-hour shifts", "Бригады работают суточными сменами.")
     assert not flags("the crews must answer within 24 hours", "Бригады должны ответить в течение 24 часов.")
     assert flags("the crews must answer within 48 hours", "Бригады должны ответить в течение суток.")
+
+
+def test_an_expectation_hedges_in_either_language():
+    assert hedges("Мы ожидаем, что паромы вернутся к расписанию.") == hedges(
+        "We expect the ferries to be back on schedule."
+    )
+    assert not any(
+        f.startswith("certainty")
+        for f in flags("We expect the ferries to be back on schedule.", "Мы ожидаем, что паромы вернутся к расписанию.")
+    )
