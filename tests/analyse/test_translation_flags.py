@@ -315,3 +315,10 @@ def test_an_expectation_hedges_in_either_language():
         f.startswith("certainty")
         for f in flags("We expect the ferries to be back on schedule.", "Мы ожидаем, что паромы вернутся к расписанию.")
     )
+
+
+def test_an_abbreviation_against_no_name_is_spelled_out_in_words():
+    assert not _names_flags(
+        "the central bank will keep the rate at 7 percent", "ЦБ сохранит ставку на уровне 7 процентов."
+    )
+    assert _names_flags("Valdor will keep the rate at 7 percent", "ЦБ сохранит ставку на уровне 7 процентов.")

@@ -1272,6 +1272,12 @@ def flags(
         only = missing_names(report, source, vectors, known), missing_names(source, report, vectors, known)
         if alignment is not None:
             only = _not_in_dictionary(only[0], alignment, "report"), _not_in_dictionary(only[1], alignment, "source")
+        # an abbreviation against no name of the other text's is an institution it spells out in ordinary words («ЦБ»
+        # for "the central bank"); against one, another name
+        only = (
+            [n for n in only[0] if only[1] or not _ABBREVIATION.fullmatch(n)],
+            [n for n in only[1] if only[0] or not _ABBREVIATION.fullmatch(n)],
+        )
         if only[0] or only[1]:
             found.append(
                 f"names differ: {', '.join(only[0]) or 'none'} in the report, {', '.join(only[1]) or 'none'} in the source"
