@@ -1046,9 +1046,8 @@ def missing_names(text: str, other: str, vectors: WordVectors, known: Sequence[s
     elsewhere = [p for n in [*names(text), *names(other), *known] for p in n.split()]
     opening = [w for w in openers(text) if any(spelled_alike(w, n) for n in elsewhere) or not ordinary_word(w)]
     found = list(dict.fromkeys([*names(text), *opening]))
-    # a compound's parts too: "Студенты-медики" has its counterpart in "students"; a possessive's word ("Mayor's")
-    said = [_POSSESSIVE.sub("", w) for w in re.findall(r"[^\W\d_][\w'’-]*", other)]
-    candidates = list(dict.fromkeys(p for w in said for p in {w, *w.split("-")} if p))
+    # a compound's parts too: "Студенты-медики" has its counterpart in "students"
+    candidates = list(dict.fromkeys(p for w in re.findall(r"[^\W\d_][\w'’-]*", other) for p in {w, *w.split("-")} if p))
     if not found:
         return []
     if not candidates:
@@ -1069,15 +1068,6 @@ def missing_names(text: str, other: str, vectors: WordVectors, known: Sequence[s
     if missing and _first_person(text) < _first_person(other):
         missing = missing[1:]
     return missing
-
-
-def _not_in_dictionary(found: Sequence[str], alignment: Alignment, side: str) -> list[str]:
-    """The names of ``found`` (of the report's or the source's ``side``) some word of which the dictionaries do not
-    link to a word of the other text: a name made of ordinary words each rendered there is an institution's or a
-    title's that the other language writes in small letters or in other words ("City Council" for «Городской совет»,
-    "the Cabinet" for «правительство»); a name the speaker made up is in no dictionary."""
-    linked = {getattr(link, side).text.lower() for link in alignment.links if link.by == "dictionary"}
-    return [n for n in found if not all(_POSSESSIVE.sub("", p).lower() in linked for p in n.split())]
 
 
 _ABBREVIATION = re.compile(r"(?<!\w)[A-ZА-ЯЁ]{2,6}(?!\w)")
@@ -1270,8 +1260,6 @@ def flags(
             found.append("negation differs: " + ("the report negates" if negation[0] else "the source negates"))
     if vectors is not None:
         only = missing_names(report, source, vectors, known), missing_names(source, report, vectors, known)
-        if alignment is not None:
-            only = _not_in_dictionary(only[0], alignment, "report"), _not_in_dictionary(only[1], alignment, "source")
         # an abbreviation against no name of the other text's is an institution it spells out in ordinary words («ЦБ»
         # for "the central bank"); against one, another name
         only = (
