@@ -282,16 +282,6 @@ def test_twenty_four_hours_are_a_day_said_without_a_number():
     assert flags("the crews must answer within 48 hours", "Бригады должны ответить в течение суток.")
 
 
-def test_an_expectation_hedges_in_either_language():
-    assert hedges("Мы ожидаем, что паромы вернутся к расписанию.") == hedges(
-        "We expect the ferries to be back on schedule."
-    )
-    assert not any(
-        f.startswith("certainty")
-        for f in flags("We expect the ferries to be back on schedule.", "Мы ожидаем, что паромы вернутся к расписанию.")
-    )
-
-
 def test_an_abbreviation_against_no_name_is_spelled_out_in_words():
     assert not _names_flags(
         "the central bank will keep the rate at 7 percent", "ЦБ сохранит ставку на уровне 7 процентов."
