@@ -1259,12 +1259,6 @@ def flags(
             found.append("negation differs: " + ("the report negates" if negation[0] else "the source negates"))
     if vectors is not None:
         only = missing_names(report, source, vectors, known), missing_names(source, report, vectors, known)
-        # an abbreviation against no name of the other text's is an institution it spells out in ordinary words («ЦБ»
-        # for "the central bank"); against one, another name
-        only = (
-            [n for n in only[0] if only[1] or not _ABBREVIATION.fullmatch(n)],
-            [n for n in only[1] if only[0] or not _ABBREVIATION.fullmatch(n)],
-        )
         if only[0] or only[1]:
             found.append(
                 f"names differ: {', '.join(only[0]) or 'none'} in the report, {', '.join(only[1]) or 'none'} in the source"
