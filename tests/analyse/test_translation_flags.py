@@ -11,7 +11,6 @@ from onrecord.analyse.translation import (
     TRIMMED,
     UNPROMISED,
     bounds,
-    days_left_out,
     flags,
     hedges,
     names,
@@ -206,23 +205,6 @@ def test_a_time_left_out_of_what_the_report_renders_is_flagged():
         f.startswith("time differs")
         for f in _flags("the plant hired about 300 workers", "В мае завод нанял около трёхсот рабочих.")
     )
-
-
-def test_a_date_left_out_whole_is_one_time_not_a_number_as_well():
-    source = "Министерство отозвало лицензию 14 октября, потому что компания скрывала свои долги."
-    assert days_left_out(source, "the ministry revoked the licence") == [(31, 33)]
-    assert days_left_out(source, "the ministry revoked the licence on October 14") == []
-    kinds = [f.split(":")[0] for f in _flags("the ministry revoked the licence because the firm hid its debts", source)]
-    assert kinds == ["time differs"]
-    # the date kept and its day changed is a number changed
-    kinds = [
-        f.split(":")[0]
-        for f in _flags("the ministry revoked the licence on October 15 because the firm hid its debts", source)
-    ]
-    assert kinds == ["numbers differ"]
-    # a number after a Russian month is no day of it, nor is a year
-    assert days_left_out("В начале апреля 5 человек уволились.", "five people quit") == []
-    assert days_left_out("from 2026 October on", "from then on") == []
 
 
 @pytest.mark.parametrize(

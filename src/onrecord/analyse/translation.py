@@ -913,36 +913,6 @@ def times(text: str) -> set[str]:
     return found
 
 
-_DAY = re.compile(
-    r"(?i)(?:the\s+)?(?<![\w.,])(?P<day>\d{1,2}|[^\W\d_]+)(?:st|nd|rd|th)?(?:\s+of)?\s+$"
-)  # before its month
-_DAY_AFTER = re.compile(r"(?i)^\s+(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?(?!\d)")  # after it: "May 5", "May 5th"
-
-
-def days_left_out(text: str, other: str) -> list[tuple[int, int]]:
-    """The spans of the days of the dates in ``text`` ("5" of "May 5", «пятого» of «пятого апреля») whose month and
-    day ``other`` names neither: a report leaving out «14 октября» leaves out one time, which :func:`times` compares,
-    not a number besides."""
-    months = {t for t in times(other) if t.startswith("month")}
-    said = set(numbers(other))
-    found = []
-    for m in re.finditer(r"[^\W\d_]+", text):
-        month = time_word(m.group())
-        if not month or not month.startswith("month") or month in months:
-            continue
-        if m.group().lower() == "may" and m.group() != "May":  # the modal
-            continue
-        before = _DAY.search(text[: m.start()])
-        after = None if _CYRILLIC.match(m.group()) else _DAY_AFTER.match(text[m.end() :])  # «мая 5» is no date
-        for day, at in ((before, 0), (after, m.end())):
-            if day is None:
-                continue
-            value = numbers(day.group("day"))
-            if value and value[0] <= 31 and value[0] not in said:
-                found.append((at + day.start("day"), at + day.end("day")))
-    return found
-
-
 _NAME = re.compile(r"(?<![\w'’])[A-ZА-ЯЁ][\w'’-]*(?:\s+[A-ZА-ЯЁ][\w'’-]*)*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:]\s*[\"“«„'‘]?\s*|[\"“«„]\s*)$")
 
@@ -1151,11 +1121,11 @@ _CORRECTED = re.compile(
 _A_DAY = re.compile(r"(?i)(?<![\w.,])24(?=\s*-?\s*(?:hours?|час\w*)(?!\w))")
 
 
-def claimed_numbers(text: str, skipped: Sequence[tuple[int, int]] = ()) -> list[float]:
+def claimed_numbers(text: str) -> list[float]:
     """The numbers a text states (:func:`numbers`), save those it denies to correct them ("not by ten, but by 6.4
-    percent" claims 6.4), the 24 of 24 hours (a day, :data:`_A_DAY`) and those in the ``skipped`` spans."""
+    percent" claims 6.4) and the 24 of 24 hours (a day, :data:`_A_DAY`)."""
     days = [(m.start(), m.end()) for m in _A_DAY.finditer(text)]
-    for start, end in [*_corrections(text), *days, *skipped]:  # blanked in place, so that the rest keeps its offsets
+    for start, end in [*_corrections(text), *days]:  # blanked in place, so that the rest keeps its offsets
         text = text[:start] + " " * (end - start) + text[end:]
     return numbers(text)
 
@@ -1210,11 +1180,7 @@ def flags(
         added, dropped = unmatched_clauses(report, source, embed, similarity)
         for clause in dropped:
             source = source.replace(clause, " ", 1)
-    # a date the other text leaves out whole is one time left out, not a number as well
-    pair = (
-        claimed_numbers(report, days_left_out(report, source)),
-        claimed_numbers(source, days_left_out(source, report)),
-    )
+    pair = claimed_numbers(report), claimed_numbers(source)
     left_out = _left_out(pair[0], pair[1])
     if left_out:  # the report states some of the source's numbers and no others: it leaves out the rest's clause
         dropped.append(f"the numbers {_shown(left_out)}")
