@@ -194,3 +194,80 @@ def test_trace_reads_the_hedge_and_the_commitment_in_the_reports_cue():
     hedged, promised = (tracer.trace(item.document, item.statements)[0] for item in items)
     assert hedged.verdict == "translated" and not any(f.startswith("certainty") for f in hedged.flags)
     assert promised.verdict == "unsupported" and "promise" in promised.flags[0]
+
+
+@pytest.mark.parametrize(
+    ("report", "source"),
+    [
+        # the month is when the repair ends, which the report does not say
+        ("the old bridge over the river is being repaired", "Ремонт старого моста через реку закончится в марте."),
+        # the month is the plant's opening, in a clause of its own
+        (
+            "about 300 workers were hired at the plant",
+            "Завод, который откроется в мае, уже нанял около трёхсот рабочих.",
+        ),
+    ],
+)
+def test_a_time_said_of_what_the_report_does_not_render_is_part_of_the_trim(report, source):
+    found = _flags(report, source)
+    assert not any(f.startswith("time differs") for f in found)
+    assert any(f.startswith(f"{TRIMMED} the time") for f in found)
+
+
+def test_a_time_left_out_of_what_the_report_renders_is_flagged():
+    assert any(
+        f.startswith("time differs")
+        for f in _flags("the plant hired about 300 workers", "В мае завод нанял около трёхсот рабочих.")
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We were able to cut the queue by half.",  # what was achieved
+        "Нам удалось сократить очередь вдвое.",
+        "Мы смогли сократить очередь вдвое.",
+        "The road will be reopened as soon as possible.",  # a superlative
+        "Дорогу откроют как можно скорее.",
+        "I can tell you that the road will be reopened.",  # a frame of saying
+        "Могу вас заверить, что дорогу откроют.",
+        "Если честно, дорогу откроют в мае.",
+    ],
+)
+def test_a_modal_that_hedges_nothing_is_no_hedge(text):
+    assert hedges(text) == set()
+
+
+def test_the_other_languages_hedges_and_conditions_are_hedges_too():
+    assert hedges("Дорогу, по всей видимости, откроют в мае.") == hedges("The road will probably reopen in May.")
+    assert hedges("При необходимости мы закроем дорогу.") == hedges("If necessary, we will close the road.")
+    assert hedges("Мы смогли бы закрыть дорогу.") == {"possibility"}  # a conditional of ability hedges still
+
+
+@pytest.mark.parametrize(
+    ("report", "source"),
+    [
+        # a reply opening the sentence answers the question, it denies nothing the sentence says
+        ("the ferry will keep running", "Нет, нет, паром продолжит ходить, это решено."),
+        # a negated degree says how much, not whether
+        ("fares rose slightly", "Тарифы выросли, но не сильно."),
+        # a verb that negates what follows it, in either language
+        ("the talks failed to produce a deal", "Переговоры не смогли привести к сделке."),
+        ("the drivers refused to sign the contract", "Водители не стали подписывать договор."),
+    ],
+)
+def test_what_negates_in_another_way_or_not_at_all_raises_no_negation_flag(report, source):
+    assert not _negation(_flags(report, source))
+
+
+def test_a_reply_is_no_negation_but_a_negation_after_it_is():
+    assert not negated("Нет, паром продолжит ходить.")
+    assert negated("Нет, паром не будет ходить.")
+    assert negated("Денег на паром нет.")
+    assert _negation(_flags("the drivers signed the contract", "Водители отказались подписывать договор."))
+
+
+def test_twenty_four_hours_are_a_day_said_without_a_number():
+    assert not flags("the crews work 24-hour shifts", "Бригады работают суточными сменами.")
+    assert not flags("the crews must answer within 24 hours", "Бригады должны ответить в течение 24 часов.")
+    assert flags("the crews must answer within 48 hours", "Бригады должны ответить в течение суток.")

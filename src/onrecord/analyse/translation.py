@@ -446,10 +446,12 @@ _DESIGNATION = re.compile(r"(?<![\w-])[A-ZА-ЯЁ][^\W\d_]{0,5}-$")
 _RANGE = re.compile(r"(?i)\s*(?:[-–—]|to|and|or|до|и|или)\s*[$€£]?\s*")
 
 
-# verbs that negate what follows them: "we will stop selling grain" says that it will not be sold
+# verbs that negate what follows them: "we will stop selling grain" says that it will not be sold, "they failed to
+# agree" that they did not («не смогли договориться»), "refused to pay" that they would not («отказались платить»)
 _STOPPING = re.compile(
     r"(?i)(?<!\w)(?:stop|stops|stopped|stopping|cease[sd]?|ceasing|halt|halts|halted|halting"
-    r"|переста\w*|прекрат\w*|прекращ\w*)(?!\w)"
+    r"|fail|fails|failed|failing|refuse[sd]?|refusing"
+    r"|переста\w*|прекрат\w*|прекращ\w*|отказа\w*|отказыва\w*)(?!\w)"
 )
 
 
@@ -469,6 +471,16 @@ _MUST = (
 )
 # not ruling something out says it may be: a hedge, not a negation («не исключаю», "we do not rule out")
 _NOT_RULED_OUT = r"не\s+исключа\w*|не\s+исключ[её]н\w*|(?:not|n['’]t)\s+(?:rule[sd]?|ruling)\s+(?:\w+\s+)?out"
+# a negated degree says how much, not whether: "rose, but not much" is "rose slightly", «не так много» "few"
+_DEGREE = (
+    r"не\s+(?:очень|слишком|сильно|особо|особенно|намного|существенно|значительно"
+    r"|так\s+(?:уж\s+)?(?:много|сильно|быстро))|not\s+(?:very|too|much|so\s+much|that\s+much|particularly|significantly)"
+)
+# a reply opening a sentence («Нет, завод продолжит работать», "No, no, the plant will keep working") answers the
+# question; it denies nothing the sentence says
+_REPLY = (
+    r"(?:^|(?<=[.!?…:]\s)|(?<=[.!?…:]))[\s\"«“]*(?:(?:ну|да)[\s,]+)?(?:нет|no)(?:[\s,!—–-]+(?:нет|no))*(?=\s*[,!.—–])"
+)
 # phrases built with a negative word that say nothing negative: "not only … but also", "no secret",
 # "no fewer than" (at least), «не раз» (more than once), «не менее» (at least), «нельзя не» (one must); a negated
 # comparative bounds («не выше двух процентов», "no later than May": :func:`bounds` and :func:`directions` read them)
@@ -477,7 +489,7 @@ _NOT_NEGATING = re.compile(
     r"|(?:no|not)\s+(?:higher|lower|later|earlier|sooner|older|younger|greater)\s+than"
     r"|не\s+только|(?:ни\s+для\s+кого\s+)?не\s+секрет|не\s+раз|не\s+однажды|не\s+(?:менее|меньше|более|больше|свыше)"
     r"|не\s+(?:выше|ниже|позднее|позже|ранее|раньше|старше|моложе|младше|дороже|дешевле)"
-    rf"|не\s+без|{_MUST}|{_NOT_RULED_OUT})(?!\w)"
+    rf"|не\s+без|{_MUST}|{_NOT_RULED_OUT}|{_DEGREE}|{_REPLY})(?!\w)"
 )
 _AFFIRMING = re.compile(rf"(?i)(?<!\w)(?:{_MUST})(?!\w)")
 # words that negate in meaning without a negative word: "barely changed" for «почти не изменились», "X rather than Y"
@@ -704,11 +716,25 @@ _HEDGE = re.compile(
     r"|(?i:с?мо(?:жет|гут|жем|жете|гу|г|гла|гли|гло)|можно|возможно|вероятно|наверное|наверно|видимо"
     r"|по-видимому|скорее\s+всего|не\s+исключено|пожалуй|предположительно|если|при\s+условии"
     r"|(?:i|we)\s+(?:think|believe|suppose|expect|guess)|(?:я|мы)\s+(?:думаю|думаем|полагаю|полагаем)|мне\s+кажется"
+    r"|apparently|presumably|по\s+всей\s+видимости|судя\s+по\s+всему"
+    r"|in\s+case|in\s+the\s+event|в\s+случае|при\s+необходимости"
     rf"|думается|{_NOT_RULED_OUT}))(?!\w)"
+)
+# a modal or a condition that hedges nothing: what was achieved ("were able to", «смогли», «удалось» is none), a
+# superlative ("as soon as possible", «как можно скорее»), a frame of saying ("I can tell you", «можно сказать», «могу
+# вас заверить», «если честно»)
+_NOT_HEDGING = re.compile(
+    r"(?i)(?<!\w)(?:(?:was|were|has\s+been|have\s+been|had\s+been)\s+able|смог(?:ла|ли|ло)?(?!\s+бы)(?=\s)"
+    r"|as\s+\w+\s+as\s+possible|как\s+можно\s+\w+"
+    r"|(?:i|we)\s+(?:can|could)\s+(?:tell\s+you|say|assure\s+you|confirm)|можно\s+(?:так\s+)?сказать"
+    r"|(?:я\s+|мы\s+)?мо(?:гу|жем)\s+(?:вам\s+|вас\s+)?(?:сказать|заверить|подтвердить|ответить|констатировать)"
+    r"|если\s+(?:честно|коротко|откровенно|хотите|угодно|можно\s+так\s+(?:сказать|выразиться)))(?!\w)"
 )
 
 
-_CONDITION = re.compile(r"(?i)if|unless|provided|если|при\s+условии")
+_CONDITION = re.compile(
+    r"(?i)if|unless|provided|in\s+case|in\s+the\s+event|если|при\s+условии|в\s+случае|при\s+необходимости"
+)
 # an ability denied says that something will not be, not that it may: "cannot respect", "could not attend", "unable to",
 # «не сможет превышать», «не могу уважать» are negations (:func:`negated`), no hedge
 _ABILITY = re.compile(r"(?i)can|could|able|с?мо(?:жет|гут|жем|жете|гу|г|гла|гли|гло)|можно")
@@ -725,7 +751,8 @@ def hedges(text: str, ability: bool = True) -> set[str]:
     ("I cannot respect", «не сможет превышать»: a negation). ``ability``: whether a modal of ability ("can", «может»)
     counts, for comparing a text with one that denies it ("cannot come" for «могут приехать» changes one thing, the
     negation)."""
-    found = (m.group() for m in _HEDGE.finditer(_ABILITY_DENIED.sub(" ", normal(_AFFIRMING.sub(" ", text)))))
+    plain = _NOT_HEDGING.sub(" ", _ABILITY_DENIED.sub(" ", normal(_AFFIRMING.sub(" ", text))))
+    found = (m.group() for m in _HEDGE.finditer(plain))
     return {
         "condition" if _CONDITION.fullmatch(w) else "possibility" for w in found if ability or not _ABILITY.fullmatch(w)
     }
@@ -1352,10 +1379,15 @@ _CORRECTED_AFTER = re.compile(
 )
 
 
+# 24 hours are a day, which Russian says in a word without a number («сутки», «суточные смены» for "24-hour shifts")
+_A_DAY = re.compile(r"(?i)(?<![\w.,])24(?=\s*-?\s*(?:hours?|час\w*)(?!\w))")
+
+
 def claimed_numbers(text: str) -> list[float]:
     """The numbers a text states (:func:`numbers`), save those it denies to correct them ("not by ten, but by 6.4
-    percent" claims 6.4)."""
-    for start, end in _corrections(text):  # blanked in place, so that the rest keeps its offsets
+    percent" claims 6.4) and the 24 of 24 hours (a day, :data:`_A_DAY`)."""
+    days = [(m.start(), m.end()) for m in _A_DAY.finditer(text)]
+    for start, end in [*_corrections(text), *days]:  # blanked in place, so that the rest keeps its offsets
         text = text[:start] + " " * (end - start) + text[end:]
     return numbers(text)
 
@@ -1470,6 +1502,10 @@ def flags(
                 f"names differ: {', '.join(only[0]) or 'none'} in the report, {', '.join(only[1]) or 'none'} in the source"
             )
     when = times(report), times(source)
+    if alignment is not None and when[0] < when[1] and times_rendered(whole, alignment, dropped) <= when[0]:
+        # the times the report leaves out are said of what it does not render: part of the trim
+        dropped.append(f"the time {', '.join(sorted(when[1] - when[0]))}")
+        when = when[0], when[0]
     if when[0] != when[1]:
         pair_times = sorted(when[0]), sorted(when[1])
         found.append(
@@ -1493,6 +1529,24 @@ def flags(
     found += [f"the report adds: {c}" for c in added]
     found += [f"{TRIMMED} {c}" for c in dropped]
     return tuple(found)
+
+
+def times_rendered(source: str, alignment: Alignment, left_out: Sequence[str] = ()) -> set[str]:
+    """The times the ``source`` (the text the ``alignment`` parsed) names on the predicates the report renders
+    (:func:`predicate`; rendered: the predicate's own word has a counterpart, or a word the report swaps for it), outside
+    the clauses it leaves out (``left_out``): «в октябре» in «Третья фаза завершилась в октябре, …» is no time of a
+    report that renders the phase and not that it ended. A report leaving out such a time leaves out what it is said
+    of, as a trim does."""
+    parse = alignment.source_parse
+    linked = {id(link.source) for link in alignment.links} | {id(swap.source) for swap in alignment.swaps}
+    cut = [(at, at + len(c)) for c in left_out if (at := source.find(c)) >= 0]
+    spans = clauses(source)
+    heads = [predicate(parse, n, spans) for n in range(len(parse))]
+    kept = [
+        w.text if id(parse[heads[n]]) in linked and not any(a <= w.start < b for a, b in cut) else "x"
+        for n, w in enumerate(parse)
+    ]
+    return times(" ".join(kept))  # "x" keeps apart two words that are not side by side ("next" and "year")
 
 
 def _negation_flags(
