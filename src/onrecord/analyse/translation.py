@@ -808,7 +808,7 @@ def bound_turned(report: str, source: str) -> list[float]:
     lower = {n for n, bound in bounds(report).items() if bound == "lower"}
     if not lower:
         return []
-    found = []
+    found, bounded = [], bounds(source)
     for m in _UP_TO.finditer(source):
         after = " ".join(source[m.end() :].split()[:3])
         values = numbers(" ".join(after.split()[:2]))
@@ -816,7 +816,7 @@ def bound_turned(report: str, source: str) -> list[float]:
             continue
         if re.search(r"(?i)(?<!\w)(?:с|от)\s+\S+(?:\s+\S+)?\s*$", source[: m.start()]):  # «с 2,1 до 2,6»: a range
             continue
-        found += [v for v in values if v in lower and v not in bounds(source)]
+        found += [v for v in values if v in lower and v not in bounded]
     return sorted(set(found))
 
 
