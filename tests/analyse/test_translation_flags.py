@@ -271,3 +271,20 @@ def test_twenty_four_hours_are_a_day_said_without_a_number():
     assert not flags("the crews work 24-hour shifts", "Бригады работают суточными сменами.")
     assert not flags("the crews must answer within 24 hours", "Бригады должны ответить в течение 24 часов.")
     assert flags("the crews must answer within 48 hours", "Бригады должны ответить в течение суток.")
+
+
+@pytest.mark.parametrize(
+    ("report", "source", "flagged"),
+    [
+        # a predicate denied to put another in its place: the report that renders the other trims the denial
+        ("The cooperative will buy 200 tractors from the plant.", "Кооператив не продаёт, а покупает тракторы.", False),
+        ("The cooperative is buying tractors.", "Кооператив не продаёт тракторы, а покупает их.", False),
+        ("The cooperative is not selling tractors.", "Кооператив не продаёт тракторы, а покупает их.", False),
+        ("The cooperative is selling tractors.", "Кооператив не продаёт тракторы, а покупает их.", True),
+        # "N nouns short" lacks as «не хватает» does
+        ("The region's hospitals are 300 nurses short.", "В больницах области не хватает трёхсот медсестёр.", False),
+        ("The region's hospitals have 300 nurses.", "В больницах области не хватает трёхсот медсестёр.", True),
+    ],
+)
+def test_a_denial_in_a_contrast_and_a_shortfall_read_by_what_they_say(report, source, flagged):
+    assert bool(_negation(_flags(report, source))) is flagged

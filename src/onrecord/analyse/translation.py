@@ -583,8 +583,15 @@ def negation_counts(text: str, parse: Sequence[ParsedWord]) -> dict[int, int]:
         lower = word.text.lower()
         if any(a <= word.start < b for a, b in skipped):
             continue
-        if _LACKING_WORD.fullmatch(word.lemma) or (
-            lower == "short" and parse[n + 1 : n + 2] and parse[n + 1].text.lower() == "of"
+        if (
+            _LACKING_WORD.fullmatch(word.lemma)
+            or (
+                lower == "short"  # "short of nurses", "2,400 teachers short"
+                and (
+                    (parse[n + 1 : n + 2] and parse[n + 1].text.lower() == "of")
+                    or (n >= 2 and parse[n - 1].pos == "NOUN" and parse[n - 2].pos == "NUM")
+                )
+            )
         ):
             bear(n, f"lacking {n}")
         key = "agreeing" if _CYRILLIC.match(lower) and lower not in _NEGATING_ALONE else lower
@@ -619,6 +626,18 @@ def _corrections(text: str) -> list[tuple[int, int]]:
     return sorted(before + [m.span() for m in _CORRECTED_AFTER.finditer(text) if numbers(m.group("denied"))])
 
 
+def _contrasted(parse: Sequence[ParsedWord]) -> list[int]:
+    """The predicates of a parsed text that a contrast sets another against: X in «не X, а Y» and "not X but Y" (a
+    conjunct joined by «а» or "but", which the parsers hang on either conjunct)."""
+    found = []
+    for n in range(len(parse)):
+        joined = [k for k, w in enumerate(parse) if w.head == n and w.rel == "conj"]
+        marks = [w for w in parse if w.head in (n, *joined) and w.rel == "cc" and w.text.lower() in ("а", "but")]
+        if joined and marks:
+            found.append(n)
+    return found
+
+
 def negation_by_word(
     report: str, source: str, alignment: Alignment, left_out: Sequence[tuple[int, int]] = ()
 ) -> tuple[list[str], list[str], list[str], list[str]]:
@@ -633,6 +652,12 @@ def negation_by_word(
     parses = alignment.report_parse, alignment.source_parse
     at = [{id(w): n for n, w in enumerate(parse)} for parse in parses]
     inside = [not any(a <= w.start < b for a, b in left_out) for w in alignment.source_parse]
+    # a predicate the source denies to put another in its place («не продаёт, а покупает») is the trim's when the
+    # report renders the other and not it: its subject and object, shared with the other, are no counterpart of it
+    rendered_words = {id(link.source) for link in alignment.links}
+    for n in _contrasted(alignment.source_parse):
+        if id(alignment.source_parse[n]) not in rendered_words:
+            inside[n] = False
     spans = clauses(report), clauses(source)
     pairs = []  # (report word, source word) and their predicates
     lacking = set()  # the source's predicates where «дефицит» is rendered as "shortage": it lacks, as "deficit" not
