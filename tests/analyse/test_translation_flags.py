@@ -281,6 +281,7 @@ def test_twenty_four_hours_are_a_day_said_without_a_number():
         ("The cooperative is buying tractors.", "Кооператив не продаёт тракторы, а покупает их.", False),
         ("The cooperative is not selling tractors.", "Кооператив не продаёт тракторы, а покупает их.", False),
         ("The cooperative is selling tractors.", "Кооператив не продаёт тракторы, а покупает их.", True),
+        ("It will buy tractors.", "Кооператив не продаёт, а, наоборот, покупает: он закупит тракторы у завода.", False),
         # "N nouns short" lacks as «не хватает» does
         ("The region's hospitals are 300 nurses short.", "В больницах области не хватает трёхсот медсестёр.", False),
         ("The region's hospitals have 300 nurses.", "В больницах области не хватает трёхсот медсестёр.", True),

@@ -627,14 +627,24 @@ def _corrections(text: str) -> list[tuple[int, int]]:
 
 
 def _contrasted(parse: Sequence[ParsedWord]) -> list[int]:
-    """The predicates of a parsed text that a contrast sets another against: X in «не X, а Y» and "not X but Y" (a
-    conjunct joined by «а» or "but", which the parsers hang on either conjunct)."""
+    """The predicates of a parsed text that a contrast sets another against: X in «не X, а Y» and "not X but Y": the
+    next «а» or "but" after X, before any other verb, joins a word after it (the parsers hang the mark on either
+    conjunct, or make Y a sentence's second root)."""
     found = []
-    for n in range(len(parse)):
-        joined = [k for k, w in enumerate(parse) if w.head == n and w.rel == "conj"]
-        marks = [w for w in parse if w.head in (n, *joined) and w.rel == "cc" and w.text.lower() in ("а", "but")]
-        if joined and marks:
-            found.append(n)
+    for n, word in enumerate(parse):
+        for m in range(n + 1, len(parse)):
+            mark = parse[m]
+            if mark.pos in ("VERB", "AUX"):
+                break
+            if mark.rel == "cc" and mark.text.lower() in ("а", "but"):
+                joined = (
+                    mark.head
+                    if mark.head not in (n, -1)
+                    else next((k for k, w in enumerate(parse) if w.head == n and w.rel == "conj" and k > m), None)
+                )
+                if joined is not None and joined > m and parse[joined].start > word.start:
+                    found.append(n)
+                break
     return found
 
 
