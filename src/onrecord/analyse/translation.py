@@ -238,17 +238,17 @@ _COMPOUND_COUNTS: dict[str, float] = {
     **{"сто": 100, "двухсот": 200, "трёхсот": 300, "трехсот": 300, "четырёхсот": 400, "пятисот": 500},
     **{"шестисот": 600, "семисот": 700, "восьмисот": 800, "девятисот": 900},
 }  # fmt: skip
+_COUNT_STEM = re.compile("|".join(sorted(_COMPOUND_COUNTS, key=len, reverse=True)))  # longest first
 _COMPOUND = re.compile(
-    "(?P<counts>(?:" + "|".join(sorted(_COMPOUND_COUNTS, key=len, reverse=True)) + ")+)"
+    f"(?P<counts>(?:{_COUNT_STEM.pattern})+)"
     r"(?:летн|дневн|месячн|недельн|часов|минутн|секундн|процентн|кратн|этажн|тонн|местн|комнатн|годичн|разов|классн)"
 )
-_COMPOUND_PART = re.compile("|".join(sorted(_COMPOUND_COUNTS, key=len, reverse=True)))
 
 
 def _compound_count(lower: str) -> float | None:
     """The count a Russian compound adjective opens with (:data:`_COMPOUND`), else None."""
     found = _COMPOUND.match(lower)
-    return sum(_COMPOUND_COUNTS[m.group()] for m in _COMPOUND_PART.finditer(found.group("counts"))) if found else None
+    return sum(_COMPOUND_COUNTS[m.group()] for m in _COUNT_STEM.finditer(found.group("counts"))) if found else None
 
 
 def _number_value(word: str) -> tuple[str, float] | None:
@@ -934,11 +934,12 @@ def directions(text: str) -> set[tuple[str, str]]:
     return found
 
 
-def turned(report: str, source: str) -> dict[str, str]:
-    """The comparisons a report turns around, by axis ("amount", "order"): where both texts say which way and no way
-    agrees ("less than last winter" for «больше, чем прошлой зимой»), what each says. One side alone is no change: a
-    translation may say it another way ("prices went up" for «бензин подорожал» is a rise whichever words carry it)."""
-    ours, theirs = directions(report), directions(source)
+def turned(report: str, source: str, read: Callable[[str], set[tuple[str, str]]] = directions) -> dict[str, str]:
+    """The comparisons a report turns around, by axis ("amount", "order" of :func:`directions`, or the axes another
+    ``read`` gives): where both texts say which way and no way agrees ("less than last winter" for «больше, чем
+    прошлой зимой»), what each says, the axes in order. One side alone is no change: a translation may say it another
+    way ("prices went up" for «бензин подорожал» is a rise whichever words carry it)."""
+    ours, theirs = read(report), read(source)
     found = {}
     for axis in sorted({a for a, _ in ours} & {a for a, _ in theirs}):
         said = sorted(w for a, w in ours if a == axis), sorted(w for a, w in theirs if a == axis)
@@ -1118,12 +1119,9 @@ def comparison_differs(report: str, source: str) -> str | None:
     """A comparison the report turns around, or None: where both texts compare on one axis (:func:`comparisons`) and
     no way agrees ("slower" for «быстрее», "worse" for «улучшилась»). One side alone is none: a translation may put it
     in other words."""
-    ours, theirs = comparisons(report), comparisons(source)
-    for axis in sorted({a for a, _ in ours} & {a for a, _ in theirs}):
-        said = {w for a, w in ours if a == axis}, {w for a, w in theirs if a == axis}
-        if not said[0] & said[1]:
-            return f"comparison differs: {axis} {'/'.join(sorted(said[0]))} in the report, {'/'.join(sorted(said[1]))} in the source"
-    return None
+    found = turned(report, source, comparisons)
+    axis = next(iter(found), None)
+    return None if axis is None else f"comparison differs: {axis} {found[axis]}"
 
 
 # when a thing happens, as a month, a weekday or a time counted from now ("next year", «в следующем году», "by the
